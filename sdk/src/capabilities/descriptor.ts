@@ -1,0 +1,77 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CAPABILITY_ID_PATTERN } from './capability-id.js';
+
+/** Decimal string of a non-negative integer: money and counts travel as strings, never floats. */
+export const UintString = Type.String({ pattern: '^(0|[1-9][0-9]*)$', description: 'non-negative integer as a decimal string' });
+
+export const InteractionMode = Type.Union([Type.Literal('request-response'), Type.Literal('stream'), Type.Literal('live')]);
+
+export const ModelConstraint = Type.Object(
+  {
+    warm: Type.Boolean({ default: false }),
+    capacity: Type.Optional(Type.Integer({ minimum: 0 })),
+    runnerVersion: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const CapabilityConstraints = Type.Object(
+  {
+    /** modelId → constraint; mirrors go-livepeer's per-capability model constraints. */
+    models: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ModelConstraint)),
+    /** e.g. ['nvidia', 'netint', 'cpu'] */
+    hardware: Type.Optional(Type.Array(Type.String())),
+    minVersion: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** Price as a rational: pricePerUnit wei per pixelsPerUnit work units (go-livepeer's PriceInfo). */
+export const CapabilityPrice = Type.Object(
+  {
+    pricePerUnit: UintString,
+    pixelsPerUnit: Type.Optional(UintString),
+    currency: Type.Optional(Type.String({ default: 'WEI' })),
+  },
+  { additionalProperties: false },
+);
+
+/** What a plugin declares in its manifest. */
+export const CapabilityDeclaration = Type.Object(
+  {
+    id: Type.String({ pattern: CAPABILITY_ID_PATTERN }),
+    version: Type.Integer({ minimum: 1, default: 1 }),
+    mode: InteractionMode,
+    workUnit: Type.String({ minLength: 1, description: 'what is counted: pixel, request, second, token, image...' }),
+    priceUnit: Type.String({ minLength: 1, description: 'what a price is per, e.g. wei/pixel' }),
+    description: Type.Optional(Type.String()),
+    constraints: Type.Optional(CapabilityConstraints),
+    capacity: Type.Optional(Type.Integer({ minimum: 0 })),
+    price: Type.Optional(CapabilityPrice),
+  },
+  { additionalProperties: false },
+);
+
+export type ModelConstraint = Static<typeof ModelConstraint>;
+export type CapabilityConstraints = Static<typeof CapabilityConstraints>;
+export type CapabilityPrice = Static<typeof CapabilityPrice>;
+export type InteractionMode = Static<typeof InteractionMode>;
+export type CapabilityDeclaration = Static<typeof CapabilityDeclaration>;
+
+/** The registry's canonical, resolved descriptor: declaration + operator overrides + who provides it. */
+export interface CapabilityDescriptor {
+  readonly id: string;
+  readonly version: number;
+  readonly mode: InteractionMode;
+  readonly workUnit: string;
+  readonly priceUnit: string;
+  readonly description?: string;
+  readonly constraints: CapabilityConstraints;
+  /** Concurrent units of work this node accepts; 0 means advertised but full. */
+  readonly capacity: number;
+  readonly price?: CapabilityPrice;
+  /** Plugin id that declared it. */
+  readonly providedBy: string;
+  /** Queue name derived from id and major version. */
+  readonly queue: string;
+}

@@ -1,0 +1,27 @@
+import type { ErrorCode } from './lpx-error.js';
+import { capabilityErrors } from './codes/capability.js';
+import { configErrors } from './codes/config.js';
+import { httpErrors } from './codes/http.js';
+import { jobsErrors } from './codes/jobs.js';
+import { paymentsErrors } from './codes/payments.js';
+import { pluginErrors } from './codes/plugin.js';
+import { redisErrors } from './codes/redis.js';
+import { registryErrors } from './codes/registry.js';
+
+/** The one catalogue of coded errors; docs/errors.md is generated from it. */
+export const errors = {
+  config: configErrors,
+  plugin: pluginErrors,
+  capability: capabilityErrors,
+  jobs: jobsErrors,
+  redis: redisErrors,
+  http: httpErrors,
+  registry: registryErrors,
+  payments: paymentsErrors,
+} as const;
+
+export function listErrorCodes(): ErrorCode[] {
+  return Object.values(errors)
+    .flatMap((area) => Object.values(area) as ErrorCode[])
+    .sort((a, b) => a.code.localeCompare(b.code));
+}

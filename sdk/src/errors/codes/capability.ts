@@ -1,0 +1,9 @@
+import { defineErrors } from '../lpx-error.js';
+
+export const capabilityErrors = defineErrors('CAPABILITY', {
+  INVALID_ID: { status: 400, description: 'A capability id is not `<domain>/<name>` in lowercase with no colon.' },
+  UNKNOWN: { status: 404, description: 'No capability with this id (or go-livepeer enum id) is registered or mapped.' },
+  DUPLICATE: { status: 500, description: 'Two plugins declare the same capability id and model.' },
+  NO_CAPACITY: { status: 503, description: 'The capability (or model) has no free capacity to reserve.' },
+  RESERVATION_UNKNOWN: { status: 500, description: 'A reservation was released twice or never existed.' },
+});

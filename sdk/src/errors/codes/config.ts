@@ -1,0 +1,9 @@
+import { defineErrors } from '../lpx-error.js';
+
+export const configErrors = defineErrors('CONFIG', {
+  FILE_UNREADABLE: { status: 500, description: 'The config file could not be read.' },
+  PARSE: { status: 500, description: 'The config file is not valid YAML or JSON.' },
+  UNKNOWN_KEY: { status: 500, description: 'A key that no schema declares was found; the path names it.' },
+  INVALID: { status: 500, description: 'A value does not match its schema; the message names the path, the expectation and what was found.' },
+  BAD_OVERRIDE: { status: 500, description: 'A --set or LPX_* override is malformed (expected path=value).' },
+});

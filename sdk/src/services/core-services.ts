@@ -1,0 +1,27 @@
+import { createServiceRef } from '../refs/service-ref.js';
+import type { CapabilitiesService } from './capabilities.js';
+import type { ConfigService } from './config.js';
+import type { DiscoveryService } from './discovery.js';
+import type { GrpcService } from './grpc.js';
+import type { HttpService } from './http.js';
+import type { JobsService } from './jobs.js';
+import type { LifecycleService } from './lifecycle.js';
+import type { LoggerService } from './logger.js';
+import type { MetricsService } from './metrics.js';
+import type { PaymentsService } from './payments.js';
+
+/** Refs for the kernel services. Plugin-scoped ones give each plugin its own instance. */
+export const coreServices = {
+  logger: createServiceRef<LoggerService>({ id: 'core.logger', scope: 'plugin' }),
+  config: createServiceRef<ConfigService>({ id: 'core.config', scope: 'plugin' }),
+  http: createServiceRef<HttpService>({ id: 'core.http', scope: 'plugin' }),
+  grpc: createServiceRef<GrpcService>({ id: 'core.grpc', scope: 'plugin' }),
+  metrics: createServiceRef<MetricsService>({ id: 'core.metrics', scope: 'plugin' }),
+  lifecycle: createServiceRef<LifecycleService>({ id: 'core.lifecycle', scope: 'plugin' }),
+  capabilities: createServiceRef<CapabilitiesService>({ id: 'core.capabilities', scope: 'plugin' }),
+  jobs: createServiceRef<JobsService>({ id: 'core.jobs', scope: 'plugin' }),
+  payments: createServiceRef<PaymentsService>({ id: 'core.payments' }),
+  discovery: createServiceRef<DiscoveryService>({ id: 'core.discovery' }),
+} as const;
+
+export type CoreServiceId = (typeof coreServices)[keyof typeof coreServices]['id'];
