@@ -1,0 +1,155 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { coreServices, errors, type CapabilitiesService, type JobsService, type PluginDefinition } from '@lpx/sdk';
+import type { LoadedConfig } from '../config/load-config.js';
+import { ContainerScopes } from '../container/scopes.js';
+import { GrpcEdge } from '../grpc/grpc-edge.js';
+import { createRootServer } from '../http/root-server.js';
+import { createRootLogger } from '../observability/logger.js';
+import { TeardownStack } from './teardown-stack.js';
+import { bootKernelServices, type KernelServices } from './kernel-services.js';
+import { preparePlugins, type PreparedPlugins } from './prepare-plugins.js';
+import { initPlugins } from './init-plugins.js';
+import { runStartHooks } from './start-hooks.js';
+
+export interface HostOptions {
+  config: LoadedConfig;
+  /** Plugins given as values (tests, examples) in addition to those named in the config. */
+  plugins?: readonly PluginDefinition[];
+  /** Where logs go (default stderr). */
+  logDestination?: NodeJS.WritableStream;
+}
+
+export type HostState = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
+
+/**
+ * A running lpx node: the composition root. `start` boots in a fixed order
+ * (plugins validated → registered → graph → kernel services → inits → edges →
+ * workers → start hooks) and unwinds everything it started if any step fails.
+ */
+export class Host {
+  readonly logger: Logger;
+  readonly metrics = new Registry();
+  readonly #options: HostOptions;
+  readonly #teardown: TeardownStack;
+  readonly #shutdown = new AbortController();
+  #state: HostState = 'created';
+  #app: FastifyInstance | undefined;
+  #kernel: KernelServices | undefined;
+  #prepared: PreparedPlugins | undefined;
+  #address: string | undefined;
+  #grpc = new GrpcEdge();
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: HostOptions) {
+    this.#options = options;
+    const { config } = options.config;
+    this.logger = createRootLogger({ level: config.log.level, name: config.node.name, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+    this.#teardown = new TeardownStack(this.logger);
+    collectDefaultMetrics({ register: this.metrics, prefix: 'lpx_' });
+  }
+
+  get state(): HostState {
+    return this.#state;
+  }
+
+  /** http://host:port once listening. */
+  get url(): string | undefined {
+    return this.#address;
+  }
+
+  get grpcPort(): number | undefined {
+    return this.#grpc.port;
+  }
+
+  get jobs(): JobsService {
+    return this.#require(this.#kernel).jobs.service;
+  }
+
+  get capabilities(): CapabilitiesService {
+    return this.#require(this.#kernel).capabilities;
+  }
+
+  get plugins(): PreparedPlugins {
+    return this.#require(this.#prepared);
+  }
+
+  get http(): FastifyInstance {
+    return this.#require(this.#app);
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'created') throw errors.plugin.START_FAILED.create(`host cannot start from state ${this.#state}`);
+    this.#state = 'starting';
+    const { config } = this.#options.config;
+    try {
+      const prepared = await preparePlugins(this.#options.config, this.#options.plugins ?? []);
+      this.#prepared = prepared;
+      const kernel = await bootKernelServices(this.#options.config, prepared, this.logger, this.metrics, this.#teardown);
+      this.#kernel = kernel;
+      const scopes = new ContainerScopes();
+      scopes.registerRoot(coreServices.payments, kernel.payments);
+      scopes.registerRoot(coreServices.discovery, kernel.discovery);
+      this.#teardown.push('containers', () => scopes.dispose());
+      const pluginScopes = await initPlugins({ prepared, kernel, scopes, grpc: this.#grpc, config: this.#options.config, logger: this.logger, metrics: this.metrics, shutdown: this.#shutdown, teardown: this.#teardown });
+
+      const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness() });
+      this.#app = app;
+      for (const scope of pluginScopes.values()) scope.http.mount(app);
+      this.#teardown.push('http', () => app.close());
+      await app.ready();
+      if (config.http.enabled) {
+        try {
+          this.#address = await app.listen({ host: config.http.host, port: config.http.port });
+        } catch (cause) {
+          throw errors.http.LISTEN.create(`HTTP edge cannot listen on ${config.http.host}:${config.http.port}: ${(cause as Error).message}`, { cause });
+        }
+      }
+      await this.#grpc.start(config.grpc.host, config.grpc.port);
+      this.#teardown.push('grpc', () => this.#grpc.stop(config.lifecycle.stopTimeoutMs));
+      if (config.node.roles.includes('worker')) {
+        await kernel.jobs.startWorkers();
+        this.#teardown.push('job workers', () => kernel.jobs.closeWorkers());
+      }
+      await runStartHooks(prepared.graph.order, pluginScopes, config.lifecycle.initTimeoutMs);
+      this.#state = 'ready';
+      this.logger.info({ url: this.#address, grpcPort: this.#grpc.port, plugins: prepared.graph.order, roles: config.node.roles }, 'lpx node ready');
+    } catch (error) {
+      this.#state = 'failed';
+      this.logger.error({ err: error }, 'boot failed; stopping what was started');
+      this.#shutdown.abort();
+      await this.#teardown.unwind();
+      throw error;
+    }
+  }
+
+  /** Idempotent; drains jobs first, then stops plugins in reverse order, then edges and Redis. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#state === 'created' || this.#state === 'failed') {
+        this.#state = 'stopped';
+        return;
+      }
+      this.#state = 'stopping';
+      this.#shutdown.abort();
+      await this.#teardown.unwind();
+      this.#state = 'stopped';
+      this.logger.info('lpx node stopped');
+      this.logger.flush?.();
+    })();
+    return this.#stopping;
+  }
+
+  async #readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const checks: Record<string, string> = { boot: this.#state };
+    const redisOk = this.#kernel ? await this.#kernel.jobs.ping().then(() => true, () => false) : false;
+    checks.redis = redisOk ? 'ok' : 'unreachable';
+    return { ready: this.#state === 'ready' && redisOk, checks };
+  }
+
+  #require<T>(value: T | undefined): T {
+    if (value === undefined) throw errors.plugin.START_FAILED.create('the host has not been started');
+    return value;
+  }
+}

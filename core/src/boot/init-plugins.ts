@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { isServiceRef, type DependencyRef } from '@lpx/sdk';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { ContainerScopes } from '../container/scopes.js';
+import type { GrpcEdge } from '../grpc/grpc-edge.js';
+import { lockable } from '../lifecycle/extension-point-lock.js';
+import { runInits } from '../plugins/init-runner.js';
+import type { KernelServices } from './kernel-services.js';
+import { createPluginScope, type PluginScope } from './plugin-scope.js';
+import type { PreparedPlugins } from './prepare-plugins.js';
+import { runShutdownHooks } from './start-hooks.js';
+import type { TeardownStack } from './teardown-stack.js';
+
+export interface InitPluginsInputs {
+  prepared: PreparedPlugins;
+  kernel: KernelServices;
+  scopes: ContainerScopes;
+  grpc: GrpcEdge;
+  config: LoadedConfig;
+  logger: Logger;
+  metrics: Registry;
+  shutdown: AbortController;
+  teardown: TeardownStack;
+}
+
+/**
+ * Creates each plugin's scope and runs the inits in graph order. Plugins get
+ * a plain object of resolved deps, never a container. An extension point
+ * locks as soon as its owner's init resolves; the kernel's lock after all.
+ */
+export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string, PluginScope>> {
+  const { prepared, kernel, scopes, config: loaded, teardown } = inputs;
+  const { config } = loaded;
+  const points = new Map<string, ReturnType<typeof lockable<object>>>();
+  points.set('discovery.strategies', lockable('discovery.strategies', kernel.discovery));
+  points.set('selection.algorithms', lockable('selection.algorithms', kernel.selection));
+  for (const plugin of prepared.byId.values()) {
+    for (const [id, implementation] of plugin.extensionPoints) points.set(id, lockable(id, implementation as object));
+  }
+
+  const pluginScopes = new Map<string, PluginScope>();
+  for (const plugin of prepared.byId.values()) {
+    const capabilityIds = (plugin.definition.manifest.capabilities ?? []).map((c) => c.id);
+    pluginScopes.set(
+      plugin.id,
+      createPluginScope(scopes, {
+        manifest: plugin.definition.manifest,
+        config: plugin.config,
+        dataDir: loaded.file ? `${loaded.baseDir}/${config.node.dataDir}` : config.node.dataDir,
+        roles: config.node.roles,
+        logger: inputs.logger,
+        metrics: inputs.metrics,
+        grpc: inputs.grpc,
+        capabilities: kernel.capabilities,
+        jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
+        shutdown: inputs.shutdown,
+      }),
+    );
+  }
+
+  const resolveDep = (pluginId: string, ref: DependencyRef): unknown =>
+    isServiceRef(ref) ? scopes.resolve(pluginId, ref) : points.get(ref.id)!.proxy;
+
+  await runInits(
+    prepared.graph,
+    async (id) => {
+      const plugin = prepared.byId.get(id)!;
+      const deps: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(plugin.init.deps)) deps[name] = resolveDep(id, ref);
+      inputs.logger.debug({ plugin: id }, 'plugin init');
+      await plugin.init.init(deps as never);
+    },
+    (id) => config.plugins[id]?.initTimeoutMs ?? config.lifecycle.initTimeoutMs,
+    (id) => {
+      for (const point of prepared.byId.get(id)!.extensionPoints.keys()) points.get(point)!.lock();
+      teardown.push(`plugin ${id}`, () => runShutdownHooks(id, pluginScopes.get(id)!, config.lifecycle.stopTimeoutMs));
+    },
+  );
+  points.get('discovery.strategies')!.lock();
+  points.get('selection.algorithms')!.lock();
+  return pluginScopes;
+}

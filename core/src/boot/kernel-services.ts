@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { PaymentsService } from '@lpx/sdk';
+import { CapabilityRegistry } from '../capabilities/index.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { KernelDiscovery } from '../discovery/discovery-service.js';
+import { SelectionRegistry } from '../selection/selection-registry.js';
+import { createJobsRuntime, type JobsRuntime } from './jobs-runtime.js';
+import type { PreparedPlugins } from './prepare-plugins.js';
+import { obtainRedis } from './redis-connection.js';
+import type { TeardownStack } from './teardown-stack.js';
+
+export interface KernelServices {
+  readonly capabilities: CapabilityRegistry;
+  readonly jobs: JobsRuntime;
+  readonly discovery: KernelDiscovery;
+  readonly selection: SelectionRegistry;
+  readonly payments: PaymentsService;
+  readonly redisUrl: string;
+}
+
+export function dataDirOf(loaded: LoadedConfig): string {
+  return resolve(loaded.baseDir, loaded.config.node.dataDir);
+}
+
+/** Kernel singletons, created eagerly before any plugin init (see docs/adr/0002-di-scoping.md). */
+export async function bootKernelServices(loaded: LoadedConfig, prepared: PreparedPlugins, logger: Logger, metrics: Registry, teardown: TeardownStack): Promise<KernelServices> {
+  const { config } = loaded;
+  const capabilities = new CapabilityRegistry();
+  for (const plugin of prepared.byId.values()) {
+    for (const declaration of plugin.definition.manifest.capabilities ?? []) {
+      capabilities.declare(plugin.id, declaration, config.capabilities[declaration.id]);
+    }
+  }
+
+  const redis = await obtainRedis(config.redis.url, dataDirOf(loaded), logger);
+  if (redis.embedded) teardown.push('embedded redis', () => redis.embedded!.stop());
+  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, defaults: config.jobs });
+  teardown.push('jobs', () => jobs.close());
+
+  return { capabilities, jobs, discovery: new KernelDiscovery(), selection: new SelectionRegistry(), payments: { enabled: false }, redisUrl: redis.url };
+}

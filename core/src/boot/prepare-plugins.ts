@@ -1,0 +1,48 @@
+import { coreServices, errors, type PluginDefinition } from '@lpx/sdk';
+import { validatePluginConfig, type LoadedConfig } from '../config/load-config.js';
+import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
+import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
+import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
+import { discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint } from '@lpx/sdk';
+
+export interface PreparedPlugin extends RegisteredPlugin {
+  readonly source: string;
+  /** Validated config slice with defaults applied. */
+  readonly config: Record<string, unknown>;
+}
+
+export interface PreparedPlugins {
+  readonly byId: ReadonlyMap<string, PreparedPlugin>;
+  readonly graph: PluginGraph;
+}
+
+export const KERNEL_SERVICE_IDS: ReadonlySet<string> = new Set(Object.values(coreServices).map((ref) => ref.id));
+export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([discoveryStrategiesExtensionPoint.id, selectionAlgorithmsExtensionPoint.id]);
+
+/**
+ * Everything that can be checked without starting anything: manifests, host
+ * ranges, register steps, config slices, capability overrides and the graph.
+ * `lpx config check` stops here.
+ */
+export async function preparePlugins(loaded: LoadedConfig, inline: readonly PluginDefinition[]): Promise<PreparedPlugins> {
+  const { config } = loaded;
+  const plugins = await loadConfiguredPlugins(config, loaded.baseDir, inline);
+  const byId = new Map<string, PreparedPlugin>();
+  const registered: RegisteredPlugin[] = [];
+  for (const plugin of plugins) {
+    const id = plugin.definition.manifest.id;
+    if (byId.has(id)) throw errors.plugin.DUPLICATE_ID.create(`two plugins have the id ${id} (${byId.get(id)!.source} and ${plugin.source})`);
+    const registration = registerPlugin(plugin.definition);
+    const slice = validatePluginConfig(id, plugin.definition.manifest.config, config.plugins[id]?.config);
+    byId.set(id, { ...registration, source: plugin.source, config: slice });
+    registered.push(registration);
+  }
+  const declared = new Set([...byId.values()].flatMap((p) => (p.definition.manifest.capabilities ?? []).map((c) => c.id)));
+  for (const capabilityId of Object.keys(config.capabilities)) {
+    if (!declared.has(capabilityId)) {
+      throw errors.config.UNKNOWN_KEY.create(`unknown key "capabilities.${capabilityId}": no configured plugin declares capability ${capabilityId}`);
+    }
+  }
+  const graph = buildPluginGraph(registered, { services: KERNEL_SERVICE_IDS, extensionPoints: KERNEL_EXTENSION_POINT_IDS });
+  return { byId, graph };
+}

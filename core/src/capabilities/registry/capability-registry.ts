@@ -1,0 +1,166 @@
+import { EventEmitter } from 'node:events';
+import { errors, type CapabilitiesService, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation } from '@lpx/sdk';
+import { CapacityLedger, type CapacityLimits } from './capacity-ledger.js';
+import { mergeDeclarations, type ProvidedDeclaration } from './merge-declarations.js';
+import { PluginCapabilities } from './plugin-capabilities.js';
+import type { CapabilityRegistryEvents, CapacityChangeReason } from './registry-events.js';
+import { resolveDescriptor, type CapabilityOverrides } from './resolve-descriptor.js';
+
+interface Entry {
+  providers: ProvidedDeclaration[];
+  /** The providers' declarations merged into one (equal to the only one when single). */
+  declaration: CapabilityDeclaration;
+  overrides: CapabilityOverrides | undefined;
+  descriptor: CapabilityDescriptor;
+}
+
+function limitsOf(descriptor: CapabilityDescriptor): CapacityLimits {
+  const models: Record<string, number | undefined> = {};
+  for (const [modelId, model] of Object.entries(descriptor.constraints.models ?? {})) models[modelId] = model.capacity;
+  return { capacity: descriptor.capacity, models };
+}
+
+/**
+ * The node's runtime capability registry. Plugins declare during boot; boot
+ * then publishes and locks it, after which only capacity moves (reservations
+ * and capacity changes from workers coming and going), each emitting a
+ * `capacity` event.
+ */
+export class CapabilityRegistry extends EventEmitter<CapabilityRegistryEvents> implements CapabilitiesService {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ledger = new CapacityLedger();
+  #locked = false;
+
+  /** Adds (or, for disjoint models, merges) a declaration; returns the resulting descriptor. */
+  declare(pluginId: string, declaration: CapabilityDeclaration, overrides?: CapabilityOverrides): CapabilityDescriptor {
+    if (this.#locked) {
+      throw errors.capability.LOCKED.create(`plugin "${pluginId}" declared "${declaration.id}" after the capability registry was published`, {
+        details: { pluginId, capabilityId: declaration.id },
+      });
+    }
+    const provided: ProvidedDeclaration = { pluginId, declaration };
+    const existing = this.#entries.get(declaration.id);
+    // Resolve the single declaration first so a bad id or field is reported as such, not as a clash.
+    resolveDescriptor(pluginId, declaration, overrides);
+    const first = existing?.providers[0];
+    const merged = existing ? mergeDeclarations({ pluginId: first?.pluginId ?? pluginId, declaration: existing.declaration }, provided) : declaration;
+    const effectiveOverrides = overrides ?? existing?.overrides;
+    const descriptor = resolveDescriptor(first?.pluginId ?? pluginId, merged, effectiveOverrides);
+    this.#entries.set(declaration.id, {
+      providers: [...(existing?.providers ?? []), provided],
+      declaration: merged,
+      overrides: effectiveOverrides,
+      descriptor,
+    });
+    this.#ledger.define(descriptor.id, limitsOf(descriptor));
+    return descriptor;
+  }
+
+  /** Freezes the set of capabilities; later declarations fail with LPX_ERR_CAPABILITY_LOCKED. */
+  lock(): void {
+    this.#locked = true;
+  }
+
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** End of boot: lock, then tell listeners (discovery/advertisement) the final set. */
+  publish(): readonly CapabilityDescriptor[] {
+    this.lock();
+    const descriptors = Object.freeze(this.list());
+    this.emit('published', descriptors);
+    return descriptors;
+  }
+
+  list(): CapabilityDescriptor[] {
+    return [...this.#entries.values()].map((entry) => entry.descriptor).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  get(id: string): CapabilityDescriptor | undefined {
+    return this.#entries.get(id)?.descriptor;
+  }
+
+  /** Which plugin serves a capability (and model, when plugins split models between them). */
+  providerOf(id: string, model?: string): string | undefined {
+    const entry = this.#entries.get(id);
+    if (!entry) return undefined;
+    if (model === undefined) return entry.descriptor.providedBy;
+    return entry.providers.find((p) => p.declaration.constraints?.models?.[model] !== undefined)?.pluginId ?? entry.descriptor.providedBy;
+  }
+
+  /** Free units; 0 for an unknown capability or a model it does not serve. */
+  available(id: string, model?: string): number {
+    return this.#ledger.available(id, model);
+  }
+
+  inUse(id: string, model?: string): number {
+    return this.#ledger.inUse(id, model);
+  }
+
+  reserve(id: string, model?: string): CapacityReservation {
+    return this.reserveFor(undefined, id, model);
+  }
+
+  release(reservation: CapacityReservation): void {
+    this.releaseFor(undefined, reservation);
+  }
+
+  /** @internal used by plugin views so a plugin can only release what it reserved. */
+  reserveFor(owner: string | undefined, id: string, model?: string): CapacityReservation {
+    const reservation = this.#ledger.reserve(id, model, owner);
+    this.#emitCapacity(id, model, 'reserve');
+    return reservation;
+  }
+
+  /** @internal */
+  releaseFor(owner: string | undefined, reservation: CapacityReservation): void {
+    this.#ledger.release(reservation, owner);
+    this.#emitCapacity(reservation.capabilityId, reservation.model, 'release');
+  }
+
+  /**
+   * Changes capacity at runtime (a remote worker connected or left, a runner
+   * container became warm). Allowed after lock: only the set of ids is frozen.
+   * Lowering below what is in use is allowed; new reservations wait until
+   * releases bring usage under the new limit.
+   */
+  setCapacity(id: string, capacity: number, model?: string): CapabilityDescriptor {
+    const entry = this.#entries.get(id);
+    if (!entry) throw errors.capability.UNKNOWN.create(`no capability "${id}" is registered`, { details: { capabilityId: id } });
+    if (!Number.isSafeInteger(capacity) || capacity < 0) {
+      throw errors.capability.INVALID_DECLARATION.create(`capacity for "${id}" must be a non-negative integer, got ${capacity}`, { details: { capabilityId: id } });
+    }
+    const models = entry.descriptor.constraints.models;
+    let descriptor: CapabilityDescriptor;
+    if (model === undefined) {
+      descriptor = Object.freeze({ ...entry.descriptor, capacity });
+    } else {
+      const current = models?.[model];
+      if (!models || !current) throw errors.capability.UNKNOWN.create(`capability "${id}" does not serve model "${model}"`, { details: { capabilityId: id, model } });
+      const constraints = Object.freeze({ ...entry.descriptor.constraints, models: Object.freeze({ ...models, [model]: Object.freeze({ ...current, capacity }) }) });
+      descriptor = Object.freeze({ ...entry.descriptor, constraints });
+    }
+    entry.descriptor = descriptor;
+    this.#ledger.define(id, limitsOf(descriptor));
+    this.#emitCapacity(id, model, 'set-capacity');
+    return descriptor;
+  }
+
+  /** A view bound to one plugin: its declarations carry its id, its reservations are its own. */
+  forPlugin(pluginId: string): PluginCapabilities {
+    return new PluginCapabilities(this, pluginId);
+  }
+
+  #emitCapacity(capabilityId: string, model: string | undefined, reason: CapacityChangeReason): void {
+    const descriptor = this.#entries.get(capabilityId)?.descriptor;
+    this.emit('capacity', {
+      capabilityId,
+      ...(model === undefined ? {} : { model }),
+      reason,
+      available: this.#ledger.available(capabilityId),
+      inUse: this.#ledger.inUse(capabilityId),
+      capacity: descriptor?.capacity ?? 0,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { errors, type CapabilityDeclaration } from '@lpx/sdk';
+
+export interface ProvidedDeclaration {
+  readonly pluginId: string;
+  readonly declaration: CapabilityDeclaration;
+}
+
+function duplicate(id: string, first: string, second: string, why: string): Error {
+  return errors.capability.DUPLICATE.create(`capability "${id}" is declared by plugins "${first}" and "${second}": ${why}`, {
+    details: { capabilityId: id, pluginIds: [first, second] },
+  });
+}
+
+function capacityOf(declaration: CapabilityDeclaration): number {
+  if (declaration.capacity !== undefined) return declaration.capacity;
+  const models = Object.values(declaration.constraints?.models ?? {});
+  return models.length > 0 && models.every((m) => m.capacity !== undefined) ? models.reduce((sum, m) => sum + (m.capacity ?? 0), 0) : 1;
+}
+
+/**
+ * A second declaration of an id is accepted only when both name their models
+ * and the model sets are disjoint (two AI runner plugins each serving their
+ * own text-to-image models); the node then advertises one capability with the
+ * union and the summed capacity. Anything else is two plugins claiming the
+ * same work, which is a boot error rather than a silent pick.
+ */
+export function mergeDeclarations(existing: ProvidedDeclaration, incoming: ProvidedDeclaration): CapabilityDeclaration {
+  const a = existing.declaration;
+  const b = incoming.declaration;
+  const clash = (why: string): Error => duplicate(a.id, existing.pluginId, incoming.pluginId, why);
+  const modelsA = a.constraints?.models;
+  const modelsB = b.constraints?.models;
+  if (modelsA === undefined || modelsB === undefined) throw clash('at least one of them does not restrict it to named models');
+  const shared = Object.keys(modelsB).filter((model) => model in modelsA);
+  if (shared.length > 0) throw clash(`both serve model(s) ${shared.join(', ')}`);
+  for (const field of ['version', 'mode', 'workUnit', 'priceUnit'] as const) {
+    if ((a[field] ?? 1) !== (b[field] ?? 1)) throw clash(`${field} differs (${String(a[field])} vs ${String(b[field])})`);
+  }
+  if (a.price && b.price && JSON.stringify(a.price) !== JSON.stringify(b.price)) {
+    // One descriptor carries one price; picking either would misprice the other's work.
+    throw clash('they declare different prices; set one under capabilities.<id> in the node config');
+  }
+  const hardware = [...new Set([...(a.constraints?.hardware ?? []), ...(b.constraints?.hardware ?? [])])];
+  const price = a.price ?? b.price;
+  return {
+    ...a,
+    constraints: { ...a.constraints, models: { ...modelsA, ...modelsB }, ...(hardware.length > 0 ? { hardware } : {}) },
+    capacity: capacityOf(a) + capacityOf(b),
+    ...(price === undefined ? {} : { price }),
+  };
+}

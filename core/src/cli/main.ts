@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { HOST_API_VERSION } from '@lpx/sdk';
+import { addCapabilitiesCommand } from './commands/capabilities-list.js';
+import { addConfigCommand } from './commands/config-check.js';
+import { addDemoCommand } from './commands/demo.js';
+import { addPluginsCommand } from './commands/plugins-list.js';
+import { addStartCommand } from './commands/start.js';
+import { processIo, type Io } from './output.js';
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('lpx')
+    .description('lpx — a Livepeer node as a plugin host: gateway, orchestrator, worker, redeemer and signer roles from one config')
+    .version(HOST_API_VERSION, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  addStartCommand(program, io, setExit);
+  addConfigCommand(program, io, setExit);
+  addPluginsCommand(program, io, setExit);
+  addCapabilitiesCommand(program, io, setExit);
+  addDemoCommand(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (the bin sets process.exitCode). */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 64;
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyPluginAsync, RouteOptions, onRequestHookHandler } from 'fastify';
+import { errors, type HttpService } from '@lpx/sdk';
+
+type Recorded = { kind: 'route'; options: RouteOptions } | { kind: 'register'; plugin: FastifyPluginAsync } | { kind: 'hook'; hook: onRequestHookHandler };
+
+/**
+ * Records what a plugin asks of HTTP during init and replays it later inside
+ * an encapsulated fastify context under the plugin's prefix: the plugin gets
+ * fastify's full power inside its box and nothing outside it.
+ */
+export class PluginHttpFacade implements HttpService {
+  readonly prefix: string;
+  readonly #pluginId: string;
+  readonly #records: Recorded[] = [];
+  #sealed = false;
+
+  constructor(pluginId: string) {
+    this.#pluginId = pluginId;
+    this.prefix = `/plugins/${pluginId}`;
+  }
+
+  route(options: RouteOptions): void {
+    this.#record({ kind: 'route', options });
+  }
+
+  register(plugin: FastifyPluginAsync): void {
+    if ((plugin as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')]) {
+      throw errors.plugin.ENCAPSULATION.create(`plugin ${this.#pluginId} registered a fastify-plugin wrapped function; that would escape its /plugins/${this.#pluginId} scope`);
+    }
+    this.#record({ kind: 'register', plugin });
+  }
+
+  addHook(_name: 'onRequest', hook: onRequestHookHandler): void {
+    this.#record({ kind: 'hook', hook });
+  }
+
+  get hasRoutes(): boolean {
+    return this.#records.length > 0;
+  }
+
+  /** Mounts the recorded calls; after this the facade refuses more. */
+  mount(app: FastifyInstance): void {
+    this.#sealed = true;
+    if (this.#records.length === 0) return;
+    const records = [...this.#records];
+    app.register(
+      async (scope) => {
+        for (const record of records) {
+          if (record.kind === 'hook') scope.addHook('onRequest', record.hook);
+        }
+        for (const record of records) {
+          if (record.kind === 'route') scope.route(record.options);
+          else if (record.kind === 'register') await scope.register(record.plugin);
+        }
+      },
+      { prefix: this.prefix },
+    );
+  }
+
+  #record(record: Recorded): void {
+    if (this.#sealed) throw errors.plugin.REGISTER_INVALID.create(`plugin ${this.#pluginId}: HTTP routes must be added during init, before the edge starts listening`);
+    this.#records.push(record);
+  }
+}

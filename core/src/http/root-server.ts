@@ -1,0 +1,29 @@
+import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { installProblemJson } from './problem-json.js';
+
+export interface RootServerOptions {
+  logger: Logger;
+  metrics: Registry;
+  bodyLimitBytes: number;
+  /** Ready means: booted and every readiness probe (Redis ping, ...) passes. */
+  readiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+/** The node's single HTTP edge: health, readiness, metrics and problem+json errors. */
+export function createRootServer(options: RootServerOptions): FastifyInstance {
+  const app = fastify({
+    loggerInstance: options.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    disableRequestLogging: true,
+  }) as unknown as FastifyInstance;
+  installProblemJson(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const result = await options.readiness();
+    return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not-ready', checks: result.checks });
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.metrics()));
+  return app;
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { errors, queueNameFor, type JobEvent, type JobProcessor, type JobStatus, type LoggerService, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
+import { JobEventStream } from './job-event-stream.js';
+import { checkTimeout, toBullJobOptions } from './job-options.js';
+import { readFinished, readJobStatus } from './job-status.js';
+import type { ResolvedKernelOptions } from './jobs-kernel-options.js';
+import type { JobsMetrics } from './jobs-metrics.js';
+import { toBullProcessor } from './processor-runner.js';
+import { ResultWaiters } from './result-waiters.js';
+import { drainWorker } from './drain-worker.js';
+
+export interface LaneDeps {
+  capabilityId: string;
+  connection: Redis;
+  options: ResolvedKernelOptions;
+  logger: LoggerService | undefined;
+  metrics: JobsMetrics;
+}
+
+interface BoundProcessor {
+  processor: JobProcessor<unknown, unknown>;
+  concurrency: number;
+}
+
+/** Everything the kernel keeps for one capability: its queue, its event reader and, if bound here, its worker. */
+export class CapabilityLane {
+  readonly capabilityId: string;
+  readonly queue: Queue;
+  readonly #deps: LaneDeps;
+  readonly #waiters: ResultWaiters;
+  readonly #events: JobEventStream;
+  #bound: BoundProcessor | undefined;
+  #worker: Worker | undefined;
+
+  constructor(deps: LaneDeps) {
+    const { capabilityId, connection, options, logger } = deps;
+    this.capabilityId = capabilityId;
+    this.#deps = deps;
+    const retention = {
+      removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
+      removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
+    };
+    this.queue = new Queue(queueNameFor(capabilityId), { connection, prefix: options.prefix, defaultJobOptions: retention });
+    this.queue.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'queue connection error (retrying)'));
+    this.#waiters = new ResultWaiters(capabilityId, (jobId) => readFinished(this.queue, jobId), options.waitPollMs);
+    this.#events = new JobEventStream({ queue: this.queue, connection, prefix: options.prefix, capabilityId, waiters: this.#waiters, logger });
+  }
+
+  get hasProcessor(): boolean {
+    return this.#bound !== undefined;
+  }
+
+  bind(processor: JobProcessor<unknown, unknown>, concurrency: number): void {
+    if (this.#bound) {
+      throw errors.jobs.PROCESSOR_DUPLICATE.create(`a processor for ${this.capabilityId} is already bound in this process`);
+    }
+    this.#bound = { processor, concurrency };
+  }
+
+  /** Idempotent; a lane without a bound processor only produces and observes. */
+  startWorker(): void {
+    if (!this.#bound || this.#worker) return;
+    const { capabilityId, connection, options, logger, metrics } = this.#deps;
+    const processor = toBullProcessor(capabilityId, this.#bound.processor, {
+      metrics,
+      announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
+    });
+    const worker = new Worker(this.queue.name, processor, {
+      connection,
+      prefix: options.prefix,
+      concurrency: this.#bound.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: options.maxStalledCount,
+      removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
+      removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
+    });
+    worker.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'worker connection error (retrying)'));
+    worker.on('failed', (job, error) => {
+      logger?.warn({ capabilityId, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job attempt failed');
+    });
+    this.#worker = worker;
+  }
+
+  async submit(data: unknown, options?: SubmitOptions): Promise<{ id: string }> {
+    const job = await this.queue.add(this.capabilityId, data, toBullJobOptions(this.capabilityId, options));
+    return { id: job.id ?? '' };
+  }
+
+  async submitAndWait(data: unknown, options: WaitOptions = {}): Promise<unknown> {
+    const bullOptions = toBullJobOptions(this.capabilityId, options);
+    const timeoutMs = checkTimeout(this.capabilityId, options.timeoutMs ?? this.#deps.options.waitTimeoutMs);
+    const callerChoseId = bullOptions.jobId !== undefined;
+    // Our own id lets the waiter exist before the job does, so even an instant
+    // completion cannot slip past it.
+    const jobId = bullOptions.jobId ?? randomUUID();
+    bullOptions.jobId = jobId;
+    await this.#events.ensureStarted();
+    const result = this.#waiters.wait(jobId, timeoutMs);
+    try {
+      await this.queue.add(this.capabilityId, data, bullOptions);
+      // A repeated idempotent id may name a job that finished long ago: no event will come.
+      if (callerChoseId) {
+        const finished = await readFinished(this.queue, jobId);
+        if (finished) this.#waiters.settle(jobId, finished);
+      }
+    } catch (error) {
+      this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
+    }
+    return result;
+  }
+
+  getStatus<Output>(jobId: string): Promise<JobStatus<Output> | undefined> {
+    return readJobStatus<Output>(this.queue, this.capabilityId, jobId);
+  }
+
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Stop taking jobs, let active ones finish (bounded), then release Redis resources. */
+  async close(): Promise<void> {
+    const { options, logger } = this.#deps;
+    if (this.#worker) await drainWorker(this.#worker, options.drainTimeoutMs, logger);
+    this.#waiters.rejectAll(errors.jobs.CLOSED.create(`the jobs service is closing; jobs on ${this.capabilityId} stay queued`));
+    await this.#events.close();
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,112 @@
+import { QueueEvents, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobEvent, LoggerService } from '@lpx/sdk';
+import type { ResultWaiters } from './result-waiters.js';
+
+/** Our own stream entry for a failed attempt that will be retried; BullMQ only streams the final failure. */
+export const RETRY_EVENT = 'lpx-retry';
+const STREAM_MAX_LEN = '10000';
+
+type Listener = (event: JobEvent) => void;
+
+/**
+ * One QueueEvents reader per capability queue, shared by every waiter and
+ * listener in this process. It reads the queue's Redis stream, so events
+ * raised by workers in other processes arrive here too.
+ */
+export class JobEventStream {
+  readonly #queue: Queue;
+  readonly #connection: Redis;
+  readonly #capabilityId: string;
+  readonly #waiters: ResultWaiters;
+  readonly #logger: LoggerService | undefined;
+  readonly #prefix: string;
+  readonly #listeners = new Set<Listener>();
+  #events: QueueEvents | undefined;
+  #starting: Promise<void> | undefined;
+
+  constructor(deps: { queue: Queue; connection: Redis; prefix: string; capabilityId: string; waiters: ResultWaiters; logger: LoggerService | undefined }) {
+    this.#queue = deps.queue;
+    this.#connection = deps.connection;
+    this.#prefix = deps.prefix;
+    this.#capabilityId = deps.capabilityId;
+    this.#waiters = deps.waiters;
+    this.#logger = deps.logger;
+  }
+
+  /**
+   * Starts reading from the stream's current tail. The XREVRANGE goes out on
+   * the shared connection synchronously, ahead of any add() the caller sends
+   * next, so no event of a job submitted after this call can be skipped even
+   * if the blocking reader connects later.
+   */
+  ensureStarted(): Promise<void> {
+    this.#starting ??= this.#connection.xrevrange(this.#queue.keys.events, '+', '-', 'COUNT', 1).then((tail) => {
+      const lastEventId = tail[0]?.[0] ?? '0-0';
+      const events = new QueueEvents(this.#queue.name, { connection: this.#connection, prefix: this.#prefix, lastEventId });
+      this.#bind(events);
+      this.#events = events;
+    });
+    return this.#starting;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    this.ensureStarted().catch((error: unknown) => this.#logger?.error({ err: error, capabilityId: this.#capabilityId }, 'job event stream failed to start'));
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void> {
+    await this.#connection.xadd(this.#queue.keys.events, 'MAXLEN', '~', STREAM_MAX_LEN, '*',
+      'event', RETRY_EVENT, 'jobId', jobId, 'failedReason', reason, 'attemptsMade', String(attemptsMade));
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#events?.close();
+  }
+
+  #emit(event: JobEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken listener must not stop delivery to the others or the reader loop.
+        this.#logger?.error({ err: error, capabilityId: this.#capabilityId }, 'job event listener threw');
+      }
+    }
+  }
+
+  #bind(events: QueueEvents): void {
+    const capabilityId = this.#capabilityId;
+    const listening = (): boolean => this.#listeners.size > 0;
+    events.on('error', (error) => this.#logger?.debug({ err: error.message, capabilityId }, 'job event stream error (retrying)'));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      this.#waiters.settle(jobId, { state: 'completed', result: returnvalue });
+      if (listening()) this.#emit({ type: 'completed', capabilityId, jobId, result: returnvalue });
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      this.#waiters.settle(jobId, { state: 'failed', reason: failedReason });
+      if (listening()) void this.#emitFinalFailure(jobId, failedReason);
+    });
+    events.on('active', ({ jobId }) => listening() && this.#emit({ type: 'active', capabilityId, jobId }));
+    events.on('stalled', ({ jobId }) => listening() && this.#emit({ type: 'stalled', capabilityId, jobId }));
+    events.on('progress', ({ jobId, data }) => {
+      if (listening()) this.#emit({ type: 'progress', capabilityId, jobId, progress: data as number | Record<string, unknown> });
+    });
+    // Custom events are not in BullMQ's listener map, hence the loose signature.
+    (events as unknown as NodeJS.EventEmitter).on(RETRY_EVENT, (args: { jobId: string; failedReason: string; attemptsMade: string }) => {
+      if (listening()) {
+        this.#emit({ type: 'failed', capabilityId, jobId: args.jobId, reason: args.failedReason, attemptsMade: Number(args.attemptsMade), final: false });
+      }
+    });
+  }
+
+  /** The stream entry has no attempt count; one read on the (rare) failure path supplies it. */
+  async #emitFinalFailure(jobId: string, reason: string): Promise<void> {
+    const job = await this.#queue.getJob(jobId).catch(() => undefined);
+    this.#emit({ type: 'failed', capabilityId: this.#capabilityId, jobId, reason, attemptsMade: job?.attemptsMade ?? 0, final: true });
+  }
+}

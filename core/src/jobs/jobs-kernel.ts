@@ -1,0 +1,123 @@
+import { errors, isCapabilityId, type JobEvent, type JobProcessor, type JobsService, type JobStatus, type LoggerService, type ProcessorOptions, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
+import { connectRedis, type ConnectRedisOptions } from '../redis/connect.js';
+import { CapabilityLane } from './capability-lane.js';
+import { checkConcurrency } from './job-options.js';
+import { resolveKernelOptions, type JobsKernelOptions, type ResolvedKernelOptions } from './jobs-kernel-options.js';
+import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
+import { createPluginJobsService } from './plugin-jobs-service.js';
+
+/**
+ * The node's one owner of BullMQ objects. Queues, event readers and workers
+ * are created per capability on first use, so a node pays only for the
+ * capabilities it touches. Processors bound during plugin init are held until
+ * start(), so no job runs before every plugin is up.
+ */
+export class JobsKernel implements JobsService {
+  readonly #options: ResolvedKernelOptions;
+  readonly #raw: JobsKernelOptions;
+  readonly #logger: LoggerService | undefined;
+  readonly #metrics: JobsMetrics;
+  readonly #lanes = new Map<string, CapabilityLane>();
+  #started = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: JobsKernelOptions) {
+    this.#raw = options;
+    this.#options = resolveKernelOptions(options);
+    this.#logger = options.logger;
+    this.#metrics = createJobsMetrics(options.metrics);
+  }
+
+  /** Connects to `url` (failing fast with LPX_ERR_REDIS_UNREACHABLE) and returns a kernel that owns the connection. */
+  static async connect(url: string, options: Omit<JobsKernelOptions, 'connection' | 'ownsConnection'> & { redis?: ConnectRedisOptions } = {}): Promise<JobsKernel> {
+    const { redis, ...rest } = options;
+    const connection = await connectRedis(url, { ...(options.logger ? { logger: options.logger } : {}), connectionName: 'lpx-jobs', ...redis });
+    return new JobsKernel({ ...rest, connection, ownsConnection: true });
+  }
+
+  get prefix(): string {
+    return this.#options.prefix;
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Starts a worker for every bound processor; processors bound later start at once. */
+  start(): void {
+    this.#assertOpen();
+    this.#started = true;
+    for (const lane of this.#lanes.values()) lane.startWorker();
+  }
+
+  /** A JobsService that may bind processors only for the capabilities the plugin declared. */
+  forPlugin(pluginId: string, declaredCapabilityIds: readonly string[]): JobsService {
+    return createPluginJobsService(this, pluginId, declaredCapabilityIds);
+  }
+
+  registerProcessor<Input, Output>(capabilityId: string, processor: JobProcessor<Input, Output>, options: ProcessorOptions = {}): void {
+    this.#assertOpen();
+    const concurrency = checkConcurrency(capabilityId, options.concurrency ?? 1);
+    const lane = this.#lane(capabilityId);
+    lane.bind(processor as JobProcessor<unknown, unknown>, concurrency);
+    if (this.#started) lane.startWorker();
+  }
+
+  submit<Input>(capabilityId: string, data: Input, options?: SubmitOptions): Promise<{ id: string }> {
+    return this.#withLane(capabilityId, (lane) => lane.submit(data, options));
+  }
+
+  submitAndWait<Input, Output>(capabilityId: string, data: Input, options?: WaitOptions): Promise<Output> {
+    return this.#withLane(capabilityId, (lane) => lane.submitAndWait(data, options) as Promise<Output>);
+  }
+
+  getStatus<Output = unknown>(capabilityId: string, jobId: string): Promise<JobStatus<Output> | undefined> {
+    return this.#withLane(capabilityId, (lane) => lane.getStatus<Output>(jobId));
+  }
+
+  onEvent(capabilityId: string, listener: (event: JobEvent) => void): () => void {
+    this.#assertOpen();
+    return this.#lane(capabilityId).onEvent(listener);
+  }
+
+  /** The BullMQ Queue behind a capability, for kernel code (admin routes, metrics) — not for plugins. */
+  queueFor(capabilityId: string): CapabilityLane['queue'] {
+    return this.#lane(capabilityId).queue;
+  }
+
+  /**
+   * Stop taking jobs, wait for active ones up to the drain timeout, then close
+   * workers, event readers and queues, and the connection if the kernel owns it.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const lanes = [...this.#lanes.values()];
+      const results = await Promise.allSettled(lanes.map((lane) => lane.close()));
+      for (const result of results) {
+        if (result.status === 'rejected') this.#logger?.warn({ err: result.reason }, 'closing a job queue failed');
+      }
+      if (this.#raw.ownsConnection) await this.#raw.connection.quit().catch(() => this.#raw.connection.disconnect());
+    })();
+    return this.#closing;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw errors.jobs.CLOSED.create('the jobs service is closed and accepts no new work');
+  }
+
+  async #withLane<T>(capabilityId: string, action: (lane: CapabilityLane) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    return action(this.#lane(capabilityId));
+  }
+
+  #lane(capabilityId: string): CapabilityLane {
+    let lane = this.#lanes.get(capabilityId);
+    if (lane) return lane;
+    if (!isCapabilityId(capabilityId)) {
+      throw errors.capability.INVALID_ID.create(`'${capabilityId}' is not a capability id (<domain>/<name>, lowercase, no ':')`);
+    }
+    lane = new CapabilityLane({ capabilityId, connection: this.#raw.connection, options: this.#options, logger: this.#logger, metrics: this.#metrics });
+    this.#lanes.set(capabilityId, lane);
+    return lane;
+  }
+}

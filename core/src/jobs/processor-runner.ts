@@ -1,0 +1,49 @@
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import type { JobContext, JobProcessor } from '@lpx/sdk';
+import type { JobsMetrics } from './jobs-metrics.js';
+
+export interface RunnerHooks {
+  metrics: JobsMetrics;
+  /** Publishes a non-final failure so onEvent listeners everywhere see retries, not only the last failure. */
+  announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void>;
+}
+
+const neverAborted = new AbortController().signal;
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
+}
+
+/**
+ * Adapts a plugin's JobProcessor to a BullMQ processor. The third parameter
+ * matters: BullMQ only creates an AbortSignal for processors that declare it.
+ */
+export function toBullProcessor<Input, Output>(
+  capabilityId: string,
+  processor: JobProcessor<Input, Output>,
+  hooks: RunnerHooks,
+): Processor<Input, Output> {
+  return async (job: Job<Input, Output>, _token?: string, signal?: AbortSignal): Promise<Output> => {
+    const started = performance.now();
+    const attempt = job.attemptsMade + 1;
+    const context: JobContext<Input> = {
+      id: job.id ?? '',
+      capabilityId,
+      data: job.data,
+      attempt,
+      progress: (value) => job.updateProgress(value),
+      signal: signal ?? neverAborted,
+    };
+    try {
+      const result = await processor(context);
+      hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000);
+      return result;
+    } catch (thrown) {
+      const error = asError(thrown);
+      const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
+      hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final);
+      if (!final) await hooks.announceRetry(context.id, error.message, attempt).catch(() => undefined);
+      throw error;
+    }
+  };
+}

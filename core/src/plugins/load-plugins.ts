@@ -1,0 +1,67 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
+import { checkHostCompatibility, resolvePluginsForNode, validateManifest } from '@lpx/registry';
+import type { KernelConfig } from '../config/kernel-schema.js';
+
+export interface LoadedPlugin {
+  readonly definition: PluginDefinition;
+  /** Where it came from, for `lpx plugins list`. */
+  readonly source: string;
+}
+
+/**
+ * Turns `plugins.<id>` config entries into plugin definitions: an explicit
+ * module path/specifier, a version range from the local plugin registry
+ * (integrity-checked before import), or the conventional package
+ * `@lpx/plugin-<id>`. Every manifest is validated and host-checked here,
+ * before any of the plugin's register code runs.
+ */
+export async function loadConfiguredPlugins(config: KernelConfig, baseDir: string, extra: readonly PluginDefinition[] = []): Promise<LoadedPlugin[]> {
+  const loaded: LoadedPlugin[] = extra.map((definition) => ({ definition, source: 'inline' }));
+  const entries = Object.entries(config.plugins).filter(([, entry]) => entry.enabled);
+
+  const fromRegistry = entries.filter(([, entry]) => entry.version !== undefined && entry.module === undefined);
+  if (fromRegistry.length > 0) {
+    if (!config.registry.dir) {
+      throw errors.config.INVALID.create(`plugins.${fromRegistry[0]![0]}.version: a version needs registry.dir (the local plugin registry folder)`);
+    }
+    const registryDir = resolve(baseDir, config.registry.dir);
+    const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
+    const resolved = await resolvePluginsForNode(registryDir, fromRegistry.map(([id, entry]) => ({ id, version: entry.version! })), installDir);
+    for (const item of resolved) loaded.push({ definition: await importDefinition(item.manifest.id, item.entryUrl), source: `registry ${item.manifest.id}@${item.manifest.version}` });
+  }
+
+  for (const [id, entry] of entries) {
+    if (entry.version !== undefined && entry.module === undefined) continue;
+    const specifier = entry.module ?? `@lpx/plugin-${id}`;
+    const target = specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(baseDir, specifier)).href : specifier;
+    loaded.push({ definition: await importDefinition(id, target), source: specifier });
+  }
+
+  for (const [id, entry] of entries) {
+    const plugin = loaded.find((p) => p.definition.manifest.id === id);
+    if (!plugin) throw errors.plugin.NOT_FOUND.create(`plugins.${id}: the module ${entry.module ?? `@lpx/plugin-${id}`} exports a plugin with a different id`);
+  }
+  for (const plugin of loaded) {
+    validateManifest(plugin.definition.manifest);
+    checkHostCompatibility(plugin.definition.manifest);
+  }
+  return loaded;
+}
+
+async function importDefinition(id: string, specifier: string): Promise<PluginDefinition> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (cause) {
+    const notFound = (cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((cause as Error).message).includes(specifier.replace('file://', ''));
+    const code = notFound ? errors.plugin.NOT_FOUND : errors.plugin.LOAD_FAILED;
+    throw code.create(`plugins.${id}: cannot import ${specifier}: ${(cause as Error).message}`, { cause });
+  }
+  const candidate = module.default ?? Object.values(module).find(isPluginDefinition);
+  if (!isPluginDefinition(candidate)) {
+    throw errors.plugin.LOAD_FAILED.create(`plugins.${id}: ${specifier} has no default export made with definePlugin()`);
+  }
+  return candidate;
+}

@@ -1,0 +1,19 @@
+/**
+ * @lpx/registry — the PLUGIN registry (which plugins exist, whether they are
+ * compatible with this host, where their verified code comes from). Not the
+ * runtime capability registry, which is a kernel service in core.
+ */
+export { checkHostCompatibility } from './manifest/compat.js';
+export { describeFound, formatIssue, type ManifestIssue } from './manifest/issues.js';
+export { MANIFEST_SCHEMA_COMMAND, MANIFEST_SCHEMA_PATH, manifestJsonSchema, renderManifestSchema } from './manifest/json-schema.js';
+export { validateManifest, type ValidateManifestOptions } from './manifest/validate.js';
+export { entryModulePath } from './package/entry-point.js';
+export { collectPluginFiles } from './package/collect-files.js';
+export { inspectPluginPackage, MANIFEST_FILE, type PluginPackage } from './package/plugin-package.js';
+export { MAX_UNPACKED_BYTES, type PackageFile } from './tarball/package-tarball.js';
+export { installResolvedPlugin, verifyEntry, type InstalledPlugin, type VerifiedPackage } from './local-registry/install.js';
+export { ENTRY_FILES, type RegistryEntry } from './local-registry/layout.js';
+export { publishToLocalRegistry, type PublishResult } from './local-registry/publish.js';
+export { listRegistry, resolvePlugin } from './local-registry/resolve.js';
+export { resolvePluginsForNode, type PluginRequest, type ResolveForNodeOptions } from './resolve-for-node.js';
+export { sha512Integrity, verifyIntegrity } from './verify/integrity.js';

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: installs the npm dependencies from the
+// lockfile and the system packages the node starts as child processes.
+// Plain Node with no dependencies, because it runs before `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.env.LPX_BOOTSTRAP_QUIET === '1';
+const say = (line) => quiet || process.stderr.write(`[bootstrap] ${line}\n`);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    process.stderr.write(`[bootstrap] failed: ${command} ${args.join(' ')} (exit ${result.status ?? result.signal})\n`);
+    process.exit(1);
+  }
+}
+
+function has(binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
+}
+
+function checkNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) {
+    process.stderr.write(`[bootstrap] lpx needs Node >= 20; this is ${process.version}\n`);
+    process.exit(1);
+  }
+}
+
+function ensureNpmDependencies() {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', '.lpx-lock-sha256');
+  const digest = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  const installed = existsSync(join(root, 'node_modules', '.package-lock.json'));
+  const recorded = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+  if (installed && (recorded === digest || recorded === undefined)) {
+    if (recorded === undefined) writeFileSync(marker, digest);
+    return;
+  }
+  say(installed ? 'package-lock.json changed: npm ci' : 'no node_modules: npm ci');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(marker, digest);
+}
+
+/** System packages from Debian's apt, installed only when missing. */
+function ensureSystemPackages() {
+  const wanted = [{ binary: 'redis-server', pkg: 'redis-server' }].filter((p) => !has(p.binary));
+  if (wanted.length === 0) return;
+  const names = wanted.map((p) => p.pkg);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!has('apt-get') || !isRoot) {
+    process.stderr.write(`[bootstrap] missing ${wanted.map((p) => p.binary).join(', ')}; install: sudo apt-get install -y ${names.join(' ')}\n`);
+    process.exit(1);
+  }
+  say(`apt-get install ${names.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names], { env });
+}
+
+function ensureContracts() {
+  const script = join(root, 'scripts', 'compile-contracts.mjs');
+  if (existsSync(script)) run(process.execPath, [script]);
+}
+
+checkNode();
+ensureSystemPackages();
+ensureNpmDependencies();
+ensureContracts();
