@@ -6,7 +6,7 @@ import type { ContainerScopes } from '../container/scopes.js';
 import type { GrpcEdge } from '../grpc/grpc-edge.js';
 import { lockable } from '../lifecycle/extension-point-lock.js';
 import { runInits } from '../plugins/init-runner.js';
-import type { KernelServices } from './kernel-services.js';
+import { dataDirOf, type KernelServices } from './kernel-services.js';
 import { createPluginScope, type PluginScope } from './plugin-scope.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 import { runShutdownHooks } from './start-hooks.js';
@@ -47,7 +47,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
       createPluginScope(scopes, {
         manifest: plugin.definition.manifest,
         config: plugin.config,
-        dataDir: loaded.file ? `${loaded.baseDir}/${config.node.dataDir}` : config.node.dataDir,
+        dataDir: dataDirOf(loaded),
         roles: config.node.roles,
         logger: inputs.logger,
         metrics: inputs.metrics,

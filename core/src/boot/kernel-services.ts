@@ -36,7 +36,7 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
 
   const redis = await obtainRedis(config.redis.url, dataDirOf(loaded), logger);
   if (redis.embedded) teardown.push('embedded redis', () => redis.embedded!.stop());
-  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, defaults: config.jobs });
+  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs });
   teardown.push('jobs', () => jobs.close());
 
   return { capabilities, jobs, discovery: new KernelDiscovery(), selection: new SelectionRegistry(), payments: { enabled: false }, redisUrl: redis.url };

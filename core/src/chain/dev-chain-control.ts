@@ -46,7 +46,6 @@ export async function advanceRounds(ctx: RoundControl, rounds = 1): Promise<bigi
     ctx.publicClient.getBlockNumber({ cacheTime: 0 }),
   ]);
   const target = startBlock + roundLength * BigInt(rounds);
-  // initializeRound is itself mined in a block, so stop one block short.
-  await mineBlocks(ctx.rpcUrl, target - blockNumber - 1n);
+  await mineBlocks(ctx.rpcUrl, target - blockNumber);
   return initializeCurrentRound(ctx);
 }

@@ -35,7 +35,7 @@ export const DEFAULT_DEV_PROTOCOL_PARAMS: DevProtocolParams = {
   maxActiveTranscoders: 100n,
 };
 
-interface Deployer {
+export interface Deployer {
   publicClient: ChainPublicClient;
   walletClient: ChainWalletClient;
 }

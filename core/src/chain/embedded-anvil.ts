@@ -10,7 +10,7 @@ import { chainErrors } from './chain-errors.js';
 import { connectChain, type ChainConnection } from './connection.js';
 import { devAccounts, type DevAccount } from './dev-accounts.js';
 import { advanceRounds, initializeCurrentRound, mineBlocks, type RoundControl } from './dev-chain-control.js';
-import { DEFAULT_DEV_PROTOCOL_PARAMS, deployDevProtocol, setDevTranscoder, type DevProtocolParams } from './dev-protocol-deploy.js';
+import { DEFAULT_DEV_PROTOCOL_PARAMS, deployDevProtocol, setDevTranscoder, type Deployer, type DevProtocolParams } from './dev-protocol-deploy.js';
 import { freeLoopbackPort } from './local-port.js';
 import { resolveProtocolAddresses, type ProtocolAddresses } from './protocol-addresses.js';
 import { fundDepositAndReserve } from './ticket-broker-writes.js';
@@ -83,6 +83,9 @@ function spawnAnvil(port: number, options: EmbeddedChainOptions): { child: Child
   return { child, output: () => output };
 }
 
+const isCodedError = (error: unknown): boolean =>
+  error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && String((error as unknown as { code: string }).code).startsWith('LPX_ERR_');
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -124,7 +127,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
     const accounts = devAccounts(options.orchestrators ?? 2, options.senders ?? 2);
     const deployer = accounts[0] as DevAccount;
     const connection = await connectChain({ rpcUrl, account: privateKeyToAccount(deployer.privateKey) });
-    const deployerCtx = { publicClient: connection.publicClient, walletClient: connection.walletClient! };
+    const deployerCtx: Deployer = { publicClient: connection.publicClient, walletClient: connection.walletClient! };
     const protocol = { ...DEFAULT_DEV_PROTOCOL_PARAMS, ...options.protocol };
 
     let addresses = await reusePersistedDeployment(options.dataDir, connection);
@@ -149,14 +152,14 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
     };
   } catch (error) {
     await stop();
-    if (error instanceof Error && 'code' in error) throw error;
+    if (isCodedError(error)) throw error;
     throw chainErrors.DEPLOY_FAILED.create(`embedded chain set-up failed: ${(error as Error).message}`, { cause: error });
   }
 }
 
 async function setUpFreshChain(
   rpcUrl: string,
-  deployerCtx: RoundControl extends infer R ? Omit<R & RoundControl, 'rpcUrl' | 'roundsManager'> : never,
+  deployerCtx: Deployer,
   accounts: DevAccount[],
   protocol: DevProtocolParams,
   options: EmbeddedChainOptions,

@@ -20,7 +20,11 @@ export interface ConfirmedTx {
 
 /** Waits for the receipt and turns an on-chain revert into a coded error. */
 export async function confirmTx(publicClient: ChainPublicClient, hash: Hex, what: string): Promise<ConfirmedTx> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  // Automining dev nodes already have the receipt; asking first skips a
+  // polling interval per transaction.
+  const receipt =
+    (await publicClient.getTransactionReceipt({ hash }).catch(() => undefined)) ??
+    (await publicClient.waitForTransactionReceipt({ hash }));
   if (receipt.status !== 'success') {
     throw chainErrors.TX_REVERTED.create(`${what} transaction ${hash} reverted in block ${receipt.blockNumber}`, {
       details: { hash, blockNumber: receipt.blockNumber.toString() },

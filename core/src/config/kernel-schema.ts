@@ -71,9 +71,11 @@ export const KernelConfigSchema = Type.Object(
     ),
     jobs: Type.Object(
       {
-        attempts: Type.Integer({ minimum: 1, default: 3 }),
-        backoffMs: Type.Integer({ minimum: 0, default: 500 }),
+        /** On shutdown, active jobs get this long to finish before they are left for another worker. */
         drainTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
+        /** A worker that stops renewing its lock this long is presumed dead; its job is retried elsewhere. */
+        lockDurationMs: Type.Integer({ minimum: 1_000, default: 30_000 }),
+        stalledIntervalMs: Type.Integer({ minimum: 1_000, default: 15_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,4 +1,4 @@
-import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { installProblemJson } from './problem-json.js';
@@ -16,7 +16,8 @@ export function createRootServer(options: RootServerOptions): FastifyInstance {
   const app = fastify({
     loggerInstance: options.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Per-request logs at info would drown a busy node; errors are still logged by the problem+json handler.
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   installProblemJson(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

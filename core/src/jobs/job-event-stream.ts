@@ -41,7 +41,7 @@ export class JobEventStream {
    * if the blocking reader connects later.
    */
   ensureStarted(): Promise<void> {
-    this.#starting ??= this.#connection.xrevrange(this.#queue.keys.events, '+', '-', 'COUNT', 1).then((tail) => {
+    this.#starting ??= this.#connection.xrevrange(this.#queue.toKey('events'), '+', '-', 'COUNT', 1).then((tail) => {
       const lastEventId = tail[0]?.[0] ?? '0-0';
       const events = new QueueEvents(this.#queue.name, { connection: this.#connection, prefix: this.#prefix, lastEventId });
       this.#bind(events);
@@ -59,7 +59,7 @@ export class JobEventStream {
   }
 
   async announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void> {
-    await this.#connection.xadd(this.#queue.keys.events, 'MAXLEN', '~', STREAM_MAX_LEN, '*',
+    await this.#connection.xadd(this.#queue.toKey('events'), 'MAXLEN', '~', STREAM_MAX_LEN, '*',
       'event', RETRY_EVENT, 'jobId', jobId, 'failedReason', reason, 'attemptsMade', String(attemptsMade));
   }
 

@@ -43,8 +43,13 @@ function valueAt(root: unknown, pointer: string): unknown {
  * the member errors are noise, so they fold into the `anyOf` line.
  */
 function dropUnionMemberErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const unionPaths = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
-  return errors.filter((e) => !unionPaths.some((prefix) => e.schemaPath.startsWith(prefix)));
+  const isUnion = (e: ErrorObject) => e.keyword === 'anyOf' || e.keyword === 'oneOf';
+  const unionPaths = errors.filter(isUnion).map((e) => `${e.schemaPath}/`);
+  const kept = errors.filter((e) => !unionPaths.some((prefix) => e.schemaPath.startsWith(prefix)));
+  // Members reached through a `$ref` keep their own schema path and survive the
+  // fold; they are more specific than "one of N alternatives", so they win.
+  const specificAt = new Set(kept.filter((e) => !isUnion(e)).map((e) => e.instancePath));
+  return kept.filter((e) => !isUnion(e) || !specificAt.has(e.instancePath));
 }
 
 function describeUnion(alternatives: unknown): string {

@@ -1,7 +1,9 @@
 import { Ajv } from 'ajv';
 import semver from 'semver';
-import type { PluginManifest } from '@lpx/sdk';
+import { PLUGIN_ID_PATTERN, type PluginManifest } from '@lpx/sdk';
 import { describeFound, issuesFromAjv, joinPointer, type ManifestIssue } from './issues.js';
+
+const pluginIdRegex = new RegExp(PLUGIN_ID_PATTERN);
 
 /**
  * Rules JSON Schema cannot express. They run only on a manifest that already
@@ -20,6 +22,8 @@ function requiredPluginIssues(manifest: PluginManifest): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   for (const [id, range] of Object.entries(manifest.requires?.plugins ?? {})) {
     const path = joinPointer('/requires/plugins', id);
+    // The schema's record admits any key (TypeBox emits no additionalProperties for it), so ids are checked here.
+    if (!pluginIdRegex.test(id)) issues.push({ path, expected: `a plugin id matching ${PLUGIN_ID_PATTERN}`, found: `key "${id}"` });
     if (id === manifest.id) issues.push({ path, expected: 'another plugin (a plugin cannot require itself)', found: `its own id "${id}"` });
     if (semver.validRange(range) === null) issues.push({ path, expected: 'a valid semver range', found: describeFound(range) });
   }

@@ -1,0 +1,42 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { JobsService, LoggerService } from '@lpx/sdk';
+import { JobsKernel } from '../jobs/index.js';
+import { connectRedis } from '../redis/index.js';
+
+export interface JobsRuntime {
+  /** The unscoped service (CLI, demo, test host); plugins get `forPlugin` views. */
+  readonly service: JobsService;
+  forPlugin(pluginId: string, capabilityIds: readonly string[]): JobsService;
+  startWorkers(): Promise<void>;
+  /** Stops taking jobs and drains the active ones; safe to call more than once. */
+  closeWorkers(): Promise<void>;
+  close(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+export interface JobsRuntimeOptions {
+  url: string;
+  prefix: string;
+  logger: Logger;
+  metrics: Registry;
+  tuning: { drainTimeoutMs: number; lockDurationMs: number; stalledIntervalMs: number };
+}
+
+/** Connects (failing fast when Redis is absent) and wraps the JobsKernel for the host's lifecycle. */
+export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<JobsRuntime> {
+  const logger = options.logger.child({ component: 'jobs' }) as unknown as LoggerService;
+  const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs' });
+  const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning });
+  return {
+    service: kernel,
+    forPlugin: (pluginId, capabilityIds) => kernel.forPlugin(pluginId, capabilityIds),
+    startWorkers: async () => kernel.start(),
+    closeWorkers: () => kernel.close(),
+    close: () => kernel.close(),
+    ping: async () => {
+      await connection.ping();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { startEmbeddedChain } from '/work/main/core/src/chain/embedded-anvil.js';
+import { readRounds } from '/work/main/core/src/chain/rounds.js';
+import { readActiveSet } from '/work/main/core/src/chain/bonding.js';
+import { readSenderInfo } from '/work/main/core/src/chain/ticket-broker-reads.js';
+const t0 = performance.now();
+const chain = await startEmbeddedChain();
+console.log('started in', (performance.now()-t0).toFixed(0), 'ms', chain.rpcUrl, chain.controller);
+console.log(await readRounds(chain.connection.publicClient, chain.addresses.roundsManager));
+console.log(await readActiveSet(chain.connection.publicClient, chain.addresses.bondingManager));
+console.log(await readSenderInfo(chain.connection.publicClient, chain.addresses.ticketBroker, chain.accounts[3]!.address));
+console.log(await chain.connection.publicClient.request({method:'eth_accounts'} as any));
+console.log(chain.accounts.map(a=>a.address));
+await chain.stop();
