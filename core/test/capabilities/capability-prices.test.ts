@@ -13,9 +13,9 @@ t.test('one entry per (AI capability, model) and per BYOC name; none for transco
   registry.declare('p', { ...base, id: 'byoc/echo', price: { pricePerUnit: '30', pixelsPerUnit: '20' } });
   registry.declare('p', { ...base, id: 'custom/thing', price: { pricePerUnit: '1' } });
   t.same(capabilityPrices(registry.list()), [
-    { capability: 37, constraint: 'echo', pricePerUnit: 3n, pixelsPerUnit: 2n },
     { capability: 27, constraint: 'a', pricePerUnit: 4768371n, pixelsPerUnit: 1n },
     { capability: 27, constraint: 'b', pricePerUnit: 4768371n, pixelsPerUnit: 1n },
+    { capability: 37, constraint: 'echo', pricePerUnit: 3n, pixelsPerUnit: 2n },
   ]);
 });
 

@@ -34,11 +34,12 @@ t.test('declare produces a canonical descriptor with its queue', async (t) => {
   t.same(registry.list().map((d) => d.id), ['video/transcode']);
 });
 
-t.test('capacity defaults: sum of model capacities, else 1', async (t) => {
+t.test('capacity defaults: model capacities summed (1 per model without one), else 1', async (t) => {
   const registry = new CapabilityRegistry();
   t.equal(registry.declare('p', textToImage({ a: { warm: true, capacity: 2 }, b: { warm: false, capacity: 3 } })).capacity, 5);
   t.equal(registry.declare('p', { ...transcode, capacity: undefined } as unknown as CapabilityDeclaration).capacity, 1);
-  t.equal(registry.declare('p', textToImage({ a: { warm: false } }, { id: 'ai/upscale' })).capacity, 1);
+  t.equal(registry.declare('p', textToImage({ a: { warm: false }, b: { warm: false, capacity: 4 } }, { id: 'ai/upscale' })).capacity, 5);
+  t.equal(registry.declare('p', textToImage({}, { id: 'ai/llm' })).capacity, 1);
 });
 
 t.test('operator overrides: capacity, price and the model set', async (t) => {

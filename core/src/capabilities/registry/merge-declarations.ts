@@ -1,4 +1,5 @@
 import { errors, type CapabilityDeclaration } from '@lpx/sdk';
+import { defaultCapacity } from './resolve-descriptor.js';
 
 export interface ProvidedDeclaration {
   readonly pluginId: string;
@@ -12,9 +13,7 @@ function duplicate(id: string, first: string, second: string, why: string): Erro
 }
 
 function capacityOf(declaration: CapabilityDeclaration): number {
-  if (declaration.capacity !== undefined) return declaration.capacity;
-  const models = Object.values(declaration.constraints?.models ?? {});
-  return models.length > 0 && models.every((m) => m.capacity !== undefined) ? models.reduce((sum, m) => sum + (m.capacity ?? 0), 0) : 1;
+  return declaration.capacity ?? defaultCapacity(declaration.constraints?.models);
 }
 
 /**

@@ -56,15 +56,13 @@ function resolveModels(
 }
 
 /**
- * Without an explicit capacity: the sum of the model capacities when every
- * model has one, else 1 (go-livepeer's default for a listed capability).
+ * Without an explicit capacity: one unit per model unless the model says
+ * otherwise (go-livepeer's `-aiModels` default is 1 per model), and 1 for a
+ * capability without models (go-livepeer's default for a listed capability).
  */
-function defaultCapacity(models: Record<string, ModelConstraint> | undefined): number {
+export function defaultCapacity(models: Readonly<Record<string, { capacity?: number }>> | undefined): number {
   const entries = Object.values(models ?? {});
-  if (entries.length > 0 && entries.every((model) => model.capacity !== undefined)) {
-    return entries.reduce((sum, model) => sum + (model.capacity ?? 0), 0);
-  }
-  return 1;
+  return entries.length === 0 ? 1 : entries.reduce((sum, model) => sum + (model.capacity ?? 1), 0);
 }
 
 /** Declaration + operator overrides → the canonical, frozen descriptor. */
