@@ -4,7 +4,7 @@ import t from 'tap';
 import { errors } from '@lpx/sdk';
 import { collectPluginFiles, entryModulePath, publishToLocalRegistry } from '../src/index.js';
 import { catchError } from './helpers/catch-error.js';
-import { fixtureManifest, fixturePluginFolder } from './helpers/fixture-plugin.js';
+import { fixtureManifest, fixturePluginFolder, type FixtureDir } from './helpers/fixture-plugin.js';
 
 async function paths(root: string): Promise<string[]> {
   return (await collectPluginFiles(root)).map((file) => file.path).sort();
@@ -34,7 +34,7 @@ t.test('a missing "files" path or one outside the folder is refused', async (t) 
 
 t.test('publishing a folder that breaks the convention fails with a coded, specific error', async (t) => {
   const folder = fixturePluginFolder();
-  const without = (name: string) => Object.fromEntries(Object.entries(folder).filter(([key]) => key !== name));
+  const without = (name: string): FixtureDir => Object.fromEntries(Object.entries(folder).filter(([key]) => key !== name));
   const dir = t.testdir({
     'no-package-json': without('package.json'),
     'no-manifest': without('plugin.manifest.json'),

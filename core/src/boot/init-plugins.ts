@@ -52,7 +52,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
         logger: inputs.logger,
         metrics: inputs.metrics,
         grpc: inputs.grpc,
-        capabilities: kernel.capabilities,
+        capabilities: kernel.capabilities.forPlugin(plugin.id),
         jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
         shutdown: inputs.shutdown,
       }),
@@ -79,5 +79,6 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   );
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();
+  kernel.capabilities.publish();
   return pluginScopes;
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, resolvePluginsForNode, validateManifest } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
@@ -55,7 +55,10 @@ async function importDefinition(id: string, specifier: string): Promise<PluginDe
   try {
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (cause) {
-    const notFound = (cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((cause as Error).message).includes(specifier.replace('file://', ''));
+    // Only "this very module is missing" is NOT_FOUND; a missing import inside the plugin is a load failure.
+    // (Some loaders drop the error code, so the message is checked too.)
+    const missingCode = ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes(String((cause as { code?: string }).code)) || /Cannot find (module|package)/.test(String((cause as Error).message));
+    const notFound = missingCode && String((cause as Error).message).includes(specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier);
     const code = notFound ? errors.plugin.NOT_FOUND : errors.plugin.LOAD_FAILED;
     throw code.create(`plugins.${id}: cannot import ${specifier}: ${(cause as Error).message}`, { cause });
   }

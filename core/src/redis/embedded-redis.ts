@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors, type LoggerService } from '@lpx/sdk';
 import { findFreePort } from './free-port.js';
-import { pingRedis } from './ping.js';
+import { probeRedis } from './ping.js';
 
 export interface EmbeddedRedisOptions {
   /** Where the AOF lives; restarting on the same directory recovers the data. */
@@ -97,7 +97,9 @@ async function launch(options: EmbeddedRedisOptions, port: number): Promise<Embe
       );
     }
     if (spawnError || exited) break;
-    if (await pingRedis(HOST, port)) {
+    const probe = await probeRedis(HOST, port);
+    // Another server already on a fixed port would answer too; only our child counts.
+    if (probe.ready && probe.pid === child.pid) {
       liveChildren.add(child);
       installExitHook();
       options.logger?.info({ port, pid: child.pid, dataDir: options.dataDir }, 'embedded redis ready');
@@ -107,7 +109,7 @@ async function launch(options: EmbeddedRedisOptions, port: number): Promise<Embe
   }
 
   if (!exited && !spawnError) await stopChild(child);
-  if (/address already in use/i.test(output)) throw new PortTakenError(`port ${port} is taken`);
+  if (/address already in use/i.test(output) && options.port === undefined) throw new PortTakenError(`port ${port} is taken`);
   throw errors.redis.EMBEDDED_START.create(
     `redis-server on port ${port} did not answer PING within ${options.startTimeoutMs ?? 10_000} ms${spawnError ? ` (${spawnError.message})` : ''}; last output: ${output.trim() || '(none)'}`,
     { details: { port, dataDir: options.dataDir }, ...(spawnError ? { cause: spawnError } : {}) },

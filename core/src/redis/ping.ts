@@ -1,24 +1,37 @@
 import { connect } from 'node:net';
 
+export interface ProbeResult {
+  /** PING answered +PONG: the server is accepting commands (a server loading its AOF answers -LOADING). */
+  ready: boolean;
+  /** Which process answered, from INFO server; tells our child apart from a stranger on the same port. */
+  pid: number | undefined;
+}
+
 /**
- * One raw RESP `PING` over a fresh socket. Used to decide readiness of a
- * redis-server we spawned, before any client library is involved: a server
- * still loading its AOF answers `-LOADING`, which counts as not ready.
+ * `PING` plus `INFO server` over a fresh socket, in raw RESP, so readiness of
+ * a redis-server we spawned is decided before any client library is involved.
  */
-export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+export function probeRedis(host: string, port: number, timeoutMs = 500): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let answer = '';
-    const finish = (ok: boolean): void => {
+    const finish = (): void => {
       socket.destroy();
-      resolve(ok);
+      const pid = /process_id:(\d+)/.exec(answer)?.[1];
+      resolve({ ready: answer.startsWith('+PONG'), pid: pid === undefined ? undefined : Number(pid) });
     };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(timeoutMs, finish);
+    socket.once('error', finish);
+    socket.once('close', finish);
+    socket.once('connect', () => socket.write('PING\r\nINFO server\r\n'));
     socket.on('data', (chunk) => {
       answer += chunk.toString('utf8');
-      if (answer.includes('\r\n')) finish(answer.startsWith('+PONG'));
+      if (/process_id:\d+\r\n/.test(answer) || answer.startsWith('-')) finish();
     });
   });
+}
+
+/** True when something on host:port answers PING. */
+export async function pingRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return (await probeRedis(host, port, timeoutMs)).ready;
 }

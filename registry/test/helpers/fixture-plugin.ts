@@ -1,4 +1,10 @@
+import type { Test } from 'tap';
 import type { PluginManifest } from '@lpx/sdk';
+
+/** One entry of a `t.testdir` folder spec, named without depending on @tapjs/fixture directly. */
+type FixtureEntry = NonNullable<Parameters<Test['testdir']>[0]>;
+/** A folder spec for `t.testdir`: name → content or sub-folder. */
+export type FixtureDir = { [name: string]: FixtureEntry };
 
 export function fixtureManifest(overrides: Partial<PluginManifest> = {}): PluginManifest {
   return {
@@ -18,7 +24,7 @@ export interface FixtureOptions {
   readonly packageJson?: Record<string, unknown>;
   /** Contents of index.mjs; by default a real plugin built with the sdk's definePlugin. */
   readonly entrySource?: string;
-  readonly extraFiles?: Record<string, unknown>;
+  readonly extraFiles?: FixtureDir;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface FixtureOptions {
  * resolves from the repository's node_modules wherever the folder is installed
  * under the repository, exactly as a real installed plugin would.
  */
-export function fixturePluginFolder(options: FixtureOptions = {}): Record<string, unknown> {
+export function fixturePluginFolder(options: FixtureOptions = {}): FixtureDir {
   const manifest = options.manifest ?? fixtureManifest();
   const entrySource =
     options.entrySource ??

@@ -45,7 +45,7 @@ export class CapacityLedger {
     return model === undefined ? counter.inUse : (counter.modelInUse.get(model) ?? 0);
   }
 
-  /** Free units; may be negative-clamped to 0 after capacity was lowered below what is in use. */
+  /** Free units, never below 0 (capacity may have been lowered under what is in use). */
   available(capabilityId: string, model?: string): number {
     const counter = this.#counters.get(capabilityId);
     if (!counter) return 0;

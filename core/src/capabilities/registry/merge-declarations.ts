@@ -32,8 +32,9 @@ export function mergeDeclarations(existing: ProvidedDeclaration, incoming: Provi
   if (modelsA === undefined || modelsB === undefined) throw clash('at least one of them does not restrict it to named models');
   const shared = Object.keys(modelsB).filter((model) => model in modelsA);
   if (shared.length > 0) throw clash(`both serve model(s) ${shared.join(', ')}`);
-  for (const field of ['version', 'mode', 'workUnit', 'priceUnit'] as const) {
-    if ((a[field] ?? 1) !== (b[field] ?? 1)) throw clash(`${field} differs (${String(a[field])} vs ${String(b[field])})`);
+  if ((a.version ?? 1) !== (b.version ?? 1)) throw clash(`major version differs (${a.version} vs ${b.version})`);
+  for (const field of ['mode', 'workUnit', 'priceUnit'] as const) {
+    if (a[field] !== b[field]) throw clash(`${field} differs (${a[field]} vs ${b[field]})`);
   }
   if (a.price && b.price && JSON.stringify(a.price) !== JSON.stringify(b.price)) {
     // One descriptor carries one price; picking either would misprice the other's work.

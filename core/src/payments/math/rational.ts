@@ -136,16 +136,22 @@ export class Rational {
     return this.den === 1n ? this.num.toString() : `${this.num}/${this.den}`;
   }
 
-  /** Decimal string truncated toward zero to `digits` places, for logs and JSON only. */
+  /**
+   * Decimal string with `digits` places, the last one rounded to nearest with
+   * halves away from zero (Go's big.Rat.FloatString, which go-livepeer's error
+   * texts use). For logs and messages only, never for arithmetic.
+   */
   toFixed(digits: number): string {
     const scale = 10n ** BigInt(digits);
-    const scaled = (this.num * scale) / this.den;
-    const negative = scaled < 0n || (scaled === 0n && this.num < 0n);
-    const abs = scaled < 0n ? -scaled : scaled;
-    const intPart = abs / scale;
-    if (digits === 0) return `${negative ? '-' : ''}${intPart}`;
-    const frac = (abs % scale).toString().padStart(digits, '0');
-    return `${negative ? '-' : ''}${intPart}.${frac}`;
+    const negative = this.num < 0n;
+    const absNum = negative ? -this.num : this.num;
+    let scaled = (absNum * scale) / this.den;
+    const remainder = (absNum * scale) % this.den;
+    if (remainder * 2n >= this.den) scaled += 1n;
+    const intPart = scaled / scale;
+    const sign = negative && scaled !== 0n ? '-' : '';
+    if (digits === 0) return `${sign}${intPart}`;
+    return `${sign}${intPart}.${(scaled % scale).toString().padStart(digits, '0')}`;
   }
 
   toJSON(): string {
