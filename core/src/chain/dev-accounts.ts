@@ -13,7 +13,8 @@ const WELL_KNOWN_DEV_KEYS: readonly Hex[] = [
   '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
 ];
 
-export type DevAccountRole = 'deployer' | 'orchestrator' | 'sender';
+/** `spare` accounts hold anvil's ETH but no protocol state: for tests and manual funding. */
+export type DevAccountRole = 'deployer' | 'orchestrator' | 'sender' | 'spare';
 
 export interface DevAccount {
   role: DevAccountRole;
@@ -23,11 +24,16 @@ export interface DevAccount {
 
 export const MAX_DEV_ACCOUNTS = WELL_KNOWN_DEV_KEYS.length;
 
-/** Account 0 deploys; then `orchestrators` recipients; then `senders` gateways. */
-export function devAccounts(orchestrators: number, senders: number): DevAccount[] {
-  const roles: DevAccountRole[] = ['deployer', ...Array<DevAccountRole>(orchestrators).fill('orchestrator'), ...Array<DevAccountRole>(senders).fill('sender')];
+/** Account 0 deploys; then `orchestrators` recipients; then `senders` gateways; then spares. */
+export function devAccounts(orchestrators: number, senders: number, spares = 0): DevAccount[] {
+  const roles: DevAccountRole[] = [
+    'deployer',
+    ...Array<DevAccountRole>(orchestrators).fill('orchestrator'),
+    ...Array<DevAccountRole>(senders).fill('sender'),
+    ...Array<DevAccountRole>(spares).fill('spare'),
+  ];
   if (roles.length > WELL_KNOWN_DEV_KEYS.length) {
-    throw new RangeError(`at most ${WELL_KNOWN_DEV_KEYS.length - 1} orchestrators + senders on the dev chain`);
+    throw new RangeError(`at most ${WELL_KNOWN_DEV_KEYS.length - 1} orchestrators + senders + spares on the dev chain`);
   }
   return roles.map((role, index) => {
     const privateKey = WELL_KNOWN_DEV_KEYS[index] as Hex;

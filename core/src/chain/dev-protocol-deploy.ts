@@ -1,4 +1,4 @@
-import type { Abi, Address, Hex } from 'viem';
+import { getAddress, type Abi, type Address, type Hex } from 'viem';
 import type { ChainPublicClient, ChainWalletClient } from './connection.js';
 import { contractId } from './contract-names.js';
 import {
@@ -45,7 +45,7 @@ async function deploy(ctx: Deployer, abi: Abi, bytecode: Hex, args: readonly unk
   await confirmTx(ctx.publicClient, hash, `deploy ${name}`);
   const receipt = await ctx.publicClient.getTransactionReceipt({ hash });
   if (!receipt.contractAddress) throw new Error(`deploy ${name}: receipt has no contract address`);
-  return receipt.contractAddress;
+  return getAddress(receipt.contractAddress);
 }
 
 /** Deploys Controller + protocol contracts, registers them by name hash and sets their parameters. */

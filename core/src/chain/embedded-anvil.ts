@@ -25,6 +25,8 @@ export interface EmbeddedChainOptions {
   protocol?: Partial<DevProtocolParams>;
   orchestrators?: number;
   senders?: number;
+  /** Extra funded accounts with no deposit or stake (default 1). */
+  spares?: number;
   /** Each sender's TicketBroker deposit and reserve, in wei. */
   senderDeposit?: bigint;
   senderReserve?: bigint;
@@ -124,7 +126,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
 
   try {
     await waitForRpc(rpcUrl, child, output);
-    const accounts = devAccounts(options.orchestrators ?? 2, options.senders ?? 2);
+    const accounts = devAccounts(options.orchestrators ?? 2, options.senders ?? 2, options.spares ?? 1);
     const deployer = accounts[0] as DevAccount;
     const connection = await connectChain({ rpcUrl, account: privateKeyToAccount(deployer.privateKey) });
     const deployerCtx: Deployer = { publicClient: connection.publicClient, walletClient: connection.walletClient! };

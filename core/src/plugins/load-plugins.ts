@@ -19,7 +19,9 @@ export interface LoadedPlugin {
  */
 export async function loadConfiguredPlugins(config: KernelConfig, baseDir: string, extra: readonly PluginDefinition[] = []): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = extra.map((definition) => ({ definition, source: 'inline' }));
-  const entries = Object.entries(config.plugins).filter(([, entry]) => entry.enabled);
+  // An inline plugin is given as a value; its config entry (if any) only carries its settings.
+  const inlineIds = new Set(extra.map((definition) => definition.manifest.id));
+  const entries = Object.entries(config.plugins).filter(([id, entry]) => entry.enabled && !inlineIds.has(id));
 
   const fromRegistry = entries.filter(([, entry]) => entry.version !== undefined && entry.module === undefined);
   if (fromRegistry.length > 0) {

@@ -111,7 +111,7 @@ t.test('encapsulation: no escaping to the root scope', async (t) => {
   const escaper = definePlugin({
     manifest: testManifest('escaper', { requires: { services: ['core.http'] } }),
     register(reg) {
-      reg.registerInit({ deps: { http: coreServices.http }, init: ({ http }) => http.register(fp(async (app) => app.get('/hijack', async () => 'x'))) });
+      reg.registerInit({ deps: { http: coreServices.http }, init: ({ http }) => http.register(fp(async (app) => { app.get('/hijack', async () => 'x'); })) });
     },
   });
   const host = makeHost(t, [escaper]);

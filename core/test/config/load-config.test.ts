@@ -54,7 +54,8 @@ t.test('precedence: file < LPX_* env < --set', async (t) => {
   t.same(loadConfig({ raw: {}, env: noEnv, sets: ['node.roles=[gateway, worker]'] }).config.node.roles, ['gateway', 'worker'], 'flow YAML values');
   t.equal(loadConfig({ raw: {}, env: { REDIS_URL: 'redis://10.0.0.1:6379' } }).config.redis.url, 'redis://10.0.0.1:6379', 'REDIS_URL is honoured');
   t.equal(loadConfig({ raw: {}, env: { REDIS_URL: 'redis://a:1', LPX_REDIS_URL: 'redis://b:2' } }).config.redis.url, 'redis://b:2', 'LPX_REDIS_URL wins over REDIS_URL');
-  t.equal(loadConfig({ raw, env: noEnv, sets: ['plugins.echo.config.greeting=hi'] }).config.plugins.echo?.config?.greeting, 'hi', 'plugin config via --set');
+  const withPluginSet = loadConfig({ raw, env: noEnv, sets: ['plugins.echo.config.greeting=hi'] }).config;
+  t.same(withPluginSet.plugins.echo?.config, { greeting: 'hi' }, 'plugin config via --set');
 });
 
 t.test('bad overrides are coded errors', async (t) => {

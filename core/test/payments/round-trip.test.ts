@@ -135,3 +135,17 @@ t.test('a payment without ticket params fixes a zero price and credits nothing',
   const empty = await f.processor.processPayment('', 'anon');
   t.equal(empty.sender, undefined, 'an empty header is an empty payment');
 });
+
+t.test('nonce sets are cleaned as L1 blocks pass the params expiry', async (t) => {
+  const f = createFixture();
+  f.recipient.start();
+  const { header } = await f.pay(3);
+  await f.processor.processPayment(header, 'c');
+  t.equal(f.recipient.trackedNonceSets, 1);
+  f.rounds.advanceL1Blocks(39n);
+  t.equal(f.recipient.trackedNonceSets, 1, 'kept until the expiration block');
+  f.rounds.advanceL1Blocks(1n);
+  t.equal(f.recipient.trackedNonceSets, 0);
+  f.recipient.stop();
+  t.ok(errors.payments.TICKET_PARAMS_EXPIRED.is(await rejection(f.processor.processPayment(header, 'c'))), 'a replay after clean-up fails the expiry check');
+});

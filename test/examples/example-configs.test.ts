@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { makeHost } from '../helpers/host.js';
+import { runCli } from '../helpers/cli.js';
+import { loadConfig } from '../../core/src/config/load-config.js';
+
+const dir = join(import.meta.dirname, '..', '..', 'examples', 'configs');
+const configs = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+
+t.ok(configs.length >= 3, 'at least three example configs');
+
+for (const file of configs) {
+  t.test(`examples/configs/${file}`, async (t) => {
+    const check = await runCli('config', 'check', join(dir, file), '--json');
+    t.equal(check.code, 0, check.stdout + check.stderr);
+    t.match(JSON.parse(check.stdout), { ok: true });
+
+    // Boot it for real (own port, temp data dir), run one job through it when it has a worker.
+    const { config } = loadConfig({ file: join(dir, file), env: {} });
+    const host = makeHost(t, [], { ...config, http: { ...config.http, host: '127.0.0.1', port: 0 }, grpc: { ...config.grpc, port: 0 }, log: { level: 'silent' }, node: { ...config.node }, plugins: Object.fromEntries(Object.entries(config.plugins).map(([id, entry]) => [id, { ...entry, module: entry.module }])) });
+    await host.start();
+    t.equal(host.state, 'ready');
+    if (config.node.roles.includes('worker')) {
+      const res = await fetch(`${host.url}/plugins/example-echo/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"smoke"}' });
+      t.match(await res.json(), { text: /smoke/i });
+    } else {
+      const { id } = await host.jobs.submit('byoc/echo', { text: 'for a worker elsewhere' });
+      const status = await host.jobs.getStatus('byoc/echo', id);
+      t.equal(status?.state, 'waiting', 'a node without the worker role queues but does not process');
+    }
+  });
+}
+
+t.test('a config with an unknown key fails naming the key', async (t) => {
+  const run = await runCli('config', 'check', join(import.meta.dirname, '..', 'fixtures', 'configs', 'invalid-unknown-key.yaml'));
+  t.equal(run.code, 1);
+  t.match(run.stderr, /LPX_ERR_CONFIG_UNKNOWN_KEY: .*unknown key "htp"/);
+});
