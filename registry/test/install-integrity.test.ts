@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { errors } from '@lpx/sdk';
@@ -108,4 +108,25 @@ t.test('broken entries are reported as invalid entries', async (t) => {
     t.ok(errors.registry.ENTRY_INVALID.is(error), `${id}: LPX_ERR_REGISTRY_ENTRY_INVALID`);
     t.match(error.message, message);
   }
+});
+
+t.test('a tarball removed after resolution is an invalid entry', async (t) => {
+  const dir = t.testdir({ plugin: fixturePluginFolder(), registry: {}, installed: {} });
+  const { entry } = await publishToLocalRegistry(join(dir, 'registry'), join(dir, 'plugin'));
+  await rm(entry.tarballPath);
+  const error = await catchError(() => installResolvedPlugin(entry, join(dir, 'installed')));
+  t.ok(errors.registry.ENTRY_INVALID.is(error));
+  t.match(error.message, 'cannot read');
+});
+
+t.test('a failed extraction leaves no staging folder behind', async (t) => {
+  const dir = t.testdir({ plugin: fixturePluginFolder(), registry: {}, installed: { 'hello-world': {} } });
+  const { entry } = await publishToLocalRegistry(join(dir, 'registry'), join(dir, 'plugin'));
+  // A file where the package wants a folder makes the write fail half-way.
+  const blocked = { ...entry };
+  const verifiedDir = join(dir, 'installed');
+  await writeFile(join(verifiedDir, 'hello-world', 'blocker'), '');
+  const error = await catchError(() => installResolvedPlugin(blocked, join(verifiedDir, 'hello-world', 'blocker')));
+  t.match(error.message, /ENOTDIR|EEXIST/);
+  t.same(await readdir(join(verifiedDir, 'hello-world')), ['blocker']);
 });

@@ -93,3 +93,22 @@ t.test('resolve picks the highest version in range and lists what exists when no
   t.same(listed.map((entry) => `${entry.id}@${entry.version}`), ['hello-world@1.0.0', 'hello-world@1.4.2', 'hello-world@1.5.0-beta.1', 'hello-world@2.0.0', 'other@0.1.0']);
   t.same(await listRegistry(join(dir, 'no-such-folder')), [], 'a missing registry folder is empty');
 });
+
+t.test('concurrent publishes of one version: identical content all succeed, different content conflicts', async (t) => {
+  const dir = t.testdir({ plugin: fixturePluginFolder(), changed: fixturePluginFolder({ entrySource: 'export default 2;\n' }), registry: {} });
+  const root = join(dir, 'registry');
+  const same = await Promise.all(Array.from({ length: 4 }, () => publishToLocalRegistry(root, join(dir, 'plugin'))));
+  t.equal(same.filter((r) => r.status === 'published').length + same.filter((r) => r.status === 'unchanged').length, 4);
+  t.equal(new Set(same.map((r) => r.entry.integrity)).size, 1, 'one content, one integrity');
+  t.same(await readdir(join(root, 'hello-world')), ['1.0.0'], 'no staging folders left behind');
+
+  const racing = await Promise.allSettled([publishToLocalRegistry(root, join(dir, 'changed')), publishToLocalRegistry(root, join(dir, 'changed'))]);
+  t.ok(racing.every((r) => r.status === 'rejected' && errors.registry.PUBLISH_CONFLICT.is(r.reason)), 'the published version stays immutable');
+});
+
+t.test('publishing over a half-made entry folder is refused, not papered over', async (t) => {
+  const dir = t.testdir({ plugin: fixturePluginFolder(), registry: { 'hello-world': { '1.0.0': { 'manifest.json': '{}' } } } });
+  const error = await catchError(() => publishToLocalRegistry(join(dir, 'registry'), join(dir, 'plugin')));
+  t.ok(errors.registry.ENTRY_INVALID.is(error));
+  t.match(error.message, /exists but has no readable package\.tgz; remove the folder and publish again/);
+});

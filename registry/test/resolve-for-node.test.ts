@@ -89,3 +89,16 @@ t.test('the host version is an option, for checking a registry against another h
   const [future] = await resolvePluginsForNode(root, [{ id: 'future', version: '*' }], join(dir, 'installed'), { hostVersion: '9.1.0' });
   t.equal(future?.id, 'future');
 });
+
+t.test('a failure while writing takes back what this call already installed', async (t) => {
+  const dir = t.testdir(folders());
+  const root = await publishAll(dir);
+  // "beta" cannot be written: its folder name is taken by a file.
+  await writeFile(join(dir, 'installed', 'beta'), 'in the way');
+  const error = await catchError(() =>
+    resolvePluginsForNode(root, [{ id: 'alpha', version: '*' }, { id: 'beta', version: '*' }], join(dir, 'installed')),
+  );
+  t.ok(errors.registry.RESOLVE_FAILED.is(error));
+  t.match(error.message, /^1 of 2 plugin\(s\) named by the node config could not be installed; nothing was installed:\n {2}- "beta" \(\*\): /);
+  t.same(await readdir(join(dir, 'installed', 'alpha')), [], 'alpha, written first, was removed again');
+});
