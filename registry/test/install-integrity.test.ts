@@ -118,15 +118,3 @@ t.test('a tarball removed after resolution is an invalid entry', async (t) => {
   t.ok(errors.registry.ENTRY_INVALID.is(error));
   t.match(error.message, 'cannot read');
 });
-
-t.test('a failed extraction leaves no staging folder behind', async (t) => {
-  const dir = t.testdir({ plugin: fixturePluginFolder(), registry: {}, installed: { 'hello-world': {} } });
-  const { entry } = await publishToLocalRegistry(join(dir, 'registry'), join(dir, 'plugin'));
-  // A file where the package wants a folder makes the write fail half-way.
-  const blocked = { ...entry };
-  const verifiedDir = join(dir, 'installed');
-  await writeFile(join(verifiedDir, 'hello-world', 'blocker'), '');
-  const error = await catchError(() => installResolvedPlugin(blocked, join(verifiedDir, 'hello-world', 'blocker')));
-  t.match(error.message, /ENOTDIR|EEXIST/);
-  t.same(await readdir(join(verifiedDir, 'hello-world')), ['blocker']);
-});

@@ -52,3 +52,4 @@ export { paymentFromBatch, paymentHeader, paymentWithoutTickets } from './sender
 export { GatewayPayer, type OrchestratorSession, type PreparedPayment } from './sender/gateway-payer.js';
 
 export { isFatalRefusal, paymentErrors, refusalReason } from './errors.js';
+export { offchainPaymentsService, paymentsServiceFor } from './payments-service.js';

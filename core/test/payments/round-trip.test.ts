@@ -149,3 +149,21 @@ t.test('nonce sets are cleaned as L1 blocks pass the params expiry', async (t) =
   f.recipient.stop();
   t.ok(errors.payments.TICKET_PARAMS_EXPIRED.is(await rejection(f.processor.processPayment(header, 'c'))), 'a replay after clean-up fails the expiry check');
 });
+
+t.test('the PaymentsService plugins see', async (t) => {
+  const { paymentsServiceFor, offchainPaymentsService } = await import('../../src/payments/index.js');
+  const f = createFixture();
+  const service = paymentsServiceFor(f.processor);
+  const session = { sender: toHex(f.signer.address), sessionId: 'p' };
+  t.throws(() => service.requireBalance(session), { code: 'LPX_ERR_PAYMENTS_INSUFFICIENT_BALANCE' });
+  const { header, params } = await f.pay(4);
+  await f.processor.processPayment(header, 'p');
+  service.requireBalance(session);
+  const before = Rational.parse(service.balance(session)!);
+  t.ok(Rational.parse(service.debit(session, 100n)).eq(before.sub(params.price.mulInt(100n))));
+  t.throws(() => service.balance({ sender: 'nope', sessionId: 'p' }), { code: 'LPX_ERR_PAYMENTS_MALFORMED_FIELD' });
+  t.equal(offchainPaymentsService.enabled, false);
+  offchainPaymentsService.requireBalance(session);
+  t.equal(offchainPaymentsService.debit(session, 5n), '0');
+  t.equal(offchainPaymentsService.balance(session), undefined);
+});
