@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PaymentsService } from '@lpx/sdk';
+import { offchainPaymentsService } from '../payments/index.js';
 import { CapabilityRegistry } from '../capabilities/index.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { KernelDiscovery } from '../discovery/discovery-service.js';
@@ -39,5 +40,5 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs });
   teardown.push('jobs', () => jobs.close());
 
-  return { capabilities, jobs, discovery: new KernelDiscovery(), selection: new SelectionRegistry(), payments: { enabled: false }, redisUrl: redis.url };
+  return { capabilities, jobs, discovery: new KernelDiscovery(), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url };
 }

@@ -4,6 +4,7 @@ import { addCapabilitiesCommand } from './commands/capabilities-list.js';
 import { addConfigCommand } from './commands/config-check.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addPluginsCommand } from './commands/plugins-list.js';
+import { addPmCommand } from './commands/pm-decode.js';
 import { addStartCommand } from './commands/start.js';
 import { processIo, type Io } from './output.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addConfigCommand(program, io, setExit);
   addPluginsCommand(program, io, setExit);
   addCapabilitiesCommand(program, io, setExit);
+  addPmCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
   return program;
 }

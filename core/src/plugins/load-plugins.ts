@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, resolvePluginsForNode, validateManifest } from '@lpx/registry';
@@ -31,7 +33,15 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
     const registryDir = resolve(baseDir, config.registry.dir);
     const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
     const resolved = await resolvePluginsForNode(registryDir, fromRegistry.map(([id, entry]) => ({ id, version: entry.version! })), installDir);
-    for (const item of resolved) loaded.push({ definition: await importDefinition(item.manifest.id, item.entryUrl), source: `registry ${item.manifest.id}@${item.manifest.version}` });
+    linkSdkInto(installDir);
+    for (const item of resolved) {
+      const definition = await importDefinition(item.manifest.id, item.entryUrl);
+      // The registry verified item.manifest; the code must not claim anything else (more permissions, other capabilities).
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(definition.manifest)), item.manifest)) {
+        throw errors.plugin.MANIFEST_INVALID.create(`plugins.${item.manifest.id}: the manifest exported by its code differs from the verified plugin.manifest.json`);
+      }
+      loaded.push({ definition, source: `registry ${item.manifest.id}@${item.manifest.version}` });
+    }
   }
 
   for (const [id, entry] of entries) {
@@ -50,6 +60,15 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
     checkHostCompatibility(plugin.definition.manifest);
   }
   return loaded;
+}
+
+/** Installed plugins import @lpx/sdk; make it resolvable wherever the data dir lives. */
+function linkSdkInto(installDir: string): void {
+  const sdkRoot = dirname(dirname(fileURLToPath(import.meta.resolve('@lpx/sdk'))));
+  const link = join(installDir, 'node_modules', '@lpx', 'sdk');
+  if (existsSync(link)) return;
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(sdkRoot, link, 'dir');
 }
 
 async function importDefinition(id: string, specifier: string): Promise<PluginDefinition> {

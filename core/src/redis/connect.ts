@@ -35,7 +35,9 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
   const timeoutMs = options.connectTimeoutMs ?? 3_000;
   const maxDelay = options.maxReconnectDelayMs ?? 2_000;
   const redisOptions: RedisOptions = {
-    lazyConnect: true,
+    // Not lazy: BullMQ duplicates this client for blocking reads, and a lazy
+    // duplicate made during an outage fails its first connect() for good.
+    lazyConnect: false,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     connectTimeout: timeoutMs,
@@ -52,9 +54,7 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
       resolve(true);
     });
   });
-  // connect() rejects on the first refused attempt, but ioredis keeps retrying;
-  // `ready` within the deadline is the only verdict that counts.
-  client.connect().catch(() => undefined);
+  // ioredis keeps retrying in the background; `ready` within the deadline is the only verdict that counts.
   if (!(await ready)) {
     client.disconnect();
     throw errors.redis.UNREACHABLE.create(`Redis at ${safeUrl} did not answer within ${timeoutMs} ms; start redis-server there or unset REDIS_URL to use the embedded one`, {

@@ -23,6 +23,9 @@ t.test('Redis restarts while jobs are queued: nothing accepted is lost, workers 
   // Accepted while no worker runs: they sit in Redis, in the AOF.
   const ids: string[] = [];
   for (let n = 0; n < 20; n++) ids.push((await kernel.submit('video/restart', { n })).id);
+  // A caller already waiting when Redis goes away gets its answer after it returns.
+  const waited = kernel.submitAndWait('video/restart', { n: 20 }, { timeoutMs: 20_000 });
+  await new Promise((resolve) => setTimeout(resolve, 100));
 
   await server.stop();
   kernel.start(); // workers start while Redis is down; they must wait, not crash
@@ -30,20 +33,25 @@ t.test('Redis restarts while jobs are queued: nothing accepted is lost, workers 
   t.equal(done.size, 0);
 
   const revived = await startEmbeddedRedis({ dataDir, port: server.port });
-  t.teardown(async () => {
-    await kernel.close();
-    await revived.stop();
-  });
+  t.teardown(() => kernel.close());
 
   const deadline = Date.now() + 20_000;
-  while (done.size < 20 && Date.now() < deadline) await sleep(50);
-  t.equal(done.size, 20, 'every job queued before the restart ran');
+  while (done.size < 21 && Date.now() < deadline) await sleep(50);
+  t.equal(done.size, 21, 'every job queued before the restart ran');
+  t.equal(await waited, 20, 'the waiting caller got its result');
   for (const id of ids) {
     const status = await kernel.getStatus('video/restart', id);
     if (status?.state !== 'completed') t.fail(`job ${id} is ${status?.state}`);
   }
   t.equal(await kernel.submitAndWait('video/restart', { n: 99 }), 99, 'new work flows after the restart');
+
+  // A second outage, this time with the worker already running.
+  await revived.stop();
+  await sleep(300);
+  const again = await startEmbeddedRedis({ dataDir, port: server.port });
+  t.teardown(() => again.stop());
+  t.equal(await kernel.submitAndWait('video/restart', { n: 100 }, { timeoutMs: 20_000 }), 100, 'running workers resume too');
   const lost = logger.lines.filter((l) => l.bindings['code'] === 'LPX_ERR_REDIS_CONNECTION_LOST');
-  t.equal(lost.length, 1, 'one warning per outage, not one per retry');
+  t.equal(lost.length, 2, 'one warning per outage, not one per retry');
   t.ok(logger.lines.some((l) => l.message === 'Redis connection recovered'));
 });

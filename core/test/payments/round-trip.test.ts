@@ -167,3 +167,17 @@ t.test('the PaymentsService plugins see', async (t) => {
   t.equal(offchainPaymentsService.debit(session, 5n), '0');
   t.equal(offchainPaymentsService.balance(session), undefined);
 });
+
+t.test('a winning-ticket record converts to the redeemer Ticket message and back', async (t) => {
+  const { winningTicketRecordToRedeemable, encodeRedeemableTicket, decodeRedeemableTicket } = await import('../../src/payments/index.js');
+  const f = createFixture();
+  const { header } = await f.pay(30);
+  await f.processor.processPayment(header, 'r');
+  t.ok(f.sink.records.length > 0, 'a ~50 % lottery over 30 tickets has a winner');
+  const record = f.sink.records[0]!;
+  const ticket = decodeRedeemableTicket(encodeRedeemableTicket(winningTicketRecordToRedeemable(record)));
+  t.equal(toHex(ticket.sender), record.sender);
+  t.equal(ticket.recipientRand.toString(), record.recipientRand);
+  t.equal(ticket.ticketParams.expirationBlock.toString(), record.paramsExpirationBlock);
+  t.equal(toHex(ticket.senderParams.sig), record.sig);
+});

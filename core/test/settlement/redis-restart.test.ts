@@ -49,11 +49,11 @@ t.test('queued winning tickets survive a Redis SIGKILL and a node restart', asyn
       return true;
     }
   });
-  // The old node dies too; its clients are simply dropped.
+  // Same port, so the old node's reconnecting clients can be shut down
+  // cleanly before the "restarted" node starts.
+  const second = await redisAt(dir.path, first.server.port);
+  await firstSettlement.close();
   first.client.disconnect();
-  void firstSettlement.close().catch(() => undefined);
-
-  const second = await redisAt(dir.path);
   t.teardown(async () => {
     second.client.disconnect();
     await second.server.stop();

@@ -1,0 +1,18 @@
+/**
+ * gRPC credentials on both ends of the orchestrator link. grpc-js's TLS
+ * server offers ALPN h2, which grpc-go ≥ 1.67 clients insist on. Clients do
+ * not verify the peer's certificate, because go-livepeer orchestrators present
+ * self-signed ones; identity comes from signatures inside the messages instead.
+ */
+import { credentials, ServerCredentials, type ChannelCredentials } from '@grpc/grpc-js';
+import type { TlsKeyPair } from './self-signed-certificate.js';
+
+export function orchestratorServerCredentials(pair: TlsKeyPair): ServerCredentials {
+  return ServerCredentials.createSsl(null, [{ private_key: Buffer.from(pair.key), cert_chain: Buffer.from(pair.cert) }], false);
+}
+
+/** TLS without verification, or cleartext for an `http://` service URI (go-livepeer's rule). */
+export function orchestratorChannelCredentials(scheme: 'https' | 'http'): ChannelCredentials {
+  if (scheme === 'http') return credentials.createInsecure();
+  return credentials.createSsl(null, null, null, { rejectUnauthorized: false, checkServerIdentity: () => undefined });
+}

@@ -1,0 +1,47 @@
+import type { SelectionCandidate } from '@lpx/sdk';
+import { priceToFloat } from './price.js';
+
+export interface ProbabilityWeights {
+  readonly stakeWeight: number;
+  readonly priceWeight: number;
+  readonly randWeight: number;
+  readonly priceExpFactor: number;
+}
+
+/** Stake is a decimal wei string; go-livepeer only uses stakes relative to each other, so float64 is enough. */
+export function stakeOf(candidate: SelectionCandidate): number {
+  return candidate.stake !== undefined && /^\d+$/.test(candidate.stake) ? Number(candidate.stake) : 0;
+}
+
+/**
+ * go-livepeer's calculateProbabilities: a weighted mix of the stake share, a
+ * price share where cheaper weighs exp(-price/factor), and a uniform share.
+ * A zero sum makes that share 1.0 for everyone, as go-livepeer does.
+ */
+export function selectionProbabilities(candidates: readonly SelectionCandidate[], weights: ProbabilityWeights): number[] {
+  const priceNorm = candidates.map((c) => Math.exp((-1 * priceToFloat(c.price)) / weights.priceExpFactor));
+  const stakes = candidates.map(stakeOf);
+  const priceSum = priceNorm.reduce((sum, p) => sum + p, 0);
+  const stakeSum = stakes.reduce((sum, s) => sum + s, 0);
+  const randProb = 1 / candidates.length;
+  return candidates.map((_, i) => {
+    const priceProb = priceSum !== 0 ? priceNorm[i]! / priceSum : 1;
+    const stakeProb = stakeSum !== 0 ? stakes[i]! / stakeSum : 1;
+    return weights.priceWeight * priceProb + weights.stakeWeight * stakeProb + weights.randWeight * randProb;
+  });
+}
+
+/**
+ * go-livepeer's selectBy: walk the cumulative probabilities and take the first
+ * with r ≤ cum, falling back to the first entry when float rounding leaves r
+ * past the end. go-livepeer walks a Go map (random order); we walk the given
+ * order so a seeded random replays exactly — the pick distribution is the same.
+ */
+export function drawIndex(probabilities: readonly number[], r: number): number {
+  let cumulative = 0;
+  for (let i = 0; i < probabilities.length; i++) {
+    cumulative += probabilities[i]!;
+    if (r <= cumulative) return i;
+  }
+  return 0;
+}

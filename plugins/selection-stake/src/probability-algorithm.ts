@@ -1,0 +1,79 @@
+import { errors, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
+import { filterByMaxPrice } from './price.js';
+import { drawIndex, selectionProbabilities, type ProbabilityWeights } from './probabilities.js';
+
+export interface ProbabilityOptions extends ProbabilityWeights {
+  /** Keep only candidates with performance ≥ this; 0 disables the filter. */
+  readonly minPerfScore: number;
+  /** When nobody is under the max price, choose among everyone instead of no one. */
+  readonly ignoreMaxPriceIfNeeded: boolean;
+}
+
+/** go-livepeer's defaults (-selectStakeWeight 0.7, -selectPriceWeight 0, -selectRandFreq 0.3, -selectPriceExpFactor 100). */
+export const PROBABILITY_DEFAULTS: ProbabilityOptions = Object.freeze({
+  stakeWeight: 0.7,
+  priceWeight: 0,
+  randWeight: 0.3,
+  priceExpFactor: 100,
+  minPerfScore: 0,
+  ignoreMaxPriceIfNeeded: false,
+});
+
+/** go-livepeer refuses to start unless the three weights sum to 1 within this tolerance. */
+const WEIGHT_SUM_TOLERANCE = 1e-4;
+
+/**
+ * go-livepeer's ProbabilitySelectionAlgorithm (the on-chain gateway default).
+ * The first entry returned is exactly go-livepeer's single pick; the rest are
+ * the picks it would make on each retry after removing the ones before, since
+ * go-livepeer re-runs the algorithm over the remaining sessions on failure.
+ */
+export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
+  readonly name = 'probability';
+  readonly options: ProbabilityOptions;
+
+  constructor(options: Partial<ProbabilityOptions> = {}) {
+    this.options = { ...PROBABILITY_DEFAULTS, ...options };
+    const { stakeWeight, priceWeight, randWeight, priceExpFactor } = this.options;
+    const sum = stakeWeight + priceWeight + randWeight;
+    if (Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) {
+      throw errors.config.INVALID.create(`selection weights must sum to 1: stakeWeight ${stakeWeight} + priceWeight ${priceWeight} + randWeight ${randWeight} = ${sum}`);
+    }
+    if (!(priceExpFactor > 0)) throw errors.config.INVALID.create(`priceExpFactor must be > 0, got ${priceExpFactor}`);
+  }
+
+  select(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate[] {
+    const random = context.random ?? Math.random;
+    const remaining = uniqueByUri(candidates);
+    const ordered: SelectionCandidate[] = [];
+    while (remaining.length > 0) {
+      const eligible = this.#filter(remaining, context);
+      if (eligible.length === 0) break;
+      const picked = eligible[drawIndex(selectionProbabilities(eligible, this.options), random())]!;
+      ordered.push(picked);
+      remaining.splice(remaining.indexOf(picked), 1);
+    }
+    return ordered;
+  }
+
+  #filter(candidates: SelectionCandidate[], context: SelectionContext): SelectionCandidate[] {
+    const byPerformance = this.#filterByPerformance(candidates);
+    const byPrice = filterByMaxPrice(byPerformance, context.maxPrice);
+    // No one under the max price: go-livepeer either picks no one or, if told to, ignores the limit.
+    return byPrice.length === 0 && this.options.ignoreMaxPriceIfNeeded ? byPerformance : byPrice;
+  }
+
+  #filterByPerformance(candidates: SelectionCandidate[]): SelectionCandidate[] {
+    const { minPerfScore } = this.options;
+    if (minPerfScore <= 0 || !candidates.some((c) => c.performance !== undefined)) return candidates;
+    const passing = candidates.filter((c) => (c.performance ?? 0) >= minPerfScore);
+    // Nobody passing points at a broken score feed rather than at bad orchestrators, so go-livepeer drops the filter.
+    return passing.length > 0 ? passing : candidates;
+  }
+}
+
+function uniqueByUri(candidates: readonly SelectionCandidate[]): SelectionCandidate[] {
+  const byUri = new Map<string, SelectionCandidate>();
+  for (const candidate of candidates) if (!byUri.has(candidate.uri)) byUri.set(candidate.uri, candidate);
+  return [...byUri.values()];
+}
