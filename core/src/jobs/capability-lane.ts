@@ -10,6 +10,9 @@ import type { JobsMetrics } from './jobs-metrics.js';
 import { toBullProcessor } from './processor-runner.js';
 import { ResultWaiters } from './result-waiters.js';
 import { drainWorker } from './drain-worker.js';
+import { settleWithin } from './settle-within.js';
+
+const CLOSE_GRACE_MS = 2_000;
 
 export interface LaneDeps {
   capabilityId: string;
@@ -125,7 +128,8 @@ export class CapabilityLane {
     const { options, logger } = this.#deps;
     if (this.#worker) await drainWorker(this.#worker, options.drainTimeoutMs, logger);
     this.#waiters.rejectAll(errors.jobs.CLOSED.create(`the jobs service is closing; jobs on ${this.capabilityId} stay queued`));
-    await this.#events.close();
-    await this.queue.close();
+    // With Redis unreachable a polite close waits for a reply that never comes.
+    if (!(await settleWithin(this.#events.close(), CLOSE_GRACE_MS))) logger?.warn({ capabilityId: this.capabilityId }, 'job event stream did not close in time');
+    if (!(await settleWithin(this.queue.close(), CLOSE_GRACE_MS))) await this.queue.disconnect().catch(() => undefined);
   }
 }

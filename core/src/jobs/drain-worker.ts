@@ -1,17 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { LoggerService } from '@lpx/sdk';
+import { settleWithin as within } from './settle-within.js';
 
 const ABORT_GRACE_MS = 2_000;
 
-function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(
-      () => { clearTimeout(timer); resolve(true); },
-      () => { clearTimeout(timer); resolve(true); },
-    );
-  });
-}
 
 /**
  * Graceful stop in three steps: stop fetching and wait for active jobs; past

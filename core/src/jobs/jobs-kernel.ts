@@ -5,6 +5,7 @@ import { checkConcurrency } from './job-options.js';
 import { resolveKernelOptions, type JobsKernelOptions, type ResolvedKernelOptions } from './jobs-kernel-options.js';
 import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
 import { createPluginJobsService } from './plugin-jobs-service.js';
+import { settleWithin } from './settle-within.js';
 
 /**
  * The node's one owner of BullMQ objects. Queues, event readers and workers
@@ -96,7 +97,11 @@ export class JobsKernel implements JobsService {
       for (const result of results) {
         if (result.status === 'rejected') this.#logger?.warn({ err: result.reason }, 'closing a job queue failed');
       }
-      if (this.#raw.ownsConnection) await this.#raw.connection.quit().catch(() => this.#raw.connection.disconnect());
+      if (this.#raw.ownsConnection) {
+        const { connection } = this.#raw;
+        // QUIT waits for Redis; if it is gone, drop the socket instead of hanging shutdown.
+        if (!(await settleWithin(connection.quit(), 2_000))) connection.disconnect();
+      }
     })();
     return this.#closing;
   }

@@ -103,7 +103,8 @@ export class RedemptionWorker {
     return Math.min(max, Math.max(min, guess));
   }
 
-  close(): Promise<void> {
-    return this.worker.close();
+  /** Graceful by default (lets an in-flight redemption finish); `force` drops it, which is safe: it is retried and usedTickets prevents a double payout. */
+  close(force = false): Promise<void> {
+    return this.worker.close(force);
   }
 }

@@ -52,7 +52,9 @@ t.test('queued winning tickets survive a Redis SIGKILL and a node restart', asyn
   // Same port, so the old node's reconnecting clients can be shut down
   // cleanly before the "restarted" node starts.
   const second = await redisAt(dir.path, first.server.port);
-  await firstSettlement.close();
+  // The old node is dead: no graceful drain, just drop its connections.
+  await firstSettlement.worker?.close(true);
+  await firstSettlement.sink.close();
   first.client.disconnect();
   t.teardown(async () => {
     second.client.disconnect();

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { discoveryStrategySuite, runConformanceSuite } from '@lpx/sdk/testing';
 import { WebhookDiscoveryStrategy } from '../src/index.js';
 import { captureLogger, startWebhookServer } from './webhook-server.js';
@@ -13,7 +13,7 @@ const GOOD = JSON.stringify([
   { address: 'https://o4.example:8935', score: 1, extra: 'ignored' },
 ]);
 
-async function setup(t: Tap, options: { refreshMs?: number; timeoutMs?: number } = {}) {
+async function setup(t: Test, options: { refreshMs?: number; timeoutMs?: number } = {}) {
   const server = await startWebhookServer(t);
   const { lines, logger } = captureLogger();
   let clock = 0;
@@ -21,7 +21,6 @@ async function setup(t: Tap, options: { refreshMs?: number; timeoutMs?: number }
   t.teardown(() => strategy.close());
   return { server, lines, strategy, advance: (ms: number) => void (clock += ms) };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 const signal = () => new AbortController().signal;
 
 t.test('parses go-livepeer webhook JSON: score defaults to 0, bad and empty addresses skipped, duplicates collapse', async (t) => {

@@ -1,5 +1,6 @@
 import type { ErrorCode } from './lpx-error.js';
 import { capabilityErrors } from './codes/capability.js';
+import { chainErrors } from './codes/chain.js';
 import { configErrors } from './codes/config.js';
 import { httpErrors } from './codes/http.js';
 import { jobsErrors } from './codes/jobs.js';
@@ -18,6 +19,7 @@ export const errors = {
   http: httpErrors,
   registry: registryErrors,
   payments: paymentsErrors,
+  chain: chainErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

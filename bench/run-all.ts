@@ -1,0 +1,13 @@
+// npm run bench: every benchmark, each against a baseline measured in the same run.
+// Each script also runs on its own: node --import tsx bench/<name>.ts
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const scripts = ['kernel.ts', 'jobs.ts', 'payments.ts'].filter((name) => existsSync(new URL(name, import.meta.url)));
+let failed = 0;
+for (const name of scripts) {
+  console.log(`\n== bench/${name}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(name, import.meta.url).pathname], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exitCode = failed > 0 ? 1 : 0;
