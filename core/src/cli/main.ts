@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { HOST_API_VERSION } from '@lpx/sdk';
+import { addBrokerCommand } from './commands/broker.js';
 import { addCapabilitiesCommand } from './commands/capabilities-list.js';
 import { addConfigCommand } from './commands/config-check.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addPluginsCommand } from './commands/plugins-list.js';
 import { addPmCommand } from './commands/pm-decode.js';
+import { addSelectionCommand } from './commands/selection.js';
 import { addStartCommand } from './commands/start.js';
 import { processIo, type Io } from './output.js';
 
@@ -20,6 +22,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addPluginsCommand(program, io, setExit);
   addCapabilitiesCommand(program, io, setExit);
   addPmCommand(program, io, setExit);
+  addBrokerCommand(program, io, setExit);
+  addSelectionCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
   return program;
 }

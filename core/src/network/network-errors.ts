@@ -1,4 +1,4 @@
-// The network error codes live in the SDK catalogue (sdk/src/errors/codes/network.ts)
-// so plugins can branch on them; core reaches into the SDK source tree here
-// only, until the catalogue exports the area.
-export { networkErrors } from '../../../sdk/src/errors/codes/network.js';
+import { errors } from '@lpx/sdk';
+
+/** The network area of the sdk's error catalogue, under the name network code uses. */
+export const networkErrors = errors.network;

@@ -2,8 +2,10 @@ import type { ErrorCode } from './lpx-error.js';
 import { capabilityErrors } from './codes/capability.js';
 import { chainErrors } from './codes/chain.js';
 import { configErrors } from './codes/config.js';
+import { discoveryErrors } from './codes/discovery.js';
 import { httpErrors } from './codes/http.js';
 import { jobsErrors } from './codes/jobs.js';
+import { networkErrors } from './codes/network.js';
 import { paymentsErrors } from './codes/payments.js';
 import { pluginErrors } from './codes/plugin.js';
 import { redisErrors } from './codes/redis.js';
@@ -20,6 +22,8 @@ export const errors = {
   registry: registryErrors,
   payments: paymentsErrors,
   chain: chainErrors,
+  discovery: discoveryErrors,
+  network: networkErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {
