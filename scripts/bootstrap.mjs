@@ -49,7 +49,11 @@ function ensureNpmDependencies() {
 
 /** System packages from Debian's apt, installed only when missing. */
 function ensureSystemPackages() {
-  const wanted = [{ binary: 'redis-server', pkg: 'redis-server' }].filter((p) => !has(p.binary));
+  // redis-server: the embedded Redis; openssl: the orchestrator's self-signed TLS certificate.
+  const wanted = [
+    { binary: 'redis-server', pkg: 'redis-server' },
+    { binary: 'openssl', pkg: 'openssl' },
+  ].filter((p) => !has(p.binary));
   if (wanted.length === 0) return;
   const names = wanted.map((p) => p.pkg);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
