@@ -20,3 +20,5 @@ export * from './services/logger.js';
 export * from './services/metrics.js';
 export * from './services/payments.js';
 export * from './version.js';
+export * from './selection/price.js';
+export * from './selection/seeded-random.js';

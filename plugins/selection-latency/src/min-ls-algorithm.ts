@@ -1,6 +1,6 @@
 import type { SelectionAlgorithm, SelectionCandidate, SelectionContext } from '@lpx/sdk';
 import { latencyScore } from './latency-score.js';
-import { filterByMaxPrice } from './price.js';
+import { filterByMaxPrice } from '@lpx/sdk';
 
 export interface MinLSOptions {
   /** A known orchestrator at or under this latency score is taken before any unknown one. */

@@ -1,5 +1,5 @@
 import type { SelectionAlgorithm, SelectionCandidate, SelectionContext } from '@lpx/sdk';
-import { filterByMaxPrice } from './price.js';
+import { filterByMaxPrice } from '@lpx/sdk';
 
 /**
  * go-livepeer's LiveSelectionAlgorithm: its live selector keeps sessions

@@ -1,5 +1,5 @@
 import type { SelectionCandidate } from '@lpx/sdk';
-import { priceToFloat } from './price.js';
+import { priceToFloat } from '@lpx/sdk';
 
 export interface ProbabilityWeights {
   readonly stakeWeight: number;

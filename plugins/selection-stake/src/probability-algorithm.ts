@@ -1,5 +1,5 @@
 import { errors, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
-import { filterByMaxPrice } from './price.js';
+import { filterByMaxPrice } from '@lpx/sdk';
 import { drawIndex, selectionProbabilities, type ProbabilityWeights } from './probabilities.js';
 
 export interface ProbabilityOptions extends ProbabilityWeights {

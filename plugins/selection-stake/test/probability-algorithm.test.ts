@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import type { SelectionCandidate } from '@lpx/sdk';
 import { runConformanceSuite, selectionAlgorithmSuite } from '@lpx/sdk/testing';
 import { PROBABILITY_DEFAULTS, ProbabilitySelectionAlgorithm, selectionProbabilities } from '../src/index.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@lpx/sdk';
 
 const ctx = { capabilityId: 'video/transcode' };
 const RUNS = 10_000;

@@ -1,5 +1,5 @@
 import type { SelectionAlgorithm } from '@lpx/sdk';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '@lpx/sdk';
 import { snapshotContext, type SelectionSnapshot } from './snapshot.js';
 
 export interface SimulationOptions {

@@ -1,4 +1,5 @@
 import type { SelectionAlgorithm, SelectionCandidate } from '../../extension-points/selection-algorithms.js';
+import { seededRandom } from '../../selection/seeded-random.js';
 import { defineConformanceSuite } from '../conformance.js';
 
 const candidates: SelectionCandidate[] = Array.from({ length: 10 }, (_, i) => ({
@@ -8,14 +9,6 @@ const candidates: SelectionCandidate[] = Array.from({ length: 10 }, (_, i) => ({
   latencyMs: 10 + i * 5,
 }));
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /** Every selection algorithm passes this. */
 export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm>({
   extensionPoint: 'selection.algorithms',
@@ -23,7 +16,7 @@ export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm
     {
       name: 'returns only candidates it was given, without duplicates',
       run(algorithm, assert) {
-        const picked = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seeded(1) });
+        const picked = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seededRandom(1) });
         const known = new Set(candidates.map((c) => c.uri));
         const seen = new Set<string>();
         for (const c of picked) {
@@ -37,14 +30,14 @@ export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm
     {
       name: 'returns nothing for no candidates',
       run(algorithm, assert) {
-        assert.equal(algorithm.select([], { capabilityId: 'video/transcode', random: seeded(2) }).length, 0, 'picks from an empty list');
+        assert.equal(algorithm.select([], { capabilityId: 'video/transcode', random: seededRandom(2) }).length, 0, 'picks from an empty list');
       },
     },
     {
       name: 'never picks a candidate above the max price',
       run(algorithm, assert) {
         const maxPrice = { pricePerUnit: 3n, pixelsPerUnit: 1n };
-        const picked = algorithm.select(candidates, { capabilityId: 'video/transcode', maxPrice, random: seeded(3) });
+        const picked = algorithm.select(candidates, { capabilityId: 'video/transcode', maxPrice, random: seededRandom(3) });
         for (const c of picked) {
           assert.ok(c.price === undefined || c.price.pricePerUnit * maxPrice.pixelsPerUnit <= maxPrice.pricePerUnit * c.price.pixelsPerUnit, `${c.uri} is above max price`);
         }
@@ -53,8 +46,8 @@ export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm
     {
       name: 'is deterministic for a given random source',
       run(algorithm, assert) {
-        const a = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seeded(4) }).map((c) => c.uri).join(',');
-        const b = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seeded(4) }).map((c) => c.uri).join(',');
+        const a = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seededRandom(4) }).map((c) => c.uri).join(',');
+        const b = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seededRandom(4) }).map((c) => c.uri).join(',');
         assert.equal(a, b, 'same seed must give the same picks');
       },
     },

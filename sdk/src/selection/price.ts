@@ -1,4 +1,4 @@
-import type { SelectionCandidate } from '@lpx/sdk';
+import type { SelectionCandidate } from '../extension-points/selection-algorithms.js';
 
 export interface RationalPrice {
   readonly pricePerUnit: bigint;
