@@ -59,6 +59,11 @@ export class Host {
     return this.#address;
   }
 
+  /** The Redis this node uses (its embedded one unless redis.url is set). */
+  get redisUrl(): string {
+    return this.#require(this.#kernel).redisUrl;
+  }
+
   get grpcPort(): number | undefined {
     return this.#grpc.port;
   }
