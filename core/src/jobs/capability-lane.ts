@@ -128,8 +128,7 @@ export class CapabilityLane {
     const { options, logger } = this.#deps;
     if (this.#worker) await drainWorker(this.#worker, options.drainTimeoutMs, logger);
     this.#waiters.rejectAll(errors.jobs.CLOSED.create(`the jobs service is closing; jobs on ${this.capabilityId} stay queued`));
-    // With Redis unreachable a polite close waits for a reply that never comes.
-    if (!(await settleWithin(this.#events.close(), CLOSE_GRACE_MS))) logger?.warn({ capabilityId: this.capabilityId }, 'job event stream did not close in time');
-    if (!(await settleWithin(this.queue.close(), CLOSE_GRACE_MS))) await this.queue.disconnect().catch(() => undefined);
+    await this.#events.close(CLOSE_GRACE_MS);
+    if (!(await settleWithin(this.queue.close(), CLOSE_GRACE_MS))) await settleWithin(this.queue.disconnect(), CLOSE_GRACE_MS);
   }
 }

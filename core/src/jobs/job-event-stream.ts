@@ -2,6 +2,7 @@ import { QueueEvents, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobEvent, LoggerService } from '@lpx/sdk';
 import type { ResultWaiters } from './result-waiters.js';
+import { settleWithin } from './settle-within.js';
 
 /** Our own stream entry for a failed attempt that will be retried; BullMQ only streams the final failure. */
 export const RETRY_EVENT = 'lpx-retry';
@@ -63,9 +64,15 @@ export class JobEventStream {
       'event', RETRY_EVENT, 'jobId', jobId, 'failedReason', reason, 'attemptsMade', String(attemptsMade));
   }
 
-  async close(): Promise<void> {
+  async close(graceMs: number): Promise<void> {
     this.#listeners.clear();
-    await this.#events?.close();
+    const events = this.#events;
+    if (!events) return;
+    // With Redis unreachable a polite close waits for a reply that never comes; then cut the socket.
+    if (!(await settleWithin(events.close(), graceMs))) {
+      this.#logger?.warn({ capabilityId: this.#capabilityId }, 'job event stream did not close in time; disconnecting');
+      await settleWithin(events.disconnect(), graceMs);
+    }
   }
 
   #emit(event: JobEvent): void {

@@ -35,3 +35,12 @@ t.test('submitting and observing are open to any capability', async (t) => {
   t.ok(seen.includes('completed'));
   off();
 });
+
+t.test('JobsKernel.connect owns its connection and fails fast on a dead url', async (t) => {
+  const owned = await JobsKernel.connect(redis.url, { prefix: uniquePrefix('owned') });
+  owned.registerProcessor('math/owned', async () => 'yes');
+  owned.start();
+  t.equal(await owned.submitAndWait('math/owned', {}), 'yes');
+  await owned.close();
+  await t.rejects(JobsKernel.connect('redis://127.0.0.1:1', { redis: { connectTimeoutMs: 300 } }), { code: errors.redis.UNREACHABLE.code });
+});
