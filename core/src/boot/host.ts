@@ -9,7 +9,7 @@ import { createRootServer } from '../http/root-server.js';
 import { createRootLogger } from '../observability/logger.js';
 import { TeardownStack } from './teardown-stack.js';
 import { bootKernelServices, type KernelServices } from './kernel-services.js';
-import { preparePlugins, type PreparedPlugins } from './prepare-plugins.js';
+import { preparePlugins } from './prepare-plugins.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 
@@ -37,7 +37,6 @@ export class Host {
   #state: HostState = 'created';
   #app: FastifyInstance | undefined;
   #kernel: KernelServices | undefined;
-  #prepared: PreparedPlugins | undefined;
   #address: string | undefined;
   #grpc = new GrpcEdge();
   #stopping: Promise<void> | undefined;
@@ -76,10 +75,6 @@ export class Host {
     return this.#require(this.#kernel).capabilities;
   }
 
-  get plugins(): PreparedPlugins {
-    return this.#require(this.#prepared);
-  }
-
   get http(): FastifyInstance {
     return this.#require(this.#app);
   }
@@ -90,7 +85,6 @@ export class Host {
     const { config } = this.#options.config;
     try {
       const prepared = await preparePlugins(this.#options.config, this.#options.plugins ?? []);
-      this.#prepared = prepared;
       const kernel = await bootKernelServices(this.#options.config, prepared, this.logger, this.metrics, this.#teardown);
       this.#kernel = kernel;
       const scopes = new ContainerScopes();
@@ -115,7 +109,8 @@ export class Host {
       this.#teardown.push('grpc', () => this.#grpc.stop(config.lifecycle.stopTimeoutMs));
       if (config.node.roles.includes('worker')) {
         await kernel.jobs.startWorkers();
-        this.#teardown.push('job workers', () => kernel.jobs.closeWorkers());
+        // Workers must drain before plugins stop; the later 'jobs' step then finds it already closed.
+        this.#teardown.push('job workers', () => kernel.jobs.close());
       }
       await runStartHooks(prepared.graph.order, pluginScopes, config.lifecycle.initTimeoutMs);
       this.#state = 'ready';

@@ -10,8 +10,7 @@ export interface JobsRuntime {
   readonly service: JobsService;
   forPlugin(pluginId: string, capabilityIds: readonly string[]): JobsService;
   startWorkers(): Promise<void>;
-  /** Stops taking jobs and drains the active ones; safe to call more than once. */
-  closeWorkers(): Promise<void>;
+  /** Stops taking jobs, drains the active ones, then closes queues; idempotent. */
   close(): Promise<void>;
   ping(): Promise<void>;
 }
@@ -33,7 +32,6 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
     service: kernel,
     forPlugin: (pluginId, capabilityIds) => kernel.forPlugin(pluginId, capabilityIds),
     startWorkers: async () => kernel.start(),
-    closeWorkers: () => kernel.close(),
     close: () => kernel.close(),
     ping: async () => {
       await connection.ping();

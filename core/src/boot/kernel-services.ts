@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { PaymentsService } from '@lpx/sdk';
+import type { LoggerService, PaymentsService } from '@lpx/sdk';
 import { offchainPaymentsService } from '../payments/index.js';
 import { CapabilityRegistry } from '../capabilities/index.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -40,5 +40,5 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs });
   teardown.push('jobs', () => jobs.close());
 
-  return { capabilities, jobs, discovery: new KernelDiscovery(), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url };
 }

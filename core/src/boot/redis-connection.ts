@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/index.js';
@@ -12,7 +11,6 @@ export interface RedisEndpoint {
 export async function obtainRedis(url: string | undefined, dataDir: string, logger: Logger): Promise<RedisEndpoint> {
   if (url) return { url, embedded: undefined };
   const dir = resolve(dataDir, 'redis');
-  mkdirSync(dir, { recursive: true });
   const embedded = await startEmbeddedRedis({ dataDir: dir, logger: logger.child({ component: 'embedded-redis' }) });
   logger.info({ url: embedded.url, dir }, 'embedded redis-server started');
   return { url: embedded.url, embedded };

@@ -35,10 +35,6 @@ export class ContainerScopes {
     return this.childFor(pluginId).resolve<T>(ref.id);
   }
 
-  isRegistered(pluginId: string, ref: ServiceRef<unknown>): boolean {
-    return this.childFor(pluginId).isRegistered(ref.id, true);
-  }
-
   async dispose(): Promise<void> {
     for (const child of [...this.#children.values()].reverse()) await child.dispose();
     this.#children.clear();

@@ -30,10 +30,6 @@ export class GrpcEdge {
     return this.#port;
   }
 
-  get serviceCount(): number {
-    return this.#services.length;
-  }
-
   async start(host: string, port: number, credentials: ServerCredentials = ServerCredentials.createInsecure()): Promise<number | undefined> {
     if (this.#services.length === 0) return undefined;
     const server = new Server();

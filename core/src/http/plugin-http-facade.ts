@@ -34,10 +34,6 @@ export class PluginHttpFacade implements HttpService {
     this.#record({ kind: 'hook', hook });
   }
 
-  get hasRoutes(): boolean {
-    return this.#records.length > 0;
-  }
-
   /** Mounts the recorded calls; after this the facade refuses more. */
   mount(app: FastifyInstance): void {
     this.#sealed = true;

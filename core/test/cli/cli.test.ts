@@ -42,6 +42,14 @@ t.test('config check: ok, unknown key, bad type, --json', async (t) => {
   t.match(set.stderr, /http\.port: expected integer, found string "nope"/, set.stderr + set.stdout);
 });
 
+t.test('plugins list without a config reads installed plugin packages without importing them', async (t) => {
+  const run = await runCli('plugins', 'list', '--json');
+  t.equal(run.code, 0, run.stderr);
+  const rows = JSON.parse(run.stdout) as { id: string; source: string; capabilities: string[] }[];
+  t.match(rows.find((r) => r.id === 'example-echo'), { source: '@lpx/plugin-example-echo', capabilities: ['byoc/echo'] });
+  t.ok(rows.some((r) => r.id === 'discovery-static'), 'built-in plugins are listed');
+});
+
 t.test('plugins list and capabilities list', async (t) => {
   const dir = t.testdir({
     'node.yaml': 'plugins:\n  example-echo:\n    module: "@lpx/plugin-example-echo"\ncapabilities:\n  byoc/echo:\n    capacity: 3\n',
