@@ -93,6 +93,73 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Ethereum access; absent on an offchain node (no payments, like go-livepeer without -network). */
+    chain: Type.Optional(
+      Type.Object(
+        {
+          rpcUrl: Type.String({ pattern: '^(https?|wss?)://' }),
+          /** The protocol Controller; every other contract is resolved through it. */
+          controller: Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }),
+          /** Hex key, or leave out and set LPX_ETH_PRIVATE_KEY / a keystore. */
+          privateKey: Type.Optional(Type.String({ pattern: '^(0x)?[0-9a-fA-F]{64}$' })),
+          keystore: Type.Optional(Type.Object({ path: Type.String(), passwordFile: Type.String() }, { additionalProperties: false })),
+          /** Block poll interval; default 1000 ms (100 ms on loopback). */
+          pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** The orchestrator role: the public TLS port serving gRPC and the paid HTTP routes. */
+    orchestrator: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        /** 0 picks a free port (tests, `lpx dev up`). */
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8936 }),
+        /** The advertised `host:port` (go-livepeer's -serviceAddr); default: host and the bound port. */
+        serviceAddr: Type.Optional(Type.String({ minLength: 1 })),
+        /** Shared with remote workers (go-livepeer's -orchSecret); absent: remote workers are refused. */
+        secret: Type.Optional(Type.String({ minLength: 8 })),
+        /** go-livepeer's -maxSessions: concurrent gateway sessions. */
+        maxSessions: Type.Integer({ minimum: 1, default: 10 }),
+        /** Base (transcoding) price in wei per pixelsPerUnit pixels. */
+        pricePerUnit: Type.String({ pattern: '^[0-9]+$', default: '0' }),
+        pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$', default: '1' }),
+        /** Per-gateway base price overrides (go-livepeer's -pricePerGateway), keyed by 0x address. */
+        pricePerGateway: Type.Record(Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }), Type.Object({ pricePerUnit: Type.String({ pattern: '^[0-9]+$' }), pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$' }) }, { additionalProperties: false }), { default: {} }),
+        /** Ticket expected value in wei (go-livepeer's -ticketEV). */
+        ticketEV: Type.String({ pattern: '^[0-9]+$', default: '1000000000000' }),
+        /** Cap on face value in wei; '0' means no cap (go-livepeer's -maxFaceValue). */
+        maxFaceValue: Type.String({ pattern: '^[0-9]+$', default: '0' }),
+        /** Check the gateway's signature on GetOrchestrator (on with a chain, as go-livepeer does). */
+        verifyGatewaySig: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** The gateway role: where clients submit jobs and how orchestrators are chosen and paid. */
+    gateway: Type.Object(
+      {
+        /** Highest base price accepted (wei per pixelsPerUnit); absent: any. */
+        maxPrice: Type.Optional(Type.Object({ pricePerUnit: Type.String({ pattern: '^[0-9]+$' }), pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$' }) }, { additionalProperties: false })),
+        /** Per capability id (and optionally model: `<capability>#<model>`) maximum prices. */
+        maxPricePerCapability: Type.Record(Type.String({ minLength: 1 }), Type.Object({ pricePerUnit: Type.String({ pattern: '^[0-9]+$' }), pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$' }) }, { additionalProperties: false }), { default: {} }),
+        /** The selection algorithm (a plugin contributes it); default go-livepeer's probability algorithm when present. */
+        selection: Type.Optional(Type.String({ minLength: 1 })),
+        /** Orchestrators tried per job attempt before the attempt fails. */
+        maxOrchestratorAttempts: Type.Integer({ minimum: 1, default: 3 }),
+        /** Job attempts (each may try several orchestrators); BullMQ retries with backoff. */
+        jobAttempts: Type.Integer({ minimum: 1, default: 3 }),
+        /** Discovery: first GetOrchestrator timeout, doubled per round up to the max (go-livepeer: 500 ms → 6 s). */
+        discoveryTimeoutMs: Type.Integer({ minimum: 10, default: 500 }),
+        maxDiscoveryTimeoutMs: Type.Integer({ minimum: 10, default: 6_000 }),
+        /** How long discovered OrchestratorInfo is reused before a refresh. */
+        poolRefreshMs: Type.Integer({ minimum: 100, default: 60_000 }),
+        /** Per-request timeout towards an orchestrator. */
+        requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+        /** Router workers per capability in this process. */
+        concurrency: Type.Integer({ minimum: 1, default: 8 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     plugins: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), PluginEntry, { default: {} }),
     /** Operator overrides per capability id: capacity, price, models. */
     capabilities: Type.Record(Type.String(), CapabilityOverride, { default: {} }),
