@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
  * that needs more fails the conformance run with a message pointing here.
  */
 export const conformanceFixtures: Record<string, (t: { teardown(fn: () => unknown): void }) => Promise<Record<string, unknown>>> = {
+  /** A real embedded anvil chain: two orchestrators with service URIs, two that get skipped. */
+  'discovery-onchain': async (t) => {
+    const { startDiscoveryChain } = await import('../../plugins/discovery-onchain/test/chain-fixture.js');
+    const { chain } = await startDiscoveryChain();
+    t.teardown(() => chain.stop());
+    return { rpcUrl: chain.rpcUrl, controller: chain.controller };
+  },
   'discovery-static': async () => ({ orchAddr: 'o1.example.com,o2.example.com:8936,https://o3.example.com:9000' }),
 
   /** A real local webhook answering go-livepeer's JSON. */

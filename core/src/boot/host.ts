@@ -12,6 +12,7 @@ import { bootKernelServices, type KernelServices } from './kernel-services.js';
 import { preparePlugins } from './prepare-plugins.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
+import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
 
 export interface HostOptions {
   config: LoadedConfig;
@@ -40,6 +41,7 @@ export class Host {
   #address: string | undefined;
   #grpc = new GrpcEdge();
   #stopping: Promise<void> | undefined;
+  #roles: RolesRuntime | undefined;
 
   constructor(options: HostOptions) {
     this.#options = options;
@@ -75,6 +77,16 @@ export class Host {
     return this.#require(this.#kernel).capabilities;
   }
 
+  /** The orchestrator role's service URI (https://host:port), when this node has that role. */
+  get serviceUri(): string | undefined {
+    return this.#roles?.orchestrator?.serviceUri;
+  }
+
+  /** The node's Ethereum address, when it has a network role. */
+  get address(): string | undefined {
+    return this.#roles?.address;
+  }
+
   get http(): FastifyInstance {
     return this.#require(this.#app);
   }
@@ -96,6 +108,8 @@ export class Host {
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness() });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
+      const roles = await prepareRoles({ config, kernel, app, logger: this.logger, teardown: this.#teardown });
+      this.#roles = roles;
       this.#teardown.push('http', () => app.close());
       await app.ready();
       if (config.http.enabled) {
@@ -112,9 +126,10 @@ export class Host {
         // Workers must drain before plugins stop; the later 'jobs' step then finds it already closed.
         this.#teardown.push('job workers', () => kernel.jobs.close());
       }
+      await roles.start();
       await runStartHooks(prepared.graph.order, pluginScopes, config.lifecycle.initTimeoutMs);
       this.#state = 'ready';
-      this.logger.info({ url: this.#address, grpcPort: this.#grpc.port, plugins: prepared.graph.order, roles: config.node.roles }, 'lpx node ready');
+      this.logger.info({ url: this.#address, grpcPort: this.#grpc.port, serviceUri: this.serviceUri, plugins: prepared.graph.order, roles: config.node.roles }, 'lpx node ready');
     } catch (error) {
       this.#state = 'failed';
       this.logger.error({ err: error }, 'boot failed; stopping what was started');

@@ -4,6 +4,7 @@ import { addBrokerCommand } from './commands/broker.js';
 import { addCapabilitiesCommand } from './commands/capabilities-list.js';
 import { addConfigCommand } from './commands/config-check.js';
 import { addDemoCommand } from './commands/demo.js';
+import { addDevCommand } from './commands/dev.js';
 import { addPluginsCommand } from './commands/plugins-list.js';
 import { addPmCommand } from './commands/pm-decode.js';
 import { addSelectionCommand } from './commands/selection.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addBrokerCommand(program, io, setExit);
   addSelectionCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
+  addDevCommand(program, io, setExit);
   return program;
 }
 

@@ -155,6 +155,10 @@ export const KernelConfigSchema = Type.Object(
         poolRefreshMs: Type.Integer({ minimum: 100, default: 60_000 }),
         /** Per-request timeout towards an orchestrator. */
         requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+        /** Largest ticket EV this gateway accepts, in wei (go-livepeer's -maxTicketEV). */
+        maxTicketEV: Type.String({ pattern: '^[0-9]+$', default: '3000000000000' }),
+        /** Largest EV of one payment's tickets together, in wei (go-livepeer's -maxTotalEV). */
+        maxTotalEV: Type.String({ pattern: '^[0-9]+$', default: '20000000000000' }),
         /** Router workers per capability in this process. */
         concurrency: Type.Integer({ minimum: 1, default: 8 }),
       },

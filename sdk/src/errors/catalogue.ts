@@ -5,11 +5,14 @@ import { configErrors } from './codes/config.js';
 import { discoveryErrors } from './codes/discovery.js';
 import { httpErrors } from './codes/http.js';
 import { jobsErrors } from './codes/jobs.js';
+import { gatewayErrors } from './codes/gateway.js';
 import { networkErrors } from './codes/network.js';
+import { orchestratorErrors } from './codes/orchestrator.js';
 import { paymentsErrors } from './codes/payments.js';
 import { pluginErrors } from './codes/plugin.js';
 import { redisErrors } from './codes/redis.js';
 import { registryErrors } from './codes/registry.js';
+import { segmentErrors } from './codes/segment.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -24,6 +27,9 @@ export const errors = {
   chain: chainErrors,
   discovery: discoveryErrors,
   network: networkErrors,
+  orchestrator: orchestratorErrors,
+  segment: segmentErrors,
+  gateway: gatewayErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

@@ -13,4 +13,6 @@ export const networkErrors = defineErrors('NETWORK', {
   TLS_CERTIFICATE: { status: 500, description: 'The self-signed TLS certificate could not be generated (openssl missing or failed).' },
   UNREACHABLE: { status: 502, description: 'A remote orchestrator did not answer a gRPC call, or answered with an error.' },
   INVALID_URI: { status: 400, description: 'An orchestrator service URI is not an http(s) URL with a host.' },
+  FRONT_DOOR_LISTEN: { status: 500, description: "The orchestrator's front door (the one TLS listener shared by gRPC and HTTP) could not listen on its address." },
+  FRONT_DOOR_UPSTREAM: { status: 503, description: "The front door could not reach the node's internal gRPC server; gRPC callers get status UNAVAILABLE." },
 });

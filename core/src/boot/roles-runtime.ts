@@ -1,0 +1,53 @@
+/**
+ * The network roles a node runs besides its plugins: orchestrator (paid work
+ * in, over go-livepeer's wire) and gateway (client jobs in, routed to
+ * orchestrators). Both share the node's key and chain connection. Roles that
+ * touch HTTP routes register them before the edge is ready; the rest starts
+ * after the workers, so no paid request arrives before work can be done.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { KernelConfig } from '../config/kernel-schema.js';
+import { openChain } from '../roles/chain-context.js';
+import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-role.js';
+import { nodeAccount } from '../roles/node-account.js';
+import { startOrchestratorRole, type OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
+import type { KernelServices } from './kernel-services.js';
+import type { TeardownStack } from './teardown-stack.js';
+
+export interface RolesRuntime {
+  readonly address: string | undefined;
+  readonly orchestrator: OrchestratorRole | undefined;
+  readonly gateway: GatewayRole | undefined;
+  start(): Promise<void>;
+}
+
+export interface RolesContext {
+  readonly config: KernelConfig;
+  readonly kernel: KernelServices;
+  readonly app: FastifyInstance;
+  readonly logger: Logger;
+  readonly teardown: TeardownStack;
+}
+
+export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
+  const { config } = ctx;
+  const wantsOrchestrator = config.node.roles.includes('orchestrator');
+  const wantsGateway = config.node.roles.includes('gateway');
+  if (!wantsOrchestrator && !wantsGateway) {
+    return { address: undefined, orchestrator: undefined, gateway: undefined, start: async () => {} };
+  }
+  const { account } = await nodeAccount(config);
+  const chain = await openChain(config, ctx.logger, ctx.teardown);
+  const gateway = wantsGateway ? await prepareGatewayRole({ ...ctx, chain, account }) : undefined;
+  const runtime: { -readonly [K in keyof RolesRuntime]: RolesRuntime[K] } = {
+    address: account.address,
+    orchestrator: undefined,
+    gateway,
+    async start() {
+      if (wantsOrchestrator) runtime.orchestrator = await startOrchestratorRole({ ...ctx, chain, account });
+      await gateway?.start();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { MAX_DEV_ACCOUNTS } from '../../chain/dev-accounts.js';
+import { startDevNetwork, type DevNetworkEvent } from '../../dev/dev-network.js';
+import { reportError, type Io } from '../output.js';
+
+function describe(event: DevNetworkEvent): string {
+  if ('ready' in event) return 'local network ready (Ctrl-C stops everything)';
+  if ('service' in event) return event.service === 'redis' ? `redis        ${event.url}` : `chain        ${event.rpcUrl} controller ${event.controller}`;
+  if (event.role === 'orchestrator') return `orchestrator ${event.serviceUri} ${event.address} (pid ${event.pid})`;
+  return `gateway      ${event.httpUrl} ${event.address} (pid ${event.pid})`;
+}
+
+export function addDevCommand(program: Command, io: Io, setExit: (code: number) => void): void {
+  const dev = program.command('dev').description('local development network');
+  dev
+    .command('up')
+    .description('start Redis, a dev chain, N orchestrators with workers and a gateway as separate processes; SIGTERM stops them all')
+    .option('--orchestrators <n>', 'how many orchestrators', '2')
+    .option('--data-dir <dir>', 'configs, logs and state (wiped at start)', '.lpx/dev')
+    .option('--json', 'one JSON object per line, for scripts')
+    .action(async (options: { orchestrators: string; dataDir: string; json?: boolean }) => {
+      const count = Number(options.orchestrators);
+      if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
+        io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
+        setExit(64);
+        return;
+      }
+      try {
+        const network = await startDevNetwork({
+          orchestrators: count,
+          dataDir: options.dataDir,
+          onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
+          onWarning: (message) => io.err(message),
+        });
+        await new Promise<void>((resolve) => {
+          process.once('SIGTERM', () => resolve());
+          process.once('SIGINT', () => resolve());
+        });
+        io.err('stopping the local network...');
+        await network.stop();
+        setExit(0);
+      } catch (error) {
+        setExit(reportError(io, error, false));
+      }
+    });
+}

@@ -1,0 +1,71 @@
+/**
+ * The node configs `lpx dev up` writes: ordinary lpx config files, so every
+ * process of the local network is a plain `lpx start --config <file>` that an
+ * operator can read, copy and run by hand.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface DevChainRef {
+  readonly rpcUrl: string;
+  readonly controller: string;
+}
+
+/** Dev ticket economics: EV close to a tenth of the face value anvil's gas price gives, so a short demo wins a few tickets. */
+export const DEV_TICKET_EV = 10n ** 16n;
+/** byoc/echo costs this many wei per second of work (BYOC bills whole seconds, with 60 s of credit up front). */
+export const DEV_ECHO_PRICE_PER_SECOND = 10n ** 15n;
+
+function moduleFile(specifier: string): string {
+  return require.resolve(specifier);
+}
+
+export interface OrchestratorConfigInput {
+  readonly index: number;
+  readonly redisUrl: string;
+  readonly chain: DevChainRef;
+  readonly privateKey: string;
+  readonly httpPort: number;
+  readonly servicePort: number;
+  readonly dataDir: string;
+  readonly secret: string;
+}
+
+export function orchestratorConfig(input: OrchestratorConfigInput): Record<string, unknown> {
+  return {
+    node: { name: `orchestrator-${input.index}`, roles: ['orchestrator', 'worker', 'redeemer'], dataDir: input.dataDir },
+    log: { level: 'info' },
+    http: { host: '127.0.0.1', port: input.httpPort },
+    // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
+    redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}` },
+    chain: { ...input.chain, privateKey: input.privateKey },
+    orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString() },
+    plugins: { 'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } } },
+    capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
+  };
+}
+
+export interface GatewayConfigInput {
+  readonly redisUrl: string;
+  readonly chain: DevChainRef;
+  readonly privateKey: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  readonly orchestrators: readonly string[];
+}
+
+export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown> {
+  return {
+    node: { name: 'gateway', roles: ['gateway'], dataDir: input.dataDir },
+    log: { level: 'info' },
+    http: { host: '127.0.0.1', port: input.httpPort },
+    redis: { url: input.redisUrl, prefix: '{lpx-g}' },
+    chain: { ...input.chain, privateKey: input.privateKey },
+    gateway: { maxOrchestratorAttempts: 3, requestTimeoutMs: 15_000, poolRefreshMs: 10_000 },
+    plugins: {
+      'discovery-static': { module: moduleFile('@lpx/plugin-discovery-static'), config: { orchAddr: [...input.orchestrators] } },
+      'selection-stake': { module: moduleFile('@lpx/plugin-selection-stake') },
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * `lpx dev up`: a whole local Livepeer network as separate processes — an
+ * embedded Redis, an anvil chain with the dev contracts (funded gateway,
+ * bonded orchestrators with their service URIs registered), N orchestrators
+ * that run their own workers and redeem their winning tickets, and a gateway.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.js';
+import { findFreePort } from '../redis/free-port.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
+import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
+import { gatewayConfig, orchestratorConfig } from './dev-configs.js';
+import { startNodeProcess, type NodeProcess } from './node-process.js';
+import { registerServiceUri } from './service-uri.js';
+
+export type DevNetworkEvent =
+  | { service: 'redis'; url: string }
+  | { service: 'chain'; rpcUrl: string; controller: string; chainId: number }
+  | { role: 'orchestrator'; serviceUri: string; address: string; httpUrl: string; pid: number }
+  | { role: 'gateway'; httpUrl: string; address: string; pid: number }
+  | { ready: true };
+
+export interface DevNetworkOptions {
+  readonly orchestrators?: number;
+  /** Everything (configs, logs, Redis AOF) goes here; wiped at start. Default `.lpx/dev`. */
+  readonly dataDir?: string;
+  readonly onEvent?: (event: DevNetworkEvent) => void;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface DevOrchestrator {
+  readonly serviceUri: string;
+  readonly address: string;
+  readonly privateKey: string;
+  readonly process: NodeProcess;
+}
+
+export interface DevNetwork {
+  readonly redis: EmbeddedRedis;
+  readonly chain: EmbeddedChain;
+  readonly orchestrators: readonly DevOrchestrator[];
+  readonly gateway: { readonly httpUrl: string; readonly address: string; readonly process: NodeProcess };
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<DevNetwork> {
+  const count = options.orchestrators ?? 2;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`--orchestrators must be a positive integer, got ${count}`);
+  const dataDir = resolve(options.dataDir ?? '.lpx/dev');
+  const emit = options.onEvent ?? (() => {});
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((error: Error) => options.onWarning?.(`stop failed: ${error.message}`));
+    stops.length = 0;
+  };
+  try {
+    const redis = await startEmbeddedRedis({ dataDir: join(dataDir, 'redis') });
+    stops.push(() => redis.stop());
+    emit({ service: 'redis', url: redis.url });
+
+    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1 });
+    stops.push(() => chain.stop());
+    const keeper: ChainKeeper = startChainKeeper(chain, 200, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
+    stops.push(() => keeper.stop());
+    emit({ service: 'chain', rpcUrl: chain.rpcUrl, controller: chain.controller, chainId: chain.chainId });
+    const chainRef = { rpcUrl: chain.rpcUrl, controller: chain.controller };
+
+    const orchestratorAccounts = chain.accounts.filter((a) => a.role === 'orchestrator');
+    const sender = chain.accounts.find((a) => a.role === 'sender')!;
+    const planned = await Promise.all(
+      orchestratorAccounts.map(async (account, i) => ({ account, index: i + 1, httpPort: await findFreePort(), servicePort: await findFreePort() })),
+    );
+    for (const o of planned) await registerServiceUri(chain.rpcUrl, chain.addresses.serviceRegistry, o.account.privateKey, `https://127.0.0.1:${o.servicePort}`);
+
+    const orchestrators = await Promise.all(
+      planned.map(async (o) => {
+        const config = orchestratorConfig({
+          index: o.index,
+          redisUrl: redis.url,
+          chain: chainRef,
+          privateKey: o.account.privateKey,
+          httpPort: o.httpPort,
+          servicePort: o.servicePort,
+          dataDir: join(dataDir, `orchestrator-${o.index}`),
+          secret: randomBytes(16).toString('hex'),
+        });
+        const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort);
+        stops.push(() => process.stop());
+        const serviceUri = `https://127.0.0.1:${o.servicePort}`;
+        emit({ role: 'orchestrator', serviceUri, address: o.account.address, httpUrl: process.httpUrl, pid: process.pid });
+        return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, process };
+      }),
+    );
+
+    const gatewayPort = await findFreePort();
+    const gatewayProcess = await startNodeProcess(
+      'gateway',
+      dataDir,
+      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri) }),
+      gatewayPort,
+    );
+    stops.push(() => gatewayProcess.stop());
+    emit({ role: 'gateway', httpUrl: gatewayProcess.httpUrl, address: sender.address, pid: gatewayProcess.pid });
+    emit({ ready: true });
+
+    return { redis, chain, orchestrators, gateway: { httpUrl: gatewayProcess.httpUrl, address: sender.address, process: gatewayProcess }, dataDir, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The pool's default GetOrchestrator: the network client with credentials
+ * signed once at start, bounded as a whole by `timeoutMs` (the client's own
+ * budgets apply to the connection and the RPC separately), and released early
+ * when the pool closes.
+ */
+import { CONNECT_TIMEOUT_MS, getOrchestratorInfo, networkErrors, type GatewayCredentials, type OrchestratorInfo } from '../../network/index.js';
+import type { FetchInfo } from './pool-options.js';
+
+export function grpcFetchInfo(credentials: GatewayCredentials): FetchInfo {
+  return (uri, { capabilities, timeoutMs, signal }) =>
+    new Promise<OrchestratorInfo>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      // The client has no abort hook: the losing call finishes on its own deadline and its result is dropped.
+      const timer = setTimeout(
+        () => reject(networkErrors.UNREACHABLE.create(`orchestrator ${uri} GetOrchestrator did not answer within ${timeoutMs} ms`, { details: { uri, timeoutMs } })),
+        timeoutMs,
+      );
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      getOrchestratorInfo(uri, {
+        credentials,
+        timeoutMs,
+        connectTimeoutMs: Math.min(timeoutMs, CONNECT_TIMEOUT_MS),
+        ...(capabilities !== undefined ? { capabilities } : {}),
+      })
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+        });
+    });
+}

@@ -1,0 +1,166 @@
+/**
+ * The gateway's side of the BYOC wire: fetch a JobToken, post a signed job.
+ * Orchestrators serve self-signed certificates, so TLS is not verified (as
+ * every go-livepeer client); HTTP/2 is tried first with HTTP/1.1 as fallback.
+ *
+ * A non-2xx answer becomes LPX_ERR_ORCHESTRATOR_JOB_REFUSED carrying the
+ * status, the orchestrator's text and `retry` advice from go-livepeer's rules
+ * (case-insensitive substrings of the text):
+ * - `ticketparams expired` → 'same-orchestrator' (refresh the token, retry there);
+ * - `invalid ticket sendernonce`, `insufficient capacity`, any 5xx → 'other-orchestrator';
+ * - anything else → 'suspend'.
+ * go-livepeer's BYOC gateway itself stops at a 4xx and hands it to its client;
+ * the advice lets a router do better without changing what the orchestrator sees.
+ */
+import { errors } from '@lpx/sdk';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { GatewaySigner } from '../auth/gateway-signature.js';
+import { CAPABILITY_HEADER, encodeEthAddressHeader, ETH_ADDRESS_HEADER, type JobSender } from './eth-address-header.js';
+import { encodeJobRequestHeader, JOB_REQUEST_HEADER, signJobRequest } from './job-request.js';
+import { decodeJobToken, type JobToken } from './job-token.js';
+
+/** go-livepeer's gateway waits timeout_seconds + 5 s for an orchestrator's answer. */
+export const JOB_RESPONSE_SLACK_MS = 5_000;
+/** go-livepeer's per-orchestrator token response timeout. */
+export const TOKEN_TIMEOUT_MS = 500;
+
+export type RetryAdvice = 'same-orchestrator' | 'other-orchestrator' | 'suspend';
+
+export function retryAdvice(status: number, text: string): RetryAdvice {
+  const lower = text.toLowerCase();
+  if (lower.includes('ticketparams expired')) return 'same-orchestrator';
+  if (lower.includes('invalid ticket sendernonce') || lower.includes('insufficient capacity') || status >= 500) return 'other-orchestrator';
+  return 'suspend';
+}
+
+let sharedAgent: Agent | undefined;
+
+/** One pooled insecure agent per process; pass your own `dispatcher` to control its lifetime. */
+export function insecureOrchestratorAgent(): Agent {
+  sharedAgent ??= new Agent({ connect: { rejectUnauthorized: false }, allowH2: true });
+  return sharedAgent;
+}
+
+export interface PostJobOptions {
+  readonly serviceUri: string;
+  readonly capability: string;
+  /** Appended after `/process/request/` (the worker route). */
+  readonly subpath?: string;
+  /** JSON strings, signed as sent. */
+  readonly request: string;
+  readonly parameters: string;
+  readonly body: Buffer | string;
+  readonly contentType: string;
+  /** The job's timeout; sent as ceil(ms / 1000) timeout_seconds, waited for plus 5 s. */
+  readonly timeoutMs: number;
+  readonly signer: GatewaySigner;
+  /** Livepeer-Payment header value; undefined for free or already-credited jobs. */
+  readonly payment: string | undefined;
+  /** JobRequest.id; reuse it on retries to the same orchestrator so the work runs once. */
+  readonly requestId: string;
+  readonly signal?: AbortSignal;
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface JobResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  /** Livepeer-Balance as whole wei, when the orchestrator sent a parsable one. */
+  readonly balance: bigint | undefined;
+}
+
+function endpoint(serviceUri: string, path: string): string {
+  return serviceUri.replace(/\/+$/, '') + path;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface SendOptions {
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: Buffer | string;
+  readonly dispatcher?: Dispatcher;
+}
+
+async function send(url: string, options: SendOptions, waitMs: number, signal: AbortSignal | undefined) {
+  const timeout = AbortSignal.timeout(waitMs);
+  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  try {
+    const res = await request(url, {
+      method: options.method,
+      headers: options.headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+      signal: combined,
+      dispatcher: options.dispatcher ?? insecureOrchestratorAgent(),
+    });
+    return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+  } catch (cause) {
+    if (timeout.aborted && signal?.aborted !== true) {
+      throw errors.orchestrator.JOB_TIMEOUT.create(`${url} did not answer within ${waitMs} ms`, { cause, details: { url, retry: 'other-orchestrator' satisfies RetryAdvice } });
+    }
+    throw errors.orchestrator.JOB_UNREACHABLE.create(`${url}: ${(cause as Error).message}`, { cause, details: { url, aborted: signal?.aborted === true, retry: 'other-orchestrator' satisfies RetryAdvice } });
+  }
+}
+
+function refused(url: string, status: number, body: Buffer): never {
+  const text = body.toString('utf8').trim();
+  throw errors.orchestrator.JOB_REFUSED.create(`${url} answered ${status}: ${text.slice(0, 500)}`, {
+    details: { url, status, text, retry: retryAdvice(status, text) },
+  });
+}
+
+export async function postJob(options: PostJobOptions): Promise<JobResponse> {
+  const job = await signJobRequest(options.signer, {
+    id: options.requestId,
+    request: options.request,
+    parameters: options.parameters,
+    capability: options.capability,
+    timeout_seconds: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+  });
+  const headers: Record<string, string> = {
+    [JOB_REQUEST_HEADER]: encodeJobRequestHeader(job),
+    [CAPABILITY_HEADER]: options.capability,
+    'content-type': options.contentType,
+  };
+  if (options.payment !== undefined && options.payment !== '') headers['Livepeer-Payment'] = options.payment;
+  const url = endpoint(options.serviceUri, `/process/request/${options.subpath ?? ''}`);
+  const res = await send(
+    url,
+    { method: 'POST', headers, body: options.body, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+    options.timeoutMs + JOB_RESPONSE_SLACK_MS,
+    options.signal,
+  );
+  if (res.status < 200 || res.status > 299) refused(url, res.status, res.body);
+  const balanceText = firstHeader(res.headers['livepeer-balance'])?.trim();
+  const balance = balanceText !== undefined && /^-?\d+$/.test(balanceText) ? BigInt(balanceText) : undefined;
+  return { status: res.status, headers: res.headers, body: res.body, balance };
+}
+
+export interface FetchJobTokenOptions {
+  readonly serviceUri: string;
+  readonly capability: string;
+  /** From jobSenderFor(signer), computed once. */
+  readonly sender: JobSender;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly dispatcher?: Dispatcher;
+}
+
+export async function fetchJobToken(options: FetchJobTokenOptions): Promise<JobToken> {
+  const url = endpoint(options.serviceUri, '/process/token');
+  const res = await send(
+    url,
+    {
+      method: 'GET',
+      headers: { [ETH_ADDRESS_HEADER]: encodeEthAddressHeader(options.sender), [CAPABILITY_HEADER]: options.capability },
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    },
+    options.timeoutMs ?? TOKEN_TIMEOUT_MS,
+    options.signal,
+  );
+  if (res.status !== 200) refused(url, res.status, res.body);
+  return decodeJobToken(res.body.toString('utf8'));
+}

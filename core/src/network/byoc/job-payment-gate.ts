@@ -1,0 +1,90 @@
+/**
+ * Money around one BYOC job, keyed like go-livepeer: balance (sender, capability name).
+ *
+ * Order (after capacity was reserved, so refused work never takes a payment):
+ * 1. decode Livepeer-Payment (402 when it does not decode);
+ * 2. its sender must be the JobRequest sender (400): credit must land where the
+ *    job's balance check looks, an lpx-only check;
+ * 3. processPayment credits ticket EV (400 with the refusal text). Credit is
+ *    kept even if the job is then refused: the tickets are real money the
+ *    sender paid, and a later job (or the token's `balance`) uses it;
+ * 4. balance ≥ 60 s × price, else 400 `Insufficient balance for request`.
+ * Nothing is debited before the work is done; after it, ceil(seconds) × price.
+ *
+ * The price is the one quoted now (`priceFor`), as go-livepeer's JobPriceInfo,
+ * not the session price ADR 0101 fixes on first payment: the BYOC "session" is
+ * the capability name and lives as long as the sender keeps using it, and a
+ * ticketless payment fixes price 0, which must not make later work free.
+ */
+import { errors, isLpxError } from '@lpx/sdk';
+import { addressKey, decodePaymentHeaderValue, priceFromInfo, Rational, type Address, type Payment, type PriceInfo } from '../../payments/index.js';
+import type { JobPayments } from './byoc-types.js';
+
+/** go-livepeer requires one minute of credit before a job starts. */
+export const MIN_BALANCE_SECONDS = 60n;
+
+const FREE: PriceInfo = { pricePerUnit: 0n, pixelsPerUnit: 1n };
+
+export interface GateRefusal {
+  readonly status: number;
+  readonly text: string;
+  readonly code: string;
+}
+
+/** The rational wei-per-second price; undefined → free. */
+export function unitPrice(quoted: PriceInfo | undefined): Rational {
+  return priceFromInfo(quoted ?? FREE);
+}
+
+export async function takePayment(
+  payments: JobPayments,
+  sender: Address,
+  capability: string,
+  price: Rational,
+  header: string | undefined,
+): Promise<GateRefusal | undefined> {
+  if (header !== undefined && header.trim() !== '') {
+    let payment: Payment;
+    try {
+      payment = decodePaymentHeaderValue(header);
+    } catch (error) {
+      return { status: 402, text: `Could not parse payment: ${(error as Error).message}`, code: isLpxError(error) ? error.code : errors.payments.MALFORMED_HEADER.code };
+    }
+    if (payment.sender !== undefined && addressKey(payment.sender) !== addressKey(sender)) {
+      const code = errors.orchestrator.PAYMENT_SENDER_MISMATCH;
+      return { status: code.status, text: `payment sender ${addressKey(payment.sender)} is not the job sender ${addressKey(sender)}`, code: code.code };
+    }
+    try {
+      await payments.processor.processPayment(payment, capability);
+    } catch (error) {
+      // go-livepeer answers every ProcessPayment failure 400 with its text (gateways match on it).
+      if (!isLpxError(error)) throw error;
+      return { status: 400, text: error.message, code: error.code };
+    }
+  }
+  const balance = payments.processor.balance(sender, capability) ?? Rational.ZERO;
+  if (balance.lt(price.mulInt(MIN_BALANCE_SECONDS))) {
+    return { status: 400, text: 'Insufficient balance for request', code: errors.payments.INSUFFICIENT_BALANCE.code };
+  }
+  return undefined;
+}
+
+/**
+ * Billed seconds: ceil(elapsed), and at least one, since go-livepeer's
+ * nanosecond clock never reads a finished job as 0 s while a millisecond one can.
+ */
+export function billedSeconds(elapsedMs: number): bigint {
+  const ms = BigInt(Math.max(0, Math.ceil(elapsedMs)));
+  const seconds = (ms + 999n) / 1000n;
+  return seconds < 1n ? 1n : seconds;
+}
+
+export function chargeForWork(payments: JobPayments, sender: Address, capability: string, price: Rational, elapsedMs: number): void {
+  if (price.sign() <= 0) return;
+  payments.processor.debit(sender, capability, billedSeconds(elapsedMs), price);
+}
+
+/** `Livepeer-Balance`: whole wei, truncated toward zero; "0" for unknown or offchain, as go-livepeer. */
+export function balanceHeader(payments: JobPayments | undefined, sender: Address, capability: string): string {
+  return (payments?.processor.balance(sender, capability)?.trunc() ?? 0n).toString();
+}

@@ -1,0 +1,125 @@
+/**
+ * The gateway role: client jobs in over HTTP, durable route jobs on BullMQ
+ * (per capability, under the node's Redis prefix + `:route`), router workers
+ * that pick an orchestrator from the pool, pay it and send the work, failing
+ * over to another when it refuses, hangs or dies.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { LocalAccount } from 'viem';
+import { errors, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
+import type { KernelServices } from '../../boot/kernel-services.js';
+import type { TeardownStack } from '../../boot/teardown-stack.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
+import type { PoolEntry } from '../../gateway/pool/pool-options.js';
+import { JobsKernel } from '../../jobs/index.js';
+import { gatewayCredentials } from '../../network/index.js';
+import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
+import { connectRedis } from '../../redis/connect.js';
+import { registerGatewayApi } from './gateway-api.js';
+import { createJobSender } from './job-sender.js';
+import { routerProcessor } from './router-processor.js';
+import { existingRouteCapabilities } from './route-queues.js';
+import type { RouteJobData, RouteJobResult } from './route-job.js';
+import { withWebhook } from './webhook.js';
+
+export interface GatewayRole {
+  readonly pool: OrchestratorPool;
+  readonly routes: JobsKernel;
+  start(): Promise<void>;
+}
+
+export interface GatewayRoleOptions {
+  readonly config: KernelConfig;
+  readonly kernel: KernelServices;
+  readonly app: FastifyInstance;
+  readonly chain: ChainPaymentSources | undefined;
+  readonly account: LocalAccount;
+  readonly logger: Logger;
+  readonly teardown: TeardownStack;
+}
+
+function price(p: { pricePerUnit: string; pixelsPerUnit: string }) {
+  return { pricePerUnit: BigInt(p.pricePerUnit), pixelsPerUnit: BigInt(p.pixelsPerUnit) };
+}
+
+/** Without a selection plugin: the pool's own order (fastest GetOrchestrator answer first). */
+const discoveryOrder: SelectionAlgorithm = { name: 'discovery-order', select: (candidates) => [...candidates] };
+
+function selectionAlgorithm(kernel: KernelServices, name: string | undefined): SelectionAlgorithm {
+  if (name !== undefined) {
+    const algorithm = kernel.selection.get(name);
+    if (algorithm === undefined) throw errors.config.INVALID.create(`gateway.selection names "${name}", but no plugin contributes it (have: ${kernel.selection.names.join(', ') || 'none'})`);
+    return algorithm;
+  }
+  // go-livepeer's default when present; else whatever one plugin offers; else discovery order.
+  return kernel.selection.get('probability') ?? kernel.selection.get(kernel.selection.names[0] ?? '') ?? discoveryOrder;
+}
+
+export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<GatewayRole> {
+  const { config, kernel, app, chain, account, teardown } = options;
+  const settings = config.gateway;
+  const logger = options.logger.child({ component: 'gateway' });
+  const algorithm = selectionAlgorithm(kernel, settings.selection);
+
+  const pool = new OrchestratorPool(
+    { candidates: () => kernel.discovery.candidates(), credentials: await gatewayCredentials(account) },
+    {
+      discoveryTimeoutMs: settings.discoveryTimeoutMs,
+      maxDiscoveryTimeoutMs: settings.maxDiscoveryTimeoutMs,
+      refreshMs: settings.poolRefreshMs,
+      ...(settings.maxPrice !== undefined ? { maxPrice: price(settings.maxPrice) } : {}),
+      maxPricePerCapability: Object.fromEntries(Object.entries(settings.maxPricePerCapability).map(([k, v]) => [k, price(v)])),
+    },
+  );
+  teardown.push('orchestrator pool', () => pool.close());
+
+  const redis = await connectRedis(kernel.redisUrl, { connectionName: 'lpx-gateway-routes' });
+  const routes = new JobsKernel({
+    connection: redis,
+    ownsConnection: true,
+    prefix: `${config.redis.prefix}:route`,
+    logger: logger as unknown as LoggerService,
+    worker: config.jobs,
+  });
+  teardown.push('gateway routes', () => routes.close());
+
+  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger });
+  const processor = withWebhook(
+    routerProcessor({
+      pick: async (capabilityId, exclude) => {
+        if (pool.usable(capabilityId).length === 0) await pool.discover();
+        else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
+        return pool.pick(capabilityId, { exclude, algorithm });
+      },
+      send: (target, job) => sender.send(target as PoolEntry, job),
+      suspend: (uri, reason) => pool.suspend(uri, reason),
+      refresh: (uri) => pool.refresh(uri).then(() => undefined),
+      maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
+      onAttemptFailed: ({ jobId, uri, error, action }) => logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed'),
+    }),
+    settings.jobAttempts,
+    logger as unknown as LoggerService,
+  );
+
+  const served = new Set<string>();
+  const ensureRouter = (capabilityId: string): void => {
+    if (served.has(capabilityId)) return;
+    served.add(capabilityId);
+    routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, processor, { concurrency: settings.concurrency });
+  };
+  registerGatewayApi(app, { routes, ensureRouter, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts });
+
+  return {
+    pool,
+    routes,
+    async start() {
+      for (const capabilityId of await existingRouteCapabilities(redis, `${config.redis.prefix}:route`)) ensureRouter(capabilityId);
+      routes.start();
+      // Fill the pool now so the first job does not pay for discovery.
+      void pool.discover().catch((err: unknown) => logger.warn({ err }, 'initial discovery failed; retrying on the first job'));
+      logger.info({ algorithm: algorithm.name, recovered: [...served] }, 'gateway routing');
+    },
+  };
+}

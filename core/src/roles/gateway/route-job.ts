@@ -1,0 +1,15 @@
+/** What a route job carries through BullMQ: everything needed to run it on any gateway instance. */
+export interface RouteJobData {
+  readonly capabilityId: string;
+  /** The client's JSON body, passed to the orchestrator's worker as the job input. */
+  readonly input: unknown;
+  /** Where to POST the outcome once the job completes or finally fails. */
+  readonly webhook?: string;
+}
+
+export interface RouteJobResult {
+  readonly output: unknown;
+  /** The orchestrator that did the work (service URI) and how many were tried. */
+  readonly orchestrator: string;
+  readonly tried: number;
+}

@@ -1,0 +1,77 @@
+/**
+ * The router worker's processor: one route job = pick an orchestrator, pay,
+ * send, and on failure fail over to another (bounded per attempt). A job
+ * attempt that runs out of orchestrators fails, and BullMQ retries it later
+ * with backoff — on this gateway or any other sharing Redis, which is also
+ * what happens to a job whose gateway died mid-flight (stalled recovery).
+ */
+import type { JobContext } from '@lpx/sdk';
+import { errors } from '@lpx/sdk';
+import { failoverActionFor } from './failover-policy.js';
+import type { RouteJobData, RouteJobResult } from './route-job.js';
+
+export interface RouteTarget {
+  readonly uri: string;
+}
+
+export interface RouterDeps {
+  /** The best usable orchestrator for the capability that is not excluded; throws when none is left. */
+  pick(capabilityId: string, exclude: ReadonlySet<string>): Promise<RouteTarget>;
+  /** Pays and sends the job to the orchestrator; resolves with the worker's output. */
+  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal }): Promise<unknown>;
+  suspend(uri: string, reason: string): void;
+  refresh(uri: string): Promise<void>;
+  readonly maxOrchestratorAttempts: number;
+  readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
+}
+
+function textOf(error: unknown): string {
+  const remote = (error as { details?: { remoteMessage?: unknown } })?.details?.remoteMessage;
+  return `${typeof remote === 'string' ? remote : ''} ${error instanceof Error ? error.message : String(error)}`;
+}
+
+export function routerProcessor(deps: RouterDeps) {
+  return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
+    const { capabilityId, input } = job.data;
+    const exclude = new Set<string>();
+    let lastError: unknown;
+    let tried = 0;
+    let refreshed = false;
+    let target: RouteTarget | undefined;
+    while (tried < deps.maxOrchestratorAttempts) {
+      if (job.signal.aborted) break;
+      if (target === undefined) {
+        try {
+          target = await deps.pick(capabilityId, exclude);
+        } catch (error) {
+          lastError = error;
+          break;
+        }
+      }
+      tried++;
+      try {
+        // The job id is the request id: an orchestrator seeing it again joins the first run.
+        const output = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal });
+        return { output, orchestrator: target.uri, tried };
+      } catch (error) {
+        lastError = error;
+        const action = failoverActionFor(textOf(error));
+        deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action });
+        if (action === 'refresh-and-retry' && !refreshed) {
+          refreshed = true;
+          await deps.refresh(target.uri).catch(() => deps.suspend(target!.uri, 'refresh failed'));
+          continue;
+        }
+        if (action !== 'try-another') deps.suspend(target.uri, textOf(error).trim());
+        exclude.add(target.uri);
+        target = undefined;
+        refreshed = false;
+      }
+    }
+    const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'aborted');
+    throw errors.jobs.FAILED.create(`no orchestrator completed ${capabilityId} job ${job.id} after ${tried} tries: ${reason}`, {
+      ...(lastError !== undefined ? { cause: lastError } : {}),
+      details: { capabilityId, tried, excluded: [...exclude] },
+    });
+  };
+}

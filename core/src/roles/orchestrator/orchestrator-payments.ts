@@ -1,0 +1,63 @@
+/**
+ * The orchestrator's money side on a chain: ticket params issued by a
+ * Recipient, payments credited by a PaymentProcessor, and winning tickets
+ * handed to the durable redemption queue (redeemed here when the node also
+ * has the redeemer role, else by a redeemer process sharing Redis).
+ */
+import type { LocalAccount } from 'viem';
+import type { Logger } from 'pino';
+import type { LoggerService } from '@lpx/sdk';
+import type { TeardownStack } from '../../boot/teardown-stack.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import { Balances, fromHex, PaymentProcessor, Recipient, SenderMonitor } from '../../payments/index.js';
+import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
+import { connectRedis } from '../../redis/connect.js';
+import { startSettlement, type Settlement } from '../../settlement/start-settlement.js';
+
+export interface OrchestratorPayments {
+  readonly recipient: Recipient;
+  readonly processor: PaymentProcessor;
+  readonly settlement: Settlement;
+}
+
+export interface OrchestratorPaymentsOptions {
+  readonly config: KernelConfig;
+  readonly chain: ChainPaymentSources;
+  readonly account: LocalAccount;
+  readonly redisUrl: string;
+  readonly logger: Logger;
+  readonly teardown: TeardownStack;
+}
+
+export async function startOrchestratorPayments(options: OrchestratorPaymentsOptions): Promise<OrchestratorPayments> {
+  const { config, chain, account, logger, teardown } = options;
+  const rpc = config.chain!;
+  const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement' });
+  teardown.push('settlement redis', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  const settlement = await startSettlement({
+    rpcUrl: rpc.rpcUrl,
+    controller: rpc.controller as `0x${string}`,
+    redis,
+    account,
+    logger: logger.child({ component: 'settlement' }) as unknown as LoggerService,
+    runWorker: config.node.roles.includes('redeemer'),
+    ledgerPrefix: `${config.redis.prefix}:settlement`,
+  });
+  teardown.push('settlement', () => settlement.close());
+
+  const address = fromHex(account.address);
+  const senderMonitor = new SenderMonitor({ claimant: address }, chain.rounds, chain.senderInfo);
+  const recipient = new Recipient(
+    { address, economics: { ev: BigInt(config.orchestrator.ticketEV), maxFaceValue: BigInt(config.orchestrator.maxFaceValue) } },
+    { rounds: chain.rounds, gasPrice: chain.gasPrice, senderMonitor },
+  );
+  const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink: settlement.sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet });
+  recipient.start();
+  teardown.push('recipient', () => {
+    recipient.stop();
+    senderMonitor.stop();
+  });
+  return { recipient, processor, settlement };
+}

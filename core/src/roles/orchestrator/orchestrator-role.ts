@@ -1,0 +1,93 @@
+/**
+ * The orchestrator role: one TLS port (go-livepeer's -serviceAddr) serving the
+ * `net.Orchestrator` gRPC service and the paid HTTP routes, with
+ * OrchestratorInfo built from the capability registry and the payments
+ * Recipient. Accepted work goes to the capability queues on BullMQ.
+ */
+import type { LocalAccount } from 'viem';
+import type { Logger } from 'pino';
+import { HOST_API_VERSION } from '@lpx/sdk';
+import type { KernelServices } from '../../boot/kernel-services.js';
+import type { TeardownStack } from '../../boot/teardown-stack.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import { GrpcEdge } from '../../grpc/grpc-edge.js';
+import { createFrontDoor } from '../../network/front-door/front-door.js';
+import {
+  AuthTokenIssuer,
+  capabilityPricing,
+  createOrchestratorGrpcService,
+  generateSelfSignedCertificate,
+  OrchestratorInfoBuilder,
+} from '../../network/index.js';
+import { fromHex, type PriceInfo } from '../../payments/index.js';
+import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
+import { startOrchestratorPayments, type OrchestratorPayments } from './orchestrator-payments.js';
+import { mountPaidRoutes } from './paid-routes.js';
+import { SessionLimit } from './session-limit.js';
+
+export interface OrchestratorRole {
+  readonly serviceUri: string;
+  readonly address: string;
+  readonly payments: OrchestratorPayments | undefined;
+  readonly authTokens: AuthTokenIssuer;
+}
+
+export interface OrchestratorRoleOptions {
+  readonly config: KernelConfig;
+  readonly kernel: KernelServices;
+  readonly chain: ChainPaymentSources | undefined;
+  readonly account: LocalAccount;
+  readonly logger: Logger;
+  readonly teardown: TeardownStack;
+}
+
+function perGatewayPrices(config: KernelConfig): ReadonlyMap<string, PriceInfo> {
+  return new Map(
+    Object.entries(config.orchestrator.pricePerGateway).map(([address, p]) => [address.toLowerCase(), { pricePerUnit: BigInt(p.pricePerUnit), pixelsPerUnit: BigInt(p.pixelsPerUnit) }]),
+  );
+}
+
+export async function startOrchestratorRole(options: OrchestratorRoleOptions): Promise<OrchestratorRole> {
+  const { config, kernel, chain, account, teardown } = options;
+  const logger = options.logger.child({ component: 'orchestrator' });
+  const settings = config.orchestrator;
+  const payments = chain === undefined ? undefined : await startOrchestratorPayments({ config, chain, account, redisUrl: kernel.redisUrl, logger, teardown });
+
+  const authTokens = new AuthTokenIssuer();
+  let serviceUri = '';
+  const descriptors = () => kernel.capabilities.publish();
+  const info = new OrchestratorInfoBuilder({
+    serviceUri: () => serviceUri,
+    address: fromHex(account.address),
+    descriptors,
+    nodeVersion: HOST_API_VERSION,
+    authTokens,
+    ...(payments !== undefined ? { payments: { pricing: capabilityPricing(descriptors, { perGateway: perGatewayPrices(config) }), tickets: payments.recipient } } : {}),
+  });
+
+  const sessions = new SessionLimit(settings.maxSessions);
+  const grpc = new GrpcEdge();
+  const service = createOrchestratorGrpcService({
+    info,
+    authTokens,
+    // go-livepeer checks gateway signatures whenever it runs on a chain.
+    verifyGatewaySig: settings.verifyGatewaySig ?? payments !== undefined,
+    signer: account,
+    hasSessionCapacity: () => sessions.hasRoom(),
+    onEndSession: (sessionId) => sessions.end(sessionId),
+    onError: (err, method) => logger.info({ err, method }, 'orchestrator RPC refused'),
+  });
+  grpc.facadeFor('kernel.orchestrator').addService(service.definition, service.implementation);
+  const grpcPort = (await grpc.start('127.0.0.1', 0))!;
+  teardown.push('orchestrator grpc', () => grpc.stop(config.lifecycle.stopTimeoutMs));
+
+  const advertisedHost = settings.serviceAddr?.split(':')[0] ?? settings.host;
+  const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
+  const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger });
+  const { port } = await door.start();
+  teardown.push('orchestrator front door', () => door.close());
+  serviceUri = `https://${settings.serviceAddr ?? `${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`}`;
+  logger.info({ serviceUri, address: account.address, payments: payments !== undefined }, 'orchestrator serving');
+  return { serviceUri, address: account.address, payments, authTokens };
+}

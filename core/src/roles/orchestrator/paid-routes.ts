@@ -1,0 +1,83 @@
+/**
+ * The orchestrator's paid HTTP routes on its front door: go-livepeer's
+ * `/segment` and `/payment`, and the BYOC job routes (`/process/token`,
+ * `/process/request/*`) through which lpx gateways — and go-livepeer BYOC
+ * gateways — send capability jobs, dispatched to workers over BullMQ.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type CapacityReservation } from '@lpx/sdk';
+import type { KernelServices } from '../../boot/kernel-services.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import { TRANSCODE_CAPABILITY_ID, toLivepeerCapabilities } from '../../capabilities/index.js';
+import type { AuthTokenIssuer, OrchestratorInfoSource } from '../../network/index.js';
+import { registerJobRoutes } from '../../network/byoc/index.js';
+import { registerPaymentRoute, registerSegmentRoute, type Transcoder } from '../../network/segment/index.js';
+import { HOST_API_VERSION } from '@lpx/sdk';
+import type { OrchestratorPayments } from './orchestrator-payments.js';
+import type { SessionLimit } from './session-limit.js';
+import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
+
+export interface PaidRoutesDeps {
+  readonly config: KernelConfig;
+  readonly kernel: KernelServices;
+  readonly payments: OrchestratorPayments | undefined;
+  readonly authTokens: AuthTokenIssuer;
+  readonly info: OrchestratorInfoSource;
+  readonly sessions: SessionLimit;
+  readonly serviceUri: () => string;
+  readonly logger: Logger;
+}
+
+/** Segments go to whichever plugin provides video/transcode, as a job on its queue. */
+function segmentTranscoder(kernel: KernelServices): Transcoder | undefined {
+  if (kernel.capabilities.get(TRANSCODE_CAPABILITY_ID) === undefined) return undefined;
+  return async (request) => {
+    const output = await kernel.jobs.service.submitAndWait<unknown, { segments?: { url: string; pixels: string }[]; error?: string }>(
+      TRANSCODE_CAPABILITY_ID,
+      { sessionId: request.sessionId, seq: request.seq.toString(), body: Buffer.from(request.body).toString('base64'), profiles: request.profiles },
+      { jobId: `seg-${request.sessionId}-${request.seq}`.replace(/[^A-Za-z0-9_-]/g, '_'), attempts: 1, timeoutMs: 60_000 },
+    );
+    if (output.error !== undefined) return { error: output.error };
+    return { segments: (output.segments ?? []).map((s) => ({ url: s.url, pixels: BigInt(s.pixels) })) };
+  };
+}
+
+export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): void {
+  const { kernel, payments } = deps;
+  const capabilities = kernel.capabilities;
+  const common = {
+    authTokens: deps.authTokens,
+    orchestratorCapabilities: () => toLivepeerCapabilities(capabilities.publish(), HOST_API_VERSION),
+    hasCapacity: (sessionId: string) => deps.sessions.admit(sessionId),
+    buildInfo: (sender: Uint8Array, _sessionId: string) => deps.info.build({ gateway: sender, ignoreCapacityCheck: true }),
+    ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
+  };
+  registerPaymentRoute(app, common);
+  const transcode = segmentTranscoder(kernel);
+  registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}) });
+
+  const dispatch = workerDispatch(kernel.jobs.service, capabilities);
+  registerJobRoutes<CapacityReservation>(app, {
+    ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
+    priceFor: (capability) => {
+      const price = capabilities.get(capabilityIdFor(capability))?.price;
+      return price === undefined ? undefined : { pricePerUnit: BigInt(price.pricePerUnit), pixelsPerUnit: BigInt(price.pixelsPerUnit ?? '1') };
+    },
+    admit: (capability) => {
+      const id = capabilityIdFor(capability);
+      if (capabilities.get(id) === undefined || capabilities.available(id) < 1) return undefined;
+      return capabilities.reserve(id);
+    },
+    release: (reservation) => capabilities.release(reservation),
+    availableCapacity: (capability) => {
+      const id = capabilityIdFor(capability);
+      return capabilities.get(id) === undefined ? 0 : capabilities.available(id);
+    },
+    dispatch: (input) =>
+      dispatch({ capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs }),
+    serviceAddr: deps.serviceUri,
+    now: () => Date.now(),
+  });
+  deps.logger.debug({ transcode: transcode !== undefined }, 'paid routes mounted');
+}

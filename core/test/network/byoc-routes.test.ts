@@ -1,0 +1,366 @@
+// The BYOC routes on a real fastify server on loopback, paid with real tickets:
+// a Recipient + PaymentProcessor over in-memory chain state on the orchestrator,
+// a TicketSender + GatewayPayer producing Livepeer-Payment on the gateway, and
+// the gateway's own client (postJob / fetchJobToken) on the wire.
+import t, { type Test } from 'tap';
+import { fastify } from 'fastify';
+import { request } from 'undici';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  fetchJobToken,
+  JobDedupe,
+  jobSenderFor,
+  postJob,
+  registerJobRoutes,
+  encodeJobRequestHeader,
+  signJobRequest,
+  type JobClaim,
+  type JobDispatchInput,
+  type JobDispatchResult,
+  type JobRoutesDeps,
+} from '../../src/network/byoc/index.js';
+import {
+  Balances,
+  fromHex,
+  GatewayPayer,
+  PaymentProcessor,
+  PrivateKeyTicketSigner,
+  Rational,
+  Recipient,
+  SenderMonitor,
+  TicketSender,
+  ticketEV,
+  type PreparedPayment,
+} from '../../src/payments/index.js';
+import { FixedGasPrice, InMemoryRoundsSource, InMemorySenderInfoSource, InMemoryWinningTicketSink } from '../../src/payments/testing/index.js';
+
+const CAP = 'echo';
+const PRICE = { pricePerUnit: 10n, pixelsPerUnit: 1n }; // 10 wei per second
+
+/** Sees every dedupe claim, so a test can wait for a retry to be parked on a running job. */
+class ObservedDedupe extends JobDedupe {
+  readonly kinds: string[] = [];
+  private waiters: Array<() => void> = [];
+  override claim(key: string, fingerprint: string): JobClaim {
+    const claim = super.claim(key, fingerprint);
+    this.kinds.push(claim.kind);
+    for (const w of this.waiters.splice(0)) w();
+    return claim;
+  }
+  async until(kind: string): Promise<void> {
+    while (!this.kinds.includes(kind)) await new Promise<void>((r) => this.waiters.push(r));
+  }
+}
+
+interface FixtureOptions {
+  offchain?: boolean;
+  capacity?: number;
+  dispatch?: (input: JobDispatchInput) => Promise<JobDispatchResult>;
+}
+
+async function start(t: Test, options: FixtureOptions = {}) {
+  const rounds = new InMemoryRoundsSource();
+  const senderInfo = new InMemorySenderInfoSource();
+  const orchestratorAddress = fromHex(privateKeyToAccount(generatePrivateKey()).address);
+  const senderMonitor = new SenderMonitor({ claimant: orchestratorAddress }, rounds, senderInfo);
+  const recipient = new Recipient(
+    { address: orchestratorAddress, economics: { ev: 1000n, redeemGas: 1n, txCostMultiplier: 1n, maxFaceValue: 0n } },
+    { rounds, gasPrice: new FixedGasPrice(2000n), senderMonitor },
+  );
+  const sink = new InMemoryWinningTicketSink();
+  const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink, rounds, senderMonitor });
+
+  const key = generatePrivateKey();
+  const gateway = privateKeyToAccount(key);
+  const ticketSigner = new PrivateKeyTicketSigner(fromHex(key));
+  senderInfo.set(ticketSigner.address, { deposit: 10n ** 18n, withdrawRound: 0n, reserve: { fundsRemaining: 10n ** 18n, claimedInCurrentRound: 0n } });
+  const payer = new GatewayPayer(new TicketSender({ signer: ticketSigner, rounds, senderInfo }), new Balances());
+
+  let clock = 1_000_000;
+  let capacity = options.capacity ?? 2;
+  const dispatched: JobDispatchInput[] = [];
+  const dedupe = new ObservedDedupe({ now: () => clock });
+  const deps: JobRoutesDeps<{ n: number }> = {
+    ...(options.offchain ? {} : { payments: { processor, recipient } }),
+    priceFor: (capability) => (capability === CAP ? PRICE : undefined),
+    admit: (capability) => (capability === CAP && capacity > 0 ? { n: capacity-- } : undefined),
+    release: () => void capacity++,
+    availableCapacity: () => capacity,
+    dispatch: async (input) => {
+      dispatched.push(input);
+      if (options.dispatch) return options.dispatch(input);
+      clock += 2_500; // 2.5 s of work → 3 billed seconds
+      return { contentType: 'application/json', body: JSON.stringify({ echo: input.body.toString('utf8'), path: input.subpath }) };
+    },
+    serviceAddr: () => uri,
+    now: () => clock,
+    dedupe,
+  };
+  const app = fastify();
+  registerJobRoutes(app, deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const uri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  t.teardown(() => app.close());
+
+  const sender = await jobSenderFor(gateway);
+  const senderAddress = ticketSigner.address;
+
+  /** Fetches a token and prepares a payment covering `seconds` of work, as go-livepeer's gateway does. */
+  async function pay(seconds: bigint): Promise<PreparedPayment> {
+    const token = await fetchJobToken({ serviceUri: uri, capability: CAP, sender });
+    const session = payer.startSession(token.ticketParams!, token.price!, CAP);
+    const prepared = await payer.preparePayment(session, payer.fee(session, seconds));
+    prepared.update.sent();
+    return prepared;
+  }
+
+  function post(id: string, payment: string | undefined, extra: { body?: string; parameters?: string; capability?: string } = {}) {
+    return postJob({
+      serviceUri: uri,
+      capability: extra.capability ?? CAP,
+      subpath: 'run',
+      request: '{}',
+      parameters: extra.parameters ?? '{}',
+      body: extra.body ?? 'hello',
+      contentType: 'text/plain',
+      timeoutMs: 60_000,
+      signer: gateway,
+      payment,
+      requestId: id,
+    });
+  }
+
+  const balance = () => processor.balance(senderAddress, CAP);
+  return { uri, app, processor, recipient, sink, gateway, sender, senderAddress, pay, post, balance, dispatched, dedupe, setCapacity: (n: number) => (capacity = n), deps };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code: string; details: Record<string, unknown> };
+  }
+  throw new Error('expected a refusal');
+}
+
+t.test('a paid job runs once, debits exactly ceil(seconds) × price and reports Livepeer-Balance', async (t) => {
+  const f = await start(t);
+  const prepared = await f.pay(60n);
+  t.ok(prepared.numTickets >= 1);
+  const res = await f.post('job-1', prepared.header);
+  t.equal(res.status, 200);
+  t.equal(res.headers['content-type'], 'application/json', 'the worker’s content type');
+  t.same(JSON.parse(res.body.toString()), { echo: 'hello', path: 'run' });
+  t.equal(f.dispatched.length, 1);
+  t.equal(f.dispatched[0]!.timeoutMs, 60_000);
+  t.equal(f.dispatched[0]!.sender, f.sender.addr);
+
+  const token = await fetchJobToken({ serviceUri: f.uri, capability: CAP, sender: f.sender });
+  const ev = ticketEV(token.ticketParams!.faceValue, token.ticketParams!.winProb);
+  const credited = ev.mulInt(BigInt(prepared.numTickets));
+  const expected = credited.sub(Rational.of(30n)); // 3 s × 10 wei
+  t.ok(f.balance()!.eq(expected), 'balance is credit − 30 wei exactly');
+  t.equal(res.balance, expected.trunc(), 'Livepeer-Balance is the truncated balance');
+
+  // The credit left over pays for the next job without new tickets.
+  const second = await f.post('job-2', undefined);
+  t.equal(second.balance, expected.sub(Rational.of(30n)).trunc());
+  t.equal(f.dispatched.length, 2);
+});
+
+t.test('a bad signature is 400 and nothing runs', async (t) => {
+  const f = await start(t);
+  const job = await signJobRequest(f.gateway, { id: 'x', request: '{}', parameters: '{}', capability: CAP, timeout_seconds: 10 });
+  const res = await request(`${f.uri}/process/request/run`, {
+    method: 'POST',
+    headers: { Livepeer: encodeJobRequestHeader({ ...job, parameters: '{"tampered":true}' }), 'content-type': 'text/plain' },
+    body: 'x',
+  });
+  t.equal(res.statusCode, 400);
+  t.match(await res.body.text(), /Could not verify job creds/);
+  t.equal(res.headers['lpx-error-code'], 'LPX_ERR_ORCHESTRATOR_JOB_REQUEST_SIG_INVALID');
+
+  const noHeader = await request(`${f.uri}/process/request/run`, { method: 'POST', body: 'x' });
+  t.equal(noHeader.statusCode, 400);
+  t.match(await noHeader.body.text(), /Livepeer header is missing/);
+  t.equal(f.dispatched.length, 0);
+});
+
+t.test('an undecodable payment is 402 and credits nothing', async (t) => {
+  const f = await start(t);
+  const error = await refusal(f.post('job-1', 'not base64!!'));
+  t.equal(error.code, 'LPX_ERR_ORCHESTRATOR_JOB_REFUSED');
+  t.equal(error.details['status'], 402);
+  t.match(error.details['text'], /Could not parse payment/);
+  t.equal(f.balance(), undefined);
+  t.equal(f.dispatched.length, 0);
+});
+
+t.test('a replayed payment is 400, credits nothing and runs nothing', async (t) => {
+  const f = await start(t);
+  const prepared = await f.pay(60n);
+  await f.post('job-1', prepared.header);
+  const after = f.balance()!;
+  const error = await refusal(f.post('job-2', prepared.header));
+  t.equal(error.details['status'], 400);
+  t.match(error.details['text'], /invalid ticket senderNonce: already seen/);
+  t.equal(error.details['retry'], 'other-orchestrator', 'go-livepeer moves on after a nonce refusal');
+  t.ok(f.balance()!.eq(after), 'balance unchanged');
+  t.equal(f.dispatched.length, 1);
+});
+
+t.test('no capacity is 503 before payment: nothing credited, the tickets stay usable', async (t) => {
+  const f = await start(t, { capacity: 0 });
+  const prepared = await f.pay(60n);
+  const error = await refusal(f.post('job-1', prepared.header));
+  t.equal(error.details['status'], 503);
+  t.equal(error.details['text'], 'insufficient capacity');
+  t.equal(error.details['retry'], 'other-orchestrator');
+  t.equal(f.balance(), undefined, 'nothing credited');
+  t.equal(f.dispatched.length, 0);
+
+  f.setCapacity(1);
+  const res = await f.post('job-1', prepared.header);
+  t.equal(res.status, 200, 'the same payment (same nonces) is accepted once capacity is back');
+});
+
+t.test('no payment and no credit is 400 Insufficient balance', async (t) => {
+  const f = await start(t);
+  const error = await refusal(f.post('job-1', undefined));
+  t.equal(error.details['status'], 400);
+  t.equal(error.details['text'], 'Insufficient balance for request');
+  t.equal(f.dispatched.length, 0);
+});
+
+t.test('a failed dispatch is 500 and debits nothing; a retry of the same id runs again', async (t) => {
+  let fail = true;
+  const f = await start(t, {
+    dispatch: async () => {
+      if (fail) throw new Error('worker exploded');
+      return { contentType: 'text/plain', body: 'ok' };
+    },
+  });
+  const prepared = await f.pay(60n);
+  const error = await refusal(f.post('job-1', prepared.header));
+  t.equal(error.details['status'], 500);
+  t.match(error.details['text'], /job not able to be processed err=worker exploded/);
+  const credited = f.balance()!;
+  t.ok(credited.sign() > 0, 'the payment was credited');
+
+  fail = false;
+  const res = await f.post('job-1', undefined);
+  t.equal(res.body.toString(), 'ok');
+  t.equal(f.dispatched.length, 2, 'a failure leaves no trace in the dedupe');
+  t.ok(f.balance()!.eq(credited.sub(Rational.of(10n))), 'only the successful run is debited (1 s)');
+});
+
+t.test('a duplicate request id is not dispatched twice', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const f = await start(t, {
+    dispatch: async (input) => {
+      await gate;
+      return { contentType: 'text/plain', body: `done ${input.requestId}` };
+    },
+  });
+  const prepared = await f.pay(60n);
+  const first = f.post('job-1', prepared.header);
+  await f.dedupe.until('owner');
+  const retry = f.post('job-1', prepared.header); // a retry resends the same headers
+  await f.dedupe.until('running');
+  release();
+  const [a, b] = await Promise.all([first, retry]);
+  t.equal(a.body.toString(), b.body.toString(), 'the retry gets the first run’s result');
+  t.equal(f.dispatched.length, 1);
+  t.match(f.dispatched[0]!.requestId, /^byoc-[0-9a-f]{40}-[0-9a-f]{32}$/, 'the dispatch gets the BullMQ-safe id');
+  t.equal(f.dispatched[0]!.jobRequestId, 'job-1');
+  const balance = f.balance()!;
+
+  const later = await f.post('job-1', undefined);
+  t.equal(later.body.toString(), a.body.toString(), 'a retry after completion gets the kept result');
+  t.equal(f.dispatched.length, 1);
+  t.ok(f.balance()!.eq(balance), 'debited once');
+
+  const conflict = await refusal(f.post('job-1', undefined, { parameters: '{"other":1}' }));
+  t.equal(conflict.details['status'], 409);
+  t.match(conflict.details['text'], /already used for a different request/);
+});
+
+t.test('offchain: every job is free and the token carries no ticket params', async (t) => {
+  const f = await start(t, { offchain: true });
+  const res = await f.post('job-1', undefined);
+  t.equal(res.status, 200);
+  t.equal(res.balance, 0n);
+  const token = await fetchJobToken({ serviceUri: f.uri, capability: CAP, sender: f.sender });
+  t.equal(token.ticketParams, undefined);
+  t.equal(token.availableCapacity, 2n);
+});
+
+t.test('/process/token answers go-livepeer’s JobToken shape', async (t) => {
+  const f = await start(t);
+  const headers = { 'Livepeer-Eth-Address': Buffer.from(JSON.stringify(f.sender)).toString('base64'), 'Livepeer-Capability': CAP };
+  const res = await request(`${f.uri}/process/token`, { headers });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /^application\/json/);
+  const json = JSON.parse(await res.body.text());
+  t.same(Object.keys(json), ['sender_address', 'ticket_params', 'price', 'service_addr', 'available_capacity', 'LastNonce'], 'zero balance omitted');
+  t.same(json.sender_address, { addr: f.sender.addr, sig: f.sender.sig });
+  t.same(Object.keys(json.ticket_params), ['recipient', 'face_value', 'win_prob', 'recipient_rand_hash', 'seed', 'expiration_block', 'expiration_params']);
+  t.same(Buffer.from(json.ticket_params.recipient, 'base64'), Buffer.from(f.recipient.address));
+  t.same(json.price, { pricePerUnit: 10, pixelsPerUnit: 1 });
+  t.equal(json.service_addr, f.uri);
+  t.equal(json.available_capacity, 2);
+  t.same(Object.keys(json.ticket_params.expiration_params), ['creation_round', 'creation_round_block_hash']);
+
+  await f.post('job-1', (await f.pay(60n)).header);
+  const token = await fetchJobToken({ serviceUri: f.uri, capability: CAP, sender: f.sender });
+  t.equal(token.balance, f.balance()!.trunc(), 'the token reports the truncated balance');
+
+  const bad = await request(`${f.uri}/process/token`, { headers: { ...headers, 'Livepeer-Eth-Address': 'garbage' } });
+  t.equal(bad.statusCode, 400);
+  t.match(await bad.body.text(), /Invalid eth address header/);
+  const forged = await request(`${f.uri}/process/token`, {
+    headers: { ...headers, 'Livepeer-Eth-Address': Buffer.from(JSON.stringify({ ...f.sender, addr: privateKeyToAccount(generatePrivateKey()).address })).toString('base64') },
+  });
+  t.equal(forged.statusCode, 400);
+  const noCap = await request(`${f.uri}/process/token`, { headers: { 'Livepeer-Eth-Address': headers['Livepeer-Eth-Address'] } });
+  t.equal(noCap.statusCode, 400);
+  t.match(await noCap.body.text(), /Job capabilities not provided/);
+});
+
+t.test('postJob reaches a self-signed TLS orchestrator over HTTP/2', async (t) => {
+  const { generateSelfSignedCertificate } = await import('../../src/network/tls/self-signed-certificate.js');
+  const pair = await generateSelfSignedCertificate({ hostname: '127.0.0.1' });
+  const app = fastify({ http2: true, https: { allowHTTP1: true, key: pair.key, cert: pair.cert } });
+  let clock = 0;
+  let seenHttpVersion = '';
+  app.addHook('onRequest', async (req) => void (seenHttpVersion = req.raw.httpVersion));
+  registerJobRoutes(app as unknown as Parameters<typeof registerJobRoutes>[0], {
+    priceFor: () => undefined,
+    admit: () => ({}),
+    release: () => {},
+    availableCapacity: () => 1,
+    dispatch: async (input) => ({ contentType: 'text/plain', body: `tls ${input.body.toString()}` }),
+    serviceAddr: () => '',
+    now: () => clock++,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => app.close());
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const res = await postJob({
+    serviceUri: `https://127.0.0.1:${port}`,
+    capability: CAP,
+    request: '{}',
+    parameters: '{}',
+    body: 'hi',
+    contentType: 'text/plain',
+    timeoutMs: 5_000,
+    signer: privateKeyToAccount(generatePrivateKey()),
+    payment: undefined,
+    requestId: 'tls-1',
+  });
+  t.equal(res.body.toString(), 'tls hi');
+  t.equal(seenHttpVersion, '2.0', 'HTTP/2 negotiated by ALPN despite the unverifiable certificate');
+});
