@@ -108,7 +108,7 @@ export class Host {
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness() });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
-      const roles = await prepareRoles({ config, kernel, app, logger: this.logger, teardown: this.#teardown });
+      const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       this.#teardown.push('http', () => app.close());
       await app.ready();

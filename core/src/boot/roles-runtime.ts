@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { openChain } from '../roles/chain-context.js';
 import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-role.js';
@@ -27,6 +28,7 @@ export interface RolesContext {
   readonly kernel: KernelServices;
   readonly app: FastifyInstance;
   readonly logger: Logger;
+  readonly metrics: Registry;
   readonly teardown: TeardownStack;
 }
 

@@ -103,6 +103,8 @@ export const KernelConfigSchema = Type.Object(
           /** Hex key, or leave out and set LPX_ETH_PRIVATE_KEY / a keystore. */
           privateKey: Type.Optional(Type.String({ pattern: '^(0x)?[0-9a-fA-F]{64}$' })),
           keystore: Type.Optional(Type.Object({ path: Type.String(), passwordFile: Type.String() }, { additionalProperties: false })),
+          /** Expected L1 block time; the redeemer paces its rechecks by it (dev chains mine much faster than 12 s). */
+          l1BlockTimeMs: Type.Integer({ minimum: 10, default: 12_000 }),
           /** Block poll interval; default 1000 ms (100 ms on loopback). */
           pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10 })),
         },

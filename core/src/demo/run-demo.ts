@@ -1,93 +1,112 @@
+/**
+ * `npm run demo`: the local network of `lpx dev up` (Redis, dev chain, N
+ * orchestrators with workers, a gateway — separate processes), paid jobs
+ * through the gateway, and the orchestrators' winning tickets redeemed on the
+ * chain. The summary's numbers are read back from the nodes and the chain.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Host } from '../boot/host.js';
-import { loadConfig } from '../config/load-config.js';
-import { startEmbeddedChain } from '../chain/index.js';
-import { runPaidTickets } from '../payments-chain/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readSenderInfo } from '../chain/ticket-broker-reads.js';
+import { startDevNetwork, type DevNetwork } from '../dev/dev-network.js';
+import { connectRedis } from '../redis/connect.js';
+import { SettlementLedger } from '../settlement/settlement-ledger.js';
+import { scrapeCounter } from './demo-metrics.js';
 
 export interface DemoSummary {
   jobs: number;
+  failed: number;
   tickets: number;
   winners: number;
   redeemed: number;
-  /** Wei the sender's on-chain deposit fell by; equals the winners' face values. */
+  /** Wei the gateway's on-chain deposit fell by; equals the redeemed face values. */
   depositSpent: bigint;
-  failed: number;
-  workers: number;
+  redeemedFaceValue: bigint;
+  orchestratorsUsed: number;
   p50Ms: number;
   p99Ms: number;
   wallMs: number;
 }
 
-/**
- * The demo on embedded defaults: a node with its own redis-server, the
- * example echo plugin, and `jobs` requests through its HTTP route, each one a
- * BullMQ job. Later issues grow this into the full local network.
- */
-export async function runDemo(options: { jobs?: number; tickets?: number; log?: (line: string) => void } = {}): Promise<DemoSummary> {
+export interface DemoOptions {
+  jobs?: number;
+  orchestrators?: number;
+  /** How long to wait for every winning ticket to be redeemed (default 90 s). */
+  redeemTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+async function runJobs(network: DevNetwork, count: number, concurrency: number) {
+  const latencies: number[] = [];
+  const orchestrators = new Set<string>();
+  let failed = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const response = await fetch(`${network.gateway.httpUrl}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `job ${i}` }) });
+      const body = (await response.json()) as { text?: string };
+      latencies.push(performance.now() - t0);
+      if (response.status !== 200 || body.text !== `job ${i}`) failed++;
+      else orchestrators.add(response.headers.get('lpx-orchestrator') ?? '?');
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { failed, orchestrators, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const count = options.jobs ?? 20;
   const log = options.log ?? (() => {});
   const dataDir = mkdtempSync(join(tmpdir(), 'lpx-demo-'));
-  const host = new Host({
-    config: loadConfig({
-      raw: {
-        node: { name: 'lpx-demo', roles: ['worker'], dataDir },
-        log: { level: 'warn' },
-        http: { port: 0 },
-        plugins: { 'example-echo': { module: '@lpx/plugin-example-echo', config: { concurrency: 4 } } },
-      },
-      env: {},
-    }),
+  log('starting the local network (redis, dev chain, orchestrators, gateway)...');
+  const network = await startDevNetwork({
+    orchestrators: options.orchestrators ?? 2,
+    dataDir,
+    onEvent: (event) => {
+      if ('role' in event) log(`${event.role} ${event.role === 'orchestrator' ? event.serviceUri : event.httpUrl} (${event.address})`);
+    },
   });
+  const redis = await connectRedis(network.redis.url);
   try {
-    await host.start();
-    log(`node ready on ${host.url} (embedded redis, plugin example-echo)`);
-    const started = Date.now();
-    const latencies: number[] = [];
-    const workers = new Set<number>();
-    let failed = 0;
-    await Promise.all(
-      Array.from({ length: count }, async (_, i) => {
-        const t0 = performance.now();
-        const response = await fetch(`${host.url}/plugins/example-echo/echo`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `job ${i}` }),
-        });
-        const body = (await response.json()) as { text?: string; worker?: number };
-        latencies.push(performance.now() - t0);
-        if (response.status !== 200 || body.text !== `job ${i}`) failed++;
-        else workers.add(body.worker ?? -1);
-      }),
-    );
-    const wallMs = Date.now() - started;
-    latencies.sort((a, b) => a - b);
-    const pick = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    const { publicClient } = network.chain.connection;
+    const broker = network.chain.addresses.ticketBroker;
+    const gateway = network.gateway.address as `0x${string}`;
+    const depositBefore = (await readSenderInfo(publicClient, broker, gateway)).deposit;
 
-    log('starting the embedded chain (anvil + dev protocol contracts) and paying with tickets...');
-    const chain = await startEmbeddedChain({});
-    try {
-      const paid = await runPaidTickets({ chain, redisUrl: host.redisUrl, tickets: options.tickets ?? 10 });
-      if (paid.depositBefore - paid.depositAfter !== paid.winningFaceValue) throw new Error('the deposit did not fall by exactly the redeemed face values');
-      log(`paid ${paid.tickets} tickets (${paid.winners} winners, redeemed on-chain ${paid.redeemed}); deposit fell by ${paid.winningFaceValue} wei`);
-      return {
-        jobs: count - failed,
-        failed,
-        workers: workers.size,
-        p50Ms: pick(0.5),
-        p99Ms: pick(0.99),
-        wallMs,
-        tickets: paid.tickets,
-        winners: paid.winners,
-        redeemed: paid.redeemed,
-        depositSpent: paid.depositBefore - paid.depositAfter,
-      };
-    } finally {
-      await chain.stop();
+    const started = Date.now();
+    const run = await runJobs(network, count, 4);
+    const wallMs = Date.now() - started;
+    log(`${count - run.failed}/${count} jobs done through ${run.orchestrators.size} orchestrator(s); p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
+
+    const tickets = await scrapeCounter(network.gateway.httpUrl, 'lpx_gateway_tickets_sent_total');
+    const winnersPer = await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_winning_tickets_total')));
+    const winners = winnersPer.reduce((a, b) => a + b, 0);
+    log(`gateway sent ${tickets} tickets; orchestrators received ${winners} winners; waiting for redemption...`);
+
+    const ledgers = network.orchestrators.map((_, i) => new SettlementLedger(redis, `{lpx-o${i + 1}}:settlement`));
+    const deadline = Date.now() + (options.redeemTimeoutMs ?? 90_000);
+    let redeemed = 0;
+    let redeemedFaceValue = 0n;
+    for (;;) {
+      const entries = (await Promise.all(ledgers.map((l) => l.redeemed()))).flat();
+      const failures = (await Promise.all(ledgers.map((l) => l.failed()))).flat();
+      redeemed = entries.length;
+      redeemedFaceValue = entries.reduce((sum, e) => sum + BigInt(e.faceValue), 0n);
+      if (failures.length > 0) throw new Error(`winning ticket ${failures[0]!.ticketHash} failed to redeem: ${failures[0]!.reason}`);
+      if (redeemed >= winners || Date.now() > deadline) break;
+      await sleep(250);
     }
+    const depositSpent = depositBefore - (await readSenderInfo(publicClient, broker, gateway)).deposit;
+    log(`redeemed ${redeemed}/${winners} winners on-chain; the gateway's deposit fell by ${depositSpent} wei (redeemed face values ${redeemedFaceValue})`);
+    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs };
   } finally {
-    await host.stop();
+    await redis.quit().catch(() => redis.disconnect());
+    await network.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

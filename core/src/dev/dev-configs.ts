@@ -12,10 +12,13 @@ export interface DevChainRef {
   readonly controller: string;
 }
 
-/** Dev ticket economics: EV close to a tenth of the face value anvil's gas price gives, so a short demo wins a few tickets. */
-export const DEV_TICKET_EV = 10n ** 16n;
+/** The dev chain keeper mines a block this often. */
+export const DEV_BLOCK_TIME_MS = 200;
+
+/** Dev ticket economics: EV near half the face value anvil's gas price gives, so even a short demo wins tickets. */
+export const DEV_TICKET_EV = 5n * 10n ** 16n;
 /** byoc/echo costs this many wei per second of work (BYOC bills whole seconds, with 60 s of credit up front). */
-export const DEV_ECHO_PRICE_PER_SECOND = 10n ** 15n;
+export const DEV_ECHO_PRICE_PER_SECOND = 5n * 10n ** 15n;
 
 function moduleFile(specifier: string): string {
   return require.resolve(specifier);
@@ -39,7 +42,7 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     http: { host: '127.0.0.1', port: input.httpPort },
     // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
     redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}` },
-    chain: { ...input.chain, privateKey: input.privateKey },
+    chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString() },
     plugins: { 'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } } },
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
@@ -62,7 +65,14 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
     http: { host: '127.0.0.1', port: input.httpPort },
     redis: { url: input.redisUrl, prefix: '{lpx-g}' },
     chain: { ...input.chain, privateKey: input.privateKey },
-    gateway: { maxOrchestratorAttempts: 3, requestTimeoutMs: 15_000, poolRefreshMs: 10_000 },
+    gateway: {
+      maxOrchestratorAttempts: 3,
+      requestTimeoutMs: 15_000,
+      poolRefreshMs: 10_000,
+      // The dev orchestrators' ticket EV is far above go-livepeer's defaults (so a short run wins tickets).
+      maxTicketEV: (DEV_TICKET_EV * 2n).toString(),
+      maxTotalEV: (DEV_TICKET_EV * 200n).toString(),
+    },
     plugins: {
       'discovery-static': { module: moduleFile('@lpx/plugin-discovery-static'), config: { orchAddr: [...input.orchestrators] } },
       'selection-stake': { module: moduleFile('@lpx/plugin-selection-stake') },

@@ -11,7 +11,7 @@ import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.
 import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
-import { gatewayConfig, orchestratorConfig } from './dev-configs.js';
+import { DEV_BLOCK_TIME_MS, gatewayConfig, orchestratorConfig } from './dev-configs.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
 import { registerServiceUri } from './service-uri.js';
 
@@ -66,7 +66,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
 
     const chain = await startEmbeddedChain({ orchestrators: count, senders: 1 });
     stops.push(() => chain.stop());
-    const keeper: ChainKeeper = startChainKeeper(chain, 200, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
+    const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
     stops.push(() => keeper.stop());
     emit({ service: 'chain', rpcUrl: chain.rpcUrl, controller: chain.controller, chainId: chain.chainId });
     const chainRef = { rpcUrl: chain.rpcUrl, controller: chain.controller };

@@ -10,6 +10,7 @@ import { startOrchestrator } from '../network/helpers/orchestrator-fixture.js';
 
 /** What the helpers need of a (sub)test: somewhere to register cleanup. */
 type Teardown = Pick<typeof t, 'teardown'>;
+type Checks = Pick<typeof t, 'teardown' | 'same'>;
 
 const first: SelectionAlgorithm = { name: 'first', select: (candidates) => [...candidates] };
 
@@ -33,7 +34,7 @@ async function repricable(t: Teardown) {
   return { ...o, setBasePrice: (price: PriceInfo) => (base = price) };
 }
 
-async function poolOver(t: Pick<typeof t, 'teardown' | 'same'>, o: Awaited<ReturnType<typeof startOrchestrator>>, options: OrchestratorPoolOptions = {}) {
+async function poolOver(t: Checks, o: Awaited<ReturnType<typeof startOrchestrator>>, options: OrchestratorPoolOptions = {}) {
   const pool = new OrchestratorPool({ candidates: async () => [{ uri: o.uri }], credentials: await gatewayCredentials(o.gateway) }, options);
   t.teardown(() => pool.close());
   t.same((await pool.discover()).answered, [o.uri]);

@@ -1,9 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { coreServices, definePlugin, errors, type PluginManifest } from '@lpx/sdk';
 import manifestJson from '../plugin.manifest.json' with { type: 'json' };
 
 export interface EchoInput {
   text: string;
+  /** Optional pause before answering (at most 30 s), to make a job slow enough for failover drills. */
+  delayMs?: number;
 }
+
+const MAX_DELAY_MS = 30_000;
 
 export interface EchoOutput {
   text: string;
@@ -31,6 +36,9 @@ export const exampleEchoPlugin = definePlugin({
           'byoc/echo',
           async (job) => {
             if (typeof job.data?.text !== 'string') throw new Error('job data must be { text: string }');
+            const delayMs = job.data.delayMs ?? 0;
+            if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) throw new Error(`delayMs must be an integer from 0 to ${MAX_DELAY_MS}`);
+            if (delayMs > 0) await sleep(delayMs, undefined, { signal: job.signal });
             echoed.inc();
             const text = settings.uppercase ? job.data.text.toUpperCase() : job.data.text;
             return { text, length: text.length, worker: process.pid };

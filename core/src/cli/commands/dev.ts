@@ -25,6 +25,11 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
         setExit(64);
         return;
       }
+      // Listen before anything starts: a signal during startup must still stop what was started.
+      const stopRequested = new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
       try {
         const network = await startDevNetwork({
           orchestrators: count,
@@ -32,10 +37,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
           onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
           onWarning: (message) => io.err(message),
         });
-        await new Promise<void>((resolve) => {
-          process.once('SIGTERM', () => resolve());
-          process.once('SIGINT', () => resolve());
-        });
+        await stopRequested;
         io.err('stopping the local network...');
         await network.stop();
         setExit(0);

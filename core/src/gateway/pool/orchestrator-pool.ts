@@ -4,6 +4,7 @@
  * replies with go-livepeer's refresh rules, suspensions with penalties, the
  * max-price filters, and the hand-off to a selection algorithm.
  */
+import { setMaxListeners } from 'node:events';
 import type { OrchestratorCandidate, SelectionAlgorithm } from '@lpx/sdk';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { networkErrors, type OrchestratorInfo } from '../../network/index.js';
@@ -20,6 +21,8 @@ import { DEFAULT_SUSPENSION_PENALTY, Suspender, type Suspension } from './suspen
 
 interface Slot extends CachedInfo {
   readonly view: InfoView;
+  /** Hex once per reply rather than once per `usable()` call. */
+  readonly address: string;
   /** Which fetch produced it, so a slow older reply never overwrites a newer one. */
   readonly seq: number;
 }
@@ -69,6 +72,8 @@ export class OrchestratorPool {
     this.#limits = { ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}), maxPricePerCapability: options.maxPricePerCapability ?? {} };
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    // Every running call listens on the one close signal; a fan-out to hundreds is expected, not a leak.
+    setMaxListeners(0, this.#closing.signal);
   }
 
   /**
@@ -219,7 +224,7 @@ export class OrchestratorPool {
     const current = this.#cache.get(uri);
     if (current !== undefined && current.seq > seq) return true;
     const candidate = this.#known.get(uri);
-    this.#cache.set(uri, { uri, info, view: viewOf(info), fetchedAt: this.#now(), latencyMs, seq, ...(candidate !== undefined ? { candidate } : {}) });
+    this.#cache.set(uri, { uri, info, view: viewOf(info), address: toHex(info.address), fetchedAt: this.#now(), latencyMs, seq, ...(candidate !== undefined ? { candidate } : {}) });
     this.#errors.delete(uri);
     return true;
   }
@@ -249,7 +254,7 @@ export class OrchestratorPool {
         overPrice++;
         continue;
       }
-      const address = toHex(slot.info.address);
+      const address = slot.address;
       const stake = this.#options.stakeOf?.(address, slot.uri);
       const penalty = this.#suspender.penalty(slot.uri);
       const entry: PoolEntry = {

@@ -6,6 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { gatewayMetrics } from '../role-metrics.js';
 import type { LocalAccount } from 'viem';
 import { errors, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
 import type { KernelServices } from '../../boot/kernel-services.js';
@@ -37,6 +39,7 @@ export interface GatewayRoleOptions {
   readonly chain: ChainPaymentSources | undefined;
   readonly account: LocalAccount;
   readonly logger: Logger;
+  readonly metrics: Registry;
   readonly teardown: TeardownStack;
 }
 
@@ -62,6 +65,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const settings = config.gateway;
   const logger = options.logger.child({ component: 'gateway' });
   const algorithm = selectionAlgorithm(kernel, settings.selection);
+  const metrics = gatewayMetrics(options.metrics);
 
   const pool = new OrchestratorPool(
     { candidates: () => kernel.discovery.candidates(), credentials: await gatewayCredentials(account) },
@@ -85,7 +89,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   });
   teardown.push('gateway routes', () => routes.close());
 
-  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger });
+  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   const processor = withWebhook(
     routerProcessor({
       pick: async (capabilityId, exclude) => {
@@ -97,7 +101,10 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       suspend: (uri, reason) => pool.suspend(uri, reason),
       refresh: (uri) => pool.refresh(uri).then(() => undefined),
       maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
-      onAttemptFailed: ({ jobId, uri, error, action }) => logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed'),
+      onAttemptFailed: ({ jobId, uri, error, action }) => {
+        metrics.attemptFailed(action);
+        logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed');
+      },
     }),
     settings.jobAttempts,
     logger as unknown as LoggerService,

@@ -44,7 +44,8 @@ export function routerProcessor(deps: RouterDeps) {
         try {
           target = await deps.pick(capabilityId, exclude);
         } catch (error) {
-          lastError = error;
+          // After a failed send, "none left" says less than why the last one failed.
+          lastError ??= error;
           break;
         }
       }

@@ -6,6 +6,8 @@
  */
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { winningTicketsCounter } from '../role-metrics.js';
 import type { LoggerService } from '@lpx/sdk';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
@@ -26,6 +28,7 @@ export interface OrchestratorPaymentsOptions {
   readonly account: LocalAccount;
   readonly redisUrl: string;
   readonly logger: Logger;
+  readonly metrics: Registry;
   readonly teardown: TeardownStack;
 }
 
@@ -44,6 +47,7 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
     logger: logger.child({ component: 'settlement' }) as unknown as LoggerService,
     runWorker: config.node.roles.includes('redeemer'),
     ledgerPrefix: `${config.redis.prefix}:settlement`,
+    worker: { l1BlockTimeMs: rpc.l1BlockTimeMs, minRecheckMs: Math.min(1_000, rpc.l1BlockTimeMs), maxRecheckMs: Math.max(rpc.l1BlockTimeMs * 5, 1_000) },
   });
   teardown.push('settlement', () => settlement.close());
 
@@ -53,8 +57,16 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
     { address, economics: { ev: BigInt(config.orchestrator.ticketEV), maxFaceValue: BigInt(config.orchestrator.maxFaceValue) } },
     { rounds: chain.rounds, gasPrice: chain.gasPrice, senderMonitor },
   );
-  const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink: settlement.sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet });
+  const winners = winningTicketsCounter(options.metrics);
+  const sink = {
+    async add(record: Parameters<typeof settlement.sink.add>[0]) {
+      await settlement.sink.add(record);
+      winners.inc();
+    },
+  };
+  const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet });
   recipient.start();
+  senderMonitor.start();
   teardown.push('recipient', () => {
     recipient.stop();
     senderMonitor.stop();

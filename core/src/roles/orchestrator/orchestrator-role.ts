@@ -6,6 +6,7 @@
  */
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { HOST_API_VERSION } from '@lpx/sdk';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
@@ -38,6 +39,7 @@ export interface OrchestratorRoleOptions {
   readonly chain: ChainPaymentSources | undefined;
   readonly account: LocalAccount;
   readonly logger: Logger;
+  readonly metrics: Registry;
   readonly teardown: TeardownStack;
 }
 
@@ -51,7 +53,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const { config, kernel, chain, account, teardown } = options;
   const logger = options.logger.child({ component: 'orchestrator' });
   const settings = config.orchestrator;
-  const payments = chain === undefined ? undefined : await startOrchestratorPayments({ config, chain, account, redisUrl: kernel.redisUrl, logger, teardown });
+  const payments = chain === undefined ? undefined : await startOrchestratorPayments({ config, chain, account, redisUrl: kernel.redisUrl, logger, metrics: options.metrics, teardown });
 
   const authTokens = new AuthTokenIssuer();
   let serviceUri = '';
