@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import t from 'tap';
+
+const LPX = join(import.meta.dirname, '../../core/bin/lpx.mjs');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+t.test('lpx dev up --json: one JSON object per line, a working gateway, SIGTERM stops every process', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lpx-devup-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [LPX, 'dev', 'up', '--json', '--orchestrators', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  const events: Record<string, unknown>[] = [];
+  for await (const line of createInterface({ input: child.stdout! })) {
+    events.push(JSON.parse(line) as Record<string, unknown>);
+    if (events.at(-1)!.ready === true) break;
+  }
+  const redis = events.find((e) => e.service === 'redis');
+  const chain = events.find((e) => e.service === 'chain');
+  const orchestrators = events.filter((e) => e.role === 'orchestrator');
+  const gateway = events.find((e) => e.role === 'gateway');
+  t.match(redis, { url: /^redis:\/\/127\.0\.0\.1:\d+$/ });
+  t.match(chain, { rpcUrl: /^http:\/\/127\.0\.0\.1:\d+$/, controller: /^0x[0-9a-fA-F]{40}$/ });
+  t.equal(orchestrators.length, 1);
+  t.match(orchestrators[0], { serviceUri: /^https:\/\/127\.0\.0\.1:\d+$/, address: /^0x[0-9a-fA-F]{40}$/ });
+  t.match(gateway, { httpUrl: /^http:\/\/127\.0\.0\.1:\d+$/ });
+  t.same(events.at(-1), { ready: true }, 'ready comes last');
+
+  const response = await fetch(`${gateway!.httpUrl as string}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'dev up' }) });
+  t.equal(response.status, 200);
+  t.match(await response.json(), { text: 'dev up' });
+  t.equal(response.headers.get('lpx-orchestrator'), orchestrators[0]!.serviceUri, 'served by the local orchestrator');
+
+  const pids = [orchestrators[0]!.pid, gateway!.pid] as number[];
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'dev up exits cleanly');
+  t.same(pids.filter(alive), [], 'no node process is left running');
+});
