@@ -94,14 +94,24 @@ t.test('an undefined output is sent as JSON null', async (t) => {
 });
 
 t.test('two dispatches with the same request id run the processor once', async (t) => {
-  const { run, inputs } = worker(t);
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  t.teardown(() => open());
+  const { run, dispatch, jobs, inputs } = worker(t, async (input) => {
+    if ((input as { prompt?: string }).prompt === 'third') await gate;
+    return { got: input };
+  });
   const first = await run(request({ requestId: 'same-id' }));
   const second = await run(request({ requestId: 'same-id', body: Buffer.from(JSON.stringify({ prompt: 'different' })) }));
   t.equal(inputs.length, 1, 'one run');
   t.same(JSON.parse(String(second.body)), JSON.parse(String(first.body)), "the repeat gets the first run's output");
-  const third = await run(request({ requestId: 'other-id' }));
+  // The worker is running now: hold the next job until dispatch has queued it and looked for an earlier result.
+  const third = dispatch(request({ requestId: 'other-id', body: Buffer.from(JSON.stringify({ prompt: 'third' })) }));
+  await until(async () => (await jobs.getStatus('byoc/echo', 'req-other-id'))?.state === 'active');
+  for (let i = 0; i < 3; i++) await jobs.getStatus('byoc/echo', 'req-other-id');
+  open();
+  t.same(JSON.parse(String((await third).body)), { got: { prompt: 'third' } });
   t.equal(inputs.length, 2, 'a new request id is a new run');
-  t.same(JSON.parse(String(third.body)), { got: { prompt: 'hi' } });
 });
 
 t.test('concurrent dispatches with the same request id also run once', async (t) => {
