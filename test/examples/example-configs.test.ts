@@ -18,7 +18,7 @@ for (const file of configs) {
 
     // Boot it for real (own port, temp data dir), run one job through it when it has a worker.
     const { config } = loadConfig({ file: join(dir, file), env: {} });
-    const host = makeHost(t, [], { ...config, http: { ...config.http, host: '127.0.0.1', port: 0 }, grpc: { ...config.grpc, port: 0 }, log: { level: 'silent' } });
+    const host = makeHost(t, [], { ...config, http: { ...config.http, host: '127.0.0.1', port: 0 }, grpc: { ...config.grpc, port: 0 }, orchestrator: { ...config.orchestrator, port: 0 }, log: { level: 'silent' } });
     await host.start();
     t.equal(host.state, 'ready');
     if (config.node.roles.includes('worker')) {

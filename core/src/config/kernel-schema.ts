@@ -100,7 +100,7 @@ export const KernelConfigSchema = Type.Object(
           rpcUrl: Type.String({ pattern: '^(https?|wss?)://' }),
           /** The protocol Controller; every other contract is resolved through it. */
           controller: Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }),
-          /** Hex key, or leave out and set LPX_ETH_PRIVATE_KEY / a keystore. */
+          /** Hex key, or leave out and set LPX_ETH_KEY / LPX_ETH_KEYSTORE. */
           privateKey: Type.Optional(Type.String({ pattern: '^(0x)?[0-9a-fA-F]{64}$' })),
           keystore: Type.Optional(Type.Object({ path: Type.String(), passwordFile: Type.String() }, { additionalProperties: false })),
           /** Expected L1 block time; the redeemer paces its rechecks by it (dev chains mine much faster than 12 s). */

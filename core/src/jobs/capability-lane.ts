@@ -102,6 +102,9 @@ export class CapabilityLane {
     bullOptions.jobId = jobId;
     await this.#events.ensureStarted();
     const result = this.#waiters.wait(jobId, timeoutMs);
+    // The job may fail while we are still adding it; the caller gets that rejection from `return result`,
+    // but until then it must not count as unhandled (Node would end the process).
+    result.catch(() => {});
     try {
       await this.queue.add(this.capabilityId, data, bullOptions);
       // A repeated idempotent id may name a job that finished long ago: no event will come.

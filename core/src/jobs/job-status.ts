@@ -27,17 +27,27 @@ export function toJobStatus<Output>(capabilityId: string, job: Job, state: strin
   return status;
 }
 
-export async function readJobStatus<Output>(queue: Queue, capabilityId: string, jobId: string): Promise<JobStatus<Output> | undefined> {
+/**
+ * State first, then the job: a job that finishes between the two reads then
+ * shows its old state with whatever it has, never "completed" without its result.
+ */
+async function stateThenJob(queue: Queue, jobId: string) {
+  const state = await queue.getJobState(jobId);
   const job = await queue.getJob(jobId);
-  if (!job) return undefined;
-  return toJobStatus<Output>(capabilityId, job, await job.getState());
+  return job === undefined ? undefined : { job, state };
+}
+
+export async function readJobStatus<Output>(queue: Queue, capabilityId: string, jobId: string): Promise<JobStatus<Output> | undefined> {
+  const read = await stateThenJob(queue, jobId);
+  if (!read) return undefined;
+  return toJobStatus<Output>(capabilityId, read.job, read.state);
 }
 
 /** Only 'completed' and 'failed' are final: a job between retries is 'delayed' or 'waiting'. */
 export async function readFinished(queue: Queue, jobId: string): Promise<FinishedJob | undefined> {
-  const job = await queue.getJob(jobId);
-  if (!job) return undefined;
-  const state = await job.getState();
+  const read = await stateThenJob(queue, jobId);
+  if (!read) return undefined;
+  const { job, state } = read;
   if (state === 'completed') return { state: 'completed', result: job.returnvalue };
   if (state === 'failed') return { state: 'failed', reason: job.failedReason ?? 'unknown reason' };
   return undefined;

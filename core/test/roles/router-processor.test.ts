@@ -128,12 +128,14 @@ t.test('each new orchestrator gets its own refresh', async (t) => {
   t.same(fleet.refreshed, ['https://o1', 'https://o2']);
 });
 
-t.test('a failed refresh suspends the orchestrator', async (t) => {
-  const fleet = new FakeOrchestrators({ 'https://o1': [{ error: new Error('TicketParams expired') }, { output: 'ok' }] });
+t.test('a failed refresh suspends the orchestrator and moves on instead of retrying stale params', async (t) => {
+  const fleet = new FakeOrchestrators({ 'https://o1': [{ error: new Error('TicketParams expired') }, { output: 'not with stale params' }] });
   fleet.refreshFails = true;
-  await routerProcessor(fleet.deps())(job());
+  const error = await routerProcessor(fleet.deps())(job()).catch((e: unknown) => e);
+  t.ok(errors.jobs.FAILED.is(error), 'with nobody else left the attempt fails');
   t.same(fleet.refreshed, ['https://o1']);
   t.same(fleet.suspended, [{ uri: 'https://o1', reason: 'refresh failed' }]);
+  t.equal(fleet.sends.length, 1, 'o1 is not sent the job again');
 });
 
 t.test('maxOrchestratorAttempts bounds the sends, then the job attempt fails', async (t) => {

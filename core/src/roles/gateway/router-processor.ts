@@ -60,7 +60,16 @@ export function routerProcessor(deps: RouterDeps) {
         deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action });
         if (action === 'refresh-and-retry' && !refreshed) {
           refreshed = true;
-          await deps.refresh(target.uri).catch(() => deps.suspend(target!.uri, 'refresh failed'));
+          const fresh = await deps.refresh(target.uri).then(
+            () => true,
+            () => false,
+          );
+          if (fresh) continue;
+          // No fresh params: retrying there would only fail the same way.
+          deps.suspend(target.uri, 'refresh failed');
+          exclude.add(target.uri);
+          target = undefined;
+          refreshed = false;
           continue;
         }
         if (action !== 'try-another') deps.suspend(target.uri, textOf(error).trim());
