@@ -64,7 +64,9 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     stops.push(() => redis.stop());
     emit({ service: 'redis', url: redis.url });
 
-    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1 });
+    // Rounds of 500 blocks (100 s at the keeper's pace): a winner issued near a round's end still has
+    // time to be redeemed after its params expire (40 blocks) and before the ticket itself expires.
+    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n } });
     stops.push(() => chain.stop());
     const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
     stops.push(() => keeper.stop());
