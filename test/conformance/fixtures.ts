@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 export const conformanceFixtures: Record<string, (t: { teardown(fn: () => unknown): void }) => Promise<Record<string, unknown>>> = {
   /** A real embedded anvil chain: two orchestrators with service URIs, two that get skipped. */
   'discovery-onchain': async (t) => {
-    const { startDiscoveryChain } = await import('../../plugins/discovery-onchain/test/chain-fixture.js');
+    const { startDiscoveryChain } = await import('../plugins/discovery-onchain/chain-fixture.js');
     const { chain } = await startDiscoveryChain();
     t.teardown(() => chain.stop());
     return { rpcUrl: chain.rpcUrl, controller: chain.controller };

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { discoveryStrategiesExtensionPoint, type DiscoveryStrategy, type LifecycleHook } from '@lpx/sdk';
 import { validatePluginConfig } from '../../../core/src/config/load-config.js';
-import plugin, { OnchainDiscoveryStrategy } from '../src/index.js';
+import plugin, { OnchainDiscoveryStrategy } from '../../../plugins/discovery-onchain/src/index.js';
 import { captureLogger } from './chain-fixture.js';
 
 const CONTROLLER = '0xD8E8328501E9645d16Cf49539efC04f734606ee4';

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { discoveryStrategySuite, runConformanceSuite } from '@lpx/sdk/testing';
-import { OnchainDiscoveryStrategy, type OnchainDiscoveryOptions } from '../src/index.js';
+import { OnchainDiscoveryStrategy, type OnchainDiscoveryOptions } from '../../../plugins/discovery-onchain/src/index.js';
 import { captureLogger, setServiceUri, startDiscoveryChain, startRpcProxy } from './chain-fixture.js';
 
 const ETH = 10n ** 18n;
