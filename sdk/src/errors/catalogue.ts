@@ -13,6 +13,8 @@ import { pluginErrors } from './codes/plugin.js';
 import { redisErrors } from './codes/redis.js';
 import { registryErrors } from './codes/registry.js';
 import { segmentErrors } from './codes/segment.js';
+import { transcoderErrors } from './codes/transcoder.js';
+import { aiWorkerErrors } from './codes/ai-worker.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -30,6 +32,8 @@ export const errors = {
   orchestrator: orchestratorErrors,
   segment: segmentErrors,
   gateway: gatewayErrors,
+  transcoder: transcoderErrors,
+  aiWorker: aiWorkerErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {
