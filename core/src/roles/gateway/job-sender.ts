@@ -1,15 +1,19 @@
 /**
  * Sends one job to one orchestrator over the BYOC wire and pays for it:
- * GET /process/token (fresh ticket params at the capability's price and the
- * credit the orchestrator holds for us), tickets for whatever is missing to
- * the orchestrator's 60-second minimum, then POST /process/request.
+ * GET /process/token (ticket params at the capability's price and the credit
+ * the orchestrator holds for us) when the credit book has nothing usable,
+ * tickets for whatever is missing to the orchestrator's 60-second minimum,
+ * then POST /process/request. A refusal that says the cached credit or params
+ * went stale is retried once with a fresh token.
  */
+import { errors, isLpxError } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
 import { fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS } from '../../network/byoc/index.js';
-import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type PriceInfo, type TicketSigner } from '../../payments/index.js';
+import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type TicketSigner } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
+import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
 
 export interface JobSenderOptions {
   readonly account: LocalAccount;
@@ -48,6 +52,16 @@ function ceilDiv(a: Rational, b: Rational): bigint {
   return (q.num + q.den - 1n) / q.den;
 }
 
+/** Orchestrator texts that mean our cached token (credit estimate, params, nonces) is out of date. */
+const STALE_CREDIT = /insufficient balance|ticketparams expired|invalid ticket sendernonce|invalid recipientrand/i;
+
+function isStaleCredit(error: unknown): boolean {
+  if (isLpxError(error) && error.code === errors.orchestrator.JOB_REFUSED.code) {
+    return STALE_CREDIT.test(String((error.details as { text?: unknown } | undefined)?.text ?? ''));
+  }
+  return isLpxError(error) && error.code === errors.payments.TICKET_PARAMS_EXPIRED.code;
+}
+
 export function createJobSender(options: JobSenderOptions) {
   const sender = jobSenderFor(options.account);
   const tickets =
@@ -59,31 +73,58 @@ export function createJobSender(options: JobSenderOptions) {
           senderInfo: options.chain.senderInfo,
           ...(options.limits !== undefined ? { limits: { maxEV: Rational.of(options.limits.maxEV), maxTotalEV: Rational.of(options.limits.maxTotalEV) } } : {}),
         });
+  const book = new CreditBook((entry) => {
+    if (entry.paid !== undefined) tickets?.cleanupSession(entry.paid.session);
+  });
 
-  async function paymentFor(entry: PoolEntry, capability: string, signal: AbortSignal): Promise<string | undefined> {
-    if (tickets === undefined) return undefined;
-    const token = await fetchJobToken({ serviceUri: entry.uri, capability, sender: await sender, timeoutMs: 2_000, signal });
-    const price: PriceInfo | undefined = token.price;
-    if (token.ticketParams === undefined || price === undefined || price.pricePerUnit === 0n) return undefined;
-    const required = Rational.of(price.pricePerUnit, price.pixelsPerUnit).mulInt(MIN_BALANCE_SECONDS + 1n);
-    const missing = required.sub(Rational.of(token.balance));
-    if (!missing.gt(Rational.ZERO)) return paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: price });
-    // Fresh params per token: a new recipientRandHash, so nonces start at 0 and never clash between jobs.
-    const session = tickets.startSession(token.ticketParams);
-    try {
-      const count = ceilDiv(missing, ticketEV(token.ticketParams.faceValue, token.ticketParams.winProb));
-      const batch = await tickets.createTicketBatch(session, Number(count));
-      options.onPaid?.(Number(count), entry.uri);
-      return paymentHeader(paymentFromBatch(batch, price));
-    } finally {
-      tickets.cleanupSession(session);
-    }
+  async function freshCredit(key: CreditKey, uri: string, capability: string, signal: AbortSignal): Promise<CreditEntry> {
+    const token = await fetchJobToken({ serviceUri: uri, capability, sender: await sender, timeoutMs: 2_000, signal });
+    const price = token.price;
+    const free = tickets === undefined || token.ticketParams === undefined || price === undefined || price.pricePerUnit === 0n;
+    // Fresh params: a new recipientRandHash, so this session's nonces start at 0.
+    const entry: CreditEntry = free ? { balance: Rational.of(token.balance) } : { paid: { params: token.ticketParams!, price: price!, session: tickets!.startSession(token.ticketParams!) }, balance: Rational.of(token.balance) };
+    book.set(key, entry);
+    return entry;
   }
 
-  return {
-    async send(entry: PoolEntry, job: SendJob): Promise<unknown> {
-      const capability = wireCapabilityName(job.capabilityId);
-      const payment = await paymentFor(entry, capability, job.signal);
+  /** The Livepeer-Payment header for one job, from cached credit when it suffices. */
+  async function paymentFor(key: CreditKey, uri: string, capability: string, signal: AbortSignal): Promise<{ header: string | undefined; cached: boolean }> {
+    if (tickets === undefined) return { header: undefined, cached: false };
+    return book.exclusive(key, async () => {
+      let credit = book.get(key);
+      const cached = credit !== undefined;
+      credit ??= await freshCredit(key, uri, capability, signal);
+      for (;;) {
+        const paid = credit.paid;
+        if (paid === undefined) return { header: undefined, cached };
+        const unit = Rational.of(paid.price.pricePerUnit, paid.price.pixelsPerUnit);
+        const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(credit.balance);
+        if (!missing.gt(Rational.ZERO)) {
+          // The shortest job bills one second; the orchestrator's answer corrects the rest.
+          credit.balance = credit.balance.sub(unit);
+          return { header: paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price }), cached };
+        }
+        const ev = ticketEV(paid.params.faceValue, paid.params.winProb);
+        const count = ceilDiv(missing, ev);
+        try {
+          const batch = await tickets.createTicketBatch(paid.session, Number(count));
+          credit.balance = credit.balance.add(ev.mulInt(count)).sub(unit);
+          options.onPaid?.(Number(count), uri);
+          return { header: paymentHeader(paymentFromBatch(batch, paid.price)), cached };
+        } catch (error) {
+          // Cached params ran out of blocks: ask for new ones and pay with those.
+          if (!isStaleCredit(error) || book.get(key) !== credit) throw error;
+          book.forget(key);
+          credit = await freshCredit(key, uri, capability, signal);
+        }
+      }
+    });
+  }
+
+  async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: unknown } | { stale: unknown }> {
+    const key = creditKey(entry.uri, capability);
+    const payment = await paymentFor(key, entry.uri, capability, job.signal);
+    try {
       const response = await postJob({
         serviceUri: entry.uri,
         capability,
@@ -93,13 +134,38 @@ export function createJobSender(options: JobSenderOptions) {
         contentType: 'application/json',
         timeoutMs: options.requestTimeoutMs,
         signer: options.account,
-        payment,
+        payment: payment.header,
         requestId: job.requestId,
         signal: job.signal,
       });
+      book.observe(key, response.balance);
       const text = response.body.toString('utf8');
       const type = String(response.headers['content-type'] ?? '');
-      return /json/i.test(type) ? (JSON.parse(text) as unknown) : text;
+      return { value: /json/i.test(type) ? (JSON.parse(text) as unknown) : text };
+    } catch (error) {
+      // Whatever went wrong, the estimate can no longer be trusted.
+      book.forget(key);
+      if (payment.cached && isStaleCredit(error)) return { stale: error };
+      throw error;
+    }
+  }
+
+  return {
+    async send(entry: PoolEntry, job: SendJob): Promise<unknown> {
+      const capability = wireCapabilityName(job.capabilityId);
+      const first = await sendOnce(entry, job, capability);
+      if ('value' in first) return first.value;
+      options.logger.debug({ orchestrator: entry.uri, capability, err: first.stale }, 'cached credit was stale; retrying with a fresh job token');
+      const second = await sendOnce(entry, job, capability);
+      if ('value' in second) return second.value;
+      throw second.stale;
+    },
+    /** Cached orchestrator credits (for tests and metrics). */
+    get cachedCredits(): number {
+      return book.size;
+    },
+    close(): void {
+      book.clear();
     },
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * What this gateway believes each orchestrator holds for it, per capability:
+ * the ticket params of the last job token (kept, with their ticket session, so
+ * nonces keep counting up under one recipientRandHash) and an estimate of the
+ * credit. A job whose estimate covers the orchestrator's one-minute minimum
+ * goes out without asking for a token first: one round trip instead of two.
+ *
+ * The estimate may run ahead of the orchestrator (debits of jobs still
+ * running are only guessed), so it is only a hint: a refusal that says the
+ * credit or the params went stale drops the entry and the sender retries
+ * once with a fresh token. Money is never assumed lost or double counted —
+ * the orchestrator's `Livepeer-Balance` replaces the estimate on every answer.
+ */
+import { Rational, type PriceInfo, type TicketParams } from '../../payments/index.js';
+
+export interface CreditEntry {
+  /** Absent: the orchestrator asks nothing for this capability (no params or price 0). */
+  readonly paid?: {
+    readonly params: TicketParams;
+    readonly price: PriceInfo;
+    /** The TicketSender session for these params. */
+    readonly session: string;
+  };
+  balance: Rational;
+}
+
+export type CreditKey = string;
+
+export function creditKey(uri: string, capability: string): CreditKey {
+  return `${uri}\u0000${capability}`;
+}
+
+export class CreditBook {
+  readonly #entries = new Map<CreditKey, CreditEntry>();
+  readonly #locks = new Map<CreditKey, Promise<unknown>>();
+  readonly #onForget: (entry: CreditEntry) => void;
+
+  /** `onForget` closes the entry's ticket session. */
+  constructor(onForget: (entry: CreditEntry) => void) {
+    this.#onForget = onForget;
+  }
+
+  get(key: CreditKey): CreditEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: CreditKey, entry: CreditEntry): void {
+    this.forget(key);
+    this.#entries.set(key, entry);
+  }
+
+  forget(key: CreditKey): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    this.#onForget(entry);
+  }
+
+  /** The orchestrator's own figure, after it debited the job it answered. */
+  observe(key: CreditKey, reportedWei: bigint | undefined): void {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && reportedWei !== undefined && reportedWei >= 0n) entry.balance = Rational.of(reportedWei);
+  }
+
+  /**
+   * Runs `work` alone for this key, so two jobs to one orchestrator do not
+   * both pay for the same missing credit.
+   */
+  async exclusive<T>(key: CreditKey, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === settled) this.#locks.delete(key);
+    }
+  }
+
+  clear(): void {
+    for (const key of [...this.#entries.keys()]) this.forget(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
