@@ -13,6 +13,7 @@ import { preparePlugins } from './prepare-plugins.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
+import { declareRemoteCapabilities, NO_REMOTE_CAPABILITIES } from '../roles/orchestrator/remote-capabilities.js';
 
 export interface HostOptions {
   config: LoadedConfig;
@@ -103,12 +104,26 @@ export class Host {
       scopes.registerRoot(coreServices.payments, kernel.payments);
       scopes.registerRoot(coreServices.discovery, kernel.discovery);
       this.#teardown.push('containers', () => scopes.dispose());
-      const pluginScopes = await initPlugins({ prepared, kernel, scopes, grpc: this.#grpc, config: this.#options.config, logger: this.logger, metrics: this.metrics, shutdown: this.#shutdown, teardown: this.#teardown });
+      let remote = NO_REMOTE_CAPABILITIES;
+      const pluginScopes = await initPlugins({
+        prepared,
+        kernel,
+        scopes,
+        grpc: this.#grpc,
+        config: this.#options.config,
+        logger: this.logger,
+        metrics: this.metrics,
+        shutdown: this.#shutdown,
+        teardown: this.#teardown,
+        beforePublish: (services) => {
+          remote = declareRemoteCapabilities(services.capabilities, config);
+        },
+      });
 
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness() });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
-      const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
+      const roles = await prepareRoles({ config, kernel, app, remote, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       this.#teardown.push('http', () => app.close());
       await app.ready();

@@ -22,6 +22,8 @@ export interface InitPluginsInputs {
   metrics: Registry;
   shutdown: AbortController;
   teardown: TeardownStack;
+  /** Kernel-side declarations (remote workers) made after the plugins', before the registry is published. */
+  beforePublish?: (kernel: KernelServices) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   );
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();
+  inputs.beforePublish?.(kernel);
   kernel.capabilities.publish();
   return pluginScopes;
 }

@@ -64,6 +64,8 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
     log: { level: 'info' },
     http: { host: '127.0.0.1', port: input.httpPort },
     redis: { url: input.redisUrl, prefix: '{lpx-g}' },
+    // Short locks: a gateway killed in a drill has its route jobs picked up by the next one within seconds.
+    jobs: { lockDurationMs: 5_000, stalledIntervalMs: 2_000 },
     chain: { ...input.chain, privateKey: input.privateKey },
     gateway: {
       maxOrchestratorAttempts: 3,

@@ -90,6 +90,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   teardown.push('gateway routes', () => routes.close());
 
   const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
+  teardown.push('gateway credit book', async () => sender.close());
   const processor = withWebhook(
     routerProcessor({
       pick: async (capabilityId, exclude) => {

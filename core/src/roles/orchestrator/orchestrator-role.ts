@@ -67,7 +67,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     ...(payments !== undefined ? { payments: { pricing: capabilityPricing(descriptors, { perGateway: perGatewayPrices(config) }), tickets: payments.recipient } } : {}),
   });
 
-  const sessions = new SessionLimit(settings.maxSessions);
+  const sessions = new SessionLimit(settings.maxSessions === 'auto' ? 0 : settings.maxSessions);
   const grpc = new GrpcEdge();
   const service = createOrchestratorGrpcService({
     info,

@@ -7,7 +7,8 @@ export class SessionLimit {
   readonly #lastSeen = new Map<string, number>();
 
   constructor(
-    readonly maxSessions: number,
+    /** Mutable: with `maxSessions: auto` it follows the remote transcoders' capacity. */
+    public maxSessions: number,
     private readonly idleMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
