@@ -51,3 +51,28 @@ t.test('lpx dev up --json: one JSON object per line, a working gateway, SIGTERM 
   t.equal(await exited, 0, 'dev up exits cleanly');
   t.same(pids.filter(alive), [], 'no node process is left running');
 });
+
+t.test('lpx dev up killed with SIGKILL: the processes it started stop on their own', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lpx-devup-kill-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [LPX, 'dev', 'up', '--json', '--orchestrators', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const events: Record<string, unknown>[] = [];
+  for await (const line of createInterface({ input: child.stdout! })) {
+    events.push(JSON.parse(line) as Record<string, unknown>);
+    if (events.at(-1)!.ready === true) break;
+  }
+  const pids = events.filter((e) => typeof e.pid === 'number').map((e) => e.pid as number);
+  t.equal(pids.length, 2, 'an orchestrator and a gateway');
+  t.teardown(() => {
+    for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+  });
+  child.kill('SIGKILL');
+  await exited;
+  let left = pids;
+  for (let i = 0; i < 150 && left.length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = pids.filter(alive);
+  }
+  t.same(left, [], 'the orphaned nodes were stopped by the watcher');
+});

@@ -36,6 +36,8 @@ export interface EmbeddedChainOptions {
 
 export interface EmbeddedChain {
   rpcUrl: string;
+  /** The anvil process. */
+  pid: number;
   chainId: number;
   controller: Address;
   addresses: ProtocolAddresses;
@@ -142,6 +144,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
     const rounds: RoundControl = { rpcUrl, ...deployerCtx, roundsManager: addresses.roundsManager };
     return {
       rpcUrl,
+      pid: child.pid ?? -1,
       chainId: connection.chainId,
       controller: addresses.controller,
       addresses,

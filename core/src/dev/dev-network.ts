@@ -12,6 +12,7 @@ import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { DEV_BLOCK_TIME_MS, gatewayConfig, orchestratorConfig } from './dev-configs.js';
+import { startOrphanReaper } from './orphan-reaper.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
 import { registerServiceUri } from './service-uri.js';
 
@@ -59,14 +60,18 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     for (const stop of stops.reverse()) await stop().catch((error: Error) => options.onWarning?.(`stop failed: ${error.message}`));
     stops.length = 0;
   };
+  const reaper = startOrphanReaper(join(dataDir, 'dev-pids.json'));
+  stops.push(async () => reaper.stop());
   try {
     const redis = await startEmbeddedRedis({ dataDir: join(dataDir, 'redis') });
+    reaper.track(redis.pid);
     stops.push(() => redis.stop());
     emit({ service: 'redis', url: redis.url });
 
     // Rounds of 500 blocks (100 s at the keeper's pace): a winner issued near a round's end still has
     // time to be redeemed after its params expire (40 blocks) and before the ticket itself expires.
     const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n } });
+    reaper.track(chain.pid);
     stops.push(() => chain.stop());
     const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
     stops.push(() => keeper.stop());
@@ -93,6 +98,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           secret: randomBytes(16).toString('hex'),
         });
         const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort);
+        reaper.track(process.pid);
         stops.push(() => process.stop());
         const serviceUri = `https://127.0.0.1:${o.servicePort}`;
         emit({ role: 'orchestrator', serviceUri, address: o.account.address, httpUrl: process.httpUrl, pid: process.pid });
@@ -107,6 +113,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
       gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri) }),
       gatewayPort,
     );
+    reaper.track(gatewayProcess.pid);
     stops.push(() => gatewayProcess.stop());
     emit({ role: 'gateway', httpUrl: gatewayProcess.httpUrl, address: sender.address, pid: gatewayProcess.pid });
     emit({ ready: true });
