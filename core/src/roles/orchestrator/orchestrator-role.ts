@@ -7,7 +7,7 @@
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { HOST_API_VERSION } from '@lpx/sdk';
+import { errors, HOST_API_VERSION } from '@lpx/sdk';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
@@ -25,6 +25,8 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import { startOrchestratorPayments, type OrchestratorPayments } from './orchestrator-payments.js';
 import { mountPaidRoutes } from './paid-routes.js';
 import { SessionLimit } from './session-limit.js';
+import type { RemoteCapabilities } from './remote-capabilities.js';
+import { startRemoteTranscoding, type RemoteTranscoding } from './remote-transcoding.js';
 
 export interface OrchestratorRole {
   readonly serviceUri: string;
@@ -41,6 +43,7 @@ export interface OrchestratorRoleOptions {
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly teardown: TeardownStack;
+  readonly remote: RemoteCapabilities;
 }
 
 function perGatewayPrices(config: KernelConfig): ReadonlyMap<string, PriceInfo> {
@@ -67,8 +70,25 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     ...(payments !== undefined ? { payments: { pricing: capabilityPricing(descriptors, { perGateway: perGatewayPrices(config) }), tickets: payments.recipient } } : {}),
   });
 
-  const sessions = new SessionLimit(settings.maxSessions === 'auto' ? 0 : settings.maxSessions);
+  const auto = settings.maxSessions === 'auto';
+  if (auto && !options.remote.transcode) {
+    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' needs remote transcoders: set orchestrator.secret and do not load a plugin that provides video/transcode", { details: { key: 'orchestrator.maxSessions' } });
+  }
+  let remoteTranscoding: RemoteTranscoding | undefined;
+  const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => remoteTranscoding?.endSession(sessionId));
   const grpc = new GrpcEdge();
+  if (options.remote.transcode && settings.secret !== undefined) {
+    remoteTranscoding = startRemoteTranscoding({
+      secret: settings.secret,
+      capabilities: kernel.capabilities,
+      grpc,
+      account,
+      serviceUri: () => serviceUri,
+      logger,
+      ...(auto ? { onCapacity: (capacity: number) => (sessions.maxSessions = capacity) } : {}),
+    });
+    teardown.push('remote transcoders', async () => remoteTranscoding?.close());
+  }
   const service = createOrchestratorGrpcService({
     info,
     authTokens,
@@ -86,7 +106,8 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const advertisedHost = settings.serviceAddr?.split(':')[0] ?? settings.host;
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger });
+  remoteTranscoding?.mount(door.app);
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}) });
   const { port } = await door.start();
   teardown.push('orchestrator front door', () => door.close());
   serviceUri = `https://${settings.serviceAddr ?? `${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`}`;

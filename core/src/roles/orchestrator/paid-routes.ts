@@ -27,6 +27,8 @@ export interface PaidRoutesDeps {
   readonly sessions: SessionLimit;
   readonly serviceUri: () => string;
   readonly logger: Logger;
+  /** Remote transcoders: when set, segments go to them instead of a plugin's queue. */
+  readonly transcode?: Transcoder;
 }
 
 /** Segments go to whichever plugin provides video/transcode, as a job on its queue. */
@@ -54,7 +56,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
   };
   registerPaymentRoute(app, common);
-  const transcode = segmentTranscoder(kernel);
+  const transcode = deps.transcode ?? segmentTranscoder(kernel);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}) });
 
   const dispatch = workerDispatch(kernel.jobs.service, capabilities);

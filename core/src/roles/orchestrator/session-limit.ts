@@ -11,6 +11,8 @@ export class SessionLimit {
     public maxSessions: number,
     private readonly idleMs = 60_000,
     private readonly now: () => number = Date.now,
+    /** Told about every session that ends or idles out (remote transcoders tear theirs down). */
+    private readonly onForget: (sessionId: string) => void = () => {},
   ) {}
 
   /** True when `sessionId` is known, or a new session still fits; records the session as seen. */
@@ -28,7 +30,7 @@ export class SessionLimit {
   }
 
   end(sessionId: string): void {
-    this.#lastSeen.delete(sessionId);
+    if (this.#lastSeen.delete(sessionId)) this.onForget(sessionId);
   }
 
   get active(): number {
@@ -38,6 +40,11 @@ export class SessionLimit {
 
   #expire(): void {
     const cutoff = this.now() - this.idleMs;
-    for (const [id, seen] of this.#lastSeen) if (seen < cutoff) this.#lastSeen.delete(id);
+    for (const [id, seen] of this.#lastSeen) {
+      if (seen < cutoff) {
+        this.#lastSeen.delete(id);
+        this.onForget(id);
+      }
+    }
   }
 }

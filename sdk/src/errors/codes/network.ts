@@ -14,5 +14,6 @@ export const networkErrors = defineErrors('NETWORK', {
   UNREACHABLE: { status: 502, description: 'A remote orchestrator did not answer a gRPC call, or answered with an error.' },
   INVALID_URI: { status: 400, description: 'An orchestrator service URI is not an http(s) URL with a host.' },
   FRONT_DOOR_LISTEN: { status: 500, description: "The orchestrator's front door (the one TLS listener shared by gRPC and HTTP) could not listen on its address." },
+  MULTIPART_MALFORMED: { status: 400, description: 'A multipart/mixed body has no boundary, no closing delimiter, a malformed part, or more parts or bytes than allowed.' },
   FRONT_DOOR_UPSTREAM: { status: 503, description: "The front door could not reach the node's internal gRPC server; gRPC callers get status UNAVAILABLE." },
 });

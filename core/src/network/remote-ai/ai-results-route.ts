@@ -1,0 +1,173 @@
+/**
+ * `POST /aiResults` (remote AI workers hand back job results) and
+ * `GET /ai-worker/files/...` (workers fetch job inputs, gateways fetch job
+ * outputs). The POST checks run in go-livepeer's order with its texts and
+ * codes: Authorization (401 `Unauthorized`), Credentials (401 `invalid
+ * secret`), Content-Type (415 with the mime error), TaskId (400 `Invalid Task
+ * ID`). A result for a task that is not pending is answered `OK` and dropped,
+ * as go-livepeer does. Bodies are read only after those checks, so the scope
+ * hands them through unparsed.
+ */
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isLpxError } from '@lpx/sdk';
+import { sendPlainError } from '../segment/plain-reply.js';
+import { BodyTooLargeError, passBodyThrough, readRequestBody } from '../segment/request-body.js';
+import type { WorkerOutcome } from './ai-result.js';
+import { ChunkChannel } from './chunk-channel.js';
+import { relayEventStream } from './event-stream-relay.js';
+import { FILE_ROUTE_PREFIX } from './file-store.js';
+import { parseMultipartResult } from './multipart-result.js';
+import { aiWorkerErrors } from './remote-ai-errors.js';
+import { SECRET_INVALID_TEXT, type RemoteAIWorkerPool } from './remote-ai-pool.js';
+import { parseTaskId, parseWorkerMediaType } from './result-headers.js';
+
+export const AI_RESULTS_PATH = '/aiResults';
+/** go-livepeer's protoVerAIWorker and aiWorkerErrorMimeType. */
+export const AI_WORKER_AUTH = 'Livepeer-AI-Worker-1.0';
+export const AI_WORKER_ERROR_CONTENT_TYPE = 'livepeer/ai-worker-error';
+/** Largest non-streaming result body; defaults to the file store's budget. */
+export const DEFAULT_MAX_RESULT_BYTES = 512 * 1024 * 1024;
+
+export interface RemoteAIRoutesDeps {
+  readonly pool: RemoteAIWorkerPool;
+  readonly maxResultBytes?: number;
+  /** Every refusal and failed result, for logs and metrics. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The worker's Content-Type, taken aside before fastify's parser sees the request. */
+const workerContentType = new WeakMap<FastifyRequest, string>();
+
+function header(request: FastifyRequest, name: string): string {
+  const value = request.headers[name];
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+}
+
+function bodyStream(request: FastifyRequest): Readable {
+  const body = request.body;
+  return body !== null && typeof body === 'object' && typeof (body as Readable).pipe === 'function' ? (body as Readable) : request.raw;
+}
+
+/** Lets an unread body flow away so the connection stays usable. */
+function discardBody(request: FastifyRequest): void {
+  bodyStream(request).resume();
+}
+
+function ok(reply: FastifyReply): FastifyReply {
+  return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('OK');
+}
+
+async function readBody(request: FastifyRequest, limit: number): Promise<Buffer> {
+  try {
+    return await readRequestBody(request, limit);
+  } catch (cause) {
+    if (cause instanceof BodyTooLargeError) throw aiWorkerErrors.RESULT_TOO_LARGE.create(`AI result body exceeds ${limit} bytes`, { cause });
+    throw aiWorkerErrors.RESULT_INVALID.create(`cannot read AI result body: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function asResultError(error: unknown): Error {
+  if (isLpxError(error) && (aiWorkerErrors.RESULT_TOO_LARGE.is(error) || aiWorkerErrors.RESULT_INVALID.is(error))) return error;
+  return aiWorkerErrors.RESULT_INVALID.create((error as Error).message, { cause: error });
+}
+
+export function registerRemoteAIRoutes(app: FastifyInstance, deps: RemoteAIRoutesDeps): void {
+  const { pool } = deps;
+  const limit = deps.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+
+  const refuse = (request: FastifyRequest, reply: FastifyReply, error: Error, status: number, text: string): FastifyReply => {
+    deps.onError?.(error);
+    discardBody(request);
+    return sendPlainError(reply, status, text);
+  };
+
+  /** Hands a failure to the waiting job and answers the worker with it, as go-livepeer's 500 does. */
+  const failTask = (reply: FastifyReply, taskId: bigint, error: Error, status: number): FastifyReply => {
+    deps.onError?.(error);
+    pool.deliver(taskId, { kind: 'error', error });
+    return sendPlainError(reply, status, error.message);
+  };
+
+  const postResults = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    if (header(request, 'authorization') !== AI_WORKER_AUTH) {
+      return refuse(request, reply, aiWorkerErrors.AUTH_TYPE_INVALID.create('AI result without the Livepeer-AI-Worker-1.0 authorization'), 401, 'Unauthorized');
+    }
+    const secret = pool.secret();
+    if (secret === undefined || header(request, 'credentials') !== secret) {
+      return refuse(request, reply, aiWorkerErrors.SECRET_INVALID.create(SECRET_INVALID_TEXT), 401, SECRET_INVALID_TEXT);
+    }
+    const contentType = workerContentType.get(request) ?? '';
+    const media = parseWorkerMediaType(contentType);
+    if ('error' in media) return refuse(request, reply, aiWorkerErrors.RESULT_CONTENT_TYPE.create(media.error), 415, media.error);
+    const taskId = parseTaskId(header(request, 'taskid'));
+    if (taskId === undefined) return refuse(request, reply, aiWorkerErrors.TASK_ID_INVALID.create('Invalid Task ID'), 400, 'Invalid Task ID');
+    if (pool.pendingPipeline(taskId) === undefined) {
+      deps.onError?.(aiWorkerErrors.TASK_UNKNOWN.create(`AI result for task ${taskId}, which is not pending`, { details: { taskId: taskId.toString() } }));
+      discardBody(request);
+      return ok(reply);
+    }
+
+    switch (media.mediaType) {
+      case AI_WORKER_ERROR_CONTENT_TYPE: {
+        let text: string;
+        try {
+          text = (await readBody(request, limit)).toString('utf8');
+        } catch (error) {
+          return failTask(reply, taskId, asResultError(error), 500);
+        }
+        pool.deliver(taskId, { kind: 'error', error: aiWorkerErrors.WORKER_ERROR.create(text, { details: { taskId: taskId.toString() } }) });
+        return ok(reply);
+      }
+      case 'text/event-stream': {
+        const channel = new ChunkChannel<unknown>();
+        pool.deliver(taskId, { kind: 'stream', chunks: channel });
+        try {
+          await relayEventStream(bodyStream(request), channel);
+        } catch (error) {
+          deps.onError?.(error);
+          return sendPlainError(reply, 500, (error as Error).message);
+        }
+        return ok(reply);
+      }
+      case 'multipart/mixed': {
+        let outcome: WorkerOutcome;
+        try {
+          outcome = parseMultipartResult(await readBody(request, limit), contentType);
+        } catch (error) {
+          return failTask(reply, taskId, asResultError(error), aiWorkerErrors.RESULT_TOO_LARGE.is(error) ? 413 : 500);
+        }
+        pool.deliver(taskId, outcome);
+        return ok(reply);
+      }
+      default: {
+        // go-livepeer silently answers OK here and its job waits out the 15-minute timeout; we fail the job now.
+        discardBody(request);
+        const error = aiWorkerErrors.RESULT_CONTENT_TYPE.create(`unsupported AI result content type ${JSON.stringify(media.mediaType)}`);
+        return failTask(reply, taskId, error, 415);
+      }
+    }
+  };
+
+  const getFile = async (request: FastifyRequest<{ Params: { token: string; name: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+    const file = pool.files.get(request.params.token, request.params.name);
+    if (file === undefined) {
+      deps.onError?.(aiWorkerErrors.FILE_NOT_FOUND.create(`no stored AI file ${request.params.token}/${request.params.name}`));
+      return sendPlainError(reply, 404, 'Not Found');
+    }
+    return reply.code(200).header('content-type', file.contentType).send(Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength));
+  };
+
+  void app.register(async (scope) => {
+    passBodyThrough(scope);
+    // Fastify refuses a malformed Content-Type before any handler runs, which would put 415 ahead of
+    // go-livepeer's 401s; the route judges the header itself, so fastify sees a neutral one.
+    scope.addHook('onRequest', async (request) => {
+      if (request.method !== 'POST') return;
+      workerContentType.set(request, header(request, 'content-type'));
+      request.headers['content-type'] = 'application/octet-stream';
+    });
+    scope.post(AI_RESULTS_PATH, postResults);
+    scope.get(`${FILE_ROUTE_PREFIX}/:token/:name`, getFile);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * One registered remote AI worker: its open RegisterAIWorker stream, the
+ * per-model slots it offered, and the tasks it is running. Slots are counted
+ * here (first fit takes one, completion gives it back), the way go-livepeer
+ * decrements the worker's own copy of its model capacities.
+ */
+import type { HardwareInformation } from '../wire/types.js';
+import type { NotifyAIJob } from './ai-worker-codec.js';
+import { aiWorkerErrors } from './remote-ai-errors.js';
+import { modelKey, type WorkerModel } from './worker-models.js';
+
+/** The part of grpc-js's ServerWritableStream the pool needs. */
+export interface JobSink {
+  write(notify: NotifyAIJob, callback: (error?: Error | null) => void): unknown;
+  end(): void;
+  readonly cancelled: boolean;
+}
+
+interface Slots {
+  readonly model: WorkerModel;
+  free: number;
+}
+
+export class RemoteAIWorker {
+  private readonly slots = new Map<string, Slots>();
+  private live = true;
+  /** Tasks sent to this worker and not settled yet. */
+  readonly tasks = new Set<bigint>();
+
+  constructor(
+    readonly id: number,
+    readonly addr: string,
+    readonly version: string,
+    readonly models: readonly WorkerModel[],
+    readonly hardware: readonly HardwareInformation[],
+    private readonly sink: JobSink,
+  ) {
+    for (const model of models) {
+      const key = modelKey(model.pipeline, model.modelId);
+      const existing = this.slots.get(key);
+      // A repeated (pipeline, model) cannot come from one proto map; sum defensively anyway.
+      if (existing !== undefined) existing.free += model.capacity;
+      else this.slots.set(key, { model, free: model.capacity });
+    }
+  }
+
+  get isLive(): boolean {
+    return this.live && !this.sink.cancelled;
+  }
+
+  serves(pipeline: string, modelId: string): boolean {
+    return this.slots.has(modelKey(pipeline, modelId));
+  }
+
+  freeSlots(pipeline: string, modelId: string): number {
+    return this.slots.get(modelKey(pipeline, modelId))?.free ?? 0;
+  }
+
+  tryReserve(pipeline: string, modelId: string): boolean {
+    const slots = this.slots.get(modelKey(pipeline, modelId));
+    if (slots === undefined || slots.free <= 0) return false;
+    slots.free -= 1;
+    return true;
+  }
+
+  release(pipeline: string, modelId: string): void {
+    const slots = this.slots.get(modelKey(pipeline, modelId));
+    if (slots !== undefined) slots.free += 1;
+  }
+
+  /** Resolves once grpc-js has taken the message; a dead stream is a WORKER_LOST rejection. */
+  send(notify: NotifyAIJob): Promise<void> {
+    if (!this.isLive) return Promise.reject(aiWorkerErrors.WORKER_LOST.create(`remote AI worker ${this.addr} is gone`));
+    return new Promise((resolve, reject) => {
+      const lost = (cause: unknown): void =>
+        reject(aiWorkerErrors.WORKER_LOST.create(`cannot send task ${notify.taskId} to remote AI worker ${this.addr}: ${(cause as Error).message}`, { cause }));
+      try {
+        this.sink.write(notify, (error) => (error ? lost(error) : resolve()));
+      } catch (error) {
+        lost(error);
+      }
+    });
+  }
+
+  /** Ends the registration call with OK, as go-livepeer's handler returning nil does; the worker reconnects on its own. */
+  drop(): void {
+    if (!this.live) return;
+    this.live = false;
+    try {
+      if (!this.sink.cancelled) this.sink.end();
+    } catch {
+      // The stream was already torn down by the peer.
+    }
+  }
+}
