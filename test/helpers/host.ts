@@ -14,7 +14,7 @@ export function makeHost(t: Teardownable, plugins: PluginDefinition[], raw: Reco
   const dataDir = mkdtempSync(join(tmpdir(), 'lpx-host-test-'));
   const host = new Host({
     config: loadConfig({
-      raw: { log: { level: 'silent' }, http: { port: 0 }, ...raw, node: { roles: ['worker'], ...(raw.node as object), dataDir } },
+      raw: { log: { level: process.env.LPX_TEST_LOG ?? 'silent' }, http: { port: 0 }, ...raw, node: { roles: ['worker'], ...(raw.node as object), dataDir } },
       env: process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {},
     }),
     plugins,

@@ -26,6 +26,7 @@ import { startOrchestratorPayments, type OrchestratorPayments } from './orchestr
 import { mountPaidRoutes } from './paid-routes.js';
 import { SessionLimit } from './session-limit.js';
 import type { RemoteCapabilities } from './remote-capabilities.js';
+import { startRemoteAIWorkers } from './remote-ai-workers.js';
 import { startRemoteTranscoding, type RemoteTranscoding } from './remote-transcoding.js';
 
 export interface OrchestratorRole {
@@ -67,6 +68,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     descriptors,
     nodeVersion: HOST_API_VERSION,
     authTokens,
+    hardware: () => remoteAI?.hardware() ?? [],
     ...(payments !== undefined ? { payments: { pricing: capabilityPricing(descriptors, { perGateway: perGatewayPrices(config) }), tickets: payments.recipient } } : {}),
   });
 
@@ -89,6 +91,11 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     });
     teardown.push('remote transcoders', async () => remoteTranscoding?.close());
   }
+  const remoteAI =
+    options.remote.ai.size > 0 && settings.secret !== undefined
+      ? startRemoteAIWorkers({ secret: settings.secret, served: options.remote.ai, capabilities: kernel.capabilities, grpc, serviceUri: () => serviceUri, logger })
+      : undefined;
+  if (remoteAI !== undefined) teardown.push('remote AI workers', async () => remoteAI.close());
   const service = createOrchestratorGrpcService({
     info,
     authTokens,
@@ -107,7 +114,8 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
   remoteTranscoding?.mount(door.app);
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}) });
+  remoteAI?.mount(door.app);
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}), ...(remoteAI ? { remoteAI } : {}) });
   const { port } = await door.start();
   teardown.push('orchestrator front door', () => door.close());
   serviceUri = `https://${settings.serviceAddr ?? `${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`}`;

@@ -15,6 +15,7 @@ import { registerJobRoutes } from '../../network/byoc/index.js';
 import { registerPaymentRoute, registerSegmentRoute, type Transcoder } from '../../network/segment/index.js';
 import { HOST_API_VERSION } from '@lpx/sdk';
 import type { OrchestratorPayments } from './orchestrator-payments.js';
+import type { RemoteAIWorkers } from './remote-ai-workers.js';
 import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 
@@ -29,6 +30,8 @@ export interface PaidRoutesDeps {
   readonly logger: Logger;
   /** Remote transcoders: when set, segments go to them instead of a plugin's queue. */
   readonly transcode?: Transcoder;
+  /** Remote AI workers: jobs for the capabilities they serve go to them. */
+  readonly remoteAI?: RemoteAIWorkers;
 }
 
 /** Segments go to whichever plugin provides video/transcode, as a job on its queue. */
@@ -76,8 +79,10 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
       const id = capabilityIdFor(capability);
       return capabilities.get(id) === undefined ? 0 : capabilities.available(id);
     },
-    dispatch: (input) =>
-      dispatch({ capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs }),
+    dispatch: (input) => {
+      const request = { capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs };
+      return deps.remoteAI?.serves(request.capabilityId) ? deps.remoteAI.dispatch(request) : dispatch(request);
+    },
     serviceAddr: deps.serviceUri,
     now: () => Date.now(),
   });
