@@ -127,6 +127,11 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       routes.start();
       // Fill the pool now so the first job does not pay for discovery.
       void pool.discover().catch((err: unknown) => logger.warn({ err }, 'initial discovery failed; retrying on the first job'));
+      // A discovery round per refresh period, jobs or not: orchestrators discovery adds later join the
+      // pool, ones it drops leave, and suspensions count down in rounds as in go-livepeer.
+      const refresher = setInterval(() => void pool.discover().catch((err: unknown) => logger.warn({ err }, 'discovery round failed')), settings.poolRefreshMs);
+      refresher.unref();
+      teardown.push('orchestrator pool refresh', async () => clearInterval(refresher));
       logger.info({ algorithm: algorithm.name, recovered: [...served] }, 'gateway routing');
     },
   };
