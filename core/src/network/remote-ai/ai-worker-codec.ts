@@ -5,11 +5,10 @@
  */
 import { capabilitiesFromMessage, capabilitiesToMessage } from '../wire/capabilities-message.js';
 import { hardwareFromMessage, hardwareToMessage } from '../wire/info-parts-message.js';
-import { netProtoType, type NetMessageName, type ProtoObject } from '../wire/net-proto.js';
+import { decodeNetMessage, encodeNetMessage, type ProtoObject } from '../wire/net-proto.js';
 import { bytesField, int64Field, listField, messageField, stringField } from '../wire/proto-fields.js';
 import type { HardwareInformation } from '../wire/types.js';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
-import { networkErrors } from '../network-errors.js';
 
 export interface RegisterAIWorkerRequest {
   readonly secret: string;
@@ -29,26 +28,16 @@ export interface NotifyAIJob {
   readonly aiJobData?: AIJobData;
 }
 
-function decodeMessage(name: NetMessageName, bytes: Uint8Array): ProtoObject {
-  try {
-    return netProtoType(name).decode(bytes) as unknown as ProtoObject;
-  } catch (cause) {
-    throw networkErrors.MALFORMED_MESSAGE.create(`${name} is not a valid protobuf message: ${(cause as Error).message}`, { cause, details: { message: name } });
-  }
-}
 
-function encodeMessage(name: NetMessageName, msg: ProtoObject): Uint8Array {
-  return netProtoType(name).encode(msg).finish();
-}
 
 export function encodeRegisterAIWorkerRequest(request: RegisterAIWorkerRequest): Uint8Array {
   const msg: ProtoObject = { secret: request.secret, hardware: request.hardware.map(hardwareToMessage) };
   if (request.capabilities !== undefined) msg['capabilities'] = capabilitiesToMessage(request.capabilities);
-  return encodeMessage('RegisterAIWorkerRequest', msg);
+  return encodeNetMessage('RegisterAIWorkerRequest', msg);
 }
 
 export function decodeRegisterAIWorkerRequest(bytes: Uint8Array): RegisterAIWorkerRequest {
-  const msg = decodeMessage('RegisterAIWorkerRequest', bytes);
+  const msg = decodeNetMessage('RegisterAIWorkerRequest', bytes);
   const caps = messageField(msg, 'capabilities');
   const hardware = listField(msg, 'hardware').map((entry) => hardwareFromMessage((entry ?? {}) as ProtoObject));
   return { secret: stringField(msg, 'secret'), hardware, ...(caps !== undefined ? { capabilities: capabilitiesFromMessage(caps) } : {}) };
@@ -57,11 +46,11 @@ export function decodeRegisterAIWorkerRequest(bytes: Uint8Array): RegisterAIWork
 export function encodeNotifyAIJob(notify: NotifyAIJob): Uint8Array {
   const msg: ProtoObject = { taskId: notify.taskId.toString() };
   if (notify.aiJobData !== undefined) msg['AIJobData'] = { pipeline: notify.aiJobData.pipeline, requestData: notify.aiJobData.requestData };
-  return encodeMessage('NotifyAIJob', msg);
+  return encodeNetMessage('NotifyAIJob', msg);
 }
 
 export function decodeNotifyAIJob(bytes: Uint8Array): NotifyAIJob {
-  const msg = decodeMessage('NotifyAIJob', bytes);
+  const msg = decodeNetMessage('NotifyAIJob', bytes);
   const data = messageField(msg, 'AIJobData');
   const taskId = int64Field(msg, 'taskId');
   if (data === undefined) return { taskId };

@@ -5,11 +5,10 @@
  * Defaults are left out on encode, as Go's proto3 marshaller does.
  */
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
-import { networkErrors } from '../network-errors.js';
 import { segDataFromMessage, segDataToMessage } from '../segment/seg-data-codec.js';
 import type { DecodedSegData, SegData } from '../segment/seg-data-types.js';
 import { capabilitiesFromMessage, capabilitiesToMessage } from '../wire/capabilities-message.js';
-import { netProtoType, type NetMessageName, type ProtoObject } from '../wire/net-proto.js';
+import { decodeNetMessage, netProtoType, type ProtoObject } from '../wire/net-proto.js';
 import { bytesField, int64Field, messageField, stringField } from '../wire/proto-fields.js';
 
 export interface RegisterRequest {
@@ -38,13 +37,6 @@ export interface DecodedNotifySegment extends Omit<NotifySegment, 'segData'> {
   readonly segData?: DecodedSegData;
 }
 
-function decode(name: NetMessageName, bytes: Uint8Array): ProtoObject {
-  try {
-    return netProtoType(name).decode(bytes) as unknown as ProtoObject;
-  } catch (cause) {
-    throw networkErrors.MALFORMED_MESSAGE.create(`${name} is not a valid protobuf message: ${(cause as Error).message}`, { cause, details: { message: name } });
-  }
-}
 
 export function encodeRegisterRequest(request: RegisterRequest): Uint8Array {
   const msg: ProtoObject = {};
@@ -55,7 +47,7 @@ export function encodeRegisterRequest(request: RegisterRequest): Uint8Array {
 }
 
 export function decodeRegisterRequest(bytes: Uint8Array): RegisterRequest {
-  const msg = decode('RegisterRequest', bytes);
+  const msg = decodeNetMessage('RegisterRequest', bytes);
   const capabilities = messageField(msg, 'capabilities');
   return {
     secret: stringField(msg, 'secret'),
@@ -80,7 +72,7 @@ export function encodeNotifySegment(notify: NotifySegment): Uint8Array {
 }
 
 export function decodeNotifySegment(bytes: Uint8Array): DecodedNotifySegment {
-  const msg = decode('NotifySegment', bytes);
+  const msg = decodeNetMessage('NotifySegment', bytes);
   const segData = messageField(msg, 'segData');
   return {
     url: stringField(msg, 'url'),

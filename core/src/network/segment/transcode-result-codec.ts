@@ -3,8 +3,7 @@
  * `TranscodeResult` (seq, error or data, fresh OrchestratorInfo in field 16)
  * and `PaymentResult` (the info alone).
  */
-import { networkErrors } from '../network-errors.js';
-import { netProtoType, type NetMessageName, type ProtoObject } from '../wire/net-proto.js';
+import { decodeNetMessage, netProtoType, type ProtoObject } from '../wire/net-proto.js';
 import { orchestratorInfoFromMessage, orchestratorInfoToMessage } from '../wire/orchestrator-codec.js';
 import { bytesField, int64Field, listField, messageField, stringField } from '../wire/proto-fields.js';
 import type { OrchestratorInfo } from '../wire/types.js';
@@ -31,13 +30,6 @@ export type TranscodeResult = TranscodeOutcome & {
   readonly info?: OrchestratorInfo;
 };
 
-function decode(name: NetMessageName, bytes: Uint8Array): ProtoObject {
-  try {
-    return netProtoType(name).decode(bytes) as unknown as ProtoObject;
-  } catch (cause) {
-    throw networkErrors.MALFORMED_MESSAGE.create(`${name} is not a valid protobuf message: ${(cause as Error).message}`, { cause, details: { message: name } });
-  }
-}
 
 export function encodeTranscodeResult(result: TranscodeResult): Uint8Array {
   const msg: ProtoObject = { seq: result.seq.toString() };
@@ -54,7 +46,7 @@ export function encodeTranscodeResult(result: TranscodeResult): Uint8Array {
 
 /** For gateways and tests. A result with neither error nor data reads as an empty data set. */
 export function decodeTranscodeResult(bytes: Uint8Array): TranscodeResult {
-  const msg = decode('TranscodeResult', bytes);
+  const msg = decodeNetMessage('TranscodeResult', bytes);
   const info = messageField(msg, 'info');
   const base = { seq: int64Field(msg, 'seq'), ...(info !== undefined ? { info: orchestratorInfoFromMessage(info) } : {}) };
   // Decoded fields present on the wire are own properties; defaults live on the prototype.
@@ -73,6 +65,6 @@ export function encodePaymentResult(info: OrchestratorInfo): Uint8Array {
 }
 
 export function decodePaymentResult(bytes: Uint8Array): OrchestratorInfo | undefined {
-  const info = messageField(decode('PaymentResult', bytes), 'info');
+  const info = messageField(decodeNetMessage('PaymentResult', bytes), 'info');
   return info === undefined ? undefined : orchestratorInfoFromMessage(info);
 }

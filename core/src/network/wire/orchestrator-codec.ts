@@ -6,24 +6,13 @@
  */
 import type { LivepeerCapabilityPrice } from '../../capabilities/index.js';
 import { priceInfoFromMessage, priceInfoToMessage, ticketParamsFromMessage, ticketParamsToMessage } from '../../payments/index.js';
-import { networkErrors } from '../network-errors.js';
 import { capabilitiesFromMessage, capabilitiesToMessage } from './capabilities-message.js';
 import { authTokenFromMessage, authTokenToMessage, hardwareFromMessage, hardwareToMessage, osInfoFromMessage, osInfoToMessage } from './info-parts-message.js';
-import { netProtoType, type NetMessageName, type ProtoObject } from './net-proto.js';
+import { decodeNetMessage, encodeNetMessage, type ProtoObject } from './net-proto.js';
 import { boolField, bytesField, int64Field, listField, messageField, stringField, uint32Field } from './proto-fields.js';
 import type { AuthToken, OrchestratorInfo, OrchestratorRequest } from './types.js';
 
-function decodeMessage(name: NetMessageName, bytes: Uint8Array): ProtoObject {
-  try {
-    return netProtoType(name).decode(bytes) as unknown as ProtoObject;
-  } catch (cause) {
-    throw networkErrors.MALFORMED_MESSAGE.create(`${name} is not a valid protobuf message: ${(cause as Error).message}`, { cause, details: { message: name } });
-  }
-}
 
-function encodeMessage(name: NetMessageName, msg: ProtoObject): Uint8Array {
-  return netProtoType(name).encode(msg).finish();
-}
 
 function capabilityPriceToMessage(price: LivepeerCapabilityPrice): ProtoObject {
   return priceInfoToMessage({ pricePerUnit: price.pricePerUnit, pixelsPerUnit: price.pixelsPerUnit, capability: price.capability, constraint: price.constraint });
@@ -75,22 +64,22 @@ export function orchestratorInfoFromMessage(msg: ProtoObject): OrchestratorInfo 
 }
 
 export function encodeOrchestratorInfo(info: OrchestratorInfo): Uint8Array {
-  return encodeMessage('OrchestratorInfo', orchestratorInfoToMessage(info));
+  return encodeNetMessage('OrchestratorInfo', orchestratorInfoToMessage(info));
 }
 
 export function decodeOrchestratorInfo(bytes: Uint8Array): OrchestratorInfo {
-  return orchestratorInfoFromMessage(decodeMessage('OrchestratorInfo', bytes));
+  return orchestratorInfoFromMessage(decodeNetMessage('OrchestratorInfo', bytes));
 }
 
 export function encodeOrchestratorRequest(request: OrchestratorRequest): Uint8Array {
   const msg: ProtoObject = { address: request.address, sig: request.sig, ignoreCapacityCheck: request.ignoreCapacityCheck };
   if (request.capabilities !== undefined) msg['capabilities'] = capabilitiesToMessage(request.capabilities);
-  return encodeMessage('OrchestratorRequest', msg);
+  return encodeNetMessage('OrchestratorRequest', msg);
 }
 
 /** Lenient like go-livepeer: sizes are judged by the signature check, not here. */
 export function decodeOrchestratorRequest(bytes: Uint8Array): OrchestratorRequest {
-  const msg = decodeMessage('OrchestratorRequest', bytes);
+  const msg = decodeNetMessage('OrchestratorRequest', bytes);
   const capabilities = messageField(msg, 'capabilities');
   return {
     address: bytesField(msg, 'address'),
@@ -101,19 +90,19 @@ export function decodeOrchestratorRequest(bytes: Uint8Array): OrchestratorReques
 }
 
 export function encodePingPong(value: Uint8Array): Uint8Array {
-  return encodeMessage('PingPong', { value });
+  return encodeNetMessage('PingPong', { value });
 }
 
 export function decodePingPong(bytes: Uint8Array): Uint8Array {
-  return bytesField(decodeMessage('PingPong', bytes), 'value');
+  return bytesField(decodeNetMessage('PingPong', bytes), 'value');
 }
 
 export function encodeEndSessionRequest(authToken: AuthToken | undefined): Uint8Array {
-  return encodeMessage('EndTranscodingSessionRequest', authToken === undefined ? {} : { authToken: authTokenToMessage(authToken) });
+  return encodeNetMessage('EndTranscodingSessionRequest', authToken === undefined ? {} : { authToken: authTokenToMessage(authToken) });
 }
 
 export function decodeEndSessionRequest(bytes: Uint8Array): AuthToken | undefined {
-  const token = messageField(decodeMessage('EndTranscodingSessionRequest', bytes), 'authToken');
+  const token = messageField(decodeNetMessage('EndTranscodingSessionRequest', bytes), 'authToken');
   return token === undefined ? undefined : authTokenFromMessage(token);
 }
 
