@@ -16,7 +16,7 @@ import { createJobSender } from '../../src/roles/gateway/job-sender.js';
 const CAP = 'echo';
 const PRICE = { pricePerUnit: 10n, pixelsPerUnit: 1n }; // 10 wei per second; ticket EV 1000 wei = 100 s
 
-async function start(t: Test, workSeconds = 3) {
+async function start(t: Test, workSeconds = 3, price = PRICE) {
   const rounds = new InMemoryRoundsSource();
   const senderInfo = new InMemorySenderInfoSource();
   const orchestrator = fromHex(privateKeyToAccount(generatePrivateKey()).address);
@@ -33,7 +33,7 @@ async function start(t: Test, workSeconds = 3) {
   let clock = 1_000_000;
   const deps: JobRoutesDeps<{ n: number }> = {
     payments: { processor, recipient },
-    priceFor: (capability) => (capability === CAP ? PRICE : undefined),
+    priceFor: (capability) => (capability === CAP ? price : undefined),
     admit: (capability) => (capability === CAP ? { n: 1 } : undefined),
     release: () => {},
     availableCapacity: () => 1,
@@ -127,4 +127,11 @@ t.test('a refusal that is not about credit is not retried', async (t) => {
     { code: 'LPX_ERR_ORCHESTRATOR_JOB_UNREACHABLE' },
   );
   t.equal(f.seen.requests, 1);
+});
+
+t.test('a free capability is cached too: one token, no tickets, every job goes through', async (t) => {
+  const f = await start(t, 3, { pricePerUnit: 0n, pixelsPerUnit: 1n });
+  for (let i = 1; i <= 3; i++) t.same(await f.send(), { echo: { n: i } });
+  t.equal(f.seen.tokens, 1);
+  t.equal(f.paid(), 0, 'nothing is paid for free work');
 });

@@ -81,3 +81,27 @@ t.test('defaults: 60 s idle on the real clock', async (t) => {
   t.notOk(limit.admit('b'));
   t.equal(limit.active, 1);
 });
+
+t.test('onForget hears every session that ends or idles out, once, and nothing else', async (t) => {
+  const c = clock();
+  const forgotten: string[] = [];
+  const limit = new SessionLimit(3, 1_000, c.now, (id) => forgotten.push(id));
+  limit.admit('ended');
+  limit.admit('idle');
+  limit.end('ended');
+  limit.end('ended');
+  limit.end('never-seen');
+  t.same(forgotten, ['ended'], 'an explicit end, reported once; unknown ids are not reported');
+  c.advance(1_001);
+  t.equal(limit.active, 0);
+  t.same(forgotten, ['ended', 'idle'], 'an idle session is reported when it expires');
+});
+
+t.test('maxSessions can change at runtime (maxSessions: auto)', async (t) => {
+  const limit = new SessionLimit(0, 1_000, clock().now);
+  t.notOk(limit.admit('a'), 'no transcoders, no sessions');
+  limit.maxSessions = 2;
+  t.ok(limit.admit('a'));
+  t.ok(limit.admit('b'));
+  t.notOk(limit.admit('c'));
+});

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
 import { fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS } from '../../network/byoc/index.js';
+import { personalSign } from '../../network/index.js';
 import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type TicketSigner } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
@@ -40,10 +41,7 @@ export function wireCapabilityName(capabilityId: string): string {
 function accountSigner(account: LocalAccount): TicketSigner {
   return {
     address: fromHex(account.address),
-    async signMessage(message) {
-      const hex = await account.signMessage({ message: { raw: message } });
-      return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'));
-    },
+    signMessage: (message) => personalSign(account, message),
   };
 }
 
@@ -79,10 +77,11 @@ export function createJobSender(options: JobSenderOptions) {
 
   async function freshCredit(key: CreditKey, uri: string, capability: string, signal: AbortSignal): Promise<CreditEntry> {
     const token = await fetchJobToken({ serviceUri: uri, capability, sender: await sender, timeoutMs: 2_000, signal });
-    const price = token.price;
-    const free = tickets === undefined || token.ticketParams === undefined || price === undefined || price.pricePerUnit === 0n;
+    const { ticketParams: params, price } = token;
+    const balance = Rational.of(token.balance);
+    const paid = tickets !== undefined && params !== undefined && price !== undefined && price.pricePerUnit > 0n;
     // Fresh params: a new recipientRandHash, so this session's nonces start at 0.
-    const entry: CreditEntry = free ? { balance: Rational.of(token.balance) } : { paid: { params: token.ticketParams!, price: price!, session: tickets!.startSession(token.ticketParams!) }, balance: Rational.of(token.balance) };
+    const entry: CreditEntry = paid ? { paid: { params, price, session: tickets.startSession(params) }, balance } : { balance };
     book.set(key, entry);
     return entry;
   }

@@ -69,18 +69,15 @@ export function startRemoteAIWorkers(options: RemoteAIWorkersOptions): RemoteAIW
     serviceUri: options.serviceUri,
     onEvent: (event) => logger.info({ event }, 'remote AI worker'),
   });
-  const totals = new Map<string, Map<string, number>>();
   pool.onCapacityChange((pipeline, model, total) => {
     const id = `ai/${pipeline}`;
     if (!options.served.get(id)?.includes(model)) {
       logger.warn({ pipeline, model }, 'a remote AI worker offers a model orchestrator.remoteAI does not list; it is not advertised');
       return;
     }
-    const models = totals.get(id) ?? new Map<string, number>();
-    models.set(model, total);
-    totals.set(id, models);
-    options.capabilities.setCapacity(id, total, model);
-    options.capabilities.setCapacity(id, [...models.values()].reduce((sum, n) => sum + n, 0));
+    const models = options.capabilities.setCapacity(id, total, model).constraints.models ?? {};
+    // The capability's own capacity is what admission reserves from: the sum over its models.
+    options.capabilities.setCapacity(id, Object.values(models).reduce((sum, m) => sum + (m.capacity ?? 0), 0));
   });
   const service = createAIWorkerGrpcService(pool);
   options.grpc.facadeFor('kernel.remote-ai-workers').addService(service.definition, service.implementation);

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { CapabilityRegistry } from '../../capabilities/index.js';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
+import { personalSign } from '../../network/index.js';
 import type { Transcoder } from '../../network/segment/index.js';
 import { createTranscoderGrpcService, registerRemoteTranscoderRoutes, RemoteTranscoderPool, remoteTranscoder, SegmentStore } from '../../network/remote-transcoder/index.js';
 
@@ -52,7 +53,7 @@ export function startRemoteTranscoding(options: RemoteTranscodingOptions): Remot
     store,
     serviceUri: options.serviceUri,
     orchId: options.account.address,
-    sign: async (message) => Uint8Array.from(Buffer.from((await options.account.signMessage({ message: { raw: message } })).slice(2), 'hex')),
+    sign: (message) => personalSign(options.account, message),
   });
   return {
     pool,
