@@ -56,9 +56,15 @@ function checkJobId(capabilityId: string, jobId: unknown): string {
   return jobId;
 }
 
+/**
+ * Node's timers hold a signed 32-bit delay: anything above fires after 1 ms
+ * (with a warning), which turned a long wait into an instant 504.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export function checkTimeout(capabilityId: string, timeoutMs: unknown): number {
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw invalid(`timeoutMs for ${capabilityId} must be a positive number, got ${String(timeoutMs)}`);
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw invalid(`timeoutMs for ${capabilityId} must be a positive number of at most ${MAX_TIMEOUT_MS} (about 24.8 days), got ${String(timeoutMs)}`);
   }
   return timeoutMs;
 }
