@@ -86,11 +86,12 @@ t.test('an unsupported content type fails the job at once', async (t) => {
   await t.rejects(result, { code: aiWorkerErrors.RESULT_CONTENT_TYPE.code });
 });
 
-t.test('a malformed multipart result fails the job with a 500 to the worker', async (t) => {
+t.test('a malformed multipart result fails the job with a 400 to the worker', async (t) => {
   const n = await node(t);
   const { taskId, result } = await pendingJob(t, n);
   const answer = await post(n, { ...GOOD, taskid: taskId, 'content-type': 'multipart/mixed; boundary=abc' }, 'garbage without parts');
-  t.equal(answer.status, 500);
+  t.equal(answer.status, 400);
+  t.match(answer.body, /no opening delimiter/);
   await t.rejects(result, { code: aiWorkerErrors.RESULT_INVALID.code });
   t.equal(n.pool.hasCapacity('text-to-image', MODEL), true, 'slot back');
 });
@@ -100,7 +101,7 @@ t.test('a multipart result without a JSON part, or with bad JSON, fails the job'
   const { taskId, result } = await pendingJob(t, n);
   const body = '--b\r\nContent-Type: application/json\r\n\r\n{nope\r\n--b--\r\n';
   const answer = await post(n, { ...GOOD, taskid: taskId, 'content-type': 'multipart/mixed; boundary=b' }, body);
-  t.equal(answer.status, 500);
+  t.equal(answer.status, 400);
   t.match(answer.body, /result JSON part is not valid JSON/);
   await t.rejects(result, { code: aiWorkerErrors.RESULT_INVALID.code });
 });

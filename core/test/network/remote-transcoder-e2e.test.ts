@@ -169,5 +169,7 @@ t.test('/transcodeResults refusals', async (t) => {
   const basic = await request(`${node.uri}/transcodeResults`, { method: 'POST', dispatcher: insecureAgent, headers: { authorization: 'Basic x', credentials: SECRET }, body: empty });
   t.same({ status: basic.statusCode, text: await basic.body.text() }, { status: 401, text: 'Unauthorized\n' }, 'wrong protocol');
   t.same(await d.postResult('12345', ok, empty, 0n), { status: 200, text: 'OK' }, 'an unknown task id is accepted and dropped, as go-livepeer does');
-  t.same(await d.postResult('12345', 'multipart/mixed', empty, 0n), { status: 500, text: 'multipart content type has no boundary parameter\n' }, 'an unreadable body is 500 with the reason');
+  t.same(await d.postResult('12345', 'multipart/mixed', empty, 0n), { status: 400, text: 'multipart content type has no boundary parameter\n' }, 'an unreadable body is 400 with the reason');
+  t.same(await d.postResult('12345', ok, Buffer.from('garbage without parts'), 0n), { status: 400, text: 'multipart body has no opening delimiter\n' }, 'a broken body with the right secret is 400, not 500');
+  t.same(await d.postResult('12345', ok, Buffer.from('--b\r\nPixels: 1\r\n\r\nunterminated'), 0n), { status: 400, text: 'multipart body has no closing delimiter\n' }, 'a truncated body is 400');
 });

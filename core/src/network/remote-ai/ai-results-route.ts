@@ -67,6 +67,17 @@ async function readBody(request: FastifyRequest, limit: number): Promise<Buffer>
   }
 }
 
+/**
+ * The status the worker gets for a result we could not use: go-livepeer says
+ * 500 for all of them, but a body the worker got wrong is its fault (400), and
+ * one over the limit is 413; only our own faults stay 500.
+ */
+function refusalStatus(error: unknown): number {
+  if (!isLpxError(error)) return 500;
+  if (aiWorkerErrors.RESULT_TOO_LARGE.is(error)) return 413;
+  return error.status >= 400 && error.status < 500 ? 400 : aiWorkerErrors.RESULT_INVALID.is(error) ? 400 : 500;
+}
+
 function asResultError(error: unknown): Error {
   if (isLpxError(error) && (aiWorkerErrors.RESULT_TOO_LARGE.is(error) || aiWorkerErrors.RESULT_INVALID.is(error))) return error;
   return aiWorkerErrors.RESULT_INVALID.create((error as Error).message, { cause: error });
@@ -114,7 +125,7 @@ export function registerRemoteAIRoutes(app: FastifyInstance, deps: RemoteAIRoute
         try {
           text = (await readBody(request, limit)).toString('utf8');
         } catch (error) {
-          return failTask(reply, taskId, asResultError(error), 500);
+          return failTask(reply, taskId, asResultError(error), refusalStatus(error));
         }
         pool.deliver(taskId, { kind: 'error', error: aiWorkerErrors.WORKER_ERROR.create(text, { details: { taskId: taskId.toString() } }) });
         return ok(reply);
@@ -126,7 +137,7 @@ export function registerRemoteAIRoutes(app: FastifyInstance, deps: RemoteAIRoute
           await relayEventStream(bodyStream(request), channel);
         } catch (error) {
           deps.onError?.(error);
-          return sendPlainError(reply, 500, (error as Error).message);
+          return sendPlainError(reply, refusalStatus(error), (error as Error).message);
         }
         return ok(reply);
       }
@@ -135,7 +146,7 @@ export function registerRemoteAIRoutes(app: FastifyInstance, deps: RemoteAIRoute
         try {
           outcome = parseMultipartResult(await readBody(request, limit), contentType);
         } catch (error) {
-          return failTask(reply, taskId, asResultError(error), aiWorkerErrors.RESULT_TOO_LARGE.is(error) ? 413 : 500);
+          return failTask(reply, taskId, asResultError(error), refusalStatus(error));
         }
         pool.deliver(taskId, outcome);
         return ok(reply);

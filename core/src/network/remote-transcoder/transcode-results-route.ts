@@ -2,15 +2,16 @@
  * `POST /transcodeResults`: where remote transcoders deliver renditions (or a
  * transcoding error) for a task, checked in go-livepeer's order with its
  * statuses and texts: 401 `Unauthorized` (protocol or secret), 415 (no media
- * type), 400 `Invalid Task ID`, 400 `Invalid Pixels`, 500 with the reason
- * when the multipart body cannot be read, else 200 `OK`. A result for a task
+ * type), 400 `Invalid Task ID`, 400 `Invalid Pixels`, 400 with the reason
+ * when the multipart body is malformed (go-livepeer says 500; the fault is the
+ * sender's), 413 when it is too big, else 200 `OK`. A result for a task
  * that is not waiting (timed out, unknown) is accepted and dropped, as in
  * go-livepeer. We also refuse (415) a media type that is neither of the two a
  * transcoder sends, where go-livepeer would answer OK and let the task time out.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INTERNAL_ERROR_TEXT, sendPlainError } from '../segment/plain-reply.js';
-import { MAX_SEGMENT_BODY_BYTES, passBodyThrough, readRequestBody } from '../segment/request-body.js';
+import { BodyTooLargeError, MAX_SEGMENT_BODY_BYTES, passBodyThrough, readRequestBody } from '../segment/request-body.js';
 import type { RemoteTranscoderPool } from './remote-transcoder-pool.js';
 import { parseInt64, resultFromMultipart } from './result-parts.js';
 import { transcoderErrors } from './transcoder-errors.js';
@@ -87,13 +88,16 @@ async function serveResults(request: FastifyRequest, reply: FastifyReply, deps: 
   } catch (error) {
     request.log.warn({ err: error, taskId: taskId.toString() }, 'could not read a transcode result');
     pool.deliver(taskId, { error: transcoderErrors.RESULT_INVALID.create((error as Error).message) });
-    return sendPlainError(reply, 500, (error as Error).message);
+    // The sender's fault either way: too big, or a body that ended early.
+    return sendPlainError(reply, error instanceof BodyTooLargeError ? 413 : 400, (error as Error).message);
   }
   try {
     pool.deliver(taskId, { result: resultFromMultipart(body, contentType, decodedPixels) });
   } catch (error) {
     pool.deliver(taskId, { error: error as Error });
-    return sendPlainError(reply, 500, error instanceof Error ? error.message : INTERNAL_ERROR_TEXT);
+    // go-livepeer answers 500 here; a body the sender got wrong is a 400 (same text), only our own faults stay 500.
+    const status = transcoderErrors.RESULT_INVALID.is(error) ? 400 : 500;
+    return sendPlainError(reply, status, status === 400 ? (error as Error).message : INTERNAL_ERROR_TEXT);
   }
   return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(TRANSCODER_TEXT.ok);
 }
