@@ -11,6 +11,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLpxError } from '@lpx/sdk';
+import { secretMatches } from '../../http/secret-match.js';
 import { sendPlainError } from '../segment/plain-reply.js';
 import { BodyTooLargeError, passBodyThrough, readRequestBody } from '../segment/request-body.js';
 import type { WorkerOutcome } from './ai-result.js';
@@ -105,7 +106,7 @@ export function registerRemoteAIRoutes(app: FastifyInstance, deps: RemoteAIRoute
       return refuse(request, reply, aiWorkerErrors.AUTH_TYPE_INVALID.create('AI result without the Livepeer-AI-Worker-1.0 authorization'), 401, 'Unauthorized');
     }
     const secret = pool.secret();
-    if (secret === undefined || header(request, 'credentials') !== secret) {
+    if (!secretMatches(header(request, 'credentials'), secret)) {
       return refuse(request, reply, aiWorkerErrors.SECRET_INVALID.create(SECRET_INVALID_TEXT), 401, SECRET_INVALID_TEXT);
     }
     const contentType = workerContentType.get(request) ?? '';

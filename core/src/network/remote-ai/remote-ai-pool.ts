@@ -8,6 +8,7 @@
  * is dropped and the job fails (the gateway has likely moved on).
  */
 import { isVersionCompatible } from '../../capabilities/index.js';
+import { secretMatches } from '../../http/secret-match.js';
 import type { HardwareInformation } from '../wire/types.js';
 import type { RegisterAIWorkerRequest } from './ai-worker-codec.js';
 import type { AIResult, WorkerOutcome } from './ai-result.js';
@@ -112,7 +113,7 @@ export class RemoteAIWorkerPool {
       throw error;
     }
     const expected = this.secret();
-    if (expected === undefined || request.secret !== expected) {
+    if (!secretMatches(request.secret, expected)) {
       const error = aiWorkerErrors.SECRET_INVALID.create(SECRET_INVALID_TEXT, { details: { addr } });
       this.options.onEvent?.({ kind: 'refused', addr, error });
       throw error;

@@ -8,7 +8,7 @@
  * mid-task fails its tasks at once (and they are retried) instead of leaving
  * them to time out.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { secretMatches } from '../../http/secret-match.js';
 import { bitstringOf, DEFAULT_CAPABILITY_IDS, emptyLivepeerCapabilities, type LivepeerCapabilities, type LivepeerCapabilitiesInput } from '../../capabilities/index.js';
 import type { NotifySegment, RegisterRequest } from './register-messages.js';
 import { TaskTable, type TaskOutcome, type TaskResult } from './task-table.js';
@@ -55,12 +55,6 @@ export function defaultTranscoderCapabilities(version = ''): LivepeerCapabilitie
   const caps = emptyLivepeerCapabilities(version);
   caps.bitstring = bitstringOf(DEFAULT_CAPABILITY_IDS);
   return caps;
-}
-
-function secretMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return expected !== '' && a.length === b.length && timingSafeEqual(a, b);
 }
 
 export class RemoteTranscoderPool {
