@@ -20,31 +20,36 @@ export interface KillFigures {
   completed: number;
   failed: number;
   lost: number;
+  /** Jobs one orchestrator's workers ran more than once. */
   duplicated: number;
+  /** Jobs that ran on two orchestrators: the gateway failed over from one that was killed mid-job. */
+  ranOnTwoOrchestrators: number;
   crashes: number;
   tickets: SettlementFigures;
 }
 
-/** How many times each job's text was processed by any orchestrator's echo worker. */
-async function workerRuns(prefixes: readonly string[], connect: () => Promise<Redis>): Promise<Map<string, number>> {
-  const runs = new Map<string, number>();
+/** How many times each job's text was processed, per orchestrator (worker queue prefix). */
+async function workerRuns(prefixes: readonly string[], connect: () => Promise<Redis>): Promise<Map<string, number>[]> {
   const redis = await connect();
+  const perOrchestrator: Map<string, number>[] = [];
   for (const prefix of prefixes) {
+    const runs = new Map<string, number>();
     const queue = new Queue('cap.byoc.echo.v1', { connection: redis, prefix });
     for (const job of await queue.getJobs(['completed'], 0, -1)) {
       const text = (job.data as { text?: string }).text;
       if (text !== undefined) runs.set(text, (runs.get(text) ?? 0) + 1);
     }
     await queue.close();
+    perOrchestrator.push(runs);
   }
-  return runs;
+  return perOrchestrator;
 }
 
 export async function runKillCycles(options: { cycles: number; jobsPerCycle: number; log: (line: string) => void }): Promise<KillFigures> {
   const net = await startDrillNetwork({ orchestrators: 2 });
   const client = new DrillClient(net.gatewayUrl, net.apiKey);
   const targets = ['orchestrator-1', 'gateway', 'redis', 'orchestrator-2'];
-  const figures: KillFigures = { cycles: options.cycles, killed: {}, submitted: 0, accepted: 0, completed: 0, failed: 0, lost: 0, duplicated: 0, crashes: 0, tickets: { won: 0, redeemed: 0, redeemedByOwnRecipient: 0, redeemedByOther: 0, failed: 0, pending: 0 } };
+  const figures: KillFigures = { cycles: options.cycles, killed: {}, submitted: 0, accepted: 0, completed: 0, failed: 0, lost: 0, duplicated: 0, ranOnTwoOrchestrators: 0, crashes: 0, tickets: { won: 0, redeemed: 0, redeemedByOwnRecipient: 0, redeemedByOther: 0, failed: 0, pending: 0 } };
   const accepted = new Map<string, string>(); // status path → text
   try {
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
@@ -73,7 +78,9 @@ export async function runKillCycles(options: { cycles: number; jobsPerCycle: num
       else figures.lost++;
     }
     const runs = await workerRuns(['{lpx-o1}', '{lpx-o2}'], () => net.redis());
-    figures.duplicated = [...accepted.values()].filter((text) => (runs.get(text) ?? 0) > 1).length;
+    const texts = [...accepted.values()];
+    figures.duplicated = texts.filter((text) => runs.some((r) => (r.get(text) ?? 0) > 1)).length;
+    figures.ranOnTwoOrchestrators = texts.filter((text) => runs.filter((r) => r.has(text)).length > 1).length;
 
     // Winners issued in the last seconds wait for their params to expire before redemption.
     options.log('waiting for winning tickets to be redeemed');
