@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import { parseEventLogs, type Address, type Hex, type Log } from 'viem';
 import { chainErrors } from './chain-errors.js';
 import type { ChainPublicClient, ChainWalletClient } from './connection.js';
 import { ticketBrokerAbi } from './generated/abis.js';
@@ -16,6 +16,8 @@ export interface ConfirmedTx {
   gasUsed: bigint;
   /** gasUsed × effectiveGasPrice, in wei. */
   fee: bigint;
+  /** The receipt's logs, for callers that need an event the tx emitted. */
+  logs: Log[];
 }
 
 /** Waits for the receipt and turns an on-chain revert into a coded error. */
@@ -30,7 +32,19 @@ export async function confirmTx(publicClient: ChainPublicClient, hash: Hex, what
       details: { hash, blockNumber: receipt.blockNumber.toString() },
     });
   }
-  return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, fee: receipt.gasUsed * receipt.effectiveGasPrice };
+  return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, fee: receipt.gasUsed * receipt.effectiveGasPrice, logs: receipt.logs };
+}
+
+/**
+ * What a redemption actually paid the recipient (the WinningTicketTransfer
+ * amount): the face value, or less when the sender's deposit and reserve
+ * share could not cover it; 0 when nothing was transferred.
+ */
+export function redemptionPayout(confirmed: ConfirmedTx, ticketBroker: Address): bigint {
+  const transfers = parseEventLogs({ abi: ticketBrokerAbi, eventName: 'WinningTicketTransfer', logs: confirmed.logs }).filter(
+    (log) => log.address.toLowerCase() === ticketBroker.toLowerCase(),
+  );
+  return transfers.reduce((sum, log) => sum + log.args.amount, 0n);
 }
 
 const base = (ctx: BrokerWriteContext) => ({ address: ctx.ticketBroker, abi: ticketBrokerAbi, account: ctx.walletClient.account, chain: ctx.walletClient.chain });

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readSenderInfo } from '../chain/ticket-broker-reads.js';
 import { startDevNetwork, type DevNetwork } from '../dev/dev-network.js';
 import { connectRedis } from '../redis/connect.js';
-import { SettlementLedger } from '../settlement/settlement-ledger.js';
+import { settlementLedgerFor } from '../settlement/settlement-ledger.js';
 import { scrapeCounter } from './demo-metrics.js';
 
 export interface DemoSummary {
@@ -88,7 +88,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const winners = winnersPer.reduce((a, b) => a + b, 0);
     log(`gateway sent ${tickets} tickets; orchestrators received ${winners} winners; waiting for redemption...`);
 
-    const ledgers = network.orchestrators.map((_, i) => new SettlementLedger(redis, `{lpx-o${i + 1}}:settlement`));
+    // Each orchestrator's ledger is its own: named by its redis prefix and its address.
+    const ledgers = network.orchestrators.map((o, i) => settlementLedgerFor(redis, `{lpx-o${i + 1}}`, o.address));
     const deadline = Date.now() + (options.redeemTimeoutMs ?? 90_000);
     let redeemed = 0;
     let redeemedFaceValue = 0n;

@@ -93,8 +93,8 @@ export async function runPaidTickets(options: PaidTicketsOptions): Promise<PaidT
     controller: chain.controller,
     redis,
     account: privateKeyToAccount(orchestratorAccount.privateKey),
-    queueName: `lpx-paid-tickets-${tag}`,
-    ledgerPrefix: `lpx:paid-tickets:${tag}`,
+    // Its own prefix, so demo runs sharing a Redis never see each other's queue.
+    redisPrefix: `{lpx-paid-tickets-${tag}}`,
     maxAttempts: 5,
     worker: { l1BlockTimeMs: 20, minRecheckMs: 40, maxRecheckMs: 200, retryBaseMs: 50, retryMaxMs: 200 },
   });

@@ -1,6 +1,11 @@
-export { RedemptionQueue, REDEMPTION_QUEUE_NAME, type RedemptionQueueOptions } from './redemption-queue.js';
+export { RedemptionQueue, REDEMPTION_QUEUE_NAME, REDEMPTION_ATTEMPTS, type RedemptionQueueOptions } from './redemption-queue.js';
 export { RedemptionWorker, type RedemptionResult, type RedemptionWorkerOptions } from './redemption-worker.js';
 export { redemptionJobId, toRedeemable, type RedeemableOnChain } from './redemption-ticket.js';
-export { SettlementLedger, type FailedEntry, type RedeemedEntry } from './settlement-ledger.js';
-export { TicketRedeemer, type RedemptionOutcome, type TicketRedeemerDeps, type WaitReason } from './ticket-redeemer.js';
+export { SettlementLedger, settlementLedgerFor, type FailedEntry, type RedeemedEntry } from './settlement-ledger.js';
+export { settlementNames, LEGACY_REDEMPTION_QUEUE, type SettlementNames } from './settlement-names.js';
+export { migrateLegacyRedemptions, type LegacyMigrationResult } from './legacy-migration.js';
+export { SettlementEvents, type SettlementOutcomeEvent, type SettlementOutcomeKind } from './settlement-events.js';
+export { settlementMetrics, type SettlementMetrics } from './settlement-metrics.js';
+export { TicketRedeemer, type TicketRedeemerDeps } from './ticket-redeemer.js';
+export type { FailReason, RedemptionOutcome, RetryReason, WaitReason } from './redemption-outcome.js';
 export { startSettlement, type Settlement, type SettlementOptions } from './start-settlement.js';

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { privateKeyToAccount } from 'viem/accounts';
+import type { BlockNumberSource } from '../../src/chain/block-number.js';
+import type { ChainConnection } from '../../src/chain/connection.js';
 import type { EmbeddedChain } from '../../src/chain/embedded-anvil.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/redis/embedded-redis.js';
 import { startSettlement, type Settlement } from '../../src/settlement/start-settlement.js';
@@ -21,15 +24,29 @@ export async function redisAt(dataDir: string, port?: number): Promise<{ server:
   return { server, client };
 }
 
-export function settlementFor(chain: EmbeddedChain, redis: Redis, runWorker = true): Promise<Settlement> {
+export interface SettlementForOptions {
+  runWorker?: boolean;
+  /** Which key settles (default: the chain's first orchestrator account). */
+  privateKey?: `0x${string}`;
+  redisPrefix?: string;
+  metrics?: Registry;
+  blockNumbers?: BlockNumberSource;
+  connection?: ChainConnection;
+}
+
+export function settlementFor(chain: EmbeddedChain, redis: Redis, options: SettlementForOptions | boolean = {}): Promise<Settlement> {
+  const opts = typeof options === 'boolean' ? { runWorker: options } : options;
   const orchestrator = chain.accounts.find((account) => account.role === 'orchestrator')!;
   return startSettlement({
     rpcUrl: chain.rpcUrl,
     controller: chain.controller,
     redis,
-    account: privateKeyToAccount(orchestrator.privateKey),
-    runWorker,
-    maxAttempts: 5,
+    redisPrefix: opts.redisPrefix ?? '{lpx}',
+    account: privateKeyToAccount(opts.privateKey ?? orchestrator.privateKey),
+    runWorker: opts.runWorker ?? true,
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
+    ...(opts.blockNumbers === undefined ? {} : { blockNumbers: opts.blockNumbers }),
+    ...(opts.connection === undefined ? {} : { connection: opts.connection }),
     worker: { l1BlockTimeMs: 20, minRecheckMs: 40, maxRecheckMs: 200, retryBaseMs: 50, retryMaxMs: 200 },
   });
 }

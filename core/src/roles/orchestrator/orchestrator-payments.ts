@@ -46,7 +46,9 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
     account,
     logger: logger.child({ component: 'settlement' }) as unknown as LoggerService,
     runWorker: config.node.roles.includes('redeemer'),
-    ledgerPrefix: `${config.redis.prefix}:settlement`,
+    // Queue and ledger are this key's own (named by its address under the node's prefix).
+    redisPrefix: config.redis.prefix,
+    metrics: options.metrics,
     worker: { l1BlockTimeMs: rpc.l1BlockTimeMs, minRecheckMs: Math.min(1_000, rpc.l1BlockTimeMs), maxRecheckMs: Math.max(rpc.l1BlockTimeMs * 5, 1_000) },
   });
   teardown.push('settlement', () => settlement.close());

@@ -17,4 +17,6 @@ export const chainErrors = defineErrors('CHAIN', {
   DEPLOY_FAILED: { status: 500, description: 'Deploying the dev protocol contracts to the embedded chain failed.' },
   SETTLEMENT_TICKET_INVALID: { status: 400, description: 'A winning ticket handed to settlement is malformed (bad field, not a winner, or auxData not 64 bytes).' },
   SETTLEMENT_REDEEM_FAILED: { status: 500, description: 'A winning ticket could not be redeemed and was recorded as failed; it stays in Redis for inspection.' },
+  SETTLEMENT_WRONG_RECIPIENT: { status: 400, description: "A winning ticket was handed to another orchestrator's redemption queue; each recipient address has its own queue, ledger and worker." },
+  SETTLEMENT_TICKET_EXPIRED: { status: 500, description: 'A winning ticket passed its validity period (creation round + ticketValidityPeriod) before it could be redeemed; recorded as failed with the last reason it waited or retried for.' },
 });
