@@ -4,11 +4,14 @@ import type { Redis } from 'ioredis';
 import { errors, queueNameFor, type JobEvent, type JobProcessor, type JobStatus, type LoggerService, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
 import { JobEventStream } from './job-event-stream.js';
 import { checkTimeout, toBullJobOptions } from './job-options.js';
+import type { JobsOptions } from 'bullmq';
 import { readFinished, readJobStatus } from './job-status.js';
 import type { ResolvedKernelOptions } from './jobs-kernel-options.js';
 import type { JobsMetrics } from './jobs-metrics.js';
 import { toBullProcessor } from './processor-runner.js';
-import { ResultWaiters } from './result-waiters.js';
+import type { JobBlobs } from './job-blobs.js';
+import type { Encoded } from './job-payloads.js';
+import { ResultWaiters, type FinishedJob } from './result-waiters.js';
 import { drainWorker } from './drain-worker.js';
 import { settleWithin } from './settle-within.js';
 
@@ -20,6 +23,8 @@ export interface LaneDeps {
   options: ResolvedKernelOptions;
   logger: LoggerService | undefined;
   metrics: JobsMetrics;
+  /** Offloads large data and results; undefined keeps everything inline in Redis. */
+  blobs: JobBlobs | undefined;
 }
 
 interface BoundProcessor {
@@ -47,8 +52,8 @@ export class CapabilityLane {
     };
     this.queue = new Queue(queueNameFor(capabilityId), { connection, prefix: options.prefix, defaultJobOptions: retention });
     this.queue.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'queue connection error (retrying)'));
-    this.#waiters = new ResultWaiters(capabilityId, (jobId) => readFinished(this.queue, jobId), options.waitPollMs);
-    this.#events = new JobEventStream({ queue: this.queue, connection, prefix: options.prefix, capabilityId, waiters: this.#waiters, logger });
+    this.#waiters = new ResultWaiters(capabilityId, (jobId) => this.#readFinished(jobId), options.waitPollMs);
+    this.#events = new JobEventStream({ queue: this.queue, connection, prefix: options.prefix, capabilityId, waiters: this.#waiters, logger, results: deps.blobs });
   }
 
   get hasProcessor(): boolean {
@@ -65,9 +70,10 @@ export class CapabilityLane {
   /** Idempotent; a lane without a bound processor only produces and observes. */
   startWorker(): void {
     if (!this.#bound || this.#worker) return;
-    const { capabilityId, connection, options, logger, metrics } = this.#deps;
+    const { capabilityId, connection, options, logger, metrics, blobs } = this.#deps;
     const processor = toBullProcessor(capabilityId, this.#bound.processor, {
       metrics,
+      blobs,
       announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
     });
     const worker = new Worker(this.queue.name, processor, {
@@ -81,6 +87,11 @@ export class CapabilityLane {
       removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
     });
     worker.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'worker connection error (retrying)'));
+    if (blobs) {
+      worker.on('completed', (job) => {
+        void blobs.releaseInput(job.data).catch((error: unknown) => logger?.debug({ err: error, capabilityId, jobId: job.id }, 'releasing input blobs failed; the reaper will'));
+      });
+    }
     worker.on('failed', (job, error) => {
       logger?.warn({ capabilityId, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -88,8 +99,15 @@ export class CapabilityLane {
   }
 
   async submit(data: unknown, options?: SubmitOptions): Promise<{ id: string }> {
-    const job = await this.queue.add(this.capabilityId, data, toBullJobOptions(this.capabilityId, options));
-    return { id: job.id ?? '' };
+    const bullOptions = toBullJobOptions(this.capabilityId, options);
+    const encoded = await this.#encode(data, bullOptions);
+    try {
+      const job = await this.queue.add(this.capabilityId, encoded.value, bullOptions);
+      return { id: job.id ?? '' };
+    } catch (error) {
+      await this.#deps.blobs?.discard(encoded);
+      throw error;
+    }
   }
 
   async submitAndWait(data: unknown, options: WaitOptions = {}): Promise<unknown> {
@@ -100,26 +118,49 @@ export class CapabilityLane {
     // completion cannot slip past it.
     const jobId = bullOptions.jobId ?? randomUUID();
     bullOptions.jobId = jobId;
+    const encoded = await this.#encode(data, bullOptions);
     await this.#events.ensureStarted();
     const result = this.#waiters.wait(jobId, timeoutMs);
     // The job may fail while we are still adding it; the caller gets that rejection from `return result`,
     // but until then it must not count as unhandled (Node would end the process).
     result.catch(() => {});
     try {
-      await this.queue.add(this.capabilityId, data, bullOptions);
+      await this.queue.add(this.capabilityId, encoded.value, bullOptions);
       // A repeated idempotent id may name a job that finished long ago: no event will come.
       if (callerChoseId) {
-        const finished = await readFinished(this.queue, jobId);
+        const finished = await this.#readFinished(jobId);
         if (finished) this.#waiters.settle(jobId, finished);
       }
     } catch (error) {
+      await this.#deps.blobs?.discard(encoded);
       this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
     }
     return result;
   }
 
-  getStatus<Output>(jobId: string): Promise<JobStatus<Output> | undefined> {
-    return readJobStatus<Output>(this.queue, this.capabilityId, jobId);
+  async getStatus<Output>(jobId: string): Promise<JobStatus<Output> | undefined> {
+    const status = await readJobStatus<Output>(this.queue, this.capabilityId, jobId);
+    const blobs = this.#deps.blobs;
+    if (!blobs || status?.result === undefined || !blobs.needsDecoding(status.result)) return status;
+    return { ...status, result: (await blobs.decode(status.result)) as Output };
+  }
+
+  /**
+   * Large payloads become references before BullMQ sees them. A job that
+   * needs a blob gets its id now (the blob's owner is the job's key), so only
+   * large jobs lose BullMQ's counter ids.
+   */
+  async #encode(data: unknown, bullOptions: JobsOptions): Promise<Encoded> {
+    const blobs = this.#deps.blobs;
+    if (!blobs) return { value: data, refs: [] };
+    return blobs.encode(data, () => this.queue.toKey((bullOptions.jobId ??= randomUUID())));
+  }
+
+  async #readFinished(jobId: string): Promise<FinishedJob | undefined> {
+    const finished = await readFinished(this.queue, jobId);
+    const blobs = this.#deps.blobs;
+    if (!blobs || finished?.state !== 'completed' || !blobs.needsDecoding(finished.result)) return finished;
+    return { state: 'completed', result: await blobs.decode(finished.result) };
   }
 
   onEvent(listener: (event: JobEvent) => void): () => void {

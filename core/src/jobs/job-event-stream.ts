@@ -10,6 +10,12 @@ const STREAM_MAX_LEN = '10000';
 
 type Listener = (event: JobEvent) => void;
 
+/** Resolves results that were stored as blob references (see job-blobs.ts). */
+export interface ResultDecoder {
+  needsDecoding(value: unknown): boolean;
+  decode(value: unknown): Promise<unknown>;
+}
+
 /**
  * One QueueEvents reader per capability queue, shared by every waiter and
  * listener in this process. It reads the queue's Redis stream, so events
@@ -22,11 +28,13 @@ export class JobEventStream {
   readonly #waiters: ResultWaiters;
   readonly #logger: LoggerService | undefined;
   readonly #prefix: string;
+  readonly #results: ResultDecoder | undefined;
   readonly #listeners = new Set<Listener>();
   #events: QueueEvents | undefined;
   #starting: Promise<void> | undefined;
 
-  constructor(deps: { queue: Queue; connection: Redis; prefix: string; capabilityId: string; waiters: ResultWaiters; logger: LoggerService | undefined }) {
+  constructor(deps: { queue: Queue; connection: Redis; prefix: string; capabilityId: string; waiters: ResultWaiters; logger: LoggerService | undefined; results?: ResultDecoder | undefined }) {
+    this.#results = deps.results;
     this.#queue = deps.queue;
     this.#connection = deps.connection;
     this.#prefix = deps.prefix;
@@ -90,9 +98,21 @@ export class JobEventStream {
     const capabilityId = this.#capabilityId;
     const listening = (): boolean => this.#listeners.size > 0;
     events.on('error', (error) => this.#logger?.debug({ err: error.message, capabilityId }, 'job event stream error (retrying)'));
+    const completed = (jobId: string, result: unknown): void => {
+      this.#waiters.settle(jobId, { state: 'completed', result });
+      if (listening()) this.#emit({ type: 'completed', capabilityId, jobId, result });
+    };
     events.on('completed', ({ jobId, returnvalue }) => {
-      this.#waiters.settle(jobId, { state: 'completed', result: returnvalue });
-      if (listening()) this.#emit({ type: 'completed', capabilityId, jobId, result: returnvalue });
+      const results = this.#results;
+      // Inline results settle synchronously, as before; only a referenced one waits for its blob.
+      if (!results?.needsDecoding(returnvalue)) return completed(jobId, returnvalue);
+      results.decode(returnvalue).then(
+        (result) => completed(jobId, result),
+        (error: unknown) => {
+          this.#logger?.warn({ err: error, capabilityId, jobId }, 'job result blob could not be read');
+          this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
     events.on('failed', ({ jobId, failedReason }) => {
       this.#waiters.settle(jobId, { state: 'failed', reason: failedReason });

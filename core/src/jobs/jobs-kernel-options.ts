@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LoggerService } from '@lpx/sdk';
+import type { JobBlobsOptions } from './job-blobs.js';
 
 /** How long finished jobs stay inspectable; bounded so Redis does not grow forever. */
 export interface RetentionOptions {
@@ -35,6 +36,8 @@ export interface JobsKernelOptions {
   waitTimeoutMs?: number;
   /** A waiter older than this re-reads its job's state, covering events lost in a Redis crash (default 5 s). */
   waitPollMs?: number;
+  /** Large job data and results go to this blob store, Redis keeps references (none: everything inline, as before). */
+  blobs?: JobBlobsOptions;
 }
 
 export interface ResolvedKernelOptions {

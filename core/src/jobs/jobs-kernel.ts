@@ -4,6 +4,7 @@ import { CapabilityLane } from './capability-lane.js';
 import { checkConcurrency } from './job-options.js';
 import { resolveKernelOptions, type JobsKernelOptions, type ResolvedKernelOptions } from './jobs-kernel-options.js';
 import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
+import { JobBlobs } from './job-blobs.js';
 import { createPluginJobsService } from './plugin-jobs-service.js';
 import { settleWithin } from './settle-within.js';
 
@@ -19,6 +20,7 @@ export class JobsKernel implements JobsService {
   readonly #logger: LoggerService | undefined;
   readonly #metrics: JobsMetrics;
   readonly #lanes = new Map<string, CapabilityLane>();
+  readonly #blobs: JobBlobs | undefined;
   #started = false;
   #closing: Promise<void> | undefined;
 
@@ -27,6 +29,7 @@ export class JobsKernel implements JobsService {
     this.#options = resolveKernelOptions(options);
     this.#logger = options.logger;
     this.#metrics = createJobsMetrics(options.metrics);
+    this.#blobs = options.blobs ? new JobBlobs(options.blobs, this.#options.prefix, options.connection, options.logger) : undefined;
   }
 
   /** Connects to `url` (failing fast with LPX_ERR_REDIS_UNREACHABLE) and returns a kernel that owns the connection. */
@@ -81,6 +84,11 @@ export class JobsKernel implements JobsService {
     return this.#lane(capabilityId).onEvent(listener);
   }
 
+  /** Deletes blobs of this kernel's jobs that are gone from Redis; runs periodically once a queue is used. */
+  reapBlobs(): Promise<number> {
+    return this.#blobs?.reap() ?? Promise.resolve(0);
+  }
+
   /** The BullMQ Queue behind a capability, for kernel code (admin routes, metrics) — not for plugins. */
   queueFor(capabilityId: string): CapabilityLane['queue'] {
     return this.#lane(capabilityId).queue;
@@ -92,6 +100,7 @@ export class JobsKernel implements JobsService {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#blobs?.stopReaper();
       const lanes = [...this.#lanes.values()];
       const results = await Promise.allSettled(lanes.map((lane) => lane.close()));
       for (const result of results) {
@@ -121,7 +130,8 @@ export class JobsKernel implements JobsService {
     if (!isCapabilityId(capabilityId)) {
       throw errors.capability.INVALID_ID.create(`'${capabilityId}' is not a capability id (<domain>/<name>, lowercase, no ':')`);
     }
-    lane = new CapabilityLane({ capabilityId, connection: this.#raw.connection, options: this.#options, logger: this.#logger, metrics: this.#metrics });
+    lane = new CapabilityLane({ capabilityId, connection: this.#raw.connection, options: this.#options, logger: this.#logger, metrics: this.#metrics, blobs: this.#blobs });
+    this.#blobs?.startReaper();
     this.#lanes.set(capabilityId, lane);
     return lane;
   }

@@ -1,9 +1,12 @@
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { JobContext, JobProcessor } from '@lpx/sdk';
+import type { JobBlobs } from './job-blobs.js';
 import type { JobsMetrics } from './jobs-metrics.js';
 
 export interface RunnerHooks {
   metrics: JobsMetrics;
+  /** Resolves referenced input before the processor runs and offloads a large result after. */
+  blobs?: JobBlobs | undefined;
   /** Publishes a non-final failure so onEvent listeners everywhere see retries, not only the last failure. */
   announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void>;
 }
@@ -26,23 +29,26 @@ export function toBullProcessor<Input, Output>(
   return async (job: Job<Input, Output>, _token?: string, signal?: AbortSignal): Promise<Output> => {
     const started = performance.now();
     const attempt = job.attemptsMade + 1;
-    const context: JobContext<Input> = {
-      id: job.id ?? '',
-      capabilityId,
-      data: job.data,
-      attempt,
-      progress: (value) => job.updateProgress(value),
-      signal: signal ?? neverAborted,
-    };
+    const { blobs } = hooks;
+    const jobSignal = signal ?? neverAborted;
     try {
+      const context: JobContext<Input> = {
+        id: job.id ?? '',
+        capabilityId,
+        data: blobs?.needsDecoding(job.data) ? ((await blobs.decode(job.data, jobSignal)) as Input) : job.data,
+        attempt,
+        progress: (value) => job.updateProgress(value),
+        signal: jobSignal,
+      };
       const result = await processor(context);
+      const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;
       hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000);
-      return result;
+      return stored;
     } catch (thrown) {
       const error = asError(thrown);
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final);
-      if (!final) await hooks.announceRetry(context.id, error.message, attempt).catch(() => undefined);
+      if (!final) await hooks.announceRetry(job.id ?? '', error.message, attempt).catch(() => undefined);
       throw error;
     }
   };

@@ -15,6 +15,7 @@ import { registryErrors } from './codes/registry.js';
 import { segmentErrors } from './codes/segment.js';
 import { transcoderErrors } from './codes/transcoder.js';
 import { aiWorkerErrors } from './codes/ai-worker.js';
+import { blobsErrors } from './codes/blobs.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -34,6 +35,7 @@ export const errors = {
   gateway: gatewayErrors,
   transcoder: transcoderErrors,
   aiWorker: aiWorkerErrors,
+  blobs: blobsErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {
