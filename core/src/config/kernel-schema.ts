@@ -79,6 +79,40 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Job payloads and results too large for Redis, media segments (docs/adr/0020-blob-store.md). */
+    blobs: Type.Object(
+      {
+        /** Disk backend folder, relative to node.dataDir (default `blobs`). */
+        dir: Type.Optional(Type.String({ minLength: 1 })),
+        /** Job data or results whose JSON is larger than this go to the blob store; Redis keeps a reference. */
+        inlineMaxBytes: Type.Integer({ minimum: 0, default: 64 * 1024 }),
+        maxBlobBytes: Type.Integer({ minimum: 1, default: 256 * 1024 * 1024 }),
+        /** Total bytes the store may hold; a put beyond it is refused with LPX_ERR_BLOBS_QUOTA_EXCEEDED. */
+        quotaBytes: Type.Integer({ minimum: 1, default: 10 * 1024 * 1024 * 1024 }),
+        /** Longest any blob lives (and its tokens stay valid); job blobs are deleted earlier, with their job. */
+        ttlSeconds: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
+        sweepIntervalMs: Type.Integer({ minimum: 1_000, default: 60_000 }),
+        /** The URL other machines reach this node's HTTP edge at (default: the bound address). */
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** HMAC key for blob tokens; nodes serving the same blobs behind one URL share it. Default: made once in node.dataDir. */
+        secret: Type.Optional(Type.String({ minLength: 32 })),
+        /** Use an S3-compatible bucket instead of the local disk. */
+        s3: Type.Optional(
+          Type.Object(
+            {
+              endpoint: Type.String({ pattern: '^https?://' }),
+              bucket: Type.String({ minLength: 1 }),
+              region: Type.String({ default: 'us-east-1' }),
+              accessKeyId: Type.String({ minLength: 1 }),
+              secretAccessKey: Type.String({ minLength: 1 }),
+              prefix: Type.String({ default: 'lpx-blobs/' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     lifecycle: Type.Object(
       {
         initTimeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),
