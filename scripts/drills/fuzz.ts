@@ -82,7 +82,7 @@ export async function runFuzz(options: { requests: number; seed: number; log: (l
       }
       const toFrontDoor = kind < 0.45;
       const base = toFrontDoor ? orchestrator.serviceUri : lpxEdges[Math.floor(random() * lpxEdges.length)]!;
-      const junk = toFrontDoor ? orchestratorJunk(random) : gatewayJunk(random);
+      const junk = toFrontDoor ? orchestratorJunk(random) : gatewayJunk(random, net.apiKey);
       const answer = await send(base, junk);
       if (answer === undefined) {
         figures.transportErrors++;

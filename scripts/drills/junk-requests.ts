@@ -32,14 +32,16 @@ function junkText(random: Random): string {
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 const CONTENT_TYPES = ['application/json', 'text/plain', 'multipart/mixed; boundary=x', 'multipart/form-data', 'application/octet-stream', 'application/json; charset=utf-16', 'application/grpc', '', 'x/y; a'];
 
-export function gatewayJunk(random: Random): JunkRequest {
+/** `apiKey`: a valid tenant key, sent with half the requests so the junk also reaches past authentication. */
+export function gatewayJunk(random: Random, apiKey?: string): JunkRequest {
   const capability = pick(random, ['byoc/echo', 'byoc/nope', 'BYOC/ECHO', 'byoc', 'a/b/c', 'ai/text-to-image', `x/${'y'.repeat(300)}`, 'byoc/%00', `byoc/${random().toString(36).slice(2)}`]);
   const query = pick(random, ['', '?async=true', '?timeoutMs=99999999999', '?timeoutMs=-5', '?timeoutMs=abc', '?webhook=http://127.0.0.1:1/x', '?webhook=file:///etc/passwd', '?webhook=http://169.254.169.254/', '?async=true&webhook=javascript:alert(1)']);
   const path = pick(random, [`/v1/jobs/${capability}${query}`, `/v1/jobs/${capability}/1`, `/v1/jobs/${capability}/${random().toString(36).slice(2)}`, '/v1/jobs', '/v1', '/metrics', '/readyz', '/healthz', `/${'a'.repeat(5000)}`, '/v1/jobs/byoc/echo/../../../etc/passwd', '/plugins/example-echo/echo']);
   const headers: Record<string, string> = {};
   const contentType = pick(random, CONTENT_TYPES);
   if (contentType !== '') headers['content-type'] = contentType;
-  if (random() < 0.5) headers['authorization'] = pick(random, ['Bearer ', 'Bearer x', 'Basic YTpi', `Bearer ${'k'.repeat(10_000)}`, 'bearer lpx_00000000']);
+  if (apiKey !== undefined && random() < 0.5) headers['authorization'] = `Bearer ${apiKey}`;
+  else if (random() < 0.5) headers['authorization'] = pick(random, ['Bearer ', 'Bearer x', 'Basic YTpi', `Bearer ${'k'.repeat(10_000)}`, 'bearer lpx_00000000']);
   if (random() < 0.2) headers['prefer'] = 'respond-async';
   if (random() < 0.1) headers['lpx-webhook'] = pick(random, ['http://10.0.0.1/', 'http://[::1]/', 'http://2130706433/', 'notaurl']);
   const method = pick(random, METHODS);
