@@ -26,6 +26,28 @@ const CapabilityOverride = Type.Object(
   { additionalProperties: false },
 );
 
+/** gateway.webhooks (ADR 0019). Retries back off exponentially: attempt n waits backoffMs × 2^(n−1). */
+const GatewayWebhooks = Type.Object(
+  {
+    /** HMAC-SHA256 key for `Lpx-Signature`; absent: a random one kept in `<node.dataDir>/gateway-webhook-secret`. */
+    secret: Type.Optional(Type.String({ minLength: 16 })),
+    /** One POST may take this long (connect + answer) before it counts as failed. */
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+    /** POSTs per delivery including the first; the total time is bounded (checked at start: at most 24 h). */
+    attempts: Type.Integer({ minimum: 1, maximum: 25, default: 12 }),
+    backoffMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1_000 }),
+    /** Deliveries this gateway process sends at once; separate from the router workers. */
+    concurrency: Type.Integer({ minimum: 1, maximum: 1_000, default: 16 }),
+    /** Turn the egress policy off: any address, loopback and private ranges included. */
+    allowPrivate: Type.Boolean({ default: false }),
+    /** Host names trusted whatever they resolve to (exact, or `*.example.internal` for subdomains). */
+    allowHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /** Address ranges allowed although the policy refuses them, e.g. `10.1.0.0/16`, `127.0.0.1/32`, `::1/128`. */
+    allowCidrs: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** The kernel's half of the node config; each plugin validates its own `plugins.<id>.config`. */
 export const KernelConfigSchema = Type.Object(
   {
@@ -213,6 +235,8 @@ export const KernelConfigSchema = Type.Object(
         maxTotalEV: Type.String({ pattern: '^[0-9]+$', default: '20000000000000' }),
         /** Router workers per capability in this process. */
         concurrency: Type.Integer({ minimum: 1, default: 8 }),
+        /** Job-outcome webhooks: a durable delivery queue, signed, behind an egress policy (ADR 0019). */
+        webhooks: GatewayWebhooks,
       },
       { additionalProperties: false, default: {} },
     ),

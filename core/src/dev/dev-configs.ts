@@ -74,6 +74,8 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
       // The dev orchestrators' ticket EV is far above go-livepeer's defaults (so a short run wins tickets).
       maxTicketEV: (DEV_TICKET_EV * 2n).toString(),
       maxTotalEV: (DEV_TICKET_EV * 200n).toString(),
+      // A dev network lives on loopback, and so do its test receivers; a configured gateway refuses loopback (ADR 0019).
+      webhooks: { allowCidrs: ['127.0.0.0/8', '::1/128'] },
     },
     plugins: {
       'discovery-static': { module: moduleFile('@lpx/plugin-discovery-static'), config: { orchAddr: [...input.orchestrators] } },

@@ -28,3 +28,8 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
 export function winningTicketsCounter(registry: Registry): Counter<never> {
   return counter(registry, 'lpx_orchestrator_winning_tickets_total', 'Winning tickets received and queued for redemption.', []);
 }
+
+/** Webhook POST outcomes (ADR 0019): delivered, retried (will try again), failed (gave up), refused (egress policy at delivery). */
+export function webhookDeliveriesCounter(registry: Registry): Counter<'outcome'> {
+  return counter(registry, 'lpx_gateway_webhook_deliveries_total', 'Webhook delivery attempts by outcome: delivered, retried, failed (final), refused (egress policy).', ['outcome']);
+}

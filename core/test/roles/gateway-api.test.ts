@@ -6,6 +6,7 @@ import { JobsKernel } from '../../src/jobs/index.js';
 import { installProblemJson } from '../../src/http/problem-json.js';
 import { registerGatewayApi } from '../../src/roles/gateway/gateway-api.js';
 import type { RouteJobData, RouteJobResult } from '../../src/roles/gateway/route-job.js';
+import { WebhookEgressPolicy } from '../../src/roles/gateway/webhooks/egress-policy.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
 
 const redis = await testRedis(t);
@@ -30,6 +31,7 @@ async function api(tt: { teardown(fn: () => unknown): void }, processor: JobProc
   const served = new Set<string>();
   registerGatewayApi(app, {
     routes,
+    webhookPolicy: new WebhookEgressPolicy({ allowHosts: ['hooks.example'] }),
     jobAttempts,
     syncTimeoutMs: 10_000,
     ensureRouter: (capabilityId) => {
@@ -139,7 +141,7 @@ t.test('a bad webhook URL is a 400 and no job is queued', async (t) => {
   for (const hook of ['not a url', 'ftp://hooks.example/x', 'javascript:alert(1)']) {
     const res = await app.inject({ method: 'POST', url: `/v1/jobs/byoc/echo?webhook=${encodeURIComponent(hook)}`, payload: {} });
     t.equal(res.statusCode, 400, hook);
-    t.match(res.json(), { code: errors.http.BAD_REQUEST.code, detail: /webhook/ });
+    t.match(res.json(), { code: errors.gateway.WEBHOOK_INVALID_URL.code, detail: /webhook/ });
   }
   const viaHeader = await app.inject({ method: 'POST', url: '/v1/jobs/byoc/echo', headers: { 'lpx-webhook': 'nope' }, payload: {} });
   t.equal(viaHeader.statusCode, 400);

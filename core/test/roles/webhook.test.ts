@@ -1,132 +1,109 @@
 import t from 'tap';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { JobContext, LoggerService } from '@lpx/sdk';
-import { postWebhook, withWebhook, type WebhookPayload } from '../../src/roles/gateway/webhook.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnrecoverableError } from 'bullmq';
+import type { JobContext, JobProcessor } from '@lpx/sdk';
+import { JobsKernel } from '../../src/jobs/index.js';
 import type { RouteJobData, RouteJobResult } from '../../src/roles/gateway/route-job.js';
-
-interface Received {
-  method: string;
-  contentType: string | undefined;
-  body: unknown;
-}
-
-/** A webhook receiver on a real port that answers each POST with the next scripted status (200 once the script is used up). */
-async function receiver(t: { teardown(fn: () => unknown): void }, statuses: number[] = []): Promise<{ url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const script = [...statuses];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
-      res.statusCode = script.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-}
-
-/** Records warn calls; everything else is dropped. */
-function recordingLogger(): LoggerService & { warnings: Record<string, unknown>[] } {
-  const warnings: Record<string, unknown>[] = [];
-  const noop = () => {};
-  const logger = {
-    warnings,
-    trace: noop,
-    debug: noop,
-    info: noop,
-    error: noop,
-    fatal: noop,
-    warn: (bindings: Record<string, unknown> | string) => {
-      if (typeof bindings === 'object') warnings.push(bindings);
-    },
-    child: () => logger,
-  };
-  return logger as LoggerService & { warnings: Record<string, unknown>[] };
-}
-
-const payload: WebhookPayload = { id: 'j1', capability: 'byoc/echo', state: 'completed', result: { x: 1 }, orchestrator: 'https://o' };
-
-t.test('postWebhook POSTs the payload as JSON', async (t) => {
-  const hook = await receiver(t);
-  t.equal(await postWebhook(hook.url, payload), true);
-  t.same(hook.received, [{ method: 'POST', contentType: 'application/json', body: payload }]);
-});
-
-t.test('postWebhook retries after a 500, then succeeds', async (t) => {
-  const hook = await receiver(t, [500]);
-  const logger = recordingLogger();
-  t.equal(await postWebhook(hook.url, payload, 3, logger), true);
-  t.equal(hook.received.length, 2);
-  t.same(hook.received[1]!.body, payload, 'the retry carries the same payload');
-  t.match(logger.warnings, [{ url: hook.url, status: 500, attempt: 1 }]);
-});
-
-t.test('postWebhook gives up after `tries` refusals', async (t) => {
-  const hook = await receiver(t, [500, 503, 500, 500]);
-  t.equal(await postWebhook(hook.url, payload, 2), false);
-  t.equal(hook.received.length, 2, 'exactly `tries` POSTs');
-});
-
-t.test('postWebhook reports an unreachable receiver as false', async (t) => {
-  const hook = await receiver(t);
-  const logger = recordingLogger();
-  // A port that was listening and no longer is.
-  const closed = await new Promise<string>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(`http://127.0.0.1:${port}/hook`));
-    });
-  });
-  t.equal(await postWebhook(closed, payload, 1, logger), false);
-  t.match(logger.warnings, [{ url: closed, attempt: 1 }]);
-  t.equal(hook.received.length, 0);
-});
+import { WebhookEgressPolicy } from '../../src/roles/gateway/webhooks/egress-policy.js';
+import { withWebhookDelivery } from '../../src/roles/gateway/webhooks/enqueue-webhook.js';
+import { WebhookDeliveries } from '../../src/roles/gateway/webhooks/webhook-deliveries.js';
+import type { WebhookDelivery } from '../../src/roles/gateway/webhooks/webhook-payload.js';
+import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
+import { receiver } from './webhook-receiver.js';
 
 function jobContext(data: RouteJobData, attempt: number): JobContext<RouteJobData> {
   return { id: 'job-42', capabilityId: data.capabilityId, data, attempt, signal: new AbortController().signal, progress: async () => {} };
 }
 
-t.test("withWebhook posts 'completed' with the result and returns it", async (t) => {
-  const hook = await receiver(t);
-  const result: RouteJobResult = { output: { echoed: 'hi' }, orchestrator: 'https://o', tried: 2 };
-  const wrapped = withWebhook(async () => result, 3);
-  t.same(await wrapped(jobContext({ capabilityId: 'byoc/echo', input: 'hi', webhook: hook.url }, 1)), result);
-  t.same(hook.received.map((r) => r.body), [{ id: 'job-42', capability: 'byoc/echo', state: 'completed', result: { echoed: 'hi' }, orchestrator: 'https://o' }]);
+/** A delivery queue stand-in that records what the routing side hands it. */
+function recordingQueue(): { enqueue(d: WebhookDelivery): Promise<string>; queued: WebhookDelivery[] } {
+  const queued: WebhookDelivery[] = [];
+  return { queued, enqueue: async (d) => (queued.push(d), 'id') };
+}
+
+const result: RouteJobResult = { output: { echoed: 'hi' }, orchestrator: 'https://o', tried: 2 };
+
+t.test("a completed route job queues a 'completed' delivery and returns its result", async (t) => {
+  const q = recordingQueue();
+  const wrapped = withWebhookDelivery(async () => result, 3, q);
+  t.same(await wrapped(jobContext({ capabilityId: 'byoc/echo', input: 'hi', webhook: 'https://hooks.example/a' }, 1)), result);
+  t.same(q.queued, [{ url: 'https://hooks.example/a', payload: { id: 'job-42', capability: 'byoc/echo', state: 'completed', result: { echoed: 'hi' }, orchestrator: 'https://o' } }]);
 });
 
-t.test('withWebhook without a webhook only runs the processor', async (t) => {
-  let runs = 0;
-  const wrapped = withWebhook(async () => {
-    runs++;
-    return { output: 1, orchestrator: 'https://o', tried: 1 };
-  }, 3);
-  t.same(await wrapped(jobContext({ capabilityId: 'byoc/echo', input: null }, 1)), { output: 1, orchestrator: 'https://o', tried: 1 });
-  t.equal(runs, 1);
+t.test('the tenant on a route job travels with its delivery (it picks the signing key)', async (t) => {
+  const q = recordingQueue();
+  const data = { capabilityId: 'byoc/echo', input: null, webhook: 'https://hooks.example/a', tenant: 'acme' } as RouteJobData;
+  await withWebhookDelivery(async () => result, 3, q)(jobContext(data, 1));
+  t.equal(q.queued[0]?.tenant, 'acme');
 });
 
-t.test("withWebhook posts 'failed' only on the final attempt, and rethrows every time", async (t) => {
-  const hook = await receiver(t);
-  const wrapped = withWebhook(async () => {
+t.test('without a webhook only the processor runs', async (t) => {
+  const q = recordingQueue();
+  t.same(await withWebhookDelivery(async () => result, 3, q)(jobContext({ capabilityId: 'byoc/echo', input: null }, 1)), result);
+  t.same(q.queued, []);
+});
+
+t.test("'failed' is queued only on the final attempt (or an unrecoverable error), and the error is rethrown every time", async (t) => {
+  const q = recordingQueue();
+  const wrapped = withWebhookDelivery(async () => {
     throw new Error('no orchestrator completed it');
-  }, 2);
-  const data: RouteJobData = { capabilityId: 'byoc/echo', input: null, webhook: hook.url };
+  }, 2, q);
+  const data: RouteJobData = { capabilityId: 'byoc/echo', input: null, webhook: 'https://hooks.example/a' };
   await t.rejects(wrapped(jobContext(data, 1)), { message: 'no orchestrator completed it' });
-  t.equal(hook.received.length, 0, 'no webhook on a non-final attempt');
+  t.same(q.queued, [], 'nothing on a non-final attempt');
   await t.rejects(wrapped(jobContext(data, 2)), { message: 'no orchestrator completed it' });
-  t.same(hook.received.map((r) => r.body), [{ id: 'job-42', capability: 'byoc/echo', state: 'failed', error: 'no orchestrator completed it' }]);
+  t.same(q.queued.map((d) => d.payload), [{ id: 'job-42', capability: 'byoc/echo', state: 'failed', error: 'no orchestrator completed it' }]);
+
+  const unrecoverable = recordingQueue();
+  await t.rejects(withWebhookDelivery(async () => {
+    throw new UnrecoverableError('bad input');
+  }, 5, unrecoverable)(jobContext(data, 1)));
+  t.equal(unrecoverable.queued[0]?.payload.state, 'failed', 'an unrecoverable error is final on any attempt');
 });
 
-t.test('withWebhook still returns the result when the webhook receiver refuses', async (t) => {
-  const hook = await receiver(t, [500, 500, 500]);
-  const logger = recordingLogger();
-  const result: RouteJobResult = { output: 'ok', orchestrator: 'https://o', tried: 1 };
-  // 3 tries with 0.5 s and 1 s pauses: the delivery is given up, the job is not failed for it.
-  t.same(await withWebhook(async () => result, 1, logger)(jobContext({ capabilityId: 'byoc/echo', input: null, webhook: hook.url }, 1)), result);
-  t.equal(hook.received.length, 3);
-  t.equal(logger.warnings.length, 3);
+t.test('if the completed delivery cannot be queued the route job fails (and runs again): no webhook is lost', async (t) => {
+  const wrapped = withWebhookDelivery(async () => result, 3, {
+    enqueue: async () => {
+      throw new Error('redis unreachable');
+    },
+  });
+  await t.rejects(wrapped(jobContext({ capabilityId: 'byoc/echo', input: null, webhook: 'https://hooks.example/a' }, 1)), { message: 'redis unreachable' });
+});
+
+t.test('a slow webhook receiver does not hold up another client job', async (t) => {
+  const redis = await testRedis(t);
+  const prefix = uniquePrefix('wh-slow');
+  // A receiver that never answers while the test runs.
+  const hook = await receiver(t, ['hang']);
+  const routes = new JobsKernel({ connection: await redis.connect(), prefix: `${prefix}:route`, worker: { drainTimeoutMs: 500 } });
+  const deliveries = new WebhookDeliveries({
+    connection: await redis.connect(),
+    prefix: `${prefix}:webhooks`,
+    policy: new WebhookEgressPolicy({ allowCidrs: ['127.0.0.0/8'] }),
+    secretFor: () => 'test-secret-0123456789abcdef',
+    timeoutMs: 60_000,
+    attempts: 1,
+    backoffMs: 0,
+    concurrency: 1,
+    worker: { drainTimeoutMs: 500 },
+  });
+  t.teardown(async () => {
+    await routes.close();
+    await deliveries.close();
+  });
+  const echo: JobProcessor<RouteJobData, RouteJobResult> = async (job) => ({ output: job.data.input, orchestrator: 'https://o', tried: 1 });
+  // One routing slot, as on a busy gateway whose slots are all taken: whatever holds it holds every client.
+  routes.registerProcessor<RouteJobData, RouteJobResult>('byoc/echo', withWebhookDelivery(echo, 1, deliveries), { concurrency: 1 });
+  routes.start();
+  deliveries.start();
+
+  const first = await routes.submit<RouteJobData>('byoc/echo', { capabilityId: 'byoc/echo', input: 'first', webhook: hook.url }, { attempts: 1 });
+  const second = await routes.submitAndWait<RouteJobData, RouteJobResult>('byoc/echo', { capabilityId: 'byoc/echo', input: 'second' }, { attempts: 1, timeoutMs: 60_000 });
+  t.same(second.output, 'second', "the other client's job completed");
+  t.equal((await routes.getStatus('byoc/echo', first.id))?.state, 'completed', 'the job with the webhook completed too');
+  const deliveryState = await deliveries.queue.getJobState(`byoc/echo/${first.id}/completed`);
+  t.ok(deliveryState === 'waiting' || deliveryState === 'active', `while its webhook delivery is still pending (${deliveryState})`);
+  while (hook.received.length === 0) await sleep(20);
+  t.equal(hook.open, 1, 'the webhook POST is held open by the receiver, in the delivery worker');
+  t.equal(hook.abandoned, 0);
 });

@@ -11,6 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors, isCapabilityId, type JobsService } from '@lpx/sdk';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
+import { WebhookEgressPolicy } from './webhooks/egress-policy.js';
 
 export interface GatewayApiDeps {
   /** The router's jobs service (queues of route jobs, not worker queues). */
@@ -20,6 +21,8 @@ export interface GatewayApiDeps {
   readonly jobAttempts: number;
   /** Default wait for synchronous callers. */
   readonly syncTimeoutMs: number;
+  /** Where webhooks may go (gateway.webhooks, ADR 0019); absent: loopback and private ranges refused. */
+  readonly webhookPolicy?: WebhookEgressPolicy;
 }
 
 interface JobParams {
@@ -34,23 +37,20 @@ function capabilityOf(params: JobParams): string {
   return id;
 }
 
-function webhookOf(query: Record<string, string | undefined>, header: string | string[] | undefined): string | undefined {
+/** The refusing default when a caller wires no policy: loopback and private destinations are a coded 400. */
+const defaultWebhookPolicy = new WebhookEgressPolicy();
+
+/** The normalised webhook URL after the egress check (ADR 0019: syntax, DNS, refused ranges), or undefined. */
+async function webhookOf(query: Record<string, string | undefined>, header: string | string[] | undefined, policy: WebhookEgressPolicy = defaultWebhookPolicy): Promise<string | undefined> {
   const raw = query.webhook ?? (typeof header === 'string' ? header : undefined);
   if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw errors.http.BAD_REQUEST.create(`webhook ${JSON.stringify(raw)} is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.http.BAD_REQUEST.create(`webhook ${JSON.stringify(raw)} is not http(s)`);
-  return url.toString();
+  return policy.check(raw);
 }
 
 export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): void {
   app.post<{ Params: JobParams; Querystring: Record<string, string | undefined> }>('/v1/jobs/:domain/:name', async (request, reply) => {
     const capabilityId = capabilityOf(request.params);
-    const webhook = webhookOf(request.query, request.headers['lpx-webhook']);
+    const webhook = await webhookOf(request.query, request.headers['lpx-webhook'], deps.webhookPolicy);
     const wantsAsync = request.query.async === 'true' || /respond-async/i.test(String(request.headers.prefer ?? ''));
     const timeoutMs = request.query.timeoutMs !== undefined ? Number(request.query.timeoutMs) : deps.syncTimeoutMs;
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw errors.http.BAD_REQUEST.create(`timeoutMs must be a positive integer, got ${request.query.timeoutMs}`);

@@ -24,7 +24,8 @@ import { createJobSender } from './job-sender.js';
 import { routerProcessor } from './router-processor.js';
 import { existingRouteCapabilities } from './route-queues.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
-import { withWebhook } from './webhook.js';
+import { createGatewayWebhooks } from './webhooks/gateway-webhooks.js';
+import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -79,6 +80,10 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   );
   teardown.push('orchestrator pool', () => pool.close());
 
+  // Before the routes so it closes after them (teardown unwinds in reverse): draining route jobs still queue deliveries.
+  const webhooks = await createGatewayWebhooks({ config, redisUrl: kernel.redisUrl, logger: logger as unknown as LoggerService, metrics: options.metrics });
+  teardown.push('gateway webhooks', () => webhooks.deliveries.close());
+
   const redis = await connectRedis(kernel.redisUrl, { connectionName: 'lpx-gateway-routes' });
   const routes = new JobsKernel({
     connection: redis,
@@ -91,7 +96,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
 
   const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway credit book', async () => sender.close());
-  const processor = withWebhook(
+  const processor = withWebhookDelivery(
     routerProcessor({
       pick: async (capabilityId, exclude) => {
         if (pool.usable(capabilityId).length === 0) await pool.discover();
@@ -108,6 +113,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       },
     }),
     settings.jobAttempts,
+    webhooks.deliveries,
     logger as unknown as LoggerService,
   );
 
@@ -117,7 +123,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     served.add(capabilityId);
     routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, processor, { concurrency: settings.concurrency });
   };
-  registerGatewayApi(app, { routes, ensureRouter, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts });
+  registerGatewayApi(app, { routes, ensureRouter, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {
     pool,
@@ -125,6 +131,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     async start() {
       for (const capabilityId of await existingRouteCapabilities(redis, `${config.redis.prefix}:route`)) ensureRouter(capabilityId);
       routes.start();
+      webhooks.deliveries.start();
       // Fill the pool now so the first job does not pay for discovery.
       void pool.discover().catch((err: unknown) => logger.warn({ err }, 'initial discovery failed; retrying on the first job'));
       // A discovery round per refresh period, jobs or not: orchestrators discovery adds later join the
