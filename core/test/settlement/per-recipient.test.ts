@@ -156,3 +156,19 @@ t.test('start-up moves this recipient’s jobs out of the legacy shared queue an
   t.same(b.migrated, { moved: 1, leftForOthers: 0 }, 'B moves its own on its start');
   t.equal(await legacy.count(), 0, 'legacy queue drained of unfinished jobs');
 });
+
+t.test('a separate redeemer process holding the same key works the orchestrator’s queue', async (t) => {
+  // The orchestrator only enqueues (no redeemer role); another process with the same key redeems.
+  const enqueueOnly = await settlementFor(chain, redis, { privateKey: orchA!.privateKey, runWorker: false });
+  const redeemer = await settlementFor(chain, redis, { privateKey: orchA!.privateKey });
+  t.teardown(async () => {
+    await enqueueOnly.close();
+    await redeemer.close();
+  });
+  t.same(redeemer.names, enqueueOnly.names, 'names come from the address alone');
+  const ticket = await winning(orchA!.address);
+  await enqueueOnly.sink.add(ticket.record);
+  await until('the redeemer redeems it', async () => (await enqueueOnly.ledger.redeemed()).some((e) => e.ticketHash === ticket.ticketHash));
+  const entry = (await enqueueOnly.ledger.redeemed()).find((e) => e.ticketHash === ticket.ticketHash)!;
+  t.equal((await pub.getTransaction({ hash: entry.txHash as Hex })).from.toLowerCase(), orchA!.address.toLowerCase());
+});
