@@ -120,7 +120,7 @@ export class Host {
         },
       });
 
-      const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness() });
+      const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       const roles = await prepareRoles({ config, kernel, app, remote, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
@@ -130,6 +130,8 @@ export class Host {
       if (config.http.enabled) {
         try {
           this.#address = await app.listen({ host: config.http.host, port: config.http.port });
+          // Blob refs name this address unless blobs.publicUrl says how other machines reach the node.
+          kernel.blobs.store.setPublicUrl(this.#address);
         } catch (cause) {
           throw errors.http.LISTEN.create(`HTTP edge cannot listen on ${config.http.host}:${config.http.port}: ${(cause as Error).message}`, { cause });
         }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { JobsService, LoggerService } from '@lpx/sdk';
-import { JobsKernel } from '../jobs/index.js';
+import { JobsKernel, type JobBlobsOptions } from '../jobs/index.js';
 import { connectRedis } from '../redis/index.js';
 
 export interface JobsRuntime {
@@ -21,13 +21,15 @@ export interface JobsRuntimeOptions {
   logger: Logger;
   metrics: Registry;
   tuning: { drainTimeoutMs: number; lockDurationMs: number; stalledIntervalMs: number };
+  /** Offload large job data and results (none: inline in Redis). */
+  blobs?: JobBlobsOptions;
 }
 
 /** Connects (failing fast when Redis is absent) and wraps the JobsKernel for the host's lifecycle. */
 export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<JobsRuntime> {
   const logger = options.logger.child({ component: 'jobs' }) as unknown as LoggerService;
   const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs' });
-  const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning });
+  const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.blobs ? { blobs: options.blobs } : {}) });
   return {
     service: kernel,
     forPlugin: (pluginId, capabilityIds) => kernel.forPlugin(pluginId, capabilityIds),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LoggerService, PaymentsService } from '@lpx/sdk';
 import { offchainPaymentsService } from '../payments/index.js';
+import { createBlobStore, type BlobStore } from '../blobs/index.js';
 import { CapabilityRegistry } from '../capabilities/index.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { KernelDiscovery } from '../discovery/discovery-service.js';
@@ -19,6 +20,8 @@ export interface KernelServices {
   readonly selection: SelectionRegistry;
   readonly payments: PaymentsService;
   readonly redisUrl: string;
+  /** Large job payloads, results and media live here; Redis holds references (docs/adr/0020-blob-store.md). */
+  readonly blobs: { readonly store: BlobStore; readonly inlineMaxBytes: number };
 }
 
 export function dataDirOf(loaded: LoadedConfig): string {
@@ -37,8 +40,11 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
 
   const redis = await obtainRedis(config.redis.url, dataDirOf(loaded), logger);
   if (redis.embedded) teardown.push('embedded redis', () => redis.embedded!.stop());
-  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs });
+  const store = await createBlobStore(config.blobs, dataDirOf(loaded), logger.child({ component: 'blobs' }) as unknown as LoggerService);
+  teardown.push('blob store', async () => store.close());
+  const blobs = { store, inlineMaxBytes: config.blobs.inlineMaxBytes };
+  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });
   teardown.push('jobs', () => jobs.close());
 
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, blobs };
 }

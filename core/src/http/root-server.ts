@@ -2,6 +2,7 @@ import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { installProblemJson } from './problem-json.js';
+import { registerBlobRoutes, type BlobStore } from '../blobs/index.js';
 
 export interface RootServerOptions {
   logger: Logger;
@@ -9,6 +10,8 @@ export interface RootServerOptions {
   bodyLimitBytes: number;
   /** Ready means: booted and every readiness probe (Redis ping, ...) passes. */
   readiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** Served at GET /v1/blobs/<id> to token holders (workers on other machines). */
+  blobs?: BlobStore;
 }
 
 /** The node's single HTTP edge: health, readiness, metrics and problem+json errors. */
@@ -26,5 +29,6 @@ export function createRootServer(options: RootServerOptions): FastifyInstance {
     return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not-ready', checks: result.checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.metrics()));
+  if (options.blobs) registerBlobRoutes(app, options.blobs);
   return app;
 }

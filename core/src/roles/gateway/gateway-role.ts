@@ -91,6 +91,8 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     prefix: `${config.redis.prefix}:route`,
     logger: logger as unknown as LoggerService,
     worker: config.jobs,
+    // Client bodies and results above blobs.inlineMaxBytes stay out of Redis (docs/adr/0020-blob-store.md).
+    blobs: kernel.blobs,
   });
   teardown.push('gateway routes', () => routes.close());
 
