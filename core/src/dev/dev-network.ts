@@ -5,7 +5,7 @@
  * that run their own workers and redeem their winning tickets, and a gateway.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.js';
 import { findFreePort } from '../redis/free-port.js';
@@ -13,7 +13,8 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { DEV_BLOCK_TIME_MS, gatewayConfig, orchestratorConfig } from './dev-configs.js';
 import { startOrphanReaper } from './orphan-reaper.js';
-import { startNodeProcess, type NodeProcess } from './node-process.js';
+import { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
+import { makePrivateDir } from './private-files.js';
 import { registerServiceUri } from './service-uri.js';
 
 export type DevNetworkEvent =
@@ -29,6 +30,8 @@ export interface DevNetworkOptions {
   readonly dataDir?: string;
   readonly onEvent?: (event: DevNetworkEvent) => void;
   readonly onWarning?: (message: string) => void;
+  /** How long each node may take to be ready, and to stay silent while booting (node-process.ts defaults). */
+  readonly readiness?: Pick<NodeProcessOptions, 'readyTimeoutMs' | 'readyStallMs'>;
 }
 
 export interface DevOrchestrator {
@@ -53,7 +56,8 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
   await rm(dataDir, { recursive: true, force: true });
-  await mkdir(dataDir, { recursive: true });
+  // Node configs in here hold private keys and the worker secret.
+  await makePrivateDir(dataDir);
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
@@ -97,7 +101,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           dataDir: join(dataDir, `orchestrator-${o.index}`),
           secret: randomBytes(16).toString('hex'),
         });
-        const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort);
+        const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort, options.readiness);
         reaper.track(process.pid);
         stops.push(() => process.stop());
         const serviceUri = `https://127.0.0.1:${o.servicePort}`;
@@ -112,6 +116,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
       dataDir,
       gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri) }),
       gatewayPort,
+      options.readiness,
     );
     reaper.track(gatewayProcess.pid);
     stops.push(() => gatewayProcess.stop());

@@ -18,10 +18,17 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
     .option('--orchestrators <n>', 'how many orchestrators', '2')
     .option('--data-dir <dir>', 'configs, logs and state (wiped at start)', '.lpx/dev')
     .option('--json', 'one JSON object per line, for scripts')
-    .action(async (options: { orchestrators: string; dataDir: string; json?: boolean }) => {
+    .option('--ready-timeout <seconds>', 'how long each node may take to become ready (it fails at once if it exits, or after 120 s without any progress)', '900')
+    .action(async (options: { orchestrators: string; dataDir: string; json?: boolean; readyTimeout: string }) => {
       const count = Number(options.orchestrators);
       if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
         io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
+        setExit(64);
+        return;
+      }
+      const readySeconds = Number(options.readyTimeout);
+      if (!Number.isFinite(readySeconds) || readySeconds <= 0) {
+        io.err(`--ready-timeout must be a positive number of seconds, got ${options.readyTimeout}`);
         setExit(64);
         return;
       }
@@ -34,6 +41,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
         const network = await startDevNetwork({
           orchestrators: count,
           dataDir: options.dataDir,
+          readiness: { readyTimeoutMs: readySeconds * 1_000 },
           onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
           onWarning: (message) => io.err(message),
         });

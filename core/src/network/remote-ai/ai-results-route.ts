@@ -75,8 +75,9 @@ async function readBody(request: FastifyRequest, limit: number): Promise<Buffer>
  */
 function refusalStatus(error: unknown): number {
   if (!isLpxError(error)) return 500;
+  const { status } = error;
   if (aiWorkerErrors.RESULT_TOO_LARGE.is(error)) return 413;
-  return error.status >= 400 && error.status < 500 ? 400 : aiWorkerErrors.RESULT_INVALID.is(error) ? 400 : 500;
+  return (status >= 400 && status < 500) || aiWorkerErrors.RESULT_INVALID.is(error) ? 400 : 500;
 }
 
 function asResultError(error: unknown): Error {
