@@ -17,6 +17,7 @@ import {
   GatewayPayer,
   MAX_WIN_PROB,
   PaymentProcessor,
+  RedisCreditStore,
   PrivateKeyTicketSigner,
   Rational,
   Recipient,
@@ -117,8 +118,9 @@ export async function runPaidTickets(options: PaidTicketsOptions): Promise<PaidT
       { address: orchestrator, economics: { ev, maxFaceValue: faceValueWanted } },
       { rounds: sources.rounds, gasPrice: sources.gasPrice, senderMonitor },
     );
-    const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink, rounds: sources.rounds, senderMonitor, activeSet: sources.activeSet });
-    recipient.start();
+    const credits = new RedisCreditStore({ redis, prefix: `{lpx-paid-tickets-${tag}}`, recipient: orchestrator });
+    const processor = new PaymentProcessor({ recipient, credits, sink, rounds: sources.rounds, senderMonitor, activeSet: sources.activeSet });
+    processor.start();
 
     // Gateway side: limits raised so it accepts this deliberately high ticket EV.
     const signer = new PrivateKeyTicketSigner(fromHex(senderAccount.privateKey));
@@ -142,7 +144,7 @@ export async function runPaidTickets(options: PaidTicketsOptions): Promise<PaidT
 
       const depositBefore = (await readSenderInfo(client, broker, senderAccount.address)).deposit;
       const receipt = await processor.processPayment(prepared.header, sessionId);
-      const credited = processor.balance(signer.address, sessionId) ?? Rational.ZERO;
+      const credited = (await processor.balance(signer.address, sessionId)) ?? Rational.ZERO;
 
       // A replayed header must credit nothing and queue nothing.
       let replayRefusal: string | undefined;
@@ -151,7 +153,7 @@ export async function runPaidTickets(options: PaidTicketsOptions): Promise<PaidT
       } catch (error) {
         replayRefusal = (error as { code?: string }).code ?? 'error';
       }
-      const afterReplay = processor.balance(signer.address, sessionId) ?? Rational.ZERO;
+      const afterReplay = (await processor.balance(signer.address, sessionId)) ?? Rational.ZERO;
       const replayCredited = afterReplay.sub(credited);
       log(`orchestrator credited ${receipt.creditedTickets} tickets, ${receipt.winningTickets} winners queued; replay ${replayRefusal ?? 'accepted'}`);
 
@@ -207,7 +209,7 @@ export async function runPaidTickets(options: PaidTicketsOptions): Promise<PaidT
         receipt,
       };
     } finally {
-      recipient.stop();
+      processor.stop();
       senderMonitor.stop();
     }
   } finally {

@@ -37,14 +37,17 @@ export type { ActiveSetSource, GasPriceSource, ReserveInfo, RoundsSource, Sender
 export { toWinningTicketRecord, winningTicketRecordToRedeemable, type WinningTicketRecord, type WinningTicketSink } from './redemption/winning-ticket.js';
 
 export { Balances, DEFAULT_BALANCE_TTL_MS } from './accounting/balances.js';
+export type { CreditStore, NonceOutcome, TicketCredit, TicketCreditResult } from './accounting/credit-store.js';
+export { MemoryCreditStore } from './accounting/memory-credit-store.js';
+export { DEFAULT_CREDIT_TTL_MS, DEFAULT_NONCE_TTL_MS, RedisCreditStore, type RedisCreditStoreOptions } from './accounting/redis-credit-store.js';
 export { BalanceUpdate, stageUpdate, ticketsForGap, type StagedUpdate } from './accounting/stage-update.js';
 
 export { MAX_SENDER_NONCES, NonceTracker } from './recipient/nonce-tracker.js';
 export { SenderMonitor, type SenderMonitorConfig } from './recipient/sender-monitor.js';
 export { DEFAULT_TICKET_ECONOMICS, PARAMS_EXPIRATION_BLOCKS, Recipient, type IssuedTicketParams, type RecipientConfig, type RecipientDeps } from './recipient/recipient.js';
-export type { BatchOutcome, TicketBatchInput } from './recipient/ticket-batch-receiver.js';
-export { PaymentProcessor, type PaymentProcessorDeps, type PaymentReceipt } from './recipient/payment-processor.js';
-export { noRefusalCounter, type RefusalCounter, type RefusalReason } from './recipient/refusal-counter.js';
+export type { BatchOutcome, CommitNonces, NonceCommit, TicketBatchInput } from './recipient/ticket-batch-receiver.js';
+export { PaymentProcessor, type PaymentProcessorDeps, type PaymentReceipt, type TicketCounters } from './recipient/payment-processor.js';
+export { noRefusalCounter, REFUSAL_REASONS, refusalLabel, type RefusalCounter, type RefusalReason } from './recipient/refusal-counter.js';
 
 export { DEFAULT_SENDER_LIMITS, type SenderLimits } from './sender/params-validation.js';
 export { TicketSender, type TicketBatch, type TicketSenderDeps } from './sender/ticket-sender.js';

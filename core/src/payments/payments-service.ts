@@ -18,14 +18,14 @@ function senderOf(session: PaymentSessionRef) {
 export function paymentsServiceFor(processor: PaymentProcessor): PaymentsService {
   return {
     enabled: true,
-    requireBalance(session) {
-      processor.requireSufficientBalance(senderOf(session), session.sessionId);
+    async requireBalance(session) {
+      await processor.requireSufficientBalance(senderOf(session), session.sessionId);
     },
-    debit(session, units) {
-      return processor.debit(senderOf(session), session.sessionId, units).toString();
+    async debit(session, units) {
+      return (await processor.debit(senderOf(session), session.sessionId, units)).toString();
     },
-    balance(session) {
-      return processor.balance(senderOf(session), session.sessionId)?.toString();
+    async balance(session) {
+      return (await processor.balance(senderOf(session), session.sessionId))?.toString();
     },
   };
 }
@@ -33,11 +33,11 @@ export function paymentsServiceFor(processor: PaymentProcessor): PaymentsService
 /** Offchain / free mode: go-livepeer accepts everything when it has no ticket recipient. */
 export const offchainPaymentsService: PaymentsService = {
   enabled: false,
-  requireBalance() {},
-  debit() {
+  async requireBalance() {},
+  async debit() {
     return '0';
   },
-  balance() {
+  async balance() {
     return undefined;
   },
 };

@@ -4,6 +4,7 @@
  * redemption. Reused when already registered (several hosts in one process).
  */
 import { Counter, type Registry } from 'prom-client';
+import { refusalLabel, type RefusalCounter, type TicketCounters } from '../payments/index.js';
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = registry.getSingleMetric(name);
@@ -27,6 +28,24 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
 
 export function winningTicketsCounter(registry: Registry): Counter<never> {
   return counter(registry, 'lpx_orchestrator_winning_tickets_total', 'Winning tickets received and queued for redemption.', []);
+}
+
+export interface OrchestratorTicketMetrics {
+  /** Plugs into PaymentProcessor/Recipient `refusals`; unknown reasons count as `other`. */
+  readonly refusals: RefusalCounter;
+  /** Plugs into PaymentProcessor `tickets`. */
+  readonly tickets: TicketCounters;
+}
+
+/** Tickets an orchestrator received, credited and refused (by a fixed set of reasons, so labels stay few). */
+export function orchestratorTicketMetrics(registry: Registry): OrchestratorTicketMetrics {
+  const refused = counter(registry, 'lpx_orchestrator_ticket_refusals_total', 'Payments and tickets this orchestrator refused, by reason (a fatal refusal counts once per payment, a ticket refusal once per ticket).', ['reason']);
+  const received = counter(registry, 'lpx_orchestrator_tickets_received_total', 'Tickets received in payments that decoded.', []);
+  const credited = counter(registry, 'lpx_orchestrator_tickets_credited_total', 'Tickets whose expected value was credited to a sender balance (each at most once).', []);
+  return {
+    refusals: { inc: ({ reason }) => refused.inc({ reason: refusalLabel(reason) }) },
+    tickets: { received: (count) => received.inc(count), credited: (count) => credited.inc(count) },
+  };
 }
 
 /** Webhook POST outcomes (ADR 0019): delivered, retried (will try again), failed (gave up), refused (egress policy at delivery). */

@@ -160,7 +160,7 @@ t.test('a paid job runs once, debits exactly ceil(seconds) × price and reports 
   const ev = ticketEV(token.ticketParams!.faceValue, token.ticketParams!.winProb);
   const credited = ev.mulInt(BigInt(prepared.numTickets));
   const expected = credited.sub(Rational.of(30n)); // 3 s × 10 wei
-  t.ok(f.balance()!.eq(expected), 'balance is credit − 30 wei exactly');
+  t.ok((await f.balance())!.eq(expected), 'balance is credit − 30 wei exactly');
   t.equal(res.balance, expected.trunc(), 'Livepeer-Balance is the truncated balance');
 
   // The credit left over pays for the next job without new tickets.
@@ -193,7 +193,7 @@ t.test('an undecodable payment is 402 and credits nothing', async (t) => {
   t.equal(error.code, 'LPX_ERR_ORCHESTRATOR_JOB_REFUSED');
   t.equal(error.details['status'], 402);
   t.match(error.details['text'], /Could not parse payment/);
-  t.equal(f.balance(), undefined);
+  t.equal((await f.balance()), undefined);
   t.equal(f.dispatched.length, 0);
 });
 
@@ -201,12 +201,12 @@ t.test('a replayed payment is 400, credits nothing and runs nothing', async (t) 
   const f = await start(t);
   const prepared = await f.pay(60n);
   await f.post('job-1', prepared.header);
-  const after = f.balance()!;
+  const after = (await f.balance())!;
   const error = await refusal(f.post('job-2', prepared.header));
   t.equal(error.details['status'], 400);
   t.match(error.details['text'], /invalid ticket senderNonce: already seen/);
   t.equal(error.details['retry'], 'other-orchestrator', 'go-livepeer moves on after a nonce refusal');
-  t.ok(f.balance()!.eq(after), 'balance unchanged');
+  t.ok((await f.balance())!.eq(after), 'balance unchanged');
   t.equal(f.dispatched.length, 1);
 });
 
@@ -217,7 +217,7 @@ t.test('no capacity is 503 before payment: nothing credited, the tickets stay us
   t.equal(error.details['status'], 503);
   t.equal(error.details['text'], 'insufficient capacity');
   t.equal(error.details['retry'], 'other-orchestrator');
-  t.equal(f.balance(), undefined, 'nothing credited');
+  t.equal((await f.balance()), undefined, 'nothing credited');
   t.equal(f.dispatched.length, 0);
 
   f.setCapacity(1);
@@ -245,14 +245,14 @@ t.test('a failed dispatch is 500 and debits nothing; a retry of the same id runs
   const error = await refusal(f.post('job-1', prepared.header));
   t.equal(error.details['status'], 500);
   t.match(error.details['text'], /job not able to be processed err=worker exploded/);
-  const credited = f.balance()!;
+  const credited = (await f.balance())!;
   t.ok(credited.sign() > 0, 'the payment was credited');
 
   fail = false;
   const res = await f.post('job-1', undefined);
   t.equal(res.body.toString(), 'ok');
   t.equal(f.dispatched.length, 2, 'a failure leaves no trace in the dedupe');
-  t.ok(f.balance()!.eq(credited.sub(Rational.of(10n))), 'only the successful run is debited (1 s)');
+  t.ok((await f.balance())!.eq(credited.sub(Rational.of(10n))), 'only the successful run is debited (1 s)');
 });
 
 t.test('a duplicate request id is not dispatched twice', async (t) => {
@@ -275,12 +275,12 @@ t.test('a duplicate request id is not dispatched twice', async (t) => {
   t.equal(f.dispatched.length, 1);
   t.match(f.dispatched[0]!.requestId, /^byoc-[0-9a-f]{40}-[0-9a-f]{32}$/, 'the dispatch gets the BullMQ-safe id');
   t.equal(f.dispatched[0]!.jobRequestId, 'job-1');
-  const balance = f.balance()!;
+  const balance = (await f.balance())!;
 
   const later = await f.post('job-1', undefined);
   t.equal(later.body.toString(), a.body.toString(), 'a retry after completion gets the kept result');
   t.equal(f.dispatched.length, 1);
-  t.ok(f.balance()!.eq(balance), 'debited once');
+  t.ok((await f.balance())!.eq(balance), 'debited once');
 
   const conflict = await refusal(f.post('job-1', undefined, { parameters: '{"other":1}' }));
   t.equal(conflict.details['status'], 409);
@@ -315,7 +315,7 @@ t.test('/process/token answers go-livepeer’s JobToken shape', async (t) => {
 
   await f.post('job-1', (await f.pay(60n)).header);
   const token = await fetchJobToken({ serviceUri: f.uri, capability: CAP, sender: f.sender });
-  t.equal(token.balance, f.balance()!.trunc(), 'the token reports the truncated balance');
+  t.equal(token.balance, (await f.balance())!.trunc(), 'the token reports the truncated balance');
 
   const bad = await request(`${f.uri}/process/token`, { headers: { ...headers, 'Livepeer-Eth-Address': 'garbage' } });
   t.equal(bad.statusCode, 400);

@@ -175,13 +175,13 @@ t.test('/payment credits exactly the tickets’ EV under the manifest id and ret
   t.same(info.priceInfo, { pricePerUnit: 3n, pixelsPerUnit: 2n });
   t.equal(info.authToken?.sessionId, node.authToken.sessionId, 'the gateway’s own auth token comes back');
   t.equal(toHex(info.authToken!.token), toHex(node.authToken.token));
-  t.ok(node.balance('live-mid')?.eq(credit), `balance is exactly ${credit.toString()}`);
-  t.equal(node.balance(node.authToken.sessionId), undefined, 'nothing under the auth session id');
+  t.ok((await node.balance('live-mid'))?.eq(credit), `balance is exactly ${credit.toString()}`);
+  t.equal((await node.balance(node.authToken.sessionId)), undefined, 'nothing under the auth session id');
 
   const replay = await node.post('/payment', { 'livepeer-payment': header, 'livepeer-segment': seg });
   t.equal(replay.status, 400);
   t.match(text(replay.body), /^invalid ticket senderNonce: already seen sender=0x[0-9a-fA-F]{40} nonce=1\n$/);
-  t.ok(node.balance('live-mid')?.eq(credit), 'a replay credits nothing');
+  t.ok((await node.balance('live-mid'))?.eq(credit), 'a replay credits nothing');
 });
 
 t.test('/segment: credit, transcode, debit price × Σ pixels, signed TranscodeResult', async (t) => {
@@ -206,13 +206,13 @@ t.test('/segment: credit, transcode, debit price × Σ pixels, signed TranscodeR
   t.same(call.profiles.map((p) => p.name), ['P144p30fps16x9', 'P240p30fps16x9']);
 
   const expected = credit.sub(PRICE.mulInt(3_000n));
-  t.ok(node.balance(node.authToken.sessionId)?.eq(expected), `balance ${node.balance(node.authToken.sessionId)} = credit ${credit} − 4500`);
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(expected), `balance ${(await node.balance(node.authToken.sessionId))} = credit ${credit} − 4500`);
 
   const replay = await node.post('/segment', { 'livepeer-payment': header, 'livepeer-segment': await node.segmentHeader(body), 'content-type': 'video/MP2T' }, body);
   t.equal(replay.status, 400);
   t.match(text(replay.body), /^invalid ticket senderNonce: already seen/);
   t.equal(node.calls.length, 1, 'no work for a replay');
-  t.ok(node.balance(node.authToken.sessionId)?.eq(expected), 'nothing credited or debited');
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(expected), 'nothing credited or debited');
 });
 
 t.test('/segment: a body that is not the signed segment is 403 Forbidden, nothing debited', async (t) => {
@@ -223,7 +223,7 @@ t.test('/segment: a body that is not the signed segment is 403 Forbidden, nothin
   t.equal(res.status, 403);
   t.equal(text(res.body), 'Forbidden\n');
   t.equal(node.calls.length, 0);
-  t.ok(node.balance(node.authToken.sessionId)?.eq(credit), 'the payment was credited (go-livepeer order), nothing debited');
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(credit), 'the payment was credited (go-livepeer order), nothing debited');
 });
 
 t.test('/segment: a transcode error travels in the result, nothing debited', async (t) => {
@@ -235,7 +235,7 @@ t.test('/segment: a transcode error travels in the result, nothing debited', asy
   const result = decodeTranscodeResult(res.body);
   t.same({ seq: result.seq, error: 'error' in result ? result.error : undefined }, { seq: 7n, error: 'ZeroSegments' });
   t.ok(result.info?.ticketParams, 'info still sent');
-  t.ok(node.balance(node.authToken.sessionId)?.eq(credit));
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(credit));
 
   const thrower = await startNode(t, {
     transcode: async () => {
@@ -246,7 +246,7 @@ t.test('/segment: a transcode error travels in the result, nothing debited', asy
   const res2 = await thrower.post('/segment', { 'livepeer-payment': paid.header, 'livepeer-segment': await thrower.segmentHeader(body), 'content-type': 'video/MP2T' }, body);
   const result2 = decodeTranscodeResult(res2.body);
   t.equal('error' in result2 ? result2.error : undefined, 'ffmpeg exited 1');
-  t.ok(thrower.balance(thrower.authToken.sessionId)?.eq(paid.credit));
+  t.ok((await thrower.balance(thrower.authToken.sessionId))?.eq(paid.credit));
 });
 
 t.test('/segment without a transcoder answers go-livepeer’s ErrTranscoderUnavailable', async (t) => {
@@ -257,7 +257,7 @@ t.test('/segment without a transcoder answers go-livepeer’s ErrTranscoderUnava
   t.equal(res.status, 200);
   const result = decodeTranscodeResult(res.body);
   t.equal('error' in result ? result.error : undefined, 'ErrTranscoderUnavailable');
-  t.ok(node.balance(node.authToken.sessionId)?.eq(credit));
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(credit));
 });
 
 t.test('status codes before the work', async (t) => {
@@ -274,8 +274,8 @@ t.test('status codes before the work', async (t) => {
     const stranger = privateKeyToAccount(toHex(randomBytes(32)));
     const forged = await node.post(path, { 'livepeer-payment': header, 'livepeer-segment': await node.segmentHeader(body, { signer: stranger }), 'content-type': 'video/MP2T' }, body);
     t.same({ status: forged.status, body: text(forged.body) }, { status: 403, body: 'ErrSegSig\n' }, `${path}: creds not signed by the payment sender`);
-    t.equal(node.balance('manifest-1'), undefined, 'nothing credited');
-    t.equal(node.balance(node.authToken.sessionId), undefined, 'nothing credited');
+    t.equal((await node.balance('manifest-1')), undefined, 'nothing credited');
+    t.equal((await node.balance(node.authToken.sessionId)), undefined, 'nothing credited');
 
     const noCreds = await node.post(path, { 'livepeer-payment': header, 'content-type': 'video/MP2T' }, body);
     t.equal(noCreds.status, 403, `${path}: no Livepeer-Segment`);
@@ -291,8 +291,8 @@ t.test('status codes before the work', async (t) => {
     const res = await failing.post(path, { 'livepeer-payment': header, 'livepeer-segment': await failing.segmentHeader(body), 'content-type': 'video/MP2T' }, body);
     t.same({ status: res.status, body: text(res.body) }, { status: 500, body: 'Internal Server Error\n' }, `${path}: info build failure`);
   }
-  t.equal(failing.balance(failing.authToken.sessionId), undefined, 'payment not processed after a 500');
-  t.equal(failing.balance('manifest-1'), undefined);
+  t.equal((await failing.balance(failing.authToken.sessionId)), undefined, 'payment not processed after a 500');
+  t.equal((await failing.balance('manifest-1')), undefined);
 });
 
 t.test('/segment: 400 Insufficient balance when a priced payment brings no credit', async (t) => {
@@ -334,7 +334,7 @@ t.test('/segment: a source that does not arrive in time is 400 BadRequest', asyn
   const res = await node.post('/segment', { 'livepeer-payment': header, 'livepeer-segment': await node.segmentHeader(segment), 'content-type': 'application/vnd+livepeer.uri' }, url);
   t.same({ status: res.status, body: text(res.body) }, { status: 400, body: 'BadRequest\n' });
   t.equal(node.calls.length, 0);
-  t.ok(node.balance(node.authToken.sessionId)?.eq(credit), 'nothing debited');
+  t.ok((await node.balance(node.authToken.sessionId))?.eq(credit), 'nothing debited');
 });
 
 t.test('offchain: empty payments and unsigned credentials are accepted', async (t) => {

@@ -21,7 +21,7 @@ type Fixture = ReturnType<typeof createFixture>;
 async function refuse(t: Test, f: Fixture, payment: Payment | string, session = 's') {
   const queued = f.sink.records.length;
   const error = await rejection(f.processor.processPayment(payment, session));
-  const balance = f.processor.balance(f.signer.address, session);
+  const balance = (await f.processor.balance(f.signer.address, session));
   t.ok(balance === undefined || balance.isZero(), 'nothing credited');
   t.equal(f.sink.records.length, queued, 'nothing queued');
   return error;
@@ -85,7 +85,7 @@ t.test('a bad ticket stops crediting for the rest of the payment, but later tick
   const error = await rejection(f.processor.processPayment(broken, 'p'));
   t.ok(errors.payments.INVALID_SIGNATURE.is(error));
   t.equal(error.details?.['creditedTickets'], 1);
-  t.ok(f.processor.balance(f.signer.address, 'p')?.eq(
+  t.ok((await f.processor.balance(f.signer.address, 'p'))?.eq(
     (await import('../../src/payments/index.js')).ticketEV(payment.ticketParams!.faceValue, payment.ticketParams!.winProb),
   ), 'only the first ticket credited');
   // The third ticket's nonce was recorded: sending it again is a replay.
@@ -154,7 +154,7 @@ t.test('expired params: refused, nothing credited, winners still queued', async 
   const error = await rejection(f.processor.processPayment(payment, 'e'));
   t.ok(errors.payments.TICKET_PARAMS_EXPIRED.is(error));
   t.equal(error.message, 'TicketParams expired');
-  t.ok(f.processor.balance(f.signer.address, 'e')?.isZero() ?? true, 'nothing credited');
+  t.ok((await f.processor.balance(f.signer.address, 'e'))?.isZero() ?? true, 'nothing credited');
   t.ok(f.sink.records.length > 0, 'winning tickets the sender chose to send are still redeemable');
   t.equal(f.refusals.get('params_expired'), 30);
 });
@@ -168,7 +168,7 @@ t.test('a sender unlocking by the round after next is refused fatally', async (t
   t.match(error.message, /^deposit and reserve for sender 0x[0-9a-fA-F]{40} is set to unlock soon$/);
   f.senderInfo.set(f.signer.address, { ...f.funded, withdrawRound: f.rounds.round + 2n });
   await f.processor.processPayment(payment, 'ok');
-  t.ok(f.processor.balance(f.signer.address, 'ok')!.sign() > 0, 'an unlock further out is fine');
+  t.ok((await f.processor.balance(f.signer.address, 'ok'))!.sign() > 0, 'an unlock further out is fine');
 });
 
 t.test('chain outage while validating the sender is a coded, fatal error', async (t) => {
@@ -241,5 +241,5 @@ t.test('a sink failure is reported, but the credit for valid tickets stands', as
   const error = await rejection(f.processor.processPayment(payment, 'k'));
   t.ok(errors.payments.WINNER_NOT_QUEUED.is(error));
   t.equal(error.status, 500);
-  t.ok(f.processor.balance(f.signer.address, 'k')!.gt(Rational.ZERO));
+  t.ok((await f.processor.balance(f.signer.address, 'k'))!.gt(Rational.ZERO));
 });

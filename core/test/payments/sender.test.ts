@@ -151,9 +151,9 @@ t.test('GatewayPayer pays an orchestrator end to end and mirrors its balance', a
   first.update.sent();
   const receipt = await f.processor.processPayment(first.header, 'auth-1');
   t.ok(receipt.credited.eq(ev.mulInt(BigInt(first.numTickets))));
-  f.processor.debit(f.signer.address, 'auth-1', 10_000n);
+  (await f.processor.debit(f.signer.address, 'auth-1', 10_000n));
   first.update.settle(fee);
-  t.ok(payer.balance(session)!.eq(f.processor.balance(f.signer.address, 'auth-1')!), 'gateway mirror equals orchestrator balance');
+  t.ok(payer.balance(session)!.eq((await f.processor.balance(f.signer.address, 'auth-1'))!), 'gateway mirror equals orchestrator balance');
 
   const small = await payer.preparePayment(session, Rational.of(1n));
   const decoded = decodePaymentHeaderValue(small.header);

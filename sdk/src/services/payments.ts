@@ -17,10 +17,13 @@ export interface PaymentSessionRef {
 export interface PaymentsService {
   /** False on nodes without payments (offchain / free mode): every check passes and nothing is debited. */
   readonly enabled: boolean;
-  /** Throws LPX_ERR_PAYMENTS_INSUFFICIENT_BALANCE unless the session holds at least one ticket's EV (or is free). */
-  requireBalance(session: PaymentSessionRef): void;
-  /** Debits units × the session's fixed price; returns the new balance. The balance may go negative. */
-  debit(session: PaymentSessionRef, units: bigint): string;
+  /**
+   * Rejects with LPX_ERR_PAYMENTS_INSUFFICIENT_BALANCE unless the session holds at least one ticket's EV (or is free).
+   * Asynchronous, like the other two: the balances live in Redis so they survive a restart.
+   */
+  requireBalance(session: PaymentSessionRef): Promise<void>;
+  /** Debits units × the session's fixed price; resolves to the new balance. The balance may go negative. */
+  debit(session: PaymentSessionRef, units: bigint): Promise<string>;
   /** The session's balance, or undefined if nothing was paid or debited (or it was forgotten when idle). */
-  balance(session: PaymentSessionRef): string | undefined;
+  balance(session: PaymentSessionRef): Promise<string | undefined>;
 }

@@ -62,7 +62,7 @@ export async function takePayment(
       return { status: 400, text: error.message, code: error.code };
     }
   }
-  const balance = payments.processor.balance(sender, capability) ?? Rational.ZERO;
+  const balance = (await payments.processor.balance(sender, capability)) ?? Rational.ZERO;
   if (balance.lt(price.mulInt(MIN_BALANCE_SECONDS))) {
     return { status: 400, text: 'Insufficient balance for request', code: errors.payments.INSUFFICIENT_BALANCE.code };
   }
@@ -79,12 +79,13 @@ export function billedSeconds(elapsedMs: number): bigint {
   return seconds < 1n ? 1n : seconds;
 }
 
-export function chargeForWork(payments: JobPayments, sender: Address, capability: string, price: Rational, elapsedMs: number): void {
+export async function chargeForWork(payments: JobPayments, sender: Address, capability: string, price: Rational, elapsedMs: number): Promise<void> {
   if (price.sign() <= 0) return;
-  payments.processor.debit(sender, capability, billedSeconds(elapsedMs), price);
+  await payments.processor.debit(sender, capability, billedSeconds(elapsedMs), price);
 }
 
 /** `Livepeer-Balance`: whole wei, truncated toward zero; "0" for unknown or offchain, as go-livepeer. */
-export function balanceHeader(payments: JobPayments | undefined, sender: Address, capability: string): string {
-  return (payments?.processor.balance(sender, capability)?.trunc() ?? 0n).toString();
+export async function balanceHeader(payments: JobPayments | undefined, sender: Address, capability: string): Promise<string> {
+  if (payments === undefined) return '0';
+  return ((await payments.processor.balance(sender, capability))?.trunc() ?? 0n).toString();
 }

@@ -92,7 +92,7 @@ function jobHandler<R>(deps: JobRoutesDeps<R>, dedupe: JobDedupe, verifier: Sign
         const code = errors.orchestrator.JOB_RESULT_GONE;
         return refuse(reply, code.status, `job ${job.id} already processed; its result is no longer available`, code.code);
       }
-      if (outcome !== undefined) return sendOutcome(reply, outcome, balanceHeader(deps.payments, sender, job.capability));
+      if (outcome !== undefined) return sendOutcome(reply, outcome, await balanceHeader(deps.payments, sender, job.capability));
       // The run we waited for ended without doing the work: try to run it ourselves.
     }
   };
@@ -159,9 +159,9 @@ async function runJob<R>(
     } finally {
       clearTimeout(timer);
     }
-    if (deps.payments !== undefined) chargeForWork(deps.payments, sender, job.capability, price, deps.now() - start);
+    if (deps.payments !== undefined) await chargeForWork(deps.payments, sender, job.capability, price, deps.now() - start);
     claim?.complete(outcome);
-    return sendOutcome(reply, outcome, balanceHeader(deps.payments, sender, job.capability));
+    return sendOutcome(reply, outcome, await balanceHeader(deps.payments, sender, job.capability));
   } catch (error) {
     return refuseError(reply, error);
   } finally {

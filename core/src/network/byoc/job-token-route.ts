@@ -43,7 +43,7 @@ export function jobTokenHandler<R>(deps: JobRoutesDeps<R>) {
     const body = encodeJobToken({
       senderAddress: jobSender,
       ...(ticketParams === undefined ? {} : { ticketParams }),
-      balance: BigInt(balanceHeader(deps.payments, sender, capability)),
+      balance: BigInt(await balanceHeader(deps.payments, sender, capability)),
       price: quoted,
       serviceAddr: deps.serviceAddr(),
       availableCapacity: BigInt(Math.max(0, Math.trunc(deps.availableCapacity(capability)))),

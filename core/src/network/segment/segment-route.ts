@@ -116,7 +116,7 @@ async function serveSegment(request: FastifyRequest, reply: FastifyReply, deps: 
   // looks at the balance alone — a session whose price was fixed at 0 by an
   // earlier ticketless payment must not get priced work for free.
   if (payments !== undefined && (payment.expectedPrice?.pricePerUnit ?? 0n) > 0n) {
-    const balance = payments.processor.balance(sender, credentials.sessionId);
+    const balance = await payments.processor.balance(sender, credentials.sessionId);
     if (balance === undefined || balance.lt(payments.recipient.ev)) {
       sendPlainError(reply, 400, INSUFFICIENT_BALANCE_TEXT);
       return reply;
@@ -154,7 +154,7 @@ async function serveSegment(request: FastifyRequest, reply: FastifyReply, deps: 
     });
     // Like go-livepeer: charge for what was produced, at the price the gateway's payment named.
     if (payments !== undefined && payment.expectedPrice !== undefined && pixels > 0n) {
-      payments.processor.debit(sender, credentials.sessionId, pixels, payment.expectedPrice);
+      await payments.processor.debit(sender, credentials.sessionId, pixels, payment.expectedPrice);
     }
     if (!res.destroyed) res.end(Buffer.from(encodeTranscodeResult({ seq: credentials.segData.seq, ...outcome, info: paid.info })));
   } catch (error) {

@@ -4,9 +4,11 @@
  * params expire, after which a replayed ticket fails the expiry check instead.
  */
 
-export const MAX_SENDER_NONCES = 600;
+import type { NonceOutcome } from '../accounting/credit-store.js';
 
-export type NonceOutcome = 'recorded' | 'replayed' | 'too_many';
+export type { NonceOutcome };
+
+export const MAX_SENDER_NONCES = 600;
 
 interface NonceSet {
   readonly seen: Set<number>;

@@ -2,11 +2,15 @@
  * One Livepeer-Payment header in, credit out (go-livepeer's ProcessPayment):
  * decode, check the payment as a whole, validate its tickets, credit EV to the
  * (sender, session) balance exactly once per ticket, and hand winners to the
- * redemption sink. Also the debit and balance checks around paid work.
+ * redemption sink. Also the debit and balance checks around paid work, all
+ * asynchronous because the balances live in a CreditStore (Redis on a chain,
+ * ADR 0106).
  */
 import { isLpxError, type LpxError } from '@lpx/sdk';
 import type { ActiveSetSource, RoundsSource } from '../chain/sources.js';
-import type { Balances } from '../accounting/balances.js';
+import { Balances } from '../accounting/balances.js';
+import type { CreditStore } from '../accounting/credit-store.js';
+import { MemoryCreditStore } from '../accounting/memory-credit-store.js';
 import { addressKey, toChecksumAddress, type Address } from '../encoding/address.js';
 import { paymentErrors, refusal, refusalReason } from '../errors.js';
 import { priceFromInfo } from '../math/price.js';
@@ -20,14 +24,26 @@ import type { SenderMonitor } from './sender-monitor.js';
 
 export interface PaymentProcessorDeps {
   readonly recipient: Recipient;
-  readonly balances: Balances;
+  /** Where credit and nonces live; defaults to memory over `balances`. */
+  readonly credits?: CreditStore;
+  /** Only for the in-memory default: the Balances it keeps (tests inspect them). */
+  readonly balances?: Balances;
   readonly sink: WinningTicketSink;
   readonly rounds: RoundsSource;
   readonly senderMonitor: SenderMonitor;
   /** When present, tickets for a recipient outside the active set are refused. */
   readonly activeSet?: ActiveSetSource;
   readonly refusals?: RefusalCounter;
+  /** Counts tickets received and credited (the refusal counter's counterparts, for /metrics). */
+  readonly tickets?: TicketCounters;
   readonly now?: () => number;
+}
+
+export interface TicketCounters {
+  /** Tickets in a payment that decoded. */
+  received(count: number): void;
+  /** Tickets whose EV was credited. */
+  credited(count: number): void;
 }
 
 export interface PaymentReceipt {
@@ -43,12 +59,28 @@ export interface PaymentReceipt {
 }
 
 export class PaymentProcessor {
+  readonly credits: CreditStore;
   private readonly refusals: RefusalCounter;
   private readonly now: () => number;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: PaymentProcessorDeps) {
+    this.credits = deps.credits ?? new MemoryCreditStore(deps.balances ?? new Balances());
     this.refusals = deps.refusals ?? noRefusalCounter;
     this.now = deps.now ?? Date.now;
+  }
+
+  /** Forgets nonce sets of expired params on every new L1 block. */
+  start(onError?: (error: unknown) => void): void {
+    if (this.unsubscribe !== undefined || this.deps.rounds.subscribeL1Blocks === undefined) return;
+    this.unsubscribe = this.deps.rounds.subscribeL1Blocks((block) => {
+      this.credits.pruneExpired(block).catch((error: unknown) => onError?.(error));
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   /** Accepts the raw header value or an already decoded Payment. */
@@ -62,15 +94,16 @@ export class PaymentProcessor {
   }
 
   private async process(payment: Payment, sessionId: string): Promise<PaymentReceipt> {
-    const { balances } = this.deps;
+    const credits = this.credits;
     const params = payment.ticketParams;
+    if (payment.ticketSenderParams.length > 0) this.deps.tickets?.received(payment.ticketSenderParams.length);
     if (params !== undefined && payment.sender === undefined) {
       throw refusal(paymentErrors.MISSING_SENDER, 'Could not find Sender for payment', 'missing_sender', true);
     }
     const sender = payment.sender;
     if (params === undefined || sender === undefined) {
       // No params means a zero price: the session is fixed at 0 (go-livepeer does the same).
-      const price = sender === undefined ? undefined : balances.fixPriceOnce(addressKey(sender), sessionId, Rational.ZERO);
+      const price = sender === undefined ? undefined : await credits.fixPriceOnce(addressKey(sender), sessionId, Rational.ZERO);
       return { sender: sender && addressKey(sender), sessionId, tickets: 0, creditedTickets: 0, credited: Rational.ZERO, winningTickets: 0, price };
     }
 
@@ -78,7 +111,7 @@ export class PaymentProcessor {
     const price = priceFromInfo(payment.expectedPrice);
     const senderKey = addressKey(sender);
     // Fixed on the first payment (ADR 0101), go-livepeer fixes it one payment later.
-    const sessionPrice = balances.fixPriceOnce(senderKey, sessionId, price);
+    const sessionPrice = await credits.fixPriceOnce(senderKey, sessionId, price);
 
     const expirationParams = payment.expirationParams ?? (payment.ticketSenderParams.length === 0 ? { creationRound: 0n, creationRoundBlockHash: new Uint8Array(32) } : undefined);
     if (expirationParams === undefined) {
@@ -86,13 +119,14 @@ export class PaymentProcessor {
     }
 
     this.deps.senderMonitor.touch(sender);
-    const outcome = await this.deps.recipient.receiveBatch({ sender, params, expirationParams, price, senderParams: payment.ticketSenderParams });
+    // The store records the nonces and credits in one step, before the winners'
+    // hand-off: this is the one moment these tickets can ever be credited.
+    const outcome = await this.deps.recipient.receiveBatch({ sender, params, expirationParams, price, senderParams: payment.ticketSenderParams }, (commit) =>
+      credits.creditTickets({ ...commit, sender: senderKey, sessionId }),
+    );
     for (const reason of outcome.refusedReasons) this.refusals.inc({ reason });
-
-    // Credit before the asynchronous hand-off: the nonces are recorded already, so
-    // this is the one moment these tickets can ever be credited.
     const credited = outcome.ticketEV.mulInt(BigInt(outcome.creditedTickets));
-    if (outcome.creditedTickets > 0) balances.credit(senderKey, sessionId, credited);
+    if (outcome.creditedTickets > 0) this.deps.tickets?.credited(outcome.creditedTickets);
 
     const receivedAt = this.now();
     const handoffs = outcome.winners.map((w) =>
@@ -142,17 +176,17 @@ export class PaymentProcessor {
   }
 
   /** Whether paid work may start: balance ≥ the configured ticket EV. Free sessions always pass. */
-  hasSufficientBalance(sender: Address, sessionId: string): boolean {
+  async hasSufficientBalance(sender: Address, sessionId: string): Promise<boolean> {
     const key = addressKey(sender);
-    const price = this.deps.balances.fixedPrice(key, sessionId);
+    const price = await this.credits.fixedPrice(key, sessionId);
     if (price !== undefined && price.isZero()) return true;
-    const balance = this.deps.balances.balance(key, sessionId);
+    const balance = await this.credits.balance(key, sessionId);
     return balance !== undefined && balance.gte(this.deps.recipient.ev);
   }
 
   /** Like hasSufficientBalance, but throws go-livepeer's `Insufficient balance` and counts it. */
-  requireSufficientBalance(sender: Address, sessionId: string): void {
-    if (this.hasSufficientBalance(sender, sessionId)) return;
+  async requireSufficientBalance(sender: Address, sessionId: string): Promise<void> {
+    if (await this.hasSufficientBalance(sender, sessionId)) return;
     this.refusals.inc({ reason: 'insufficient_balance' });
     throw refusal(paymentErrors.INSUFFICIENT_BALANCE, 'Insufficient balance', 'insufficient_balance', false);
   }
@@ -161,15 +195,15 @@ export class PaymentProcessor {
    * Debits price × units after work. The price is the one fixed for the session
    * unless given; returns the new balance.
    */
-  debit(sender: Address, sessionId: string, units: bigint, price?: PriceInfo | Rational): Rational {
+  async debit(sender: Address, sessionId: string, units: bigint, price?: PriceInfo | Rational): Promise<Rational> {
     const key = addressKey(sender);
-    const unitPrice = price === undefined ? this.deps.balances.fixedPrice(key, sessionId) : price instanceof Rational ? price : priceFromInfo(price);
+    const unitPrice = price === undefined ? await this.credits.fixedPrice(key, sessionId) : price instanceof Rational ? price : priceFromInfo(price);
     if (unitPrice === undefined) throw paymentErrors.UNKNOWN_SESSION.create(`no price is fixed for session ${sessionId} of ${toChecksumAddress(sender)}`);
-    return this.deps.balances.debit(key, sessionId, unitPrice.mulInt(units));
+    return this.credits.debit(key, sessionId, unitPrice.mulInt(units));
   }
 
-  balance(sender: Address, sessionId: string): Rational | undefined {
-    return this.deps.balances.balance(addressKey(sender), sessionId);
+  balance(sender: Address, sessionId: string): Promise<Rational | undefined> {
+    return this.credits.balance(addressKey(sender), sessionId);
   }
 }
 

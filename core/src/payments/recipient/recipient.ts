@@ -1,8 +1,11 @@
 /**
  * The orchestrator's side of the ticket protocol: it issues ticket params to
- * senders and validates the tickets they send back. State is one per-process
- * secret (so params cannot be forged or replayed after a restart) and the nonce
- * sets; everything else is recomputed from what the sender echoes.
+ * senders and validates the tickets they send back. Its only state is the
+ * recipientRand secret; everything else is recomputed from what the sender
+ * echoes. The nonces seen live in the CreditStore, recorded together with the
+ * credit (ADR 0106). A node on a chain keeps the secret in Redis beside them
+ * (ADR 0107), so params stay valid across a restart and every instance of the
+ * recipient accepts them; without a secret it is random per process.
  */
 import { randomBytes } from 'node:crypto';
 import type { GasPriceSource, RoundsSource } from '../chain/sources.js';
@@ -16,10 +19,9 @@ import { winProbForFaceValue } from '../math/ev.js';
 import { DEFAULT_TICKET_EV, faceValueFor, txCost, txCostMultiplierFor, type TicketEconomics } from '../math/face-value.js';
 import { Rational } from '../math/rational.js';
 import type { TicketExpirationParams, TicketParams } from '../wire/types.js';
-import { NonceTracker } from './nonce-tracker.js';
 import { noRefusalCounter, type RefusalCounter } from './refusal-counter.js';
 import type { SenderMonitor } from './sender-monitor.js';
-import { receiveTicketBatch, type BatchOutcome, type TicketBatchInput } from './ticket-batch-receiver.js';
+import { receiveTicketBatch, type BatchOutcome, type CommitNonces, type TicketBatchInput } from './ticket-batch-receiver.js';
 
 /** Params expire this many L1 blocks after they are issued. */
 export const PARAMS_EXPIRATION_BLOCKS = 40n;
@@ -41,7 +43,7 @@ export interface RecipientConfig {
   /** The ticket recipient (the orchestrator's on-chain address, which may differ from the node key). */
   readonly address: Address;
   readonly economics?: Partial<TicketEconomics>;
-  /** 32 bytes; random per process when omitted (the normal case). */
+  /** 32 bytes; random per process when omitted (then params die with the process). */
   readonly secret?: Uint8Array;
 }
 
@@ -59,11 +61,9 @@ export class Recipient {
   readonly address: Address;
   readonly economics: TicketEconomics;
   private readonly secret: Uint8Array;
-  private readonly nonces = new NonceTracker();
   private readonly verifier: SignatureVerifier;
   private readonly refusals: RefusalCounter;
   private readonly random: (size: number) => Uint8Array;
-  private unsubscribe: (() => void) | undefined;
 
   constructor(
     config: RecipientConfig,
@@ -138,35 +138,15 @@ export class Recipient {
     return txCostMultiplierFor(faceValue, txCost(this.economics.redeemGas, this.deps.gasPrice.gasPrice()));
   }
 
-  /** Validates one payment's tickets; see receiveTicketBatch for the rules. */
-  receiveBatch(batch: TicketBatchInput): Promise<BatchOutcome> {
+  /** Validates one payment's tickets; `commit` records nonces and credits (see receiveTicketBatch). */
+  receiveBatch(batch: TicketBatchInput, commit: CommitNonces): Promise<BatchOutcome> {
     return receiveTicketBatch(batch, {
       recipient: this.address,
       secret: this.secret,
-      nonces: this.nonces,
+      commit,
       verifier: this.verifier,
       rounds: this.deps.rounds,
       senderMonitor: this.deps.senderMonitor,
     });
-  }
-
-  /** Forgets nonce sets of expired params; wired to new L1 blocks by start(). */
-  onL1Block(latestBlock: bigint): void {
-    this.nonces.pruneExpired(latestBlock);
-  }
-
-  start(): void {
-    if (this.unsubscribe === undefined && this.deps.rounds.subscribeL1Blocks !== undefined) {
-      this.unsubscribe = this.deps.rounds.subscribeL1Blocks((block) => this.onL1Block(block));
-    }
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  get trackedNonceSets(): number {
-    return this.nonces.trackedParams;
   }
 }

@@ -10,7 +10,9 @@
  *
  * The per-payment checks run once rather than per ticket: every ticket of a
  * payment shares them, so the outcome is the same and the hot loop is only
- * signature, win and nonce (ADR 0103).
+ * signature, win and nonce (ADR 0103). Nonces are not recorded here: the
+ * tickets whose signature checked out go to `commit` in one call, which records
+ * their nonces and credits their EV as one atomic step (ADR 0106).
  */
 import type { LpxError } from '@lpx/sdk';
 import type { RoundsSource } from '../chain/sources.js';
@@ -24,7 +26,7 @@ import { WinningCheck } from '../crypto/winning.js';
 import { ticketEV } from '../math/ev.js';
 import type { Rational } from '../math/rational.js';
 import type { TicketExpirationParams, TicketParams, TicketSenderParams } from '../wire/types.js';
-import type { NonceTracker } from './nonce-tracker.js';
+import type { TicketCredit, TicketCreditResult } from '../accounting/credit-store.js';
 import type { SenderMonitor } from './sender-monitor.js';
 
 export interface TicketBatchInput {
@@ -56,10 +58,16 @@ export interface BatchOutcome {
   readonly refusedReasons: readonly string[];
 }
 
+/** What the receiver hands to the credit store; the caller adds sender and session. */
+export type NonceCommit = Omit<TicketCredit, 'sender' | 'sessionId'>;
+
+export type CommitNonces = (commit: NonceCommit) => Promise<TicketCreditResult>;
+
 export interface ReceiverContext {
   readonly recipient: Address;
   readonly secret: Uint8Array;
-  readonly nonces: NonceTracker;
+  /** Records the nonces and credits the creditable tickets, atomically. */
+  readonly commit: CommitNonces;
   readonly verifier: SignatureVerifier;
   readonly rounds: RoundsSource;
   readonly senderMonitor: SenderMonitor;
@@ -119,35 +127,60 @@ export async function receiveTicketBatch(batch: TicketBatchInput, ctx: ReceiverC
   const randKey = recipientRand.toString(16);
   const expired = params.expirationBlock <= ctx.rounds.lastSeenL1Block();
 
+  // Pass 1, pure: signatures and wins. Nothing is recorded yet.
+  type Checked = { sp: TicketSenderParams; hash: Uint8Array; won: boolean } | { sp: TicketSenderParams; fault: keyof typeof SIGNATURE_FAULT_TEXT };
+  const checked: Checked[] = [];
+  const valid: { sp: TicketSenderParams; hash: Uint8Array; won: boolean }[] = [];
+  let creditable = -1;
+  for (const sp of batch.senderParams) {
+    const hash = hasher.hash(sp.senderNonce);
+    const fault = ctx.verifier.verify(sender, senderKey, hash, sp.sig);
+    if (fault !== undefined) {
+      checked.push({ sp, fault });
+      if (creditable < 0) creditable = valid.length;
+      continue;
+    }
+    const entry = { sp, hash, won: winning.wins(sp.sig) };
+    checked.push(entry);
+    valid.push(entry);
+  }
+  if (creditable < 0) creditable = valid.length;
+
+  // One atomic step: record the valid tickets' nonces, credit the leading fresh ones.
+  const committed =
+    valid.length === 0
+      ? { outcomes: [], creditedTickets: 0 }
+      : await ctx.commit({
+          paramsKey: randKey,
+          expirationBlock: params.expirationBlock,
+          nonces: valid.map((v) => v.sp.senderNonce),
+          creditable: expired ? 0 : creditable,
+          ticketEV: ev,
+        });
+
+  // Pass 2: report in payment order, as go-livepeer's loop would have.
   let firstError: LpxError | undefined;
-  let creditedTickets = 0;
   const winners: WinningTicket[] = [];
   const refusedReasons: string[] = [];
   const fail = (error: LpxError): void => {
     firstError ??= error;
     refusedReasons.push(String(error.details?.['reason']));
   };
-
-  for (const sp of batch.senderParams) {
-    const hash = hasher.hash(sp.senderNonce);
-    const fault = ctx.verifier.verify(sender, senderKey, hash, sp.sig);
-    if (fault !== undefined) {
-      fail(ticketRefusal('signature', sender, sp.senderNonce, fault));
+  let index = 0;
+  for (const entry of checked) {
+    if ('fault' in entry) {
+      fail(ticketRefusal('signature', sender, entry.sp.senderNonce, entry.fault));
       continue;
     }
-    const won = winning.wins(sp.sig);
-    const nonce = ctx.nonces.record(randKey, sp.senderNonce, params.expirationBlock);
+    const nonce = committed.outcomes[index++];
     if (nonce !== 'recorded') {
-      fail(ticketRefusal(nonce === 'replayed' ? 'replayed' : 'too_many', sender, sp.senderNonce));
+      fail(ticketRefusal(nonce === 'replayed' ? 'replayed' : 'too_many', sender, entry.sp.senderNonce));
       continue;
     }
-    if (won) winners.push({ senderParams: sp, ticketHash: hash });
-    if (expired) {
-      fail(ticketRefusal('expired', sender, sp.senderNonce));
-      continue;
-    }
-    if (firstError === undefined) creditedTickets++;
+    if (entry.won) winners.push({ senderParams: entry.sp, ticketHash: entry.hash });
+    if (expired) fail(ticketRefusal('expired', sender, entry.sp.senderNonce));
   }
+  const creditedTickets = committed.creditedTickets;
 
   return {
     ticketEV: ev,

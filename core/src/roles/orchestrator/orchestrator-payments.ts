@@ -7,11 +7,11 @@
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { winningTicketsCounter } from '../role-metrics.js';
+import { orchestratorTicketMetrics, winningTicketsCounter } from '../role-metrics.js';
 import type { LoggerService } from '@lpx/sdk';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
-import { Balances, fromHex, PaymentProcessor, Recipient, SenderMonitor } from '../../payments/index.js';
+import { fromHex, PaymentProcessor, Recipient, RedisCreditStore, SenderMonitor } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { connectRedis } from '../../redis/connect.js';
 import { startSettlement, type Settlement } from '../../settlement/start-settlement.js';
@@ -54,10 +54,18 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
   teardown.push('settlement', () => settlement.close());
 
   const address = fromHex(account.address);
+  // Sender credit, nonces and the recipientRand secret in Redis, under this key's
+  // own namespace: a restart keeps gateways' credit and still refuses replays (ADR 0106, 0107).
+  const creditRedis = await connectRedis(options.redisUrl, { connectionName: 'lpx-credit' });
+  teardown.push('credit redis', async () => {
+    await creditRedis.quit().catch(() => creditRedis.disconnect());
+  });
+  const credits = new RedisCreditStore({ redis: creditRedis, prefix: config.redis.prefix, recipient: address });
+  const ticketMetrics = orchestratorTicketMetrics(options.metrics);
   const senderMonitor = new SenderMonitor({ claimant: address }, chain.rounds, chain.senderInfo);
   const recipient = new Recipient(
-    { address, economics: { ev: BigInt(config.orchestrator.ticketEV), maxFaceValue: BigInt(config.orchestrator.maxFaceValue) } },
-    { rounds: chain.rounds, gasPrice: chain.gasPrice, senderMonitor },
+    { address, secret: await credits.recipientSecret(), economics: { ev: BigInt(config.orchestrator.ticketEV), maxFaceValue: BigInt(config.orchestrator.maxFaceValue) } },
+    { rounds: chain.rounds, gasPrice: chain.gasPrice, senderMonitor, refusals: ticketMetrics.refusals },
   );
   const winners = winningTicketsCounter(options.metrics);
   const sink = {
@@ -66,11 +74,11 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
       winners.inc();
     },
   };
-  const processor = new PaymentProcessor({ recipient, balances: new Balances(), sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet });
-  recipient.start();
+  const processor = new PaymentProcessor({ recipient, credits, sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet, ...ticketMetrics });
+  processor.start((err) => logger.warn({ err }, 'could not prune expired ticket nonces'));
   senderMonitor.start();
   teardown.push('recipient', () => {
-    recipient.stop();
+    processor.stop();
     senderMonitor.stop();
   });
   return { recipient, processor, settlement };

@@ -18,7 +18,7 @@ export const paymentsErrors = defineErrors('PAYMENTS', {
   SENDER_UNLOCKING: { status: 400, description: 'The sender deposit and reserve unlock too soon to accept its tickets.' },
   INVALID_RECIPIENT: { status: 400, description: 'The ticket names another recipient than this orchestrator.' },
   INVALID_SENDER: { status: 400, description: 'The ticket sender is the zero address.' },
-  INVALID_RECIPIENT_RAND: { status: 400, description: 'The ticket params were not issued by this orchestrator process (recipientRand does not match its hash).' },
+  INVALID_RECIPIENT_RAND: { status: 400, description: 'The ticket params were not issued by this orchestrator (recipientRand does not match its hash), or were issued before its recipient secret changed.' },
   INVALID_SIGNATURE: { status: 400, description: 'The ticket signature is malformed (length, high S, V) or was not made by the sender.' },
   NONCE_REPLAYED: { status: 400, description: 'A ticket nonce was already seen for these ticket params.' },
   TOO_MANY_NONCES: { status: 400, description: 'More tickets than allowed were sent for one set of ticket params.' },
@@ -27,6 +27,8 @@ export const paymentsErrors = defineErrors('PAYMENTS', {
   INSUFFICIENT_BALANCE: { status: 400, description: 'The session balance is below the ticket EV required before work starts.' },
   WINNER_NOT_QUEUED: { status: 500, description: 'A winning ticket could not be handed to the redemption queue.' },
   CHAIN_STATE_UNAVAILABLE: { status: 503, description: 'Sender or round information could not be read from the chain.' },
+  CREDIT_CONTENDED: { status: 503, description: 'A sender balance changed concurrently too many times in a row to apply a credit or debit; the request can be retried.' },
+  CREDIT_STORE_CORRUPT: { status: 500, description: 'The durable credit store holds a value that is not what lpx wrote (recipient secret); fix or delete the key named in the message.' },
 
   // Sender (gateway) validation of params received from an orchestrator
   UNKNOWN_SESSION: { status: 500, description: 'No ticket session exists for this recipientRandHash.' },
