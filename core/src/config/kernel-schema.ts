@@ -48,6 +48,35 @@ const GatewayWebhooks = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const PriceLimit = Type.Object({ pricePerUnit: Type.String({ pattern: '^[0-9]+$' }), pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$' }) }, { additionalProperties: false });
+
+/** Tenant names: safe in Redis keys, log lines and YAML keys. */
+export const TENANT_NAME_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
+
+/** One client of the gateway API (ADR 0017). */
+const Tenant = Type.Object(
+  {
+    /** SHA-256 (lowercase hex) of each API key the tenant may use; the keys themselves are never stored. */
+    keys: Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }), { default: [], uniqueItems: true }),
+    /** Wei the gateway may pay orchestrators for this tenant's jobs per period; absent: no limit. */
+    budget: Type.Optional(
+      Type.Object(
+        {
+          spendPerPeriod: Type.String({ pattern: '^[0-9]+$' }),
+          /** Periods are aligned to the Unix epoch (86400: UTC days). */
+          periodSeconds: Type.Integer({ minimum: 1, default: 86_400 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Orchestrators asking more than this for a capability are not selected for this tenant's jobs. */
+    maxPrice: Type.Optional(PriceLimit),
+    /** Capability ids the tenant may use; `*` matches any run of characters (`byoc/*`). */
+    capabilities: Type.Array(Type.String({ minLength: 1 }), { default: ['*'] }),
+  },
+  { additionalProperties: false },
+);
+
 /** The kernel's half of the node config; each plugin validates its own `plugins.<id>.config`. */
 export const KernelConfigSchema = Type.Object(
   {
@@ -237,6 +266,10 @@ export const KernelConfigSchema = Type.Object(
         concurrency: Type.Integer({ minimum: 1, default: 8 }),
         /** Job-outcome webhooks: a durable delivery queue, signed, behind an egress policy (ADR 0019). */
         webhooks: GatewayWebhooks,
+        /** Capability ids routed even before discovery finds an orchestrator offering them (others: only when offered). */
+        capabilities: Type.Array(Type.String({ minLength: 1 }), { default: [], uniqueItems: true }),
+        /** Clients of /v1/jobs, by name (ADR 0017); none: the API is open, allowed only on a loopback http.host. */
+        tenants: Type.Record(Type.String({ pattern: TENANT_NAME_PATTERN }), Tenant, { default: {} }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -250,3 +283,4 @@ export const KernelConfigSchema = Type.Object(
 export type KernelConfig = Static<typeof KernelConfigSchema>;
 export type PluginEntryConfig = Static<typeof PluginEntry>;
 export type CapabilityOverrideConfig = Static<typeof CapabilityOverride>;
+export type TenantConfig = Static<typeof Tenant>;

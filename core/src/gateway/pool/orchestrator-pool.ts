@@ -5,11 +5,11 @@
  * max-price filters, and the hand-off to a selection algorithm.
  */
 import { setMaxListeners } from 'node:events';
-import type { OrchestratorCandidate, SelectionAlgorithm } from '@lpx/sdk';
+import { isUsablePrice, type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { networkErrors, type OrchestratorInfo } from '../../network/index.js';
 import { toHex } from '../../payments/index.js';
-import { offers, priceFor, viewOf, type InfoView } from './capability-price.js';
+import { offers, priceAbove, priceFor, viewOf, type InfoView } from './capability-price.js';
 import { collect } from './fan-out.js';
 import { grpcFetchInfo } from './grpc-fetch-info.js';
 import { gatewayErrors } from './pool-errors.js';
@@ -33,6 +33,8 @@ export interface PickOptions {
   readonly exclude?: ReadonlySet<string>;
   readonly model?: string;
   readonly random?: () => number;
+  /** A further limit for this job (its tenant's max price), on top of the gateway's own. */
+  readonly maxPrice?: RationalPrice;
 }
 
 /** What `usable` found for one (capability, model), before exclusions. */
@@ -129,9 +131,9 @@ export class OrchestratorPool {
    * GATEWAY_NO_ORCHESTRATORS otherwise.
    */
   pick(capabilityId: string, options: PickOptions): PoolEntry {
-    const found = this.#classify(capabilityId, options.model);
+    const found = this.#classify(capabilityId, options.model, options.maxPrice);
     const open = (entry: PoolEntry): boolean => !(options.exclude?.has(entry.uri) ?? false);
-    const maxPrice = maxPriceFor(this.#limits, capabilityId, options.model);
+    const maxPrice = lowerOf(maxPriceFor(this.#limits, capabilityId, options.model), options.maxPrice);
     const choice =
       firstChoice(found.usable.filter(open), options.algorithm, {
         capabilityId,
@@ -154,6 +156,12 @@ export class OrchestratorPool {
       throw gatewayErrors.PRICE_TOO_HIGH.create(`all ${found.offering} orchestrators offering ${what} ask more than the max price`, { details });
     }
     throw gatewayErrors.NO_ORCHESTRATORS.create(`no orchestrator available for ${what}`, { details });
+  }
+
+  /** Whether any orchestrator in the pool offers the capability, whatever its price or suspension. */
+  offers(capabilityId: string): boolean {
+    for (const slot of this.#cache.values()) if (offers(slot.view, capabilityId)) return true;
+    return false;
   }
 
   suspend(uri: string, reason: string, penalty: number = this.#options.suspensionPenalty ?? DEFAULT_SUSPENSION_PENALTY): Suspension {
@@ -239,9 +247,9 @@ export class OrchestratorPool {
     return false;
   }
 
-  #classify(capabilityId: string, model: string | undefined): Classified {
+  #classify(capabilityId: string, model: string | undefined, jobMax?: RationalPrice): Classified {
     const now = this.#now();
-    const max = maxPriceFor(this.#limits, capabilityId, model);
+    const max = lowerOf(maxPriceFor(this.#limits, capabilityId, model), jobMax);
     const usable: PoolEntry[] = [];
     const suspended: PoolEntry[] = [];
     let offering = 0;
@@ -273,6 +281,12 @@ export class OrchestratorPool {
     suspended.sort((a, b) => a.penalty - b.penalty || a.latencyMs - b.latencyMs);
     return { usable, suspended, offering, overPrice };
   }
+}
+
+/** The stricter of two optional limits. */
+function lowerOf(a: RationalPrice | undefined, b: RationalPrice | undefined): RationalPrice | undefined {
+  if (a === undefined || !isUsablePrice(b) || b.pricePerUnit <= 0n) return a ?? (isUsablePrice(b) && b.pricePerUnit > 0n ? b : undefined);
+  return priceAbove(a, b) ? b : a;
 }
 
 /** go-livepeer accepts a reply only with a service URI to send work to. */

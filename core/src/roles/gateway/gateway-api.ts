@@ -3,27 +3,43 @@
  *   POST /v1/jobs/<domain>/<name>           run a job (waits for the result)
  *        ?async=true or `Prefer: respond-async` → 202 with the job id
  *        ?webhook=<url> or `Lpx-Webhook`      → the result is POSTed there too
- *   GET  /v1/jobs/<domain>/<name>/<id>      status and result
+ *   GET  /v1/jobs/<domain>/<name>/<id>      status and result (the submitting tenant only)
+ * Both need `Authorization: Bearer <key>` of a tenant (ADR 0017) unless the
+ * gateway has none (open, loopback only). Refusals (401, 403, 404, 402) all
+ * happen before anything is queued or paid.
  * Every accepted request is a durable BullMQ job before the reply is sent, so
  * a gateway crash after "202" loses nothing: another gateway instance (or this
  * one after restart) routes it.
  */
-import type { FastifyInstance } from 'fastify';
-import { errors, isCapabilityId, type JobsService } from '@lpx/sdk';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errors, isCapabilityId, isLpxError } from '@lpx/sdk';
+import type { JobsKernel } from '../../jobs/index.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { WebhookEgressPolicy } from './webhooks/egress-policy.js';
+import type { KnownCapabilities } from './tenants/known-capabilities.js';
+import type { TenantBudgets } from './tenants/tenant-budgets.js';
+import type { Tenant, TenantDirectory } from './tenants/tenant-directory.js';
 
 export interface GatewayApiDeps {
-  /** The router's jobs service (queues of route jobs, not worker queues). */
-  readonly routes: JobsService;
+  /** The router's jobs kernel (queues of route jobs, not worker queues). */
+  readonly routes: JobsKernel;
   /** Makes sure a router worker serves this capability in this process. */
   readonly ensureRouter: (capabilityId: string) => void;
   readonly jobAttempts: number;
   /** Default wait for synchronous callers. */
   readonly syncTimeoutMs: number;
+  /** Who may call (ADR 0017); a directory without tenants is an open, loopback-only gateway. */
+  readonly tenants: TenantDirectory;
+  readonly budgets: TenantBudgets;
+  /** Capabilities this gateway routes; others are a 404 with no side effect. */
+  readonly capabilities: Pick<KnownCapabilities, 'knows' | 'knownNow'>;
   /** Where webhooks may go (gateway.webhooks, ADR 0019); absent: loopback and private ranges refused. */
   readonly webhookPolicy?: WebhookEgressPolicy;
 }
+
+/** setTimeout's ceiling: a longer wait would fire at once (an instant 504). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 interface JobParams {
   domain: string;
@@ -47,18 +63,66 @@ async function webhookOf(query: Record<string, string | undefined>, header: stri
   return policy.check(raw);
 }
 
+function parseTimeout(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return Math.min(fallback, MAX_TIMEOUT_MS);
+  const timeoutMs = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw errors.http.BAD_REQUEST.create(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${raw}`);
+  }
+  return timeoutMs;
+}
+
+/** The caller's tenant (undefined on an open gateway); 401s carry the challenge header RFC 9110 asks for. */
+function authenticate(deps: GatewayApiDeps, authorization: string | undefined, reply: FastifyReply): Tenant | undefined {
+  try {
+    return deps.tenants.authenticate(authorization);
+  } catch (error) {
+    reply.header('www-authenticate', 'Bearer realm="lpx"');
+    throw error;
+  }
+}
+
+async function assertWithinBudget(deps: GatewayApiDeps, tenant: Tenant | undefined, reply: FastifyReply): Promise<void> {
+  if (tenant === undefined) return;
+  try {
+    await deps.budgets.assertWithin(tenant);
+  } catch (error) {
+    const after = isLpxError(error) ? error.details?.retryAfterSeconds : undefined;
+    if (typeof after === 'number') reply.header('retry-after', String(after));
+    throw error;
+  }
+}
+
+function notFound(capabilityId: string, id: string): Error {
+  return errors.jobs.NOT_FOUND.create(`no ${capabilityId} job ${id}`);
+}
+
 export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): void {
   app.post<{ Params: JobParams; Querystring: Record<string, string | undefined> }>('/v1/jobs/:domain/:name', async (request, reply) => {
+    // Every refusal comes before anything is queued, routed or paid.
+    const tenant = authenticate(deps, request.headers.authorization, reply);
     const capabilityId = capabilityOf(request.params);
+    if (tenant !== undefined && !tenant.allows(capabilityId)) {
+      throw errors.gateway.CAPABILITY_NOT_ALLOWED.create(`tenant ${tenant.name} may not use ${capabilityId}`);
+    }
+    if (!(await deps.capabilities.knows(capabilityId))) {
+      throw errors.gateway.UNKNOWN_CAPABILITY.create(`this gateway does not route ${capabilityId}: no orchestrator offers it and it is not configured`);
+    }
     const webhook = await webhookOf(request.query, request.headers['lpx-webhook'], deps.webhookPolicy);
     const wantsAsync = request.query.async === 'true' || /respond-async/i.test(String(request.headers.prefer ?? ''));
-    const timeoutMs = request.query.timeoutMs !== undefined ? Number(request.query.timeoutMs) : deps.syncTimeoutMs;
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw errors.http.BAD_REQUEST.create(`timeoutMs must be a positive integer, got ${request.query.timeoutMs}`);
-    const data: RouteJobData = { capabilityId, input: request.body ?? null, ...(webhook !== undefined ? { webhook } : {}) };
+    const timeoutMs = parseTimeout(request.query.timeoutMs, deps.syncTimeoutMs);
+    await assertWithinBudget(deps, tenant, reply);
+    const data: RouteJobData = {
+      capabilityId,
+      input: request.body ?? null,
+      ...(webhook !== undefined ? { webhook } : {}),
+      ...(tenant !== undefined ? { tenant: tenant.name } : {}),
+    };
     deps.ensureRouter(capabilityId);
     const backoff = { type: 'exponential' as const, delayMs: 500 };
     if (wantsAsync) {
-      const { id } = await deps.routes.submit(capabilityId, data, { attempts: deps.jobAttempts, backoff });
+      // Our own random id, not BullMQ's counter: ids cannot be guessed or enumerated.
+      const { id } = await deps.routes.submit(capabilityId, data, { attempts: deps.jobAttempts, backoff, jobId: randomUUID() });
       return reply.status(202).header('location', `/v1/jobs/${capabilityId}/${id}`).send({ id, capability: capabilityId, status: `/v1/jobs/${capabilityId}/${id}` });
     }
     // A failure after every attempt is LPX_ERR_JOBS_FAILED (502); a slow one LPX_ERR_JOBS_TIMEOUT (504), still queued.
@@ -66,10 +130,17 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     return reply.header('lpx-orchestrator', result.orchestrator).send(result.output);
   });
 
-  app.get<{ Params: JobParams }>('/v1/jobs/:domain/:name/:id', async (request) => {
+  app.get<{ Params: JobParams }>('/v1/jobs/:domain/:name/:id', async (request, reply) => {
+    const tenant = authenticate(deps, request.headers.authorization, reply);
     const capabilityId = capabilityOf(request.params);
-    const status = await deps.routes.getStatus(capabilityId, request.params.id!);
-    if (status === undefined) throw errors.jobs.NOT_FOUND.create(`no ${capabilityId} job ${request.params.id}`);
+    const id = request.params.id!;
+    // An unknown capability has no queue to look in; asking would create one.
+    if (!deps.capabilities.knownNow(capabilityId)) throw notFound(capabilityId, id);
+    const job = await deps.routes.queueFor(capabilityId).getJob(id);
+    // Another tenant's job answers exactly as a missing one: existence is not leaked.
+    if (job === undefined || (tenant !== undefined && (job.data as Partial<RouteJobData>).tenant !== tenant.name)) throw notFound(capabilityId, id);
+    const status = await deps.routes.getStatus(capabilityId, id);
+    if (status === undefined) throw notFound(capabilityId, id);
     return status;
   });
 }

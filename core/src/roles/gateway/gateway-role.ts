@@ -23,6 +23,7 @@ import { registerGatewayApi } from './gateway-api.js';
 import { createJobSender } from './job-sender.js';
 import { routerProcessor } from './router-processor.js';
 import { existingRouteCapabilities } from './route-queues.js';
+import { gatewayClients } from './tenants/gateway-clients.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { createGatewayWebhooks } from './webhooks/gateway-webhooks.js';
 import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
@@ -95,17 +96,22 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     blobs: kernel.blobs,
   });
   teardown.push('gateway routes', () => routes.close());
+  const clients = gatewayClients({ config, redis, offered: (capabilityId) => pool.offers(capabilityId), warn: (message) => logger.warn(message) });
 
   const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway credit book', async () => sender.close());
   const processor = withWebhookDelivery(
     routerProcessor({
-      pick: async (capabilityId, exclude) => {
+      pick: async (capabilityId, exclude, tenant) => {
         if (pool.usable(capabilityId).length === 0) await pool.discover();
         else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
-        return pool.pick(capabilityId, { exclude, algorithm });
+        const maxPrice = clients.maxPriceOf(tenant);
+        return pool.pick(capabilityId, { exclude, algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) });
       },
-      send: (target, job) => sender.send(target as PoolEntry, job),
+      send: (target, { tenant, ...job }) => {
+        const charge = clients.chargeFor(tenant);
+        return sender.send(target as PoolEntry, { ...job, ...(charge !== undefined ? { charge } : {}) });
+      },
       suspend: (uri, reason) => pool.suspend(uri, reason),
       refresh: (uri) => pool.refresh(uri).then(() => undefined),
       maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
@@ -125,20 +131,34 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     served.add(capabilityId);
     routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, processor, { concurrency: settings.concurrency });
   };
-  registerGatewayApi(app, { routes, ensureRouter, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
+  registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {
     pool,
     routes,
     async start() {
-      for (const capabilityId of await existingRouteCapabilities(redis, `${config.redis.prefix}:route`)) ensureRouter(capabilityId);
+      // Queues left in Redis get routers only for capabilities this gateway knows (ADR 0017): junk ids
+      // clients once posted stay ignored. Ones only discovery knows are picked up after each round.
+      const leftover = await existingRouteCapabilities(redis, `${config.redis.prefix}:route`);
+      const recover = (): void => {
+        for (const capabilityId of leftover) if (clients.capabilities.knownNow(capabilityId)) ensureRouter(capabilityId);
+      };
+      recover();
       routes.start();
       webhooks.deliveries.start();
       // Fill the pool now so the first job does not pay for discovery.
-      void pool.discover().catch((err: unknown) => logger.warn({ err }, 'initial discovery failed; retrying on the first job'));
+      void pool
+        .discover()
+        .catch((err: unknown) => logger.warn({ err }, 'initial discovery failed; retrying on the first job'))
+        .finally(() => {
+          clients.discovered();
+          recover();
+          const ignored = leftover.filter((capabilityId) => !served.has(capabilityId));
+          if (ignored.length > 0) logger.info({ ignored }, 'route queues of capabilities this gateway does not know are ignored');
+        });
       // A discovery round per refresh period, jobs or not: orchestrators discovery adds later join the
       // pool, ones it drops leave, and suspensions count down in rounds as in go-livepeer.
-      const refresher = setInterval(() => void pool.discover().catch((err: unknown) => logger.warn({ err }, 'discovery round failed')), settings.poolRefreshMs);
+      const refresher = setInterval(() => void pool.discover().then(recover, (err: unknown) => logger.warn({ err }, 'discovery round failed')), settings.poolRefreshMs);
       refresher.unref();
       teardown.push('orchestrator pool refresh', async () => clearInterval(refresher));
       logger.info({ algorithm: algorithm.name, recovered: [...served] }, 'gateway routing');

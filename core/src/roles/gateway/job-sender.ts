@@ -31,6 +31,12 @@ export interface SendJob {
   readonly input: unknown;
   readonly requestId: string;
   readonly signal: AbortSignal;
+  /**
+   * Charges whoever the job is for (its tenant, ADR 0017) the EV of the tickets
+   * about to be made for it, in wei rounded up, before they are made; throwing
+   * refuses the payment (over budget). Returns the undo for tickets not made.
+   */
+  readonly charge?: (wei: bigint) => Promise<() => Promise<void>>;
 }
 
 /** BYOC capabilities have bare names on go-livepeer (`echo`); other lpx ids travel whole. */
@@ -48,6 +54,11 @@ function accountSigner(account: LocalAccount): TicketSigner {
 function ceilDiv(a: Rational, b: Rational): bigint {
   const q = a.div(b);
   return (q.num + q.den - 1n) / q.den;
+}
+
+/** A non-negative rational amount of wei, rounded up to a whole wei. */
+function ceilWei(amount: Rational): bigint {
+  return (amount.num + amount.den - 1n) / amount.den;
 }
 
 /** Orchestrator texts that mean our cached token (credit estimate, params, nonces) is out of date. */
@@ -87,7 +98,8 @@ export function createJobSender(options: JobSenderOptions) {
   }
 
   /** The Livepeer-Payment header for one job, from cached credit when it suffices. */
-  async function paymentFor(key: CreditKey, uri: string, capability: string, signal: AbortSignal): Promise<{ header: string | undefined; cached: boolean }> {
+  async function paymentFor(key: CreditKey, uri: string, capability: string, job: SendJob): Promise<{ header: string | undefined; cached: boolean }> {
+    const { signal } = job;
     if (tickets === undefined) return { header: undefined, cached: false };
     return book.exclusive(key, async () => {
       let credit = book.get(key);
@@ -105,12 +117,15 @@ export function createJobSender(options: JobSenderOptions) {
         }
         const ev = ticketEV(paid.params.faceValue, paid.params.winProb);
         const count = ceilDiv(missing, ev);
+        // Charged before the tickets exist, so an over-budget tenant never makes the gateway pay.
+        const undo = await job.charge?.(ceilWei(ev.mulInt(count)));
         try {
           const batch = await tickets.createTicketBatch(paid.session, Number(count));
           credit.balance = credit.balance.add(ev.mulInt(count)).sub(unit);
           options.onPaid?.(Number(count), uri);
           return { header: paymentHeader(paymentFromBatch(batch, paid.price)), cached };
         } catch (error) {
+          await undo?.();
           // Cached params ran out of blocks: ask for new ones and pay with those.
           if (!isStaleCredit(error) || book.get(key) !== credit) throw error;
           book.forget(key);
@@ -122,7 +137,7 @@ export function createJobSender(options: JobSenderOptions) {
 
   async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: unknown } | { stale: unknown }> {
     const key = creditKey(entry.uri, capability);
-    const payment = await paymentFor(key, entry.uri, capability, job.signal);
+    const payment = await paymentFor(key, entry.uri, capability, job);
     try {
       const response = await postJob({
         serviceUri: entry.uri,

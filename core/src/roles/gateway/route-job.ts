@@ -5,6 +5,8 @@ export interface RouteJobData {
   readonly input: unknown;
   /** Where to POST the outcome once the job completes or finally fails. */
   readonly webhook?: string;
+  /** The tenant that submitted it (ADR 0017): only it may read the job, and its budget pays. Absent on an open gateway. */
+  readonly tenant?: string;
 }
 
 export interface RouteJobResult {

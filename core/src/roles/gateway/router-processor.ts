@@ -16,9 +16,9 @@ export interface RouteTarget {
 
 export interface RouterDeps {
   /** The best usable orchestrator for the capability that is not excluded; throws when none is left. */
-  pick(capabilityId: string, exclude: ReadonlySet<string>): Promise<RouteTarget>;
-  /** Pays and sends the job to the orchestrator; resolves with the worker's output. */
-  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal }): Promise<unknown>;
+  pick(capabilityId: string, exclude: ReadonlySet<string>, tenant?: string): Promise<RouteTarget>;
+  /** Pays (charging the job's tenant) and sends the job to the orchestrator; resolves with the worker's output. */
+  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal; tenant?: string }): Promise<unknown>;
   suspend(uri: string, reason: string): void;
   refresh(uri: string): Promise<void>;
   readonly maxOrchestratorAttempts: number;
@@ -32,7 +32,7 @@ function textOf(error: unknown): string {
 
 export function routerProcessor(deps: RouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
-    const { capabilityId, input } = job.data;
+    const { capabilityId, input, tenant } = job.data;
     const exclude = new Set<string>();
     let lastError: unknown;
     let tried = 0;
@@ -42,7 +42,7 @@ export function routerProcessor(deps: RouterDeps) {
       if (job.signal.aborted) break;
       if (target === undefined) {
         try {
-          target = await deps.pick(capabilityId, exclude);
+          target = await deps.pick(capabilityId, exclude, tenant);
         } catch (error) {
           // After a failed send, "none left" says less than why the last one failed.
           lastError ??= error;
@@ -52,9 +52,11 @@ export function routerProcessor(deps: RouterDeps) {
       tried++;
       try {
         // The job id is the request id: an orchestrator seeing it again joins the first run.
-        const output = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal });
+        const output = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}) });
         return { output, orchestrator: target.uri, tried };
       } catch (error) {
+        // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
+        if (errors.gateway.BUDGET_EXHAUSTED.is(error)) throw error;
         lastError = error;
         const action = failoverActionFor(textOf(error));
         deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action });

@@ -14,6 +14,34 @@ export const gatewayErrors = defineErrors('GATEWAY', {
     status: 502,
     description: "An orchestrator's refreshed price is more than twice the price the session started with; go-livepeer's gateway refuses to pay it (\"Orchestrator price has more than doubled\").",
   },
+  API_KEY_REQUIRED: {
+    status: 401,
+    description: 'A /v1/jobs request without `Authorization: Bearer <key>` on a gateway that has tenants (gateway.tenants); nothing was queued or paid.',
+  },
+  API_KEY_INVALID: {
+    status: 401,
+    description: 'The bearer key matches no tenant of this gateway (unknown, removed or rotated key); nothing was queued or paid.',
+  },
+  CAPABILITY_NOT_ALLOWED: {
+    status: 403,
+    description: "The tenant's `capabilities` list does not allow this capability id; nothing was queued or paid.",
+  },
+  BUDGET_EXHAUSTED: {
+    status: 402,
+    description: "The tenant has spent its budget for the current period (gateway.tenants.<name>.budget); the job was refused before any ticket was created. `retry-after` says when the period ends.",
+  },
+  UNKNOWN_CAPABILITY: {
+    status: 404,
+    description: 'The gateway knows no such capability: it is neither configured (gateway.capabilities, tenant capability lists, maxPricePerCapability) nor offered by any discovered orchestrator. No queue or worker was created.',
+  },
+  OPEN_ON_PUBLIC_HOST: {
+    status: 500,
+    description: 'The gateway role has no tenants and its HTTP edge is bound to a non-loopback host: anyone reaching it could spend the deposit. Add tenants (`lpx tenants add`) or bind http.host to 127.0.0.1 / ::1.',
+  },
+  TENANT_CONFIG: {
+    status: 500,
+    description: '`lpx tenants …` could not apply the change to the config file: an unknown or duplicate tenant name, a bad budget or price, or a file it cannot rewrite.',
+  },
   WEBHOOK_INVALID_URL: {
     status: 400,
     description: 'The `?webhook=` / `Lpx-Webhook` value is not an absolute http(s) URL; nothing was queued.',

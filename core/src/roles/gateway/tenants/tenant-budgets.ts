@@ -1,0 +1,95 @@
+/**
+ * What each tenant's jobs cost the gateway, per budget period, in Redis so
+ * every gateway instance on that Redis counts against the same figure and a
+ * restart forgets nothing. One integer (wei) per tenant and period under
+ * `<prefix>:tenant:<name>:spent:<periodSeconds>:<period index>`; periods are
+ * aligned to the Unix epoch and a key lives two periods.
+ *
+ * Charging is INCRBY, which is atomic and exact on signed 64-bit integers: a payment
+ * is reserved before its tickets are made and refused when the tenant had
+ * already reached its budget; a payment that then fails to be made is given
+ * back. Concurrent payments are serialised by Redis, so the spend can pass
+ * the budget by at most the one payment that reached it.
+ */
+import type { Redis } from 'ioredis';
+import { errors } from '@lpx/sdk';
+import type { Tenant } from './tenant-directory.js';
+
+/** Tenants without a budget are still counted (metrics, `lpx tenants list`), per UTC day. */
+const UNBUDGETED_PERIOD_SECONDS = 86_400;
+
+export interface SpendReport {
+  readonly tenant: string;
+  readonly spentWei: bigint;
+  readonly limitWei: bigint | undefined;
+  /** Seconds until the current period ends. */
+  readonly resetsInSeconds: number;
+}
+
+export class TenantBudgets {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #now: () => number;
+
+  constructor(redis: Redis, prefix: string, now: () => number = Date.now) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#now = now;
+  }
+
+  #period(tenant: Tenant): { key: string; ttlSeconds: number; resetsInSeconds: number } {
+    const periodSeconds = tenant.budget?.periodSeconds ?? UNBUDGETED_PERIOD_SECONDS;
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    const index = Math.floor(nowSeconds / periodSeconds);
+    return {
+      key: `${this.#prefix}:tenant:${tenant.name}:spent:${periodSeconds}:${index}`,
+      ttlSeconds: periodSeconds * 2,
+      resetsInSeconds: (index + 1) * periodSeconds - nowSeconds,
+    };
+  }
+
+  async report(tenant: Tenant): Promise<SpendReport> {
+    const { key, resetsInSeconds } = this.#period(tenant);
+    const raw = await this.#redis.get(key);
+    return { tenant: tenant.name, spentWei: BigInt(raw ?? '0'), limitWei: tenant.budget?.limitWei, resetsInSeconds };
+  }
+
+  #exhausted(tenant: Tenant, spentWei: bigint, resetsInSeconds: number): Error {
+    return errors.gateway.BUDGET_EXHAUSTED.create(
+      `tenant ${tenant.name} has spent ${spentWei} of its ${tenant.budget?.limitWei} wei for this period; the period ends in ${resetsInSeconds} s`,
+      { details: { tenant: tenant.name, spentWei: String(spentWei), limitWei: String(tenant.budget?.limitWei), retryAfterSeconds: resetsInSeconds } },
+    );
+  }
+
+  /** Throws GATEWAY_BUDGET_EXHAUSTED when the tenant has reached its budget for this period. */
+  async assertWithin(tenant: Tenant): Promise<void> {
+    if (tenant.budget === undefined) return;
+    const { spentWei, resetsInSeconds } = await this.report(tenant);
+    if (spentWei >= tenant.budget.limitWei) throw this.#exhausted(tenant, spentWei, resetsInSeconds);
+  }
+
+  /**
+   * Charges `wei` before the gateway pays it; throws GATEWAY_BUDGET_EXHAUSTED
+   * (and charges nothing) when the tenant had already reached its budget.
+   * Returns the function that gives the charge back if the payment is not made.
+   */
+  async reserve(tenant: Tenant, wei: bigint): Promise<() => Promise<void>> {
+    if (wei < 0n) throw new RangeError(`cannot charge a negative amount (${wei})`);
+    const { key, ttlSeconds, resetsInSeconds } = this.#period(tenant);
+    // ioredis reads INCRBY's integer reply as a JS number (inexact past 2^53 wei); the GET in the
+    // same transaction reads the total exactly, as a string.
+    const replies = await this.#redis.multi().incrby(key, String(wei)).get(key).expire(key, ttlSeconds).exec();
+    if (replies === null) throw new Error('the budget transaction was discarded');
+    for (const [error] of replies) if (error) throw error;
+    const after = BigInt(replies[1]![1] as string);
+    const before = after - wei;
+    const refund = async (): Promise<void> => {
+      await this.#redis.decrby(key, String(wei));
+    };
+    if (tenant.budget !== undefined && before >= tenant.budget.limitWei) {
+      await refund();
+      throw this.#exhausted(tenant, before, resetsInSeconds);
+    }
+    return refund;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The gateway's clients, read from `gateway.tenants` (ADR 0017): who a bearer
+ * key belongs to, what each tenant may run, at what price and within what
+ * budget. With no tenants the API is open (the gateway role only allows that
+ * on a loopback HTTP edge, see open-gateway.ts).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { errors, type RationalPrice } from '@lpx/sdk';
+import type { TenantConfig } from '../../../config/kernel-schema.js';
+import { capabilityMatcher, isPattern } from './capability-patterns.js';
+
+/** INCRBY works on signed 64-bit integers: a period's budget must fit. */
+export const MAX_BUDGET_WEI = 2n ** 63n - 1n;
+
+export interface TenantBudget {
+  readonly limitWei: bigint;
+  readonly periodSeconds: number;
+}
+
+export interface Tenant {
+  readonly name: string;
+  readonly budget: TenantBudget | undefined;
+  /** Orchestrators asking more are not picked for this tenant's jobs. */
+  readonly maxPrice: RationalPrice | undefined;
+  readonly capabilities: readonly string[];
+  allows(capabilityId: string): boolean;
+}
+
+interface KeyEntry {
+  readonly hash: Buffer;
+  readonly tenant: Tenant;
+}
+
+function budgetOf(name: string, config: TenantConfig): TenantBudget | undefined {
+  if (config.budget === undefined) return undefined;
+  const limitWei = BigInt(config.budget.spendPerPeriod);
+  if (limitWei > MAX_BUDGET_WEI) {
+    throw errors.config.INVALID.create(`gateway.tenants.${name}.budget.spendPerPeriod: ${limitWei} wei is more than a period can count (at most ${MAX_BUDGET_WEI})`);
+  }
+  return { limitWei, periodSeconds: config.budget.periodSeconds ?? 86_400 };
+}
+
+function tenantOf(name: string, config: TenantConfig): Tenant {
+  const capabilities = config.capabilities ?? ['*'];
+  const allows = capabilityMatcher(capabilities);
+  return {
+    name,
+    budget: budgetOf(name, config),
+    maxPrice: config.maxPrice === undefined ? undefined : { pricePerUnit: BigInt(config.maxPrice.pricePerUnit), pixelsPerUnit: BigInt(config.maxPrice.pixelsPerUnit) },
+    capabilities,
+    allows,
+  };
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+export class TenantDirectory {
+  readonly #tenants = new Map<string, Tenant>();
+  readonly #keys: KeyEntry[] = [];
+
+  constructor(config: Readonly<Record<string, TenantConfig>> = {}) {
+    for (const [name, entry] of Object.entries(config)) {
+      const tenant = tenantOf(name, entry);
+      this.#tenants.set(name, tenant);
+      for (const hex of entry.keys ?? []) this.#keys.push({ hash: Buffer.from(hex, 'hex'), tenant });
+    }
+  }
+
+  /** No tenants configured: every caller is let in (loopback only). */
+  get open(): boolean {
+    return this.#tenants.size === 0;
+  }
+
+  get names(): string[] {
+    return [...this.#tenants.keys()];
+  }
+
+  get(name: string): Tenant | undefined {
+    return this.#tenants.get(name);
+  }
+
+  /** Exact capability ids named in tenants' lists (patterns name none). */
+  get namedCapabilities(): string[] {
+    return [...new Set([...this.#tenants.values()].flatMap((t) => t.capabilities.filter((c) => !isPattern(c))))];
+  }
+
+  /**
+   * The tenant an `Authorization` header belongs to; undefined on an open
+   * gateway. Every stored hash is compared, in constant time and without
+   * stopping at a match, so timing says nothing about which keys exist.
+   */
+  authenticate(authorization: string | undefined): Tenant | undefined {
+    if (this.open) return undefined;
+    const match = authorization === undefined ? null : BEARER.exec(authorization);
+    if (match === null) throw errors.gateway.API_KEY_REQUIRED.create('this gateway needs an API key: send `Authorization: Bearer <key>`');
+    const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
+    let found: Tenant | undefined;
+    for (const entry of this.#keys) {
+      if (timingSafeEqual(presented, entry.hash) && found === undefined) found = entry.tenant;
+    }
+    if (found === undefined) throw errors.gateway.API_KEY_INVALID.create('the API key is not valid for this gateway');
+    return found;
+  }
+}
