@@ -29,8 +29,8 @@ const kernelLeafPaths = leafPaths(KernelConfigSchema as never);
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const file = options.file === undefined ? undefined : resolve(options.file);
   const raw = structuredClone(options.raw ?? (file ? readConfigFile(file) : {}));
-  for (const assignment of environmentOverrides(options.env ?? process.env, kernelLeafPaths)) applySetOverride(raw, assignment, 'environment');
-  for (const assignment of options.sets ?? []) applySetOverride(raw, assignment);
+  for (const assignment of environmentOverrides(options.env ?? process.env, kernelLeafPaths)) applySetOverride(raw, assignment, 'environment', KernelConfigSchema);
+  for (const assignment of options.sets ?? []) applySetOverride(raw, assignment, '--set', KernelConfigSchema);
   const label = file ?? 'config';
   if (!validateKernel(raw)) {
     const problems = describeProblems(validateKernel.errors, raw);

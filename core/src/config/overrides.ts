@@ -1,24 +1,21 @@
-import { parse as parseYaml } from 'yaml';
 import { errors } from '@lpx/sdk';
+import { scalarFor, schemaAt } from './schema-scalar.js';
 
-/** `http.port=9000` → sets root.http.port = 9000; values are read as YAML scalars/flow. */
-export function applySetOverride(root: Record<string, unknown>, assignment: string, source = '--set'): void {
+/**
+ * `http.port=9000` → sets root.http.port = 9000. With a schema the value takes
+ * the type the schema wants at that path (schema-scalar.ts); without one, or
+ * where the schema is open, it is read as a YAML scalar/flow value.
+ */
+export function applySetOverride(root: Record<string, unknown>, assignment: string, source = '--set', schema?: object): void {
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw errors.config.BAD_OVERRIDE.create(`${source} "${assignment}": expected path=value`);
   const path = assignment.slice(0, eq).trim();
   if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_/@-]+)*$/.test(path)) {
     throw errors.config.BAD_OVERRIDE.create(`${source} "${assignment}": "${path}" is not a dotted config path`);
   }
-  setPath(root, path.split('.'), parseScalar(assignment.slice(eq + 1)));
-}
-
-function parseScalar(raw: string): unknown {
-  if (raw === '') return '';
-  try {
-    return parseYaml(raw) as unknown;
-  } catch {
-    return raw;
-  }
+  const segments = path.split('.');
+  const raw = assignment.slice(eq + 1);
+  setPath(root, segments, scalarFor(schema === undefined ? undefined : schemaAt(schema as Record<string, unknown>, segments), raw));
 }
 
 function setPath(root: Record<string, unknown>, segments: string[], value: unknown): void {
