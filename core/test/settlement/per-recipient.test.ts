@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseEther, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -11,6 +12,9 @@ import { REDEMPTION_JOB_NAME } from '../../src/settlement/redemption-queue.js';
 import { redemptionJobId } from '../../src/settlement/redemption-ticket.js';
 import type { SettlementOutcomeEvent } from '../../src/settlement/settlement-events.js';
 import { settlementLedgerFor } from '../../src/settlement/settlement-ledger.js';
+import { TeardownStack } from '../../src/boot/teardown-stack.js';
+import type { KernelConfig } from '../../src/config/kernel-schema.js';
+import { startRedeemerRole } from '../../src/settlement/redeemer-role.js';
 import { redisAt, settlementFor, tempDir, until } from './settlement-harness.js';
 import { signWinningTicket } from '../chain/winning-ticket-fixture.js';
 
@@ -171,4 +175,19 @@ t.test('a separate redeemer process holding the same key works the orchestratorâ
   await until('the redeemer redeems it', async () => (await enqueueOnly.ledger.redeemed()).some((e) => e.ticketHash === ticket.ticketHash));
   const entry = (await enqueueOnly.ledger.redeemed()).find((e) => e.ticketHash === ticket.ticketHash)!;
   t.equal((await pub.getTransaction({ hash: entry.txHash as Hex })).from.toLowerCase(), orchA!.address.toLowerCase());
+});
+
+t.test('startRedeemerRole (a redeemer-only node) meets its orchestrator on the same queue by key and redis.prefix', async (t) => {
+  const logger = pino({ level: 'silent' });
+  const teardown = new TeardownStack(logger);
+  t.teardown(() => teardown.unwind());
+  const config = { chain: { rpcUrl: chain.rpcUrl, controller: chain.controller, l1BlockTimeMs: 20 }, redis: { prefix: '{lpx-o7}' } } as unknown as Pick<KernelConfig, 'chain' | 'redis'>;
+  const account = privateKeyToAccount(orchB!.privateKey);
+  const orchestratorSide = await startRedeemerRole({ config, account, redisUrl: server.url, logger, metrics: new Registry(), teardown, runWorker: false });
+  const redeemerSide = await startRedeemerRole({ config, account, redisUrl: server.url, logger, metrics: new Registry(), teardown });
+  t.equal(orchestratorSide.worker, undefined);
+  t.equal(redeemerSide.names.bullPrefix, '{lpx-o7}:settlement');
+  const ticket = await winning(orchB!.address);
+  await orchestratorSide.sink.add(ticket.record);
+  await until('the redeemer node redeems it', async () => (await orchestratorSide.ledger.redeemed()).some((e) => e.ticketHash === ticket.ticketHash));
 });
