@@ -9,6 +9,7 @@ import { addPluginsCommand } from './commands/plugins-list.js';
 import { addPmCommand } from './commands/pm-decode.js';
 import { addSelectionCommand } from './commands/selection.js';
 import { addStartCommand } from './commands/start.js';
+import { addTenantsCommand } from './commands/tenants.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -27,6 +28,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addSelectionCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
   addDevCommand(program, io, setExit);
+  addTenantsCommand(program, io, setExit);
   return program;
 }
 
