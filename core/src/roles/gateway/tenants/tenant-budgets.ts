@@ -5,14 +5,16 @@
  * `<prefix>:tenant:<name>:spent:<periodSeconds>:<period index>`; periods are
  * aligned to the Unix epoch and a key lives two periods.
  *
- * Charging is INCRBY, which is atomic and exact on signed 64-bit integers: a payment
- * is reserved before its tickets are made and refused when the tenant had
- * already reached its budget; a payment that then fails to be made is given
- * back. Concurrent payments are serialised by Redis, so the spend can pass
- * the budget by at most the one payment that reached it.
+ * Charging is one Redis script (spend-script.ts), atomic and exact for any
+ * number of wei: a payment is reserved before its tickets are made and
+ * refused when the tenant had already reached its budget; a payment that then
+ * fails to be made is given back. Concurrent payments are serialised by
+ * Redis, so the spend can pass the budget by at most the one payment that
+ * reached it.
  */
 import type { Redis } from 'ioredis';
 import { errors } from '@lpx/sdk';
+import { SPEND_SCRIPT } from './spend-script.js';
 import type { Tenant } from './tenant-directory.js';
 
 /** Tenants without a budget are still counted (metrics, `lpx tenants list`), per UTC day. */
@@ -76,20 +78,11 @@ export class TenantBudgets {
   async reserve(tenant: Tenant, wei: bigint): Promise<() => Promise<void>> {
     if (wei < 0n) throw new RangeError(`cannot charge a negative amount (${wei})`);
     const { key, ttlSeconds, resetsInSeconds } = this.#period(tenant);
-    // ioredis reads INCRBY's integer reply as a JS number (inexact past 2^53 wei); the GET in the
-    // same transaction reads the total exactly, as a string.
-    const replies = await this.#redis.multi().incrby(key, String(wei)).get(key).expire(key, ttlSeconds).exec();
-    if (replies === null) throw new Error('the budget transaction was discarded');
-    for (const [error] of replies) if (error) throw error;
-    const after = BigInt(replies[1]![1] as string);
-    const before = after - wei;
-    const refund = async (): Promise<void> => {
-      await this.#redis.decrby(key, String(wei));
+    const limit = tenant.budget === undefined ? '' : String(tenant.budget.limitWei);
+    const [applied, total] = (await this.#redis.eval(SPEND_SCRIPT, 1, key, String(wei), limit, String(ttlSeconds), 'charge')) as [number, string];
+    if (applied !== 1) throw this.#exhausted(tenant, BigInt(total), resetsInSeconds);
+    return async () => {
+      await this.#redis.eval(SPEND_SCRIPT, 1, key, String(wei), '', String(ttlSeconds), 'refund');
     };
-    if (tenant.budget !== undefined && before >= tenant.budget.limitWei) {
-      await refund();
-      throw this.#exhausted(tenant, before, resetsInSeconds);
-    }
-    return refund;
   }
 }

@@ -9,9 +9,6 @@ import { errors, type RationalPrice } from '@lpx/sdk';
 import type { TenantConfig } from '../../../config/kernel-schema.js';
 import { capabilityMatcher, isPattern } from './capability-patterns.js';
 
-/** INCRBY works on signed 64-bit integers: a period's budget must fit. */
-export const MAX_BUDGET_WEI = 2n ** 63n - 1n;
-
 export interface TenantBudget {
   readonly limitWei: bigint;
   readonly periodSeconds: number;
@@ -31,13 +28,9 @@ interface KeyEntry {
   readonly tenant: Tenant;
 }
 
-function budgetOf(name: string, config: TenantConfig): TenantBudget | undefined {
+function budgetOf(config: TenantConfig): TenantBudget | undefined {
   if (config.budget === undefined) return undefined;
-  const limitWei = BigInt(config.budget.spendPerPeriod);
-  if (limitWei > MAX_BUDGET_WEI) {
-    throw errors.config.INVALID.create(`gateway.tenants.${name}.budget.spendPerPeriod: ${limitWei} wei is more than a period can count (at most ${MAX_BUDGET_WEI})`);
-  }
-  return { limitWei, periodSeconds: config.budget.periodSeconds ?? 86_400 };
+  return { limitWei: BigInt(config.budget.spendPerPeriod), periodSeconds: config.budget.periodSeconds ?? 86_400 };
 }
 
 function tenantOf(name: string, config: TenantConfig): Tenant {
@@ -45,7 +38,7 @@ function tenantOf(name: string, config: TenantConfig): Tenant {
   const allows = capabilityMatcher(capabilities);
   return {
     name,
-    budget: budgetOf(name, config),
+    budget: budgetOf(config),
     maxPrice: config.maxPrice === undefined ? undefined : { pricePerUnit: BigInt(config.maxPrice.pricePerUnit), pixelsPerUnit: BigInt(config.maxPrice.pixelsPerUnit) },
     capabilities,
     allows,
