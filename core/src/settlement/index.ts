@@ -9,3 +9,4 @@ export { settlementMetrics, type SettlementMetrics } from './settlement-metrics.
 export { TicketRedeemer, type TicketRedeemerDeps } from './ticket-redeemer.js';
 export type { FailReason, RedemptionOutcome, RetryReason, WaitReason } from './redemption-outcome.js';
 export { startSettlement, type Settlement, type SettlementOptions } from './start-settlement.js';
+export { startRedeemerRole, redeemerPacing, type RedeemerRoleOptions } from './redeemer-role.js';

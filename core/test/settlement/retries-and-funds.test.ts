@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { HttpRequestError, parseEther, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { connectChain, type ChainConnection } from '../../src/chain/connection.js';
+import { protocolAbis } from '../../src/chain/index.js';
 import { initializeCurrentRound, mineBlocks } from '../../src/chain/dev-chain-control.js';
 import { startEmbeddedChain } from '../../src/chain/embedded-anvil.js';
 import { readRounds, currentCreationRound } from '../../src/chain/rounds.js';
@@ -32,9 +33,20 @@ const rounds = { rpcUrl: chain.rpcUrl, publicClient: pub, walletClient: chain.co
 // the redeemer's checks and the tx's inclusion.
 const real = await connectChain({ rpcUrl: chain.rpcUrl, account: privateKeyToAccount(orchestrator.privateKey) });
 let beforeSend: (() => Promise<void>) | undefined;
+// And one for the next redemption gas estimate: answer with another call's genuine revert.
+let estimateInstead: (() => Promise<bigint>) | undefined;
 const wallet = real.walletClient!;
+const reader = real.publicClient;
 const hooked: ChainConnection = {
   ...real,
+  publicClient: {
+    ...reader,
+    estimateContractGas: (async (args: Parameters<typeof reader.estimateContractGas>[0]) => {
+      const instead = args.functionName === 'redeemWinningTicket' ? estimateInstead : undefined;
+      estimateInstead = undefined;
+      return instead === undefined ? reader.estimateContractGas(args) : instead();
+    }) as typeof reader.estimateContractGas,
+  },
   walletClient: {
     ...wallet,
     writeContract: (async (args: Parameters<typeof wallet.writeContract>[0]) => {
@@ -139,6 +151,16 @@ t.test('a ticket spent by someone else between the checks and our tx ends as alr
   t.equal((await settlement.ledger.failed()).some((e) => e.ticketHash === ticket.ticketHash), false, 'not an error');
 });
 
+t.test('a gas estimate that reverts for a reason not known to be final is retried, then redeemed', async (t) => {
+  const ticket = await winning();
+  // A real revert from the chain whose reason the redeemer has no rule for.
+  estimateInstead = () => pub.estimateContractGas({ address: broker, abi: protocolAbis.ticketBrokerAbi, functionName: 'withdraw', account: sender });
+  await settlement.sink.add(ticket.record);
+  await until('redemption', async () => (await jobResult(ticket.ticketHash))?.status === 'redeemed');
+  t.same(outcomes(ticket.ticketHash), ['retry:revert', 'redeemed:ok']);
+  t.match(events.find((e) => e.ticketHash === ticket.ticketHash)?.detail, /no unlock request in progress/);
+});
+
 t.test('an RPC outage at send time is retried with backoff', async (t) => {
   const ticket = await winning();
   beforeSend = async () => {
@@ -164,6 +186,7 @@ t.test('every outcome is counted on the registry', async (t) => {
   for (const [outcome, reason] of [
     ['retry', 'reverted-after-send'],
     ['retry', 'rpc'],
+    ['retry', 'revert'],
     ['waiting', 'round-not-initialized'],
     ['waiting', 'sender-funds-below-face-value'],
     ['already_used', 'used-on-chain'],
@@ -173,7 +196,7 @@ t.test('every outcome is counted on the registry', async (t) => {
     t.equal(count(outcome, reason), events.filter((e) => e.outcome === outcome && e.reason === reason).length, `${outcome}/${reason} matches the events`);
     t.ok(count(outcome, reason) >= 1, `${outcome}/${reason} seen`);
   }
-  t.equal(count('redeemed', 'ok'), 3);
+  t.equal(count('redeemed', 'ok'), 4);
   const gwei = (await metrics.getSingleMetric('lpx_settlement_redeemed_value_gwei_total')!.get()).values[0]?.value;
   t.equal(gwei, Number((await settlement.ledger.redeemedTotal()) / 10n ** 9n), 'gwei counter matches the exact ledger total');
 });
