@@ -1,0 +1,24 @@
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { queueNameFor } from '@lpx/sdk';
+import { makeHost } from '../../../test/helpers/host.js';
+
+// The gateway's own JobsKernel (route jobs, prefix `{lpx}:route`) gets the node's blob store:
+// a client's 15 MB body is a reference in Redis from the moment the gateway answers 202.
+t.test('a 15 MB client body is a small route job in the gateway\'s Redis', async (t) => {
+  const host = makeHost(t, [], { node: { roles: ['gateway'] }, gateway: { capabilities: ['byoc/big'] } });
+  await host.start();
+  const text = 'g'.repeat(15 * 1024 * 1024);
+  const res = await fetch(`${host.url}/v1/jobs/byoc/big?async=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  t.equal(res.status, 202);
+  const { id } = (await res.json()) as { id: string };
+  const redis = new Redis(host.redisUrl, { lazyConnect: true });
+  await redis.connect();
+  t.teardown(() => redis.quit());
+  const key = `{lpx}:route:${queueNameFor('byoc/big')}:${id}`;
+  const bytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+  t.ok(bytes > 0 && bytes < 8192, `the route job hash holds ${bytes} bytes`);
+  const data = (await redis.hget(key, 'data'))!;
+  t.match(data, /"\$lpxBlob"/, 'its input is a blob reference');
+  t.ok(data.length < 4096);
+});
