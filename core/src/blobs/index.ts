@@ -7,3 +7,4 @@ export { signBlobToken, verifyBlobToken, loadBlobSecret } from './blob-token.js'
 export { createBlobStore, type BlobsConfig } from './create-blob-store.js';
 export { newBlobId, isBlobId } from './blob-id.js';
 export { fetchRemoteBlob, type RemoteFetch } from './remote-fetch.js';
+export { blobUrlWithToken } from './blob-url.js';
