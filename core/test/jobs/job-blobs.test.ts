@@ -193,6 +193,24 @@ t.test('the reaper deletes blobs of jobs removed from Redis and keeps those of p
   t.equal(await countBlobs(store), 1);
 });
 
+t.test('nothing is left behind once retention removes a finished job', async (t) => {
+  const store = await diskStore(t);
+  const kernel = kernelWith(t, store, { retention: { completed: { ageSeconds: 0, count: 0 }, failed: { ageSeconds: 0, count: 0 } } });
+  kernel.registerProcessor<{ text: string; fail?: boolean }, string>('media/retained', async (job) => {
+    if (job.data.fail) throw new Error('refused');
+    return job.data.text.toUpperCase();
+  });
+  kernel.start();
+  const result = await kernel.submitAndWait<{ text: string }, string>('media/retained', { text: bigText(300_000, 'k') });
+  t.equal(result.length, 300_000, 'the caller read the result before anything was reaped');
+  await kernel.submitAndWait('media/retained', { text: bigText(300_000, 'f'), fail: true }, { attempts: 1 }).catch(() => undefined);
+  await until(async () => (await kernel.queueFor('media/retained').getJobCounts('completed', 'failed', 'active', 'wait')).completed === 0);
+  t.ok((await countBlobs(store)) > 0, 'the removed jobs\' blobs are still on disk until the reaper runs');
+  await kernel.reapBlobs();
+  t.equal(await countBlobs(store), 0, 'inputs and results of removed jobs are gone');
+  t.equal(store.usedBytes, 0);
+});
+
 t.test('a restart keeps the blobs of pending jobs: a new process finds the full input', async (t) => {
   const dir = await tempDir(t);
   const prefix = uniquePrefix('jobblobs-restart');
