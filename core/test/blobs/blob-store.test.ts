@@ -109,6 +109,8 @@ t.test('after a restart the same directory serves the same blobs, counted agains
   const second = await diskStore(t, { dir });
   t.equal(second.usedBytes, 12_345);
   t.equal((await second.read(ref)).length, 12_345);
+  const unreachable = { ...ref, url: `http://127.0.0.1:1/v1/blobs/${ref.id}` };
+  t.equal((await second.read(unreachable)).length, 12_345, 'a process sharing the directory reads the file, never the URL');
   const opened = await second.openWithToken(ref.id, ref.token);
   t.equal(opened.meta.size, 12_345, 'the old token is still valid');
   opened.stream.destroy();
