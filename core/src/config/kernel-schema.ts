@@ -73,6 +73,8 @@ const Tenant = Type.Object(
     maxPrice: Type.Optional(PriceLimit),
     /** Capability ids the tenant may use; `*` matches any run of characters (`byoc/*`). */
     capabilities: Type.Array(Type.String({ minLength: 1 }), { default: ['*'] }),
+    /** Signs this tenant's webhooks instead of the gateway's key (ADR 0019): each client verifies with its own. */
+    webhookSecret: Type.Optional(Type.String({ minLength: 16 })),
   },
   { additionalProperties: false },
 );

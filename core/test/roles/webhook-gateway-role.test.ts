@@ -11,6 +11,7 @@ import t from 'tap';
 import { errors } from '@lpx/sdk';
 import { Host } from '../../src/boot/host.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { generateApiKey, hashApiKey } from '../../src/roles/gateway/tenants/api-keys.js';
 import { SECRET_FILE } from '../../src/roles/gateway/webhooks/webhook-secret.js';
 import { verifyWebhookSignature } from '../../src/roles/gateway/webhooks/webhook-signature.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
@@ -18,7 +19,7 @@ import { receiver } from './webhook-receiver.js';
 
 const redis = await testRedis(t);
 
-function gateway(tt: { teardown(fn: () => unknown): void }, dataDir: string, prefix: string, webhooks: Record<string, unknown> = {}): Host {
+function gateway(tt: { teardown(fn: () => unknown): void }, dataDir: string, prefix: string, webhooks: Record<string, unknown> = {}, tenants: Record<string, unknown> = {}): Host {
   const host = new Host({
     config: loadConfig({
       raw: {
@@ -28,7 +29,7 @@ function gateway(tt: { teardown(fn: () => unknown): void }, dataDir: string, pre
         redis: { url: redis.url, prefix },
         jobs: { drainTimeoutMs: 1_000 },
         // No orchestrators: every job fails on its only attempt, which is an outcome to deliver.
-        gateway: { capabilities: ['byoc/known'], jobAttempts: 1, webhooks },
+        gateway: { capabilities: ['byoc/known'], jobAttempts: 1, webhooks, tenants },
       },
       env: {},
     }),
@@ -88,4 +89,23 @@ t.test('an allowed receiver gets the signed outcome; a delivery pending at stop 
   t.notOk(verifyWebhookSignature('not-the-node-secret-0123', String(delivered.headers['lpx-signature']), delivered.body, 300));
   const metrics = (await second.http.inject({ method: 'GET', url: '/metrics' })).body;
   t.match(metrics, /lpx_gateway_webhook_deliveries_total\{outcome="delivered"\} 1/);
+});
+
+t.test("a tenant's webhookSecret signs that tenant's deliveries; other tenants get the gateway's key", async (t) => {
+  const hook = await receiver(t);
+  const dataDir = tempDir(t);
+  const acmeKey = generateApiKey();
+  const otherKey = generateApiKey();
+  const tenants = { acme: { keys: [hashApiKey(acmeKey)], webhookSecret: 'acme-webhook-secret-0123456789' }, other: { keys: [hashApiKey(otherKey)] } };
+  const host = gateway(t, dataDir, uniquePrefix('wh-role-tenant'), { allowCidrs: ['127.0.0.0/8'] }, tenants);
+  await host.start();
+  for (const key of [acmeKey, otherKey]) {
+    const res = await host.http.inject({ method: 'POST', url: `/v1/jobs/byoc/known?async=true&webhook=${encodeURIComponent(hook.url)}`, headers: { authorization: `Bearer ${key}` }, payload: {} });
+    t.equal(res.statusCode, 202);
+  }
+  await until(() => hook.received.length === 2, 'both deliveries');
+  const nodeSecret = readFileSync(join(dataDir, SECRET_FILE), 'utf8').trim();
+  const signed = (secret: string) => hook.received.filter((r) => verifyWebhookSignature(secret, String(r.headers['lpx-signature']), r.body, 300)).length;
+  t.equal(signed('acme-webhook-secret-0123456789'), 1, "acme's delivery verifies with acme's key");
+  t.equal(signed(nodeSecret), 1, "the other tenant's delivery verifies with the gateway's key");
 });

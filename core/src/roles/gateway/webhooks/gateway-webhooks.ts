@@ -21,7 +21,7 @@ export interface GatewayWebhooksOptions {
   readonly redisUrl: string;
   readonly logger: LoggerService;
   readonly metrics?: Registry;
-  /** A tenant's own signing key, when it has one; otherwise the gateway's key signs. */
+  /** A tenant's own signing key, when it has one; otherwise the gateway's key signs (default: gateway.tenants.<name>.webhookSecret). */
   readonly tenantSecret?: (tenant: string) => string | undefined;
   readonly resolve?: HostResolver;
 }
@@ -37,6 +37,8 @@ export async function createGatewayWebhooks(options: GatewayWebhooksOptions): Pr
   const settings = config.gateway.webhooks;
   const policy = egressPolicyOf(config, options.resolve);
   const { secret, source } = await loadWebhookSecret(settings.secret, config.node.dataDir);
+  // Looked up per delivery by the tenant name the route job carries: keys never go to Redis.
+  const tenantSecret = options.tenantSecret ?? ((tenant: string) => config.gateway.tenants[tenant]?.webhookSecret);
   const connection = await connectRedis(options.redisUrl, { connectionName: 'lpx-gateway-webhooks' });
   let deliveries: WebhookDeliveries;
   try {
@@ -45,7 +47,7 @@ export async function createGatewayWebhooks(options: GatewayWebhooksOptions): Pr
       ownsConnection: true,
       prefix: `${config.redis.prefix}:webhooks`,
       policy,
-      secretFor: (tenant) => (tenant !== undefined ? options.tenantSecret?.(tenant) : undefined) ?? secret,
+      secretFor: (tenant) => (tenant !== undefined ? tenantSecret(tenant) : undefined) ?? secret,
       timeoutMs: settings.timeoutMs,
       attempts: settings.attempts,
       backoffMs: settings.backoffMs,
