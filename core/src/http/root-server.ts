@@ -1,7 +1,7 @@
 import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { installProblemJson } from './problem-json.js';
+import { installProblemJson, problemJsonServerOptions } from './problem-json.js';
 import { registerBlobRoutes, type BlobStore } from '../blobs/index.js';
 
 export interface RootServerOptions {
@@ -21,6 +21,8 @@ export function createRootServer(options: RootServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     // Per-request logs at info would drown a busy node; errors are still logged by the problem+json handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // Bad URLs and malformed HTTP are refused before routing: problem+json there too.
+    ...problemJsonServerOptions,
   }) as unknown as FastifyInstance;
   installProblemJson(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

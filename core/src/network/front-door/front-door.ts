@@ -11,6 +11,7 @@ import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, ty
 import type { AddressInfo } from 'node:net';
 import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { installProblemJson, problemJsonServerOptions } from '../../http/problem-json.js';
 import { networkErrors } from '../network-errors.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { isGrpcRequest } from './grpc-headers.js';
@@ -99,7 +100,11 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
     ...(logger !== undefined ? { loggerInstance: logger as unknown as FastifyBaseLogger } : { logger: false }),
     // Per-request logs at info would drown a busy node.
     logController: new LogController({ disableRequestLogging: true }),
+    ...(problemJsonServerOptions as object),
   });
+  // go-livepeer routes answer their own refusals in go-livepeer's plain text; what escapes them
+  // (fastify's body limits, unknown paths, thrown errors) is problem+json with a catalogue code.
+  installProblemJson(app as unknown as FastifyInstance);
 
   let started: Promise<{ port: number; url: string }> | undefined;
   let closed: Promise<void> | undefined;

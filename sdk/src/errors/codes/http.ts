@@ -3,6 +3,13 @@ import { defineErrors } from '../lpx-error.js';
 export const httpErrors = defineErrors('HTTP', {
   BAD_REQUEST: { status: 400, description: 'The request body or parameters failed validation.' },
   NOT_FOUND: { status: 404, description: 'No route matches.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not for this method; the Allow header lists the methods it takes.' },
+  BODY_INVALID: { status: 400, description: 'The body cannot be read as its Content-Type says: malformed or empty JSON, or a length that does not match Content-Length.' },
+  BODY_TOO_LARGE: { status: 413, description: 'The body is bigger than the limit for this route (http.bodyLimitBytes by default).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'This route does not take bodies of the given Content-Type.' },
+  URL_INVALID: { status: 400, description: 'The request URL cannot be decoded (a bad percent-escape, for example).' },
+  HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are bigger than the server accepts.' },
+  REQUEST_REFUSED: { status: 400, description: "Another 4xx from the HTTP layer or a plugin's own (non-lpx) error; the problem's status and detail say which." },
   INTERNAL: { status: 500, description: 'An unexpected error; the log has the cause.' },
   LISTEN: { status: 500, description: 'The HTTP or gRPC edge could not bind its port.' },
 });
