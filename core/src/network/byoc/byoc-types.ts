@@ -8,7 +8,7 @@ import type { TicketParamsIssuer } from '../info/orchestrator-info-builder.js';
 import type { JobDedupe, JobDedupeOptions } from './job-dedupe.js';
 
 /** The PaymentProcessor methods the routes use; the real one fits as is. */
-export type JobPaymentProcessor = Pick<PaymentProcessor, 'processPayment' | 'balance' | 'debit'>;
+export type JobPaymentProcessor = Pick<PaymentProcessor, 'processPayment' | 'balance' | 'debit' | 'countRefusal'>;
 
 export interface JobPayments {
   readonly processor: JobPaymentProcessor;

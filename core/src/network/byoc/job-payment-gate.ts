@@ -64,6 +64,7 @@ export async function takePayment(
   }
   const balance = (await payments.processor.balance(sender, capability)) ?? Rational.ZERO;
   if (balance.lt(price.mulInt(MIN_BALANCE_SECONDS))) {
+    payments.processor.countRefusal('insufficient_balance');
     return { status: 400, text: 'Insufficient balance for request', code: errors.payments.INSUFFICIENT_BALANCE.code };
   }
   return undefined;

@@ -118,6 +118,7 @@ async function serveSegment(request: FastifyRequest, reply: FastifyReply, deps: 
   if (payments !== undefined && (payment.expectedPrice?.pricePerUnit ?? 0n) > 0n) {
     const balance = await payments.processor.balance(sender, credentials.sessionId);
     if (balance === undefined || balance.lt(payments.recipient.ev)) {
+      payments.processor.countRefusal('insufficient_balance');
       sendPlainError(reply, 400, INSUFFICIENT_BALANCE_TEXT);
       return reply;
     }

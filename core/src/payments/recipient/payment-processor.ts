@@ -19,7 +19,7 @@ import { toWinningTicketRecord, type WinningTicketSink } from '../redemption/win
 import { decodePaymentHeaderValue } from '../wire/payment-codec.js';
 import type { Payment, PriceInfo } from '../wire/types.js';
 import type { Recipient } from './recipient.js';
-import { noRefusalCounter, type RefusalCounter } from './refusal-counter.js';
+import { noRefusalCounter, type RefusalCounter, type RefusalReason } from './refusal-counter.js';
 import type { SenderMonitor } from './sender-monitor.js';
 
 export interface PaymentProcessorDeps {
@@ -182,6 +182,11 @@ export class PaymentProcessor {
     if (price !== undefined && price.isZero()) return true;
     const balance = await this.credits.balance(key, sessionId);
     return balance !== undefined && balance.gte(this.deps.recipient.ev);
+  }
+
+  /** Counts a refusal decided outside the processor (a route's own balance gate). */
+  countRefusal(reason: RefusalReason): void {
+    this.refusals.inc({ reason });
   }
 
   /** Like hasSufficientBalance, but throws go-livepeer's `Insufficient balance` and counts it. */
