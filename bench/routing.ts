@@ -42,7 +42,7 @@ const network = await startDevNetwork({ orchestrators: 1, dataDir });
 const direct = await JobsKernel.connect(network.redis.url, { prefix: '{lpx-o1}' });
 try {
   const viaGateway = async (i: number): Promise<void> => {
-    const response = await fetch(`${network.gateway.httpUrl}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `r${i}` }) });
+    const response = await fetch(`${network.gateway.httpUrl}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${network.tenants[0]!.apiKey}` }, body: JSON.stringify({ text: `r${i}` }) });
     if (response.status !== 200) throw new Error(`gateway answered ${response.status}: ${await response.text()}`);
     await response.arrayBuffer();
   };

@@ -16,10 +16,10 @@ function alive(pid: number): boolean {
   }
 }
 
-t.test('lpx dev up --json: one JSON object per line, a working gateway, SIGTERM stops every process', async (t) => {
+t.test('lpx dev up --tenants 2 --json: one JSON object per line, a line per tenant, a gateway their keys work on, SIGTERM stops every process', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lpx-devup-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [LPX, 'dev', 'up', '--json', '--orchestrators', '1', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LPX, 'dev', 'up', '--json', '--orchestrators', '1', '--tenants', '2', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -34,17 +34,36 @@ t.test('lpx dev up --json: one JSON object per line, a working gateway, SIGTERM 
   const chain = events.find((e) => e.service === 'chain');
   const orchestrators = events.filter((e) => e.role === 'orchestrator');
   const gateway = events.find((e) => e.role === 'gateway');
+  const tenants = events.filter((e) => 'tenant' in e) as { tenant: string; apiKey: string }[];
   t.match(redis, { url: /^redis:\/\/127\.0\.0\.1:\d+$/ });
   t.match(chain, { rpcUrl: /^http:\/\/127\.0\.0\.1:\d+$/, controller: /^0x[0-9a-fA-F]{40}$/ });
   t.equal(orchestrators.length, 1);
   t.match(orchestrators[0], { serviceUri: /^https:\/\/127\.0\.0\.1:\d+$/, address: /^0x[0-9a-fA-F]{40}$/ });
   t.match(gateway, { httpUrl: /^http:\/\/127\.0\.0\.1:\d+$/ });
   t.same(events.at(-1), { ready: true }, 'ready comes last');
+  t.equal(tenants.length, 2, 'one line per tenant');
+  for (const line of tenants) {
+    t.same(Object.keys(line), ['tenant', 'apiKey'], 'exactly {"tenant", "apiKey"}');
+    t.match(line, { tenant: /^tenant-\d$/, apiKey: /^lpx_[A-Za-z0-9_-]{43}$/ });
+  }
+  t.not(tenants[0]!.apiKey, tenants[1]!.apiKey);
 
-  const response = await fetch(`${gateway!.httpUrl as string}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'dev up' }) });
+  const url = `${gateway!.httpUrl as string}/v1/jobs/byoc/echo`;
+  const post = (key: string | undefined, query = '') =>
+    fetch(`${url}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key !== undefined ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ text: 'dev up' }) });
+  const response = await post(tenants[0]!.apiKey);
   t.equal(response.status, 200);
   t.match(await response.json(), { text: 'dev up' });
   t.equal(response.headers.get('lpx-orchestrator'), orchestrators[0]!.serviceUri, 'served by the local orchestrator');
+
+  const anonymous = await post(undefined);
+  t.equal(anonymous.status, 401, 'no key: refused');
+  t.match(await anonymous.json(), { code: 'LPX_ERR_GATEWAY_API_KEY_REQUIRED' });
+  const accepted = await post(tenants[1]!.apiKey, '?async=true');
+  t.equal(accepted.status, 202, "the second tenant's key works too");
+  const { status } = (await accepted.json()) as { status: string };
+  const foreign = await fetch(`${gateway!.httpUrl as string}${status}`, { headers: { authorization: `Bearer ${tenants[0]!.apiKey}` } });
+  t.equal(foreign.status, 404, "one tenant cannot read another's job");
 
   const pids = [orchestrators[0]!.pid, gateway!.pid] as number[];
   child.kill('SIGTERM');

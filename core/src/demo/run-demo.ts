@@ -46,7 +46,7 @@ async function runJobs(network: DevNetwork, count: number, concurrency: number) 
     while (next < count) {
       const i = next++;
       const t0 = performance.now();
-      const response = await fetch(`${network.gateway.httpUrl}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `job ${i}` }) });
+      const response = await fetch(`${network.gateway.httpUrl}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${network.tenants[0]!.apiKey}` }, body: JSON.stringify({ text: `job ${i}` }) });
       const body = (await response.json()) as { text?: string };
       latencies.push(performance.now() - t0);
       if (response.status !== 200 || body.text !== `job ${i}`) failed++;

@@ -56,6 +56,8 @@ export interface GatewayConfigInput {
   readonly httpPort: number;
   readonly dataDir: string;
   readonly orchestrators: readonly string[];
+  /** gateway.tenants (ADR 0017): name → key hashes and budget; none: an open, loopback-only gateway. */
+  readonly tenants?: Readonly<Record<string, { keys: string[]; budget?: { spendPerPeriod: string; periodSeconds: number } }>>;
 }
 
 export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown> {
@@ -76,6 +78,7 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
       maxTotalEV: (DEV_TICKET_EV * 200n).toString(),
       // A dev network lives on loopback, and so do its test receivers; a configured gateway refuses loopback (ADR 0019).
       webhooks: { allowCidrs: ['127.0.0.0/8', '::1/128'] },
+      ...(input.tenants !== undefined && Object.keys(input.tenants).length > 0 ? { tenants: input.tenants } : {}),
     },
     plugins: {
       'discovery-static': { module: moduleFile('@lpx/plugin-discovery-static'), config: { orchAddr: [...input.orchestrators] } },

@@ -11,10 +11,11 @@ import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.
 import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
-import { DEV_BLOCK_TIME_MS, gatewayConfig, orchestratorConfig } from './dev-configs.js';
+import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
+import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, gatewayConfig, orchestratorConfig } from './dev-configs.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
-import { makePrivateDir } from './private-files.js';
+import { makePrivateDir, writePrivateFile } from './private-files.js';
 import { registerServiceUri } from './service-uri.js';
 
 export type DevNetworkEvent =
@@ -22,6 +23,8 @@ export type DevNetworkEvent =
   | { service: 'chain'; rpcUrl: string; controller: string; chainId: number }
   | { role: 'orchestrator'; serviceUri: string; address: string; httpUrl: string; pid: number }
   | { role: 'gateway'; httpUrl: string; address: string; pid: number }
+  /** One per tenant of the dev gateway: the API key scripts send as `Authorization: Bearer <apiKey>`. */
+  | { tenant: string; apiKey: string }
   | { ready: true };
 
 export interface DevNetworkOptions {
@@ -32,7 +35,17 @@ export interface DevNetworkOptions {
   readonly onWarning?: (message: string) => void;
   /** How long each node may take to be ready, and to stay silent while booting (node-process.ts defaults). */
   readonly readiness?: Pick<NodeProcessOptions, 'readyTimeoutMs' | 'readyStallMs'>;
+  /** Tenants of the gateway, each with a key and a budget (default 1); 0: an open gateway (loopback only). */
+  readonly tenants?: number;
 }
+
+export interface DevTenant {
+  readonly tenant: string;
+  readonly apiKey: string;
+}
+
+/** Each dev tenant may spend this much per UTC day: a thousand of the dev chain's large tickets. */
+export const DEV_TENANT_BUDGET_WEI = DEV_TICKET_EV * 1_000n;
 
 export interface DevOrchestrator {
   readonly serviceUri: string;
@@ -46,6 +59,8 @@ export interface DevNetwork {
   readonly chain: EmbeddedChain;
   readonly orchestrators: readonly DevOrchestrator[];
   readonly gateway: { readonly httpUrl: string; readonly address: string; readonly process: NodeProcess };
+  /** The gateway's clients and their keys (also in `<dataDir>/tenants.json`). */
+  readonly tenants: readonly DevTenant[];
   readonly dataDir: string;
   stop(): Promise<void>;
 }
@@ -53,6 +68,8 @@ export interface DevNetwork {
 export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<DevNetwork> {
   const count = options.orchestrators ?? 2;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`--orchestrators must be a positive integer, got ${count}`);
+  const tenantCount = options.tenants ?? 1;
+  if (!Number.isInteger(tenantCount) || tenantCount < 0) throw new RangeError(`--tenants must be a non-negative integer, got ${tenantCount}`);
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
   await rm(dataDir, { recursive: true, force: true });
@@ -110,20 +127,24 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
       }),
     );
 
+    const tenants: DevTenant[] = Array.from({ length: tenantCount }, (_, i) => ({ tenant: `tenant-${i + 1}`, apiKey: generateApiKey() }));
+    const tenantConfig = Object.fromEntries(tenants.map((t) => [t.tenant, { keys: [hashApiKey(t.apiKey)], budget: { spendPerPeriod: DEV_TENANT_BUDGET_WEI.toString(), periodSeconds: 86_400 } }]));
+    await writePrivateFile(join(dataDir, 'tenants.json'), `${JSON.stringify(tenants, null, 2)}\n`);
     const gatewayPort = await findFreePort();
     const gatewayProcess = await startNodeProcess(
       'gateway',
       dataDir,
-      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri) }),
+      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri), tenants: tenantConfig }),
       gatewayPort,
       options.readiness,
     );
     reaper.track(gatewayProcess.pid);
     stops.push(() => gatewayProcess.stop());
     emit({ role: 'gateway', httpUrl: gatewayProcess.httpUrl, address: sender.address, pid: gatewayProcess.pid });
+    for (const t of tenants) emit({ tenant: t.tenant, apiKey: t.apiKey });
     emit({ ready: true });
 
-    return { redis, chain, orchestrators, gateway: { httpUrl: gatewayProcess.httpUrl, address: sender.address, process: gatewayProcess }, dataDir, stop: stopAll };
+    return { redis, chain, orchestrators, gateway: { httpUrl: gatewayProcess.httpUrl, address: sender.address, process: gatewayProcess }, tenants, dataDir, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

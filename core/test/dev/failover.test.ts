@@ -7,8 +7,8 @@ import t from 'tap';
 import { startDevNetwork } from '../../src/dev/dev-network.js';
 import { connectRedis } from '../../src/redis/connect.js';
 
-async function echo(gateway: string, body: Record<string, unknown>) {
-  const response = await fetch(`${gateway}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function echo(gateway: { url: string; apiKey: string }, body: Record<string, unknown>) {
+  const response = await fetch(`${gateway.url}/v1/jobs/byoc/echo`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.apiKey}` }, body: JSON.stringify(body) });
   return { status: response.status, orchestrator: response.headers.get('lpx-orchestrator'), body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -19,7 +19,7 @@ t.test('an orchestrator killed (SIGKILL) mid-job: the gateway fails over and the
     await network.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const gateway = network.gateway.httpUrl;
+  const gateway = { url: network.gateway.httpUrl, apiKey: network.tenants[0]!.apiKey };
 
   const warm = await echo(gateway, { text: 'warm' });
   t.equal(warm.status, 200, 'a first job goes through');

@@ -22,7 +22,8 @@ t.test('a gateway killed mid-job loses nothing: its successor finishes the job, 
   });
   const first = network.gateway.httpUrl;
 
-  const accepted = await fetch(`${first}/v1/jobs/byoc/echo?async=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'outlive the gateway', delayMs: 4_000 }) });
+  const authorization = `Bearer ${network.tenants[0]!.apiKey}`;
+  const accepted = await fetch(`${first}/v1/jobs/byoc/echo?async=true`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ text: 'outlive the gateway', delayMs: 4_000 }) });
   t.equal(accepted.status, 202, 'the job is accepted');
   const { id, status } = (await accepted.json()) as { id: string; status: string };
 
@@ -49,7 +50,7 @@ t.test('a gateway killed mid-job loses nothing: its successor finishes the job, 
   let state: { state?: string; result?: { output?: { text?: string }; orchestrator?: string } } = {};
   for (let i = 0; i < 300 && state.state !== 'completed' && state.state !== 'failed'; i++) {
     await sleep(100);
-    const response = await fetch(`${successor.httpUrl}${status}`);
+    const response = await fetch(`${successor.httpUrl}${status}`, { headers: { authorization } });
     if (response.ok) state = (await response.json()) as typeof state;
   }
   t.equal(state.state, 'completed', `job ${id} completed through the new gateway`);

@@ -111,3 +111,20 @@ t.test('tenants without a budget are counted but never refused', async (t) => {
   t.equal((await budgets.report(free)).spentWei, 10n ** 18n);
   t.equal((await budgets.report(free)).limitWei, undefined);
 });
+
+t.test('known capabilities: configured ones, offered ones (remembered once seen), and the wait for the first discovery', async (t) => {
+  const { knownCapabilities } = await import('../../src/roles/gateway/tenants/known-capabilities.js');
+  const offered = new Set<string>();
+  let discovered!: () => void;
+  const first = new Promise<void>((resolve) => (discovered = resolve));
+  const known = knownCapabilities({ configured: ['byoc/configured'], offered: (id) => offered.has(id), firstDiscovery: () => first });
+  t.ok(known.knownNow('byoc/configured'));
+  t.notOk(known.knownNow('byoc/echo'));
+  const asked = known.knows('byoc/echo');
+  offered.add('byoc/echo'); // the first discovery round finds an orchestrator offering it
+  discovered();
+  t.ok(await asked, 'a request before the first discovery waits for it');
+  offered.delete('byoc/echo'); // the orchestrator restarts
+  t.ok(known.knownNow('byoc/echo'), 'still known: its jobs wait for an orchestrator instead of a 404');
+  t.notOk(await known.knows('byoc/junk'));
+});

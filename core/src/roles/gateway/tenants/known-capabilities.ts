@@ -22,7 +22,16 @@ export interface KnownCapabilities {
 
 export function knownCapabilities(deps: KnownCapabilitiesDeps): KnownCapabilities {
   const configured = new Set(deps.configured);
-  const knownNow = (capabilityId: string): boolean => configured.has(capabilityId) || deps.offered(capabilityId);
+  // Once an orchestrator offered it, it stays known while this process runs: an orchestrator that
+  // restarts or is suspended makes its jobs wait or fail over (503), not vanish (404). Only
+  // discovered orchestrators add to this set, never clients, so it stays bounded.
+  const offeredOnce = new Set<string>();
+  const knownNow = (capabilityId: string): boolean => {
+    if (configured.has(capabilityId) || offeredOnce.has(capabilityId)) return true;
+    if (!deps.offered(capabilityId)) return false;
+    offeredOnce.add(capabilityId);
+    return true;
+  };
   return {
     configured,
     knownNow,
