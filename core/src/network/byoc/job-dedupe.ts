@@ -29,16 +29,37 @@ export type JobClaim =
 export interface JobDedupeOptions {
   /** How long a finished job id is remembered (default 10 min, go-livepeer's balance TTL). */
   readonly ttlMs?: number;
-  /** Total bytes of kept result bodies (default 64 MiB). */
+  /**
+   * Everything the cache holds, in (estimated) bytes: kept bodies, ids,
+   * fingerprints and per-entry bookkeeping, running entries included
+   * (default 64 MiB). Over it, the oldest bodies go first (their tombstones
+   * stay), then the oldest tombstones.
+   */
+  readonly maxBytes?: number;
+  /** The largest single result body kept for retries (default 8 MiB, never more than maxBytes); bigger ones leave only a tombstone. */
   readonly maxResultBytes?: number;
-  /** Finished ids remembered at most (default 100,000). */
+  /** Ids remembered at most (default 100,000). */
   readonly maxEntries?: number;
   readonly now?: () => number;
 }
 
+export const DEFAULT_DEDUPE_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_DEDUPE_MAX_RESULT_BYTES = 8 * 1024 * 1024;
+/** Map slot, entry object, promise or timestamp: a conservative per-entry figure for the budget. */
+export const DEDUPE_ENTRY_OVERHEAD_BYTES = 256;
+
 type Entry =
-  | { state: 'running'; fingerprint: string; settled: Promise<JobOutcome | undefined>; resolve: (o: JobOutcome | undefined) => void }
-  | { state: 'done'; fingerprint: string; outcome: JobOutcome | undefined; at: number };
+  | { state: 'running'; fingerprint: string; cost: number; settled: Promise<JobOutcome | undefined>; resolve: (o: JobOutcome | undefined) => void }
+  | { state: 'done'; fingerprint: string; cost: number; outcome: JobOutcome | undefined; at: number };
+
+/** Strings counted at two bytes a character: the worst case of V8's representations. */
+function bookkeepingCost(key: string, fingerprint: string): number {
+  return DEDUPE_ENTRY_OVERHEAD_BYTES + 2 * (key.length + fingerprint.length);
+}
+
+function outcomeCost(outcome: JobOutcome | undefined): number {
+  return outcome === undefined ? 0 : outcome.body.length + 2 * outcome.contentType.length;
+}
 
 /** What must match for a retry to count as the same job. */
 export function jobFingerprint(parts: { capability: string; subpath: string; request: string; parameters: string; body: Buffer }): string {
@@ -49,15 +70,20 @@ export function jobFingerprint(parts: { capability: string; subpath: string; req
 
 export class JobDedupe {
   private readonly entries = new Map<string, Entry>();
+  /** Keys whose entry still holds a body, oldest first: trimming strips these before dropping ids. */
+  private readonly withBody = new Set<string>();
   private readonly ttlMs: number;
+  private readonly maxBytes: number;
   private readonly maxResultBytes: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private totalBytes = 0;
   private keptBytes = 0;
 
   constructor(options: JobDedupeOptions = {}) {
     this.ttlMs = options.ttlMs ?? 10 * 60 * 1000;
-    this.maxResultBytes = options.maxResultBytes ?? 64 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? DEFAULT_DEDUPE_MAX_BYTES;
+    this.maxResultBytes = Math.min(options.maxResultBytes ?? DEFAULT_DEDUPE_MAX_RESULT_BYTES, this.maxBytes);
     this.maxEntries = options.maxEntries ?? 100_000;
     this.now = options.now ?? Date.now;
   }
@@ -71,25 +97,25 @@ export class JobDedupe {
 
     let resolve!: (o: JobOutcome | undefined) => void;
     const settled = new Promise<JobOutcome | undefined>((r) => (resolve = r));
-    const running: Entry = { state: 'running', fingerprint, settled, resolve };
-    this.entries.set(key, running);
+    const running: Entry = { state: 'running', fingerprint, cost: bookkeepingCost(key, fingerprint), settled, resolve };
+    this.insert(key, running);
+    this.trim();
     let open = true;
     return {
       kind: 'owner',
       complete: (outcome) => {
         if (!open) return;
         open = false;
-        this.entries.delete(key); // re-insert at the end: Map order is finish order, which sweep relies on
-        const kept = outcome.body.length <= this.maxResultBytes;
-        this.entries.set(key, { state: 'done', fingerprint, outcome: kept ? outcome : undefined, at: this.now() });
-        if (kept) this.keptBytes += outcome.body.length;
+        this.remove(key); // re-insert at the end: Map order is finish order, which sweep relies on
+        const kept = outcome.body.length <= this.maxResultBytes ? outcome : undefined;
+        this.insert(key, { state: 'done', fingerprint, cost: bookkeepingCost(key, fingerprint) + outcomeCost(kept), outcome: kept, at: this.now() });
         this.trim();
         resolve(outcome);
       },
       abandon: () => {
         if (!open) return;
         open = false;
-        if (this.entries.get(key) === running) this.entries.delete(key);
+        if (this.entries.get(key) === running) this.remove(key);
         resolve(undefined);
       },
     };
@@ -99,8 +125,32 @@ export class JobDedupe {
     return this.entries.size;
   }
 
+  /** Bytes of kept result bodies. */
   get keptResultBytes(): number {
     return this.keptBytes;
+  }
+
+  /** Everything counted against maxBytes. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  private insert(key: string, entry: Entry): void {
+    this.entries.set(key, entry);
+    this.totalBytes += entry.cost;
+    if (entry.state === 'done' && entry.outcome !== undefined) {
+      this.keptBytes += entry.outcome.body.length;
+      this.withBody.add(key);
+    }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.totalBytes -= entry.cost;
+    if (entry.state === 'done' && entry.outcome !== undefined) this.keptBytes -= entry.outcome.body.length;
+    this.withBody.delete(key);
   }
 
   /** Drops finished entries past the TTL, oldest first (running ones never expire). */
@@ -109,27 +159,30 @@ export class JobDedupe {
     for (const [key, entry] of this.entries) {
       if (entry.state === 'running') continue;
       if (entry.at >= cutoff) break;
-      this.drop(key, entry);
+      this.remove(key);
     }
   }
 
-  private drop(key: string, entry: Entry & { state: 'done' }): void {
-    if (entry.outcome !== undefined) this.keptBytes -= entry.outcome.body.length;
-    this.entries.delete(key);
-  }
-
-  /** Over the byte budget the oldest bodies go (tombstones stay); over the count the oldest ids go. */
+  /**
+   * Over the byte budget the oldest bodies go (tombstones stay, still refusing
+   * to run the work twice); still over it, or over the count, the oldest
+   * finished ids go. Running entries are never dropped: their owner holds them.
+   */
   private trim(): void {
-    for (const entry of this.entries.values()) {
-      if (this.keptBytes <= this.maxResultBytes) break;
-      if (entry.state === 'done' && entry.outcome !== undefined) {
-        this.keptBytes -= entry.outcome.body.length;
-        entry.outcome = undefined;
-      }
+    for (const key of this.withBody) {
+      if (this.totalBytes <= this.maxBytes) break;
+      const entry = this.entries.get(key);
+      this.withBody.delete(key);
+      if (entry?.state !== 'done' || entry.outcome === undefined) continue;
+      const freed = outcomeCost(entry.outcome);
+      this.keptBytes -= entry.outcome.body.length;
+      this.totalBytes -= freed;
+      entry.cost -= freed;
+      entry.outcome = undefined;
     }
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries) break;
-      if (entry.state === 'done') this.drop(key, entry);
+      if (this.totalBytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+      if (entry.state === 'done') this.remove(key);
     }
   }
 }
