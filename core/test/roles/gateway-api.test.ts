@@ -121,7 +121,8 @@ t.test('Prefer: respond-async is async too', async (t) => {
 });
 
 t.test('a webhook from the query or the Lpx-Webhook header travels with the job', async (t) => {
-  const { app, seen } = await api(t, echo);
+  // hooks.example answers (in this stand-in DNS) with a public address, so the egress policy lets it through.
+  const { app, seen } = await api(t, echo, 1, { webhookPolicy: new WebhookEgressPolicy({ resolve: async () => [{ address: '93.184.215.14', family: 4 }] }) });
   const fromQuery = await app.inject({ method: 'POST', url: `/v1/jobs/byoc/echo?webhook=${encodeURIComponent('https://hooks.example/a')}`, payload: {} });
   t.equal(fromQuery.statusCode, 200);
   const fromHeader = await app.inject({ method: 'POST', url: '/v1/jobs/byoc/echo', headers: { 'lpx-webhook': 'http://hooks.example/b' }, payload: {} });
