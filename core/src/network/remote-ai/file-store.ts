@@ -13,10 +13,17 @@ export const FILE_ROUTE_PREFIX = '/ai-worker/files';
 /** go-livepeer's aiWorkerResultsTimeout: how long a request's storage session lives. */
 export const DEFAULT_FILE_TTL_MS = 10 * 60_000;
 export const DEFAULT_FILE_STORE_BYTES = 512 * 1024 * 1024;
+/** With names cut to MAX_FILE_NAME_LENGTH, this bounds the bookkeeping beside the byte budget (~10 MB). */
+export const DEFAULT_FILE_STORE_ENTRIES = 10_000;
+/** Worker-chosen names longer than this are cut (a filesystem's limit): they are keys held in memory. */
+export const MAX_FILE_NAME_LENGTH = 255;
 
 export interface FileStoreOptions {
   readonly ttlMs?: number;
+  /** Bytes of stored bodies (default 512 MiB). */
   readonly maxBytes?: number;
+  /** Files stored at most (default 10,000). */
+  readonly maxEntries?: number;
   readonly now?: () => number;
 }
 
@@ -36,11 +43,13 @@ export class FileStore {
   private bytes = 0;
   private readonly ttlMs: number;
   private readonly maxBytes: number;
+  private readonly maxEntries: number;
   private readonly now: () => number;
 
   constructor(options: FileStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_FILE_TTL_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_FILE_STORE_BYTES;
+    this.maxEntries = options.maxEntries ?? DEFAULT_FILE_STORE_ENTRIES;
     this.now = options.now ?? Date.now;
   }
 
@@ -59,11 +68,11 @@ export class FileStore {
     this.purgeExpired();
     // Map iteration is insertion order, so the first entries are the oldest.
     for (const key of this.files.keys()) {
-      if (this.bytes + body.byteLength <= this.maxBytes) break;
+      if (this.bytes + body.byteLength <= this.maxBytes && this.files.size < this.maxEntries) break;
       this.remove(key);
     }
     // A slash in a worker-chosen name would split the token from the name in the URL.
-    const safeName = name.replace(/[/\\]/g, '_') || 'file';
+    const safeName = name.replace(/[/\\]/g, '_').slice(-MAX_FILE_NAME_LENGTH) || 'file';
     const key = `${randomBytes(16).toString('hex')}/${safeName}`;
     const path = `${FILE_ROUTE_PREFIX}/${key.split('/').map(encodeURIComponent).join('/')}`;
     this.files.set(key, { contentType, body, path, expiresAt: this.now() + this.ttlMs });

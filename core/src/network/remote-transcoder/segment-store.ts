@@ -4,12 +4,16 @@
  * download and renditions for gateways to fetch, under
  * `/stream/<sessionId>/<name>`. Both are read once or twice within seconds, so
  * entries live for a short TTL and the oldest go first when the byte budget
- * is exceeded.
+ * or the entry count is exceeded. The count bounds the bookkeeping (keys are
+ * our own session ids and rendition names, so each entry's is small) where
+ * the byte budget alone would let a flood of tiny objects through.
  */
 
 export interface SegmentStoreOptions {
-  /** Default 256 MiB. */
+  /** Bytes of stored data (default 256 MiB). */
   readonly maxBytes?: number;
+  /** Objects stored at most (default 20,000). */
+  readonly maxEntries?: number;
   /** Default 2 minutes: longer than any task timeout for a normal segment, plus the gateway's fetch. */
   readonly ttlMs?: number;
   readonly now?: () => number;
@@ -26,6 +30,7 @@ interface Entry extends StoredObject {
 }
 
 export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_STORE_MAX_ENTRIES = 20_000;
 export const DEFAULT_STORE_TTL_MS = 120_000;
 
 /**
@@ -39,6 +44,7 @@ export function pathSegment(value: string): string {
 
 export class SegmentStore {
   readonly #maxBytes: number;
+  readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
   /** Insertion order is age order, which eviction relies on. */
@@ -47,6 +53,7 @@ export class SegmentStore {
 
   constructor(options: SegmentStoreOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_STORE_MAX_BYTES;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_STORE_MAX_ENTRIES;
     this.#ttlMs = options.ttlMs ?? DEFAULT_STORE_TTL_MS;
     this.#now = options.now ?? Date.now;
   }
@@ -55,13 +62,19 @@ export class SegmentStore {
     return this.#bytes;
   }
 
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Stores `data` at `<sessionId>/<name...>` and returns that path, encoded, relative to /stream/. */
   put(sessionId: string, name: readonly string[], data: Uint8Array, contentType: string): string {
     const key = [sessionId, ...name].map(pathSegment).join('/');
     this.#delete(key);
     this.#expire();
     // An object over the whole budget is still stored: refusing it would fail the segment outright.
-    while (this.#bytes + data.length > this.#maxBytes && this.#entries.size > 0) this.#delete(this.#entries.keys().next().value!);
+    while ((this.#bytes + data.length > this.#maxBytes || this.#entries.size >= this.#maxEntries) && this.#entries.size > 0) {
+      this.#delete(this.#entries.keys().next().value!);
+    }
     this.#entries.set(key, { data, contentType, sessionId, expiresAt: this.#now() + this.#ttlMs });
     this.#bytes += data.length;
     return key;
