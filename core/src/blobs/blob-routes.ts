@@ -20,6 +20,9 @@ export function registerBlobRoutes(app: FastifyInstance, store: BlobStore): void
       .header('content-type', blob.meta.contentType)
       .header('content-length', String(blob.meta.size))
       .header('cache-control', 'private, no-store')
+      // The content type may come from whoever stored the blob: never let a browser run it on this origin.
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "sandbox; default-src 'none'")
       .send(blob.stream);
   });
 }

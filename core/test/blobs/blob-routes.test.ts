@@ -50,6 +50,7 @@ t.test('refused without a valid token: 401 missing/expired, 403 forged, problem+
   t.equal(ok.statusCode, 200);
   t.equal(ok.body, 'secret bytes');
   t.equal(ok.headers['content-type'], 'text/plain');
+  t.equal(ok.headers['x-content-type-options'], 'nosniff');
   const viaQuery = await holder.app.inject({ method: 'GET', url: `${path}?token=${ref.token}` });
   t.equal(viaQuery.statusCode, 200, 'the token may come in the query, for clients that only follow URLs');
 
