@@ -30,14 +30,23 @@ export function creditKey(uri: string, capability: string): CreditKey {
   return `${uri}\u0000${capability}`;
 }
 
+/**
+ * Keys are (orchestrator, capability) pairs, and discovery brings new
+ * orchestrators over time; past this many entries the least recently set
+ * go (a forgotten entry only costs the next job a token round trip).
+ */
+export const DEFAULT_CREDIT_BOOK_ENTRIES = 10_000;
+
 export class CreditBook {
   readonly #entries = new Map<CreditKey, CreditEntry>();
   readonly #locks = new Map<CreditKey, Promise<unknown>>();
   readonly #onForget: (entry: CreditEntry) => void;
+  readonly #maxEntries: number;
 
   /** `onForget` closes the entry's ticket session. */
-  constructor(onForget: (entry: CreditEntry) => void) {
+  constructor(onForget: (entry: CreditEntry) => void, maxEntries = DEFAULT_CREDIT_BOOK_ENTRIES) {
     this.#onForget = onForget;
+    this.#maxEntries = maxEntries;
   }
 
   get(key: CreditKey): CreditEntry | undefined {
@@ -47,6 +56,11 @@ export class CreditBook {
   set(key: CreditKey, entry: CreditEntry): void {
     this.forget(key);
     this.#entries.set(key, entry);
+    // Map order is set order: the oldest go first, except one a job is using right now.
+    for (const old of this.#entries.keys()) {
+      if (this.#entries.size <= this.#maxEntries) break;
+      if (old !== key && !this.#locks.has(old)) this.forget(old);
+    }
   }
 
   forget(key: CreditKey): void {
