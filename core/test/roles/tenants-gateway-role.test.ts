@@ -46,6 +46,11 @@ t.test('no tenants on a non-loopback http.host: the node refuses to start, with 
   await t.rejects(host.start(), { code: errors.gateway.OPEN_ON_PUBLIC_HOST.code, message: /lpx tenants add/ });
 });
 
+t.test('gateway.capabilities must be capability ids', async (t) => {
+  const { host } = gatewayHost(t, { redis: { url: redis.url, prefix: uniquePrefix('bad-caps') }, gateway: { capabilities: ['byoc/echo', 'BYOC/Echo'] } });
+  await t.rejects(host.start(), { code: errors.config.INVALID.code, message: /BYOC\/Echo/ });
+});
+
 t.test('with a tenant, a non-loopback http.host is fine', async (t) => {
   const { host, logs } = gatewayHost(t, {
     redis: { url: redis.url, prefix: uniquePrefix('tenant-public') },
