@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { Gauge, type Registry } from 'prom-client';
 import type { LoggerService } from '@lpx/sdk';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { BlobStore } from './blob-store.js';
@@ -13,7 +14,7 @@ export type BlobsConfig = KernelConfig['blobs'];
  * is set, else files under `blobs.dir` (default `<dataDir>/blobs`). The token
  * secret is `blobs.secret` or one kept in `<dataDir>/blobs-secret`.
  */
-export async function createBlobStore(config: BlobsConfig, dataDir: string, logger?: LoggerService): Promise<BlobStore> {
+export async function createBlobStore(config: BlobsConfig, dataDir: string, logger?: LoggerService, metrics?: Registry): Promise<BlobStore> {
   const secret = await loadBlobSecret(config.secret, join(dataDir, 'blobs-secret'));
   let backend;
   if (config.s3 !== undefined) {
@@ -33,5 +34,9 @@ export async function createBlobStore(config: BlobsConfig, dataDir: string, logg
     ...(logger ? { logger } : {}),
   });
   store.startSweeper(config.sweepIntervalMs);
+  if (metrics) {
+    new Gauge({ name: 'lpx_blobs_stored_bytes', help: 'Bytes held by the blob store (recounted every sweep)', registers: [metrics], collect() { this.set(store.usedBytes); } });
+    new Gauge({ name: 'lpx_blobs_quota_bytes', help: 'blobs.quotaBytes', registers: [metrics] }).set(config.quotaBytes);
+  }
   return store;
 }

@@ -40,7 +40,7 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
 
   const redis = await obtainRedis(config.redis.url, dataDirOf(loaded), logger);
   if (redis.embedded) teardown.push('embedded redis', () => redis.embedded!.stop());
-  const store = await createBlobStore(config.blobs, dataDirOf(loaded), logger.child({ component: 'blobs' }) as unknown as LoggerService);
+  const store = await createBlobStore(config.blobs, dataDirOf(loaded), logger.child({ component: 'blobs' }) as unknown as LoggerService, metrics);
   teardown.push('blob store', async () => store.close());
   const blobs = { store, inlineMaxBytes: config.blobs.inlineMaxBytes };
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });

@@ -54,4 +54,7 @@ t.test('a node keeps a 15 MB job and its 15 MB result out of Redis by default, a
     for (const k of keys) largest = Math.max(largest, Number(await redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')));
   } while (cursor !== '0');
   t.ok(largest < 64 * 1024, `no Redis key over 64 KiB (largest ${largest} bytes)`);
+  const metrics = await (await fetch(`${host.url}/metrics`)).text();
+  t.match(metrics, /lpx_blobs_stored_bytes \d+/, 'the store\'s size is a metric');
+  t.match(metrics, /lpx_blobs_quota_bytes 10737418240/);
 });
