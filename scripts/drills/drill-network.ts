@@ -37,20 +37,9 @@ export interface DrillNetwork {
   stop(): Promise<void>;
 }
 
-interface TenantLine {
-  readonly tenant: string;
-  readonly apiKey: string;
-}
-
-function firstTenantKey(dev: DevNetwork): string | undefined {
-  const tenants = (dev as unknown as { tenants?: readonly TenantLine[] }).tenants;
-  return tenants?.[0]?.apiKey;
-}
-
 export async function startDrillNetwork(options: { orchestrators?: number; tenants?: number } = {}): Promise<DrillNetwork> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lpx-drill-'));
-  const devOptions = { orchestrators: options.orchestrators ?? 2, dataDir, tenants: options.tenants ?? 1, onWarning: (m: string) => process.stderr.write(`[dev] ${m}\n`) };
-  const dev = await startDevNetwork(devOptions as Parameters<typeof startDevNetwork>[0]);
+  const dev = await startDevNetwork({ orchestrators: options.orchestrators ?? 2, dataDir, tenants: options.tenants ?? 1, onWarning: (m) => process.stderr.write(`[dev] ${m}\n`) });
   const nodes: DrillNode[] = [
     ...dev.orchestrators.map((o, i) => ({ name: `orchestrator-${i + 1}`, process: o.process })),
     { name: 'gateway', process: dev.gateway.process },
@@ -70,7 +59,7 @@ export async function startDrillNetwork(options: { orchestrators?: number; tenan
     dev,
     nodes,
     gatewayUrl: dev.gateway.httpUrl,
-    apiKey: firstTenantKey(dev),
+    apiKey: dev.tenants[0]?.apiKey,
     get redisUrl() {
       return redisServer.url;
     },
