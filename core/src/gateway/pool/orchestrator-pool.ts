@@ -91,6 +91,8 @@ export class OrchestratorPool {
     for (const candidate of candidates) this.#known.set(candidate.uri, candidate);
     // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill.
     for (const uri of this.#cache.keys()) if (!this.#known.has(uri)) this.#cache.delete(uri);
+    // Their last errors go too: with on-chain discovery orchestrators come and go, and this map would only grow.
+    for (const uri of this.#errors.keys()) if (!this.#known.has(uri)) this.#errors.delete(uri);
     const calls = new Map(candidates.map((c) => [c.uri, this.#fetch(c.uri, this.#options.capabilities, false)] as const));
     const wanted = Math.min(options.wanted ?? calls.size, calls.size);
     const collected = await collect(calls, wanted, this.#timeouts);

@@ -58,6 +58,13 @@ export class Suspender {
 
   signalRefresh(): void {
     this.#count++;
+    // Expired suspensions are otherwise forgotten only when read, and an orchestrator that left discovery is never read again.
+    for (const uri of this.#list.keys()) this.#active(uri);
+  }
+
+  /** Suspensions held (in force, or expired and not yet swept). */
+  get size(): number {
+    return this.#list.size;
   }
 
   #active(uri: string): Suspension | undefined {
