@@ -22,3 +22,32 @@ t.test('a 15 MB client body is a small route job in the gateway\'s Redis', async
   t.match(data, /"\$lpxBlob"/, 'its input is a blob reference');
   t.ok(data.length < 4096);
 });
+
+t.test('eleven concurrent 15 MB client bodies: all accepted, Redis holds kilobytes', async (t) => {
+  const host = makeHost(t, [], { node: { roles: ['gateway'] }, gateway: { capabilities: ['byoc/big'] } });
+  await host.start();
+  const started = performance.now();
+  const answers = await Promise.all(Array.from({ length: 11 }, async (_, i) => {
+    const body = JSON.stringify({ text: `${i}`.padEnd(15 * 1024 * 1024, 'e') });
+    const res = await fetch(`${host.url}/v1/jobs/byoc/big?async=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    return res.status;
+  }));
+  t.same(answers, Array(11).fill(202), 'every body accepted');
+  const redis = new Redis(host.redisUrl, { lazyConnect: true });
+  await redis.connect();
+  t.teardown(() => redis.quit());
+  let cursor = '0';
+  let total = 0;
+  let largest = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', '{lpx}:*', 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const bytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      total += bytes;
+      largest = Math.max(largest, bytes);
+    }
+  } while (cursor !== '0');
+  t.ok(largest < 64 * 1024, `largest Redis key ${largest} bytes`);
+  t.ok(total < 1024 * 1024, `all of the gateway's keys: ${total} bytes for 11 × 15 MB accepted (in ${Math.round(performance.now() - started)} ms, informational)`);
+});
