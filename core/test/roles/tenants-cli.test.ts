@@ -116,3 +116,23 @@ t.test('refusals are coded and leave the file as it was', async (t) => {
   const missing = await runCli('tenants', 'list', '--config', join(dir, 'nope.yaml'), '--json');
   t.equal(JSON.parse(missing.stdout).error.code, errors.config.FILE_UNREADABLE.code);
 });
+
+t.test('list --redis shows what each tenant spent this period, exactly', async (t) => {
+  const { testRedis, uniquePrefix } = await import('../../../test/helpers/redis.js');
+  const { TenantBudgets } = await import('../../src/roles/gateway/tenants/tenant-budgets.js');
+  const redis = await testRedis(t);
+  const prefix = uniquePrefix('tenants-cli');
+  const file = join(dir, 'spend.yaml');
+  writeFileSync(file, `node:\n  roles: [gateway]\nredis:\n  prefix: '${prefix}'\n`);
+  await json('tenants', 'add', 'acme', '--config', file, '--budget', '100000000000000000000');
+  await json('tenants', 'add', 'idle', '--config', file);
+  const budgets = new TenantBudgets(await redis.connect(), prefix);
+  await budgets.reserve(directoryOf(file).get('acme')!, 12_345_678_901_234_567_891n);
+
+  const listed = await json<{ tenants: { name: string; spentWei: string; periodEndsInSeconds: number }[] }>('tenants', 'list', '--config', file, '--redis', redis.url);
+  t.match(listed.tenants, [{ name: 'acme', spentWei: '12345678901234567891' }, { name: 'idle', spentWei: '0' }]);
+  t.ok(listed.tenants.every((x) => x.periodEndsInSeconds > 0 && x.periodEndsInSeconds <= 86_400));
+  const human = await runCli('tenants', 'list', '--config', file, '--redis', redis.url);
+  t.match(human.stdout, /SPENT \(this period\)/);
+  t.match(human.stdout, /acme .*12345678901234567891 wei/);
+});

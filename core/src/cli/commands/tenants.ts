@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { errors } from '@lpx/sdk';
+import { tenantSpend } from '../../roles/gateway/tenants/tenant-spend.js';
 import { addTenant, addTenantKey, listTenants, removeTenant, type TenantSettings } from '../../roles/gateway/tenants/tenants-file.js';
 import { reportError, table, type Io } from '../output.js';
 
@@ -57,9 +58,9 @@ export function addTenantsCommand(program: Command, io: Io, setExit: (code: numb
     .command('tenants')
     .description("manage the gateway's clients (gateway.tenants in the node's config file): API keys, budgets, max prices, allowed capabilities");
 
-  const run = (json: boolean | undefined, action: () => void) => {
+  const run = async (json: boolean | undefined, action: () => void | Promise<void>) => {
     try {
-      action();
+      await action();
       setExit(0);
     } catch (error) {
       setExit(reportError(io, error, json === true));
@@ -104,12 +105,17 @@ export function addTenantsCommand(program: Command, io: Io, setExit: (code: numb
 
   tenants
     .command('list')
-    .description('list tenants (never their keys)')
+    .description('list tenants (never their keys); with --redis, what each spent this period')
     .requiredOption('-c, --config <file>', "the gateway node's config file")
+    .option('--redis <url>', "the gateway's Redis, to show this period's spend")
     .option('--json', 'print JSON')
-    .action((options: { config: string; json?: boolean }) =>
-      run(options.json, () => {
-        const list = listTenants(options.config);
+    .action((options: { config: string; redis?: string; json?: boolean }) =>
+      run(options.json, async () => {
+        const spend = options.redis === undefined ? undefined : await tenantSpend(options.config, options.redis);
+        const list = listTenants(options.config).map((t) => {
+          const report = spend?.get(t.name);
+          return report === undefined ? t : { ...t, spentWei: String(report.spentWei), periodEndsInSeconds: report.resetsInSeconds };
+        });
         if (options.json) {
           io.out(JSON.stringify({ ok: true, tenants: list }));
           return;
@@ -124,8 +130,9 @@ export function addTenantsCommand(program: Command, io: Io, setExit: (code: numb
           t.budget === undefined ? '-' : `${t.budget.spendPerPeriod} wei / ${t.budget.periodSeconds ?? 86_400} s`,
           t.maxPrice === undefined ? '-' : `${t.maxPrice.pricePerUnit}/${t.maxPrice.pixelsPerUnit}`,
           t.capabilities.join(','),
+          ...(spend !== undefined ? [('spentWei' in t ? t.spentWei : '0') + ' wei'] : []),
         ]);
-        io.out(table([['NAME', 'KEYS', 'BUDGET', 'MAX PRICE', 'CAPABILITIES'], ...rows]));
+        io.out(table([['NAME', 'KEYS', 'BUDGET', 'MAX PRICE', 'CAPABILITIES', ...(spend !== undefined ? ['SPENT (this period)'] : [])], ...rows]));
       }),
     );
 }
