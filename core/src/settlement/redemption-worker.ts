@@ -28,6 +28,9 @@ export interface RedemptionWorkerOptions {
   /** Backoff for transient failures: base × 2^(retry-1), capped. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** BullMQ lock: how soon a redemption abandoned by a dead process is picked up again (default 30 s / 30 s). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /** What a completed job returns (JSON-safe). */
@@ -60,6 +63,8 @@ export class RedemptionWorker {
       prefix: options.names.bullPrefix,
       concurrency: 1,
       maxStalledCount: MAX_STALLED,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       settings: {
         backoffStrategy: (attemptsMade, type) => (type === REDEMPTION_BACKOFF ? Math.min(cap, base * 2 ** Math.max(0, attemptsMade - 1)) : base),
       },

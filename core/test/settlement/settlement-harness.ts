@@ -47,7 +47,9 @@ export function settlementFor(chain: EmbeddedChain, redis: Redis, options: Settl
     ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
     ...(opts.blockNumbers === undefined ? {} : { blockNumbers: opts.blockNumbers }),
     ...(opts.connection === undefined ? {} : { connection: opts.connection }),
-    worker: { l1BlockTimeMs: 20, minRecheckMs: 40, maxRecheckMs: 200, retryBaseMs: 50, retryMaxMs: 200 },
+    // A short lock so a job abandoned by a killed node (redis-restart.test.ts)
+    // is picked up again within the test's patience, as it would be in 30 s live.
+    worker: { l1BlockTimeMs: 20, minRecheckMs: 40, maxRecheckMs: 200, retryBaseMs: 50, retryMaxMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 500 },
   });
 }
 
