@@ -124,15 +124,18 @@ export class CapabilityLane {
     // The job may fail while we are still adding it; the caller gets that rejection from `return result`,
     // but until then it must not count as unhandled (Node would end the process).
     result.catch(() => {});
+    let added = false;
     try {
       await this.queue.add(this.capabilityId, encoded.value, bullOptions);
+      added = true;
       // A repeated idempotent id may name a job that finished long ago: no event will come.
       if (callerChoseId) {
         const finished = await this.#readFinished(jobId);
         if (finished) this.#waiters.settle(jobId, finished);
       }
     } catch (error) {
-      await this.#deps.blobs?.discard(encoded);
+      // Only a job that was never queued may lose its blobs here.
+      if (!added) await this.#deps.blobs?.discard(encoded);
       this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
     }
     return result;
