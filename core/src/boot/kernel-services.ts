@@ -20,6 +20,8 @@ export interface KernelServices {
   readonly selection: SelectionRegistry;
   readonly payments: PaymentsService;
   readonly redisUrl: string;
+  /** node.dataDir resolved against the config file's folder, as every kernel part must read it. */
+  readonly dataDir: string;
   /** Large job payloads, results and media live here; Redis holds references (docs/adr/0020-blob-store.md). */
   readonly blobs: { readonly store: BlobStore; readonly inlineMaxBytes: number };
 }
@@ -46,5 +48,5 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });
   teardown.push('jobs', () => jobs.close());
 
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, blobs };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs };
 }

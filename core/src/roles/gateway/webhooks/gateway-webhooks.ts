@@ -19,6 +19,8 @@ export interface GatewayWebhooks {
 export interface GatewayWebhooksOptions {
   readonly config: KernelConfig;
   readonly redisUrl: string;
+  /** The node's data dir, resolved (the default signing key lives there). */
+  readonly dataDir: string;
   readonly logger: LoggerService;
   readonly metrics?: Registry;
   /** A tenant's own signing key, when it has one; otherwise the gateway's key signs (default: gateway.tenants.<name>.webhookSecret). */
@@ -36,7 +38,7 @@ export async function createGatewayWebhooks(options: GatewayWebhooksOptions): Pr
   const { config, logger } = options;
   const settings = config.gateway.webhooks;
   const policy = egressPolicyOf(config, options.resolve);
-  const { secret, source } = await loadWebhookSecret(settings.secret, config.node.dataDir);
+  const { secret, source } = await loadWebhookSecret(settings.secret, options.dataDir);
   // Looked up per delivery by the tenant name the route job carries: keys never go to Redis.
   const tenantSecret = options.tenantSecret ?? ((tenant: string) => config.gateway.tenants[tenant]?.webhookSecret);
   const connection = await connectRedis(options.redisUrl, { connectionName: 'lpx-gateway-webhooks' });
