@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors, type LoggerService } from '@lpx/sdk';
 import { findFreePort } from './free-port.js';
@@ -46,7 +46,9 @@ function installExitHook(): void {
  * AOF with fsync every second, RDB snapshots off.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  await mkdir(options.dataDir, { recursive: true });
+  // The AOF holds what nodes keep in Redis, recipient secrets and tenants' key hashes included: owner-only.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await chmod(options.dataDir, 0o700);
   const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
