@@ -184,3 +184,32 @@ t.test('received, credited and refused tickets on the metrics registry', async (
   t.match(text, /^lpx_orchestrator_ticket_refusals_total\{reason="malformed_payment"\} 1$/m);
   t.match(text, /^lpx_orchestrator_ticket_refusals_total\{reason="other"\} 1$/m, 'unknown reasons fold into other');
 });
+
+t.test('a write that keeps losing the compare-and-set retries on the new value, and gives up with a coded error', async (t) => {
+  const redis = await testRedis(t);
+  const client = await redis.connect();
+  const rival = await redis.connect();
+  const store = new RedisCreditStore({ redis: client, prefix: uniquePrefix('cas'), recipient: randomBytes(20) });
+  const sender = '0x' + 'cd'.repeat(20);
+  await store.debit(sender, 's', Rational.of(-100n));
+  const [key] = await client.keys(`${store.base}:bal:*`);
+
+  // Another instance credits 1 wei between each of our reads and writes, `contended` times.
+  const command = client as unknown as { lpxCreditSetAmount(...args: unknown[]): Promise<unknown> };
+  const real = command.lpxCreditSetAmount.bind(client);
+  let contended = 3;
+  command.lpxCreditSetAmount = async (...args: unknown[]) => {
+    if (contended-- > 0) {
+      const amount = Rational.parse((await rival.hget(key!, 'amount'))!);
+      await rival.hset(key!, 'amount', amount.add(Rational.ONE).toString());
+      await rival.hincrby(key!, 'v', 1);
+    }
+    return real(...args);
+  };
+  t.ok((await store.debit(sender, 's', Rational.of(10n))).eq(Rational.of(93n)), '100 + 3 from the rival − 10: no update lost');
+  t.ok((await store.balance(sender, 's'))?.eq(Rational.of(93n)));
+
+  contended = Number.POSITIVE_INFINITY;
+  await t.rejects(store.debit(sender, 's', Rational.of(10n)), { code: errors.payments.CREDIT_CONTENDED.code });
+  t.ok((await store.balance(sender, 's'))!.gt(Rational.of(93n)), 'the refused debit took nothing; the rival credits stand');
+});
