@@ -13,6 +13,7 @@ import { openChain } from '../roles/chain-context.js';
 import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-role.js';
 import { nodeAccount } from '../roles/node-account.js';
 import { startOrchestratorRole, type OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
+import { startRedeemerRole } from '../settlement/redeemer-role.js';
 import type { RemoteCapabilities } from '../roles/orchestrator/remote-capabilities.js';
 import type { KernelServices } from './kernel-services.js';
 import type { TeardownStack } from './teardown-stack.js';
@@ -39,7 +40,10 @@ export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
   const { config } = ctx;
   const wantsOrchestrator = config.node.roles.includes('orchestrator');
   const wantsGateway = config.node.roles.includes('gateway');
-  if (!wantsOrchestrator && !wantsGateway) {
+  // An orchestrator with the redeemer role redeems inside its own settlement; without it, a
+  // redeemer-only node works the queue of its key (the orchestrator's) on the same Redis.
+  const wantsRedeemerOnly = config.node.roles.includes('redeemer') && !wantsOrchestrator;
+  if (!wantsOrchestrator && !wantsGateway && !wantsRedeemerOnly) {
     return { address: undefined, orchestrator: undefined, gateway: undefined, start: async () => {} };
   }
   const { account } = await nodeAccount(config);
@@ -51,6 +55,7 @@ export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
     gateway,
     async start() {
       if (wantsOrchestrator) runtime.orchestrator = await startOrchestratorRole({ ...ctx, chain, account });
+      else if (wantsRedeemerOnly) await startRedeemerRole({ config, account, redisUrl: ctx.kernel.redisUrl, logger: ctx.logger, metrics: ctx.metrics, teardown: ctx.teardown });
       await gateway?.start();
     },
   };

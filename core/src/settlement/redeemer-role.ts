@@ -8,7 +8,7 @@
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { LoggerService } from '@lpx/sdk';
+import { errors, type LoggerService } from '@lpx/sdk';
 import type { TeardownStack } from '../boot/teardown-stack.js';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { connectRedis } from '../redis/connect.js';
@@ -33,7 +33,7 @@ export function redeemerPacing(l1BlockTimeMs: number) {
 export async function startRedeemerRole(options: RedeemerRoleOptions): Promise<Settlement> {
   const { config, logger, teardown } = options;
   const rpc = config.chain;
-  if (rpc === undefined) throw new TypeError('the redeemer role needs a chain (chain.rpcUrl, chain.controller)');
+  if (rpc === undefined) throw errors.config.INVALID.create('the redeemer role needs a chain: set chain.rpcUrl and chain.controller (and the orchestrator\'s key)');
   const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement' });
   teardown.push('settlement redis', async () => {
     await redis.quit().catch(() => redis.disconnect());
