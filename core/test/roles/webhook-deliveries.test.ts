@@ -8,6 +8,7 @@ import type { WebhookPayload } from '../../src/roles/gateway/webhooks/webhook-pa
 import { verifyWebhookSignature } from '../../src/roles/gateway/webhooks/webhook-signature.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
 import { receiver } from './webhook-receiver.js';
+import { countBlobs, diskStore } from '../blobs/blob-fixtures.js';
 
 const redis = await testRedis(t);
 const SECRET = 'test-secret-0123456789abcdef';
@@ -210,6 +211,26 @@ t.test('a gateway restart keeps pending deliveries: queued and mid-retry ones ar
   const ids = hook.received.slice(1).map((r) => r.headers['lpx-webhook-id']).sort();
   t.same(ids, [queued, retrying].sort());
   t.equal((await after.deliveries.queue.getJob(retrying))?.attemptsMade, 2, 'the mid-retry one continued its attempts');
+});
+
+t.test('a large result waits in the blob store, not in Redis, and its blob goes once delivered', async (t) => {
+  const hook = await receiver(t);
+  const store = await diskStore(t);
+  const prefix = uniquePrefix('wh-large');
+  const { deliveries: d } = await deliveries(t, prefix, { payloads: { store, inlineMaxBytes: 64 * 1024 } });
+  const big: WebhookPayload = { ...payload('large'), result: { text: 'R'.repeat(2_000_000) } };
+  const id = await d.enqueue({ url: hook.url, payload: big });
+  const client = await redis.connect();
+  const jobKey = `${prefix}:webhooks:${id}`;
+  const stored = Number(await client.memory('USAGE', jobKey));
+  t.ok(stored > 0 && stored < 8 * 1024, `the queued delivery holds a reference (${stored} bytes in Redis), not 2 MB`);
+  t.equal(await countBlobs(store), 1, 'the payload is one blob');
+  d.start();
+  await until(() => hook.received.length === 1, 'the delivery');
+  const got = hook.received[0]!;
+  t.same(JSON.parse(got.body), big, 'the receiver gets the whole payload');
+  t.ok(verifyWebhookSignature(SECRET, String(got.headers['lpx-signature']), got.body, 300), 'signed over the whole body');
+  await until(async () => (await countBlobs(store)) === 0, 'the blob to be deleted after delivery');
 });
 
 t.test('a retry schedule that could exceed 24 h is refused at construction', async (t) => {

@@ -82,7 +82,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   teardown.push('orchestrator pool', () => pool.close());
 
   // Before the routes so it closes after them (teardown unwinds in reverse): draining route jobs still queue deliveries.
-  const webhooks = await createGatewayWebhooks({ config, redisUrl: kernel.redisUrl, dataDir: kernel.dataDir, logger: logger as unknown as LoggerService, metrics: options.metrics });
+  const webhooks = await createGatewayWebhooks({ config, redisUrl: kernel.redisUrl, dataDir: kernel.dataDir, payloads: kernel.blobs, logger: logger as unknown as LoggerService, metrics: options.metrics });
   teardown.push('gateway webhooks', () => webhooks.deliveries.close());
 
   const redis = await connectRedis(kernel.redisUrl, { connectionName: 'lpx-gateway-routes' });

@@ -6,6 +6,7 @@
 import type { Registry } from 'prom-client';
 import type { LoggerService } from '@lpx/sdk';
 import type { KernelConfig } from '../../../config/kernel-schema.js';
+import type { PayloadOptions } from '../../../jobs/job-payloads.js';
 import { connectRedis } from '../../../redis/connect.js';
 import { WebhookEgressPolicy, type HostResolver } from './egress-policy.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
@@ -23,6 +24,8 @@ export interface GatewayWebhooksOptions {
   readonly dataDir: string;
   readonly logger: LoggerService;
   readonly metrics?: Registry;
+  /** The node's blob store: large results are delivered from it instead of sitting in Redis. */
+  readonly payloads?: PayloadOptions;
   /** A tenant's own signing key, when it has one; otherwise the gateway's key signs (default: gateway.tenants.<name>.webhookSecret). */
   readonly tenantSecret?: (tenant: string) => string | undefined;
   readonly resolve?: HostResolver;
@@ -57,6 +60,7 @@ export async function createGatewayWebhooks(options: GatewayWebhooksOptions): Pr
       worker: config.jobs,
       logger,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.payloads ? { payloads: options.payloads } : {}),
     });
   } catch (error) {
     connection.disconnect();

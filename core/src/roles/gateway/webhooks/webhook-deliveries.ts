@@ -11,11 +11,12 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { errors, type LoggerService } from '@lpx/sdk';
 import { drainWorker } from '../../../jobs/drain-worker.js';
+import { decodePayload, discard, encodePayload, refsIn, type PayloadOptions } from '../../../jobs/job-payloads.js';
 import type { WorkerTuning } from '../../../jobs/index.js';
 import { settleWithin } from '../../../jobs/settle-within.js';
 import { webhookDeliveriesCounter } from '../../role-metrics.js';
 import type { WebhookEgressPolicy } from './egress-policy.js';
-import { deliveryId, type WebhookDelivery } from './webhook-payload.js';
+import { deliveryId, type StoredDelivery, type WebhookDelivery } from './webhook-payload.js';
 import { postWebhook } from './webhook-post.js';
 import { SIGNATURE_HEADER, WEBHOOK_ID_HEADER, signWebhook } from './webhook-signature.js';
 
@@ -43,6 +44,8 @@ export interface WebhookDeliveriesOptions extends DeliverySettings {
   readonly worker?: WorkerTuning;
   readonly logger?: LoggerService;
   readonly metrics?: Registry;
+  /** Payloads above the threshold (large job results) go to the blob store; Redis keeps a reference. */
+  readonly payloads?: PayloadOptions;
   /** Unix seconds for `t=`; injectable for tests. */
   readonly nowSeconds?: () => number;
 }
@@ -53,10 +56,10 @@ export function deliverySpanMs(s: Pick<DeliverySettings, 'timeoutMs' | 'attempts
 }
 
 export class WebhookDeliveries {
-  readonly queue: Queue<WebhookDelivery>;
+  readonly queue: Queue<StoredDelivery>;
   readonly #options: WebhookDeliveriesOptions;
   readonly #outcomes: ReturnType<typeof webhookDeliveriesCounter> | undefined;
-  #worker: Worker<WebhookDelivery> | undefined;
+  #worker: Worker<StoredDelivery> | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: WebhookDeliveriesOptions) {
@@ -67,7 +70,7 @@ export class WebhookDeliveries {
     this.#options = options;
     this.#outcomes = options.metrics ? webhookDeliveriesCounter(options.metrics) : undefined;
     // Finished deliveries are kept a day, failed ones a week: the failed set is the record of what a receiver missed.
-    this.queue = new Queue<WebhookDelivery>(WEBHOOK_QUEUE, {
+    this.queue = new Queue<StoredDelivery>(WEBHOOK_QUEUE, {
       connection: options.connection,
       prefix: options.prefix,
       defaultJobOptions: { removeOnComplete: { age: 86_400, count: 10_000 }, removeOnFail: { age: 7 * 86_400, count: 50_000 } },
@@ -81,14 +84,22 @@ export class WebhookDeliveries {
    */
   async enqueue(delivery: WebhookDelivery): Promise<string> {
     const id = deliveryId(delivery.payload);
-    await this.queue.add('deliver', delivery, { jobId: id, attempts: this.#options.attempts, backoff: { type: 'exponential', delay: this.#options.backoffMs } });
+    const { payloads } = this.#options;
+    // A blob lives at most blobs.ttlSeconds (default 7 days), as long as the failed set keeps the delivery.
+    const encoded = payloads ? await encodePayload(delivery.payload, payloads, () => `webhook:${id}`) : { value: delivery.payload, refs: [] };
+    try {
+      await this.queue.add('deliver', { ...delivery, payload: encoded.value }, { jobId: id, attempts: this.#options.attempts, backoff: { type: 'exponential', delay: this.#options.backoffMs } });
+    } catch (error) {
+      if (payloads) await discard(payloads.store, encoded.refs);
+      throw error;
+    }
     return id;
   }
 
   start(): void {
     if (this.#worker || this.#closing) return;
     const { connection, prefix, concurrency, worker: tuning, logger } = this.#options;
-    const worker = new Worker<WebhookDelivery>(WEBHOOK_QUEUE, (job, _token, signal) => this.#deliver(job, signal), {
+    const worker = new Worker<StoredDelivery>(WEBHOOK_QUEUE, (job, _token, signal) => this.#deliver(job, signal), {
       connection,
       prefix,
       concurrency,
@@ -113,8 +124,10 @@ export class WebhookDeliveries {
     return this.#closing;
   }
 
-  async #deliver(job: Job<WebhookDelivery>, signal: AbortSignal | undefined): Promise<{ status: number }> {
-    const { url, payload, tenant } = job.data;
+  async #deliver(job: Job<StoredDelivery>, signal: AbortSignal | undefined): Promise<{ status: number }> {
+    const { url, tenant } = job.data;
+    const store = this.#options.payloads?.store;
+    const payload = (await decodePayload(job.data.payload, store, signal)) as WebhookDelivery['payload'];
     const id = job.id ?? deliveryId(payload);
     const attempt = job.attemptsMade + 1;
     const log = { webhookId: id, url, attempt };
@@ -145,6 +158,7 @@ export class WebhookDeliveries {
       if (status >= 200 && status < 300) {
         this.#outcomes?.inc({ outcome: 'delivered' });
         this.#options.logger?.debug({ ...log, status }, 'webhook delivered');
+        if (store) await discard(store, refsIn(job.data.payload));
         return { status };
       }
       if (status >= 300 && status < 400) throw new UnrecoverableError(`receiver answered ${status}; redirects are not followed`);

@@ -16,6 +16,16 @@ export interface WebhookDelivery {
 }
 
 /**
+ * A delivery as BullMQ holds it: a payload above the blob threshold (a large
+ * job result) is a blob reference, so Redis stays small (ADR 0020).
+ */
+export interface StoredDelivery {
+  readonly url: string;
+  readonly payload: unknown;
+  readonly tenant?: string;
+}
+
+/**
  * The delivery's id (its BullMQ job id and `Lpx-Webhook-Id`): one per route
  * job and outcome, so a route job that runs again after a crash does not
  * queue a second delivery while the first is still held (BullMQ ignores an
