@@ -82,3 +82,19 @@ t.test('idle senders without subscribers are forgotten and their chain cache cle
   s.monitor.start();
   s.monitor.stop();
 });
+
+t.test('the tracked senders stay under the cap: the least recently used idle one is forgotten, a pending one is kept', async (t) => {
+  const rounds = new InMemoryRoundsSource({ poolSize: 4n });
+  const info = new InMemorySenderInfoSource();
+  const monitor = new SenderMonitor({ claimant: randomBytes(20), maxSenders: 3 }, rounds, info);
+  const [pendingOne, busy, idle] = [randomBytes(20), randomBytes(20), randomBytes(20)];
+  monitor.addPending(pendingOne, 5n);
+  monitor.touch(busy);
+  monitor.touch(idle);
+  monitor.touch(busy); // busy is now more recently used than idle
+  for (let i = 0; i < 1_000; i++) monitor.touch(randomBytes(20));
+  t.equal(monitor.trackedSenders, 3, 'a thousand junk senders later, still 3');
+  t.equal(monitor.pending(pendingOne), 5n, 'the sender with a pending redemption was never evicted');
+  monitor.touch(busy);
+  t.equal(monitor.trackedSenders, 3);
+});

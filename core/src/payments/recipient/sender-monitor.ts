@@ -9,6 +9,13 @@ import { paymentErrors, refusal } from '../errors.js';
 
 export const DEFAULT_SENDER_TTL_MS = 172_800_000;
 export const DEFAULT_SENDER_CLEANUP_INTERVAL_MS = 600_000;
+/**
+ * Senders tracked at most. Any key can sign a valid-looking payment, so the
+ * number of distinct senders is the attacker's choice; past the cap the
+ * longest-idle sender with nothing pending and nobody listening is forgotten
+ * (it is re-read from the chain if it comes back).
+ */
+export const DEFAULT_MAX_TRACKED_SENDERS = 50_000;
 /** Pending face value is ignored while the deposit covers it this many times. */
 export const MIN_DEPOSIT_PENDING_RATIO = 3n;
 
@@ -17,6 +24,7 @@ export interface SenderMonitorConfig {
   readonly claimant: Address;
   readonly ttlMs?: number;
   readonly cleanupIntervalMs?: number;
+  readonly maxSenders?: number;
   readonly now?: () => number;
 }
 
@@ -44,11 +52,31 @@ export class SenderMonitor {
     const key = addressKey(sender);
     let entry = this.senders.get(key);
     if (entry === undefined) {
+      this.makeRoom();
       entry = { address: sender, pending: 0n, lastAccess: this.now(), listeners: new Set() };
-      this.senders.set(key, entry);
+    } else {
+      // Re-inserted on every access, so Map order is least recently used first.
+      this.senders.delete(key);
     }
+    this.senders.set(key, entry);
     entry.lastAccess = this.now();
     return entry;
+  }
+
+  /** Keeps the map under its cap: expired senders first, then the least recently used idle one. */
+  private makeRoom(): void {
+    const max = this.config.maxSenders ?? DEFAULT_MAX_TRACKED_SENDERS;
+    if (this.senders.size < max) return;
+    this.cleanup();
+    for (const [key, entry] of this.senders) {
+      if (this.senders.size < max) return;
+      if (entry.pending === 0n && entry.listeners.size === 0) this.forget(key, entry);
+    }
+  }
+
+  private forget(key: string, entry: TrackedSender): void {
+    this.senders.delete(key);
+    this.senderInfo.clear?.(entry.address);
   }
 
   /** Marks the sender as active so clean-up keeps its state. */
@@ -161,8 +189,7 @@ export class SenderMonitor {
     const removed: Address[] = [];
     for (const [key, entry] of this.senders) {
       if (entry.lastAccess < cutoff && entry.listeners.size === 0) {
-        this.senders.delete(key);
-        this.senderInfo.clear?.(entry.address);
+        this.forget(key, entry);
         removed.push(entry.address);
       }
     }
