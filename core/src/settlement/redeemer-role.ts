@@ -1,8 +1,10 @@
 /**
- * The `redeemer` role on a node without the `orchestrator` role: it works the
- * redemption queue of its key (the orchestrator's key, on the orchestrator's
- * Redis and redis.prefix), so an operator can move the gas-paying, chain-
- * writing side to its own process. Names come from the key's address only
+ * A key's settlement from node config: its redemption queue, ledger and (with
+ * the `redeemer` role) the worker that redeems. The orchestrator starts it for
+ * its own winners; a node whose only role is `redeemer` starts it to work the
+ * queue of its key (the orchestrator's key, on the orchestrator's Redis and
+ * redis.prefix), so an operator can move the gas-paying, chain-writing side to
+ * its own process. Names come from the key's address only
  * (settlement-names.ts), so both processes meet on the same queue.
  */
 import type { LocalAccount } from 'viem';

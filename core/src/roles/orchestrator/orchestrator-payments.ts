@@ -8,13 +8,13 @@ import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { orchestratorTicketMetrics, winningTicketsCounter } from '../role-metrics.js';
-import type { LoggerService } from '@lpx/sdk';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import { fromHex, PaymentProcessor, Recipient, RedisCreditStore, SenderMonitor } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { connectRedis } from '../../redis/connect.js';
-import { startSettlement, type Settlement } from '../../settlement/start-settlement.js';
+import { startRedeemerRole } from '../../settlement/redeemer-role.js';
+import type { Settlement } from '../../settlement/start-settlement.js';
 
 export interface OrchestratorPayments {
   readonly recipient: Recipient;
@@ -34,24 +34,9 @@ export interface OrchestratorPaymentsOptions {
 
 export async function startOrchestratorPayments(options: OrchestratorPaymentsOptions): Promise<OrchestratorPayments> {
   const { config, chain, account, logger, teardown } = options;
-  const rpc = config.chain!;
-  const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement' });
-  teardown.push('settlement redis', async () => {
-    await redis.quit().catch(() => redis.disconnect());
-  });
-  const settlement = await startSettlement({
-    rpcUrl: rpc.rpcUrl,
-    controller: rpc.controller as `0x${string}`,
-    redis,
-    account,
-    logger: logger.child({ component: 'settlement' }) as unknown as LoggerService,
-    runWorker: config.node.roles.includes('redeemer'),
-    // Queue and ledger are this key's own (named by its address under the node's prefix).
-    redisPrefix: config.redis.prefix,
-    metrics: options.metrics,
-    worker: { l1BlockTimeMs: rpc.l1BlockTimeMs, minRecheckMs: Math.min(1_000, rpc.l1BlockTimeMs), maxRecheckMs: Math.max(rpc.l1BlockTimeMs * 5, 1_000) },
-  });
-  teardown.push('settlement', () => settlement.close());
+  // Queue and ledger are this key's own (named by its address under the node's prefix);
+  // the worker runs here only with the redeemer role, else a redeemer process works the queue.
+  const settlement = await startRedeemerRole({ config, account, redisUrl: options.redisUrl, logger, metrics: options.metrics, teardown, runWorker: config.node.roles.includes('redeemer') });
 
   const address = fromHex(account.address);
   // Sender credit, nonces and the recipientRand secret in Redis, under this key's
