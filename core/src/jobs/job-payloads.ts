@@ -77,11 +77,34 @@ export async function encodePayload(value: unknown, options: PayloadOptions, own
     if (plain === undefined) return { value: plain, refs };
     const json = JSON.stringify(plain);
     if (json === undefined || Buffer.byteLength(json, 'utf8') <= options.inlineMaxBytes) return { value: plain, refs };
-    return { value: await put(json, JSON_TYPE), refs };
+    const fieldwise = await offloadLargestFields(plain, options.inlineMaxBytes, (fieldJson) => put(fieldJson, JSON_TYPE));
+    return { value: fieldwise ?? (await put(json, JSON_TYPE)), refs };
   } catch (error) {
     await discard(options.store, refs);
     throw error;
   }
+}
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+
+/**
+ * For a plain object over the threshold: its largest fields go to the store one
+ * by one until the rest fits, so the small fields (a tenant, an id, a webhook
+ * URL) stay readable in Redis without fetching the blob. Undefined when that is
+ * not possible (not an object, or still too large: many mid-sized fields).
+ */
+async function offloadLargestFields(value: unknown, inlineMaxBytes: number, put: (json: string) => Promise<unknown>): Promise<Record<string, unknown> | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const bySize = Object.keys(out)
+    .filter((key) => out[key] !== undefined)
+    .map((key) => ({ key, bytes: jsonBytes(out[key]) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  for (const { key } of bySize) {
+    if (jsonBytes(out) <= inlineMaxBytes) break;
+    out[key] = await put(JSON.stringify(out[key]));
+  }
+  return jsonBytes(out) <= inlineMaxBytes ? out : undefined;
 }
 
 /** Sync and cheap: lets callers skip the async path for the common payload with nothing to fetch. */
