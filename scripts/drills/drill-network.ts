@@ -39,7 +39,8 @@ export interface DrillNetwork {
 
 export async function startDrillNetwork(options: { orchestrators?: number; tenants?: number } = {}): Promise<DrillNetwork> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lpx-drill-'));
-  const dev = await startDevNetwork({ orchestrators: options.orchestrators ?? 2, dataDir, tenants: options.tenants ?? 1, onWarning: (m) => process.stderr.write(`[dev] ${m}\n`) });
+  // A budget no drill exhausts: the drills measure the network, not the tenant's spending limit.
+  const dev = await startDevNetwork({ orchestrators: options.orchestrators ?? 2, dataDir, tenants: options.tenants ?? 1, tenantBudgetWei: 10n ** 30n, onWarning: (m) => process.stderr.write(`[dev] ${m}\n`) });
   const nodes: DrillNode[] = [
     ...dev.orchestrators.map((o, i) => ({ name: `orchestrator-${i + 1}`, process: o.process })),
     { name: 'gateway', process: dev.gateway.process },

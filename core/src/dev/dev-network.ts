@@ -37,6 +37,8 @@ export interface DevNetworkOptions {
   readonly readiness?: Pick<NodeProcessOptions, 'readyTimeoutMs' | 'readyStallMs'>;
   /** Tenants of the gateway, each with a key and a budget (default 1); 0: an open gateway (loopback only). */
   readonly tenants?: number;
+  /** Each tenant's budget per day in wei (default DEV_TENANT_BUDGET_WEI); drills that run for minutes raise it. */
+  readonly tenantBudgetWei?: bigint;
 }
 
 export interface DevTenant {
@@ -128,7 +130,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     );
 
     const tenants: DevTenant[] = Array.from({ length: tenantCount }, (_, i) => ({ tenant: `tenant-${i + 1}`, apiKey: generateApiKey() }));
-    const tenantConfig = Object.fromEntries(tenants.map((t) => [t.tenant, { keys: [hashApiKey(t.apiKey)], budget: { spendPerPeriod: DEV_TENANT_BUDGET_WEI.toString(), periodSeconds: 86_400 } }]));
+    const tenantConfig = Object.fromEntries(tenants.map((t) => [t.tenant, { keys: [hashApiKey(t.apiKey)], budget: { spendPerPeriod: (options.tenantBudgetWei ?? DEV_TENANT_BUDGET_WEI).toString(), periodSeconds: 86_400 } }]));
     await writePrivateFile(join(dataDir, 'tenants.json'), `${JSON.stringify(tenants, null, 2)}\n`);
     const gatewayPort = await findFreePort();
     const gatewayProcess = await startNodeProcess(
