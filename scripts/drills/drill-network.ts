@@ -8,6 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { parseEther } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { brokerDeposit, brokerStatus } from '../../core/src/chain/broker-commands.js';
 import { startDevNetwork, type DevNetwork } from '../../core/src/dev/dev-network.js';
 import { startNodeProcess, type NodeProcess } from '../../core/src/dev/node-process.js';
 import { connectRedis } from '../../core/src/redis/connect.js';
@@ -46,6 +49,7 @@ export async function startDrillNetwork(options: { orchestrators?: number; tenan
     { name: 'gateway', process: dev.gateway.process },
   ];
   const killedOnPurpose = new Set<number>();
+  const depositKeeper = keepDepositFunded(dev);
   let redisServer: EmbeddedRedis = dev.redis;
   const clients: Redis[] = [];
 
@@ -85,6 +89,7 @@ export async function startDrillNetwork(options: { orchestrators?: number; tenan
       return nodes.filter((n) => n.process.child.exitCode !== null && !killedOnPurpose.has(n.process.pid)).map((n) => n.name);
     },
     async stop() {
+      clearInterval(depositKeeper);
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
       for (const node of [...nodes].reverse()) await node.process.stop().catch(() => undefined);
       if (redisServer !== dev.redis) await redisServer.stop().catch(() => undefined);
@@ -92,6 +97,29 @@ export async function startDrillNetwork(options: { orchestrators?: number; tenan
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Winning tickets drain the dev gateway's 10 ETH deposit within minutes of
+ * steady load (the dev tickets are large), after which every job fails with
+ * "no sender deposit". Drills measure the node, not that limit: top it up.
+ */
+function keepDepositFunded(dev: DevNetwork): NodeJS.Timeout {
+  const sender = dev.chain.accounts.find((a) => a.role === 'sender')!;
+  const target = { rpcUrl: dev.chain.rpcUrl, controller: dev.chain.controller };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      const { info } = await brokerStatus({ ...target, address: sender.address as `0x${string}` });
+      if (info.deposit < parseEther('5')) await brokerDeposit({ ...target, account: privateKeyToAccount(sender.privateKey), amount: parseEther('10') });
+    })()
+      .catch((error: Error) => process.stderr.write(`[drill] deposit top-up failed: ${error.message}\n`))
+      .finally(() => (busy = false));
+  }, 5_000);
+  timer.unref();
+  return timer;
 }
 
 /** Resident set size of a process in bytes (Linux /proc), undefined when it is gone. */
