@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isLpxError } from '@lpx/sdk';
 import { BlobStore, DiskBackend, type BlobStoreOptions } from '../../src/blobs/index.js';
 
 export interface Teardownable {
@@ -31,4 +32,14 @@ export async function countBlobs(store: BlobStore): Promise<number> {
   let n = 0;
   for await (const _ of store.list()) n++;
   return n;
+}
+
+/** The LPX_ERR code a promise rejects with (undefined if it resolves; marked when the error is uncoded). */
+export async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return isLpxError(error) ? error.code : `uncoded: ${String(error)}`;
+  }
 }

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { fastify, type FastifyInstance } from 'fastify';
-import { errors, isLpxError } from '@lpx/sdk';
+import { errors } from '@lpx/sdk';
 import { installProblemJson } from '../../src/http/problem-json.js';
 import { blobUrlWithToken, registerBlobRoutes, signBlobToken, type BlobStore } from '../../src/blobs/index.js';
-import { diskStore, SECRET } from './blob-fixtures.js';
+import { diskStore, SECRET, codeOf } from './blob-fixtures.js';
 
 /** The node that holds the blobs: its store served on a real HTTP edge. */
 async function servingNode(t: { teardown(fn: () => unknown): void }, now?: () => number): Promise<{ store: BlobStore; app: FastifyInstance; url: string }> {
@@ -15,15 +15,6 @@ async function servingNode(t: { teardown(fn: () => unknown): void }, now?: () =>
   t.teardown(() => app.close());
   store.setPublicUrl(url);
   return { store, app, url };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return isLpxError(error) ? error.code : `uncoded: ${String(error)}`;
-  }
 }
 
 t.test('a store on another disk fetches a blob over HTTP with the token in its ref', async (t) => {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { buffer as collect } from 'node:stream/consumers';
 import { errors, isLpxError } from '@lpx/sdk';
 import { DiskBackend, loadBlobSecret, signBlobToken, verifyBlobToken } from '../../src/blobs/index.js';
-import { countBlobs, diskStore, SECRET, tempDir } from './blob-fixtures.js';
+import { countBlobs, diskStore, SECRET, tempDir, codeOf } from './blob-fixtures.js';
 
 function chunks(total: number, size = 64 * 1024): Readable {
   let sent = 0;
@@ -17,15 +17,6 @@ function chunks(total: number, size = 64 * 1024): Readable {
       this.push(Buffer.alloc(n, 7));
     },
   });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return isLpxError(error) ? error.code : `uncoded: ${String(error)}`;
-  }
 }
 
 t.test('a buffer and a stream go in and come back byte for byte, with their content type', async (t) => {
