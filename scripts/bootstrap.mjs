@@ -49,13 +49,16 @@ function ensureNpmDependencies() {
 
 /** System packages from Debian's apt, installed only when missing. */
 function ensureSystemPackages() {
-  // redis-server: the embedded Redis; openssl: the orchestrator's self-signed TLS certificate.
+  // redis-server: the embedded Redis; openssl: the orchestrator's self-signed TLS certificate;
+  // ffmpeg/ffprobe: the transcode-ffmpeg backend and the media tests.
   const wanted = [
     { binary: 'redis-server', pkg: 'redis-server' },
     { binary: 'openssl', pkg: 'openssl' },
+    { binary: 'ffmpeg', pkg: 'ffmpeg' },
+    { binary: 'ffprobe', pkg: 'ffmpeg' },
   ].filter((p) => !has(p.binary));
   if (wanted.length === 0) return;
-  const names = wanted.map((p) => p.pkg);
+  const names = [...new Set(wanted.map((p) => p.pkg))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!has('apt-get') || !isRoot) {
     process.stderr.write(`[bootstrap] missing ${wanted.map((p) => p.binary).join(', ')}; install: sudo apt-get install -y ${names.join(' ')}\n`);

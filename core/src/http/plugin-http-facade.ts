@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions, onRequestHookHandler } from 'fastify';
 import { errors, type HttpService } from '@lpx/sdk';
 
-type Recorded = { kind: 'route'; options: RouteOptions } | { kind: 'register'; plugin: FastifyPluginAsync } | { kind: 'hook'; hook: onRequestHookHandler };
+type Recorded = { kind: 'route'; options: RouteOptions } | { kind: 'root-route'; options: RouteOptions } | { kind: 'register'; plugin: FastifyPluginAsync } | { kind: 'hook'; hook: onRequestHookHandler };
+
+/** Paths the kernel serves on the HTTP edge; plugins cannot take them with rootRoute. */
+export const RESERVED_ROOT_PATHS: readonly string[] = ['/v1', '/plugins', '/healthz', '/readyz', '/metrics'];
 
 /**
  * Records what a plugin asks of HTTP during init and replays it later inside
@@ -34,6 +37,14 @@ export class PluginHttpFacade implements HttpService {
     this.#record({ kind: 'hook', hook });
   }
 
+  rootRoute(options: RouteOptions): void {
+    const reserved = RESERVED_ROOT_PATHS.find((path) => options.url === path || options.url.startsWith(`${path}/`));
+    if (reserved !== undefined) {
+      throw errors.http.ROOT_ROUTE_RESERVED.create(`plugin ${this.#pluginId} asked for root route ${options.url}; ${reserved} belongs to the kernel`, { details: { plugin: this.#pluginId, url: options.url } });
+    }
+    this.#record({ kind: 'root-route', options });
+  }
+
   /** Mounts the recorded calls; after this the facade refuses more. */
   mount(app: FastifyInstance): void {
     this.#sealed = true;
@@ -51,6 +62,15 @@ export class PluginHttpFacade implements HttpService {
       },
       { prefix: this.prefix },
     );
+    const rootRoutes = records.filter((record) => record.kind === 'root-route');
+    if (rootRoutes.length === 0) return;
+    // Same hooks, own encapsulated context, no prefix.
+    app.register(async (scope) => {
+      for (const record of records) {
+        if (record.kind === 'hook') scope.addHook('onRequest', record.hook);
+      }
+      for (const record of rootRoutes) scope.route(record.options);
+    });
   }
 
   #record(record: Recorded): void {

@@ -16,6 +16,7 @@ import { segmentErrors } from './codes/segment.js';
 import { transcoderErrors } from './codes/transcoder.js';
 import { aiWorkerErrors } from './codes/ai-worker.js';
 import { blobsErrors } from './codes/blobs.js';
+import { transcodeErrors } from './codes/transcode.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -36,6 +37,7 @@ export const errors = {
   transcoder: transcoderErrors,
   aiWorker: aiWorkerErrors,
   blobs: blobsErrors,
+  transcode: transcodeErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

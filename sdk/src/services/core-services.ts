@@ -2,12 +2,14 @@ import { createServiceRef } from '../refs/service-ref.js';
 import type { CapabilitiesService } from './capabilities.js';
 import type { ConfigService } from './config.js';
 import type { DiscoveryService } from './discovery.js';
+import type { GatewayService } from './gateway.js';
 import type { GrpcService } from './grpc.js';
 import type { HttpService } from './http.js';
 import type { JobsService } from './jobs.js';
 import type { LifecycleService } from './lifecycle.js';
 import type { LoggerService } from './logger.js';
 import type { MetricsService } from './metrics.js';
+import type { OrchestratorWireService } from './orchestrator-wire.js';
 import type { PaymentsService } from './payments.js';
 
 /** Refs for the kernel services. Plugin-scoped ones give each plugin its own instance. */
@@ -22,6 +24,8 @@ export const coreServices = {
   jobs: createServiceRef<JobsService>({ id: 'core.jobs', scope: 'plugin' }),
   payments: createServiceRef<PaymentsService>({ id: 'core.payments' }),
   discovery: createServiceRef<DiscoveryService>({ id: 'core.discovery' }),
+  orchestratorWire: createServiceRef<OrchestratorWireService>({ id: 'core.orchestrator-wire', scope: 'plugin' }),
+  gateway: createServiceRef<GatewayService>({ id: 'core.gateway' }),
 } as const;
 
 export type CoreServiceId = (typeof coreServices)[keyof typeof coreServices]['id'];

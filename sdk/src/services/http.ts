@@ -10,6 +10,14 @@ export interface HttpService {
   route(options: RouteOptions): void;
   register(plugin: FastifyPluginAsync): void;
   addHook(name: 'onRequest', hook: onRequestHookHandler): void;
+  /**
+   * A route at the root of the HTTP edge instead of under the prefix, for
+   * paths other software expects (go-livepeer's `/live/...` ingest, HLS
+   * `/stream/...`). It still runs in the plugin's encapsulated context.
+   * Kernel paths (`/v1`, `/plugins`, `/healthz`, `/readyz`, `/metrics`) are
+   * refused with LPX_ERR_HTTP_ROOT_ROUTE_RESERVED.
+   */
+  rootRoute(options: RouteOptions): void;
 }
 
 export type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';

@@ -1,0 +1,49 @@
+import type { OutputFormat, TranscodeProfile } from '../transcode/profiles.js';
+
+export interface SegmentTranscodeRequest {
+  /** The stream (go-livepeer's manifest id): one orchestrator session per stream where possible. */
+  readonly streamId: string;
+  readonly seq: number;
+  /** The source segment (MPEG-TS or MP4). */
+  readonly data: Uint8Array;
+  readonly format: OutputFormat;
+  /** As the ingest stated it (Content-Duration); 0 = unknown, counted as 2 s like go-livepeer. */
+  readonly durationMs: number;
+  readonly profiles: readonly TranscodeProfile[];
+  /** Whose budget pays (gateway.tenants); absent = the gateway's own. */
+  readonly tenant?: string;
+  /** Aborted when the pusher goes away: the routing stops and nothing more is paid. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TranscodedRendition {
+  readonly profile: string;
+  readonly data: Buffer;
+  /** Pixels the orchestrator charged for. */
+  readonly pixels: bigint;
+}
+
+export interface TranscodedSegment {
+  readonly seq: number;
+  /** Service URI of the orchestrator that did the work. */
+  readonly orchestrator: string;
+  /** Same order as the request's profiles. */
+  readonly renditions: readonly TranscodedRendition[];
+  /** Orchestrators tried, including the one that succeeded. */
+  readonly attempts: number;
+}
+
+/**
+ * The gateway role's job routing as plugins see it (ingest plugins, for a
+ * start). Each call is a durable route job: the kernel picks an orchestrator
+ * from the pool, pays it (pixels at its price), sends the work over
+ * go-livepeer's wire, verifies the result, and fails over to another one.
+ * Errors are coded (`errors.gateway.*`, `errors.transcode.*`).
+ */
+export interface GatewayService {
+  /** The node runs the gateway role; on other nodes every call throws LPX_ERR_GATEWAY_NOT_ENABLED. */
+  readonly enabled: boolean;
+  transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment>;
+  /** The stream is over: its orchestrator sessions are ended (go-livepeer's EndTranscodingSession). */
+  endStream(streamId: string): Promise<void>;
+}
