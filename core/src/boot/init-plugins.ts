@@ -56,6 +56,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
         grpc: inputs.grpc,
         capabilities: kernel.capabilities.forPlugin(plugin.id),
         jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
+        wire: kernel.wire,
         shutdown: inputs.shutdown,
       }),
     );

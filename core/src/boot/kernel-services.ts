@@ -8,6 +8,7 @@ import { CapabilityRegistry } from '../capabilities/index.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { KernelDiscovery } from '../discovery/discovery-service.js';
 import { SelectionRegistry } from '../selection/selection-registry.js';
+import { PluginWire } from '../roles/orchestrator/plugin-wire.js';
 import { createJobsRuntime, type JobsRuntime } from './jobs-runtime.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 import { obtainRedis } from './redis-connection.js';
@@ -24,6 +25,8 @@ export interface KernelServices {
   readonly dataDir: string;
   /** Large job payloads, results and media live here; Redis holds references (docs/adr/0020-blob-store.md). */
   readonly blobs: { readonly store: BlobStore; readonly inlineMaxBytes: number };
+  /** What plugins mount on the orchestrator's front door (coreServices.orchestratorWire), applied by the orchestrator role. */
+  readonly wire: PluginWire;
 }
 
 export function dataDirOf(loaded: LoadedConfig): string {
@@ -48,5 +51,6 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });
   teardown.push('jobs', () => jobs.close());
 
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs };
+  const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret });
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire };
 }

@@ -5,6 +5,7 @@ import { coreServices, type CapabilitiesService, type JobsService, type LoggerSe
 import type { ContainerScopes } from '../container/scopes.js';
 import type { GrpcEdge } from '../grpc/grpc-edge.js';
 import { PluginHttpFacade } from '../http/plugin-http-facade.js';
+import type { PluginWire } from '../roles/orchestrator/plugin-wire.js';
 import { PluginLifecycle } from '../lifecycle/plugin-lifecycle.js';
 import { createPluginMetrics } from '../observability/plugin-metrics.js';
 
@@ -24,6 +25,7 @@ export interface PluginScopeInputs {
   grpc: GrpcEdge;
   capabilities: CapabilitiesService;
   jobs: JobsService;
+  wire: PluginWire;
   shutdown: AbortController;
 }
 
@@ -43,5 +45,6 @@ export function createPluginScope(scopes: ContainerScopes, inputs: PluginScopeIn
   child.registerInstance(coreServices.lifecycle.id, lifecycle);
   child.registerInstance(coreServices.capabilities.id, inputs.capabilities);
   child.registerInstance(coreServices.jobs.id, inputs.jobs);
+  child.registerInstance(coreServices.orchestratorWire.id, inputs.wire.facadeFor(manifest.id));
   return { id: manifest.id, http, lifecycle };
 }

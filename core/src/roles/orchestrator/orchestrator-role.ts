@@ -107,18 +107,23 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     onError: (err, method) => logger.info({ err, method }, 'orchestrator RPC refused'),
   });
   grpc.facadeFor('kernel.orchestrator').addService(service.definition, service.implementation);
+  kernel.wire.applyGrpc(grpc);
   const grpcPort = (await grpc.start('127.0.0.1', 0))!;
   teardown.push('orchestrator grpc', () => grpc.stop(config.lifecycle.stopTimeoutMs));
 
   const advertisedHost = settings.serviceAddr?.split(':')[0] ?? settings.host;
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
+  kernel.wire.applyHttp(door.app);
   remoteTranscoding?.mount(door.app);
   remoteAI?.mount(door.app);
   mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}), ...(remoteAI ? { remoteAI } : {}) });
+  // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.
+  await door.app.ready();
   const { port } = await door.start();
   teardown.push('orchestrator front door', () => door.close());
   serviceUri = `https://${settings.serviceAddr ?? `${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`}`;
+  kernel.wire.opened({ serviceUri, address: account.address });
   logger.info({ serviceUri, address: account.address, payments: payments !== undefined }, 'orchestrator serving');
   return { serviceUri, address: account.address, payments, authTokens };
 }
