@@ -26,3 +26,4 @@ export * from './version.js';
 export * from './selection/price.js';
 export * from './selection/seeded-random.js';
 export * from './transcode/profiles.js';
+export * from './transcode/ladder.js';

@@ -17,6 +17,7 @@ import { transcoderErrors } from './codes/transcoder.js';
 import { aiWorkerErrors } from './codes/ai-worker.js';
 import { blobsErrors } from './codes/blobs.js';
 import { transcodeErrors } from './codes/transcode.js';
+import { ingestErrors } from './codes/ingest.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -38,6 +39,7 @@ export const errors = {
   aiWorker: aiWorkerErrors,
   blobs: blobsErrors,
   transcode: transcodeErrors,
+  ingest: ingestErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {
