@@ -11,10 +11,25 @@ export interface PluginInit<D extends Record<string, DependencyRef>> {
   init(deps: ResolvedDeps<D>): void | Promise<void>;
 }
 
+/**
+ * How a plugin builds a service it provides to other plugins. The deps come
+ * from the provider's own scope (its manifest must declare them, as for init).
+ * The factory runs once per node, after the provider's init resolved and
+ * before any consumer's init; its value is what every consumer receives.
+ */
+export interface PluginServiceFactory<T, D extends Record<string, DependencyRef>> {
+  deps: D;
+  factory(deps: ResolvedDeps<D>): T | Promise<T>;
+  /** Called at shutdown, after every consumer's shutdown hooks, in reverse creation order. */
+  dispose?(value: T): void | Promise<void>;
+}
+
 /** What `register` may do: declare, nothing else. */
 export interface PluginRegistrar {
   registerExtensionPoint<T>(ref: ExtensionPointRef<T>, implementation: T): void;
   registerInit<D extends Record<string, DependencyRef>>(init: PluginInit<D>): void;
+  /** Provides `ref` (a root-scoped, non-`core.` service listed in manifest.provides.services) to other plugins. */
+  registerService<T, D extends Record<string, DependencyRef>>(ref: ServiceRef<T>, service: PluginServiceFactory<T, D>): void;
 }
 
 export interface PluginDefinition {
@@ -25,7 +40,8 @@ export interface PluginDefinition {
 
 /**
  * Defines a plugin: a manifest (static, validated before code runs) and a
- * synchronous register step that declares extension points and one init.
+ * synchronous register step that declares extension points, services it
+ * provides to other plugins, and one init.
  */
 export function definePlugin(options: { manifest: PluginManifest; register(registrar: PluginRegistrar): void }): PluginDefinition {
   return { $$type: 'lpx-plugin', manifest: options.manifest, register: options.register };

@@ -77,6 +77,9 @@ export async function instantiatePlugin(definition: PluginDefinition, rawConfig:
       throw new Error(`plugin ${id}: the conformance harness does not host extension points a plugin provides`);
     },
     registerInit: (init) => void inits.push(init as unknown as PluginInit<Record<string, DependencyRef>>),
+    registerService: (ref) => {
+      throw new Error(`plugin ${id}: the conformance harness does not host services a plugin provides (${ref.id})`);
+    },
   });
   for (const init of inits) {
     const deps: Record<string, unknown> = {};

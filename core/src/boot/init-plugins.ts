@@ -6,6 +6,7 @@ import type { ContainerScopes } from '../container/scopes.js';
 import type { GrpcEdge } from '../grpc/grpc-edge.js';
 import { lockable } from '../lifecycle/extension-point-lock.js';
 import { runInits } from '../plugins/init-runner.js';
+import { provideServices } from '../plugins/provide-services.js';
 import { dataDirOf, type KernelServices } from './kernel-services.js';
 import { createPluginScope, type PluginScope } from './plugin-scope.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
@@ -79,6 +80,15 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
       for (const point of prepared.byId.get(id)!.extensionPoints.keys()) points.get(point)!.lock();
       teardown.push(`plugin ${id}`, () => runShutdownHooks(id, pluginScopes.get(id)!, config.lifecycle.stopTimeoutMs));
     },
+    // Services a plugin provides are built after its init, before any consumer's (docs/adr/0018-plugin-provided-services.md).
+    (id) =>
+      provideServices(prepared.byId.get(id)!, {
+        resolveDep,
+        publish: (ref, value) => scopes.registerRoot(ref, value),
+        onDispose: (name, run) => teardown.push(name, run),
+        timeoutMs: config.plugins[id]?.initTimeoutMs ?? config.lifecycle.initTimeoutMs,
+        stopTimeoutMs: config.lifecycle.stopTimeoutMs,
+      }),
   );
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { coreServices, errors, type PluginDefinition } from '@lpx/sdk';
+import { listRegistry } from '@lpx/registry';
 import { validatePluginConfig, type LoadedConfig } from '../config/load-config.js';
 import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
@@ -43,6 +45,29 @@ export async function preparePlugins(loaded: LoadedConfig, inline: readonly Plug
       throw errors.config.UNKNOWN_KEY.create(`unknown key "capabilities.${capabilityId}": no configured plugin declares capability ${capabilityId}`);
     }
   }
-  const graph = buildPluginGraph(registered, { services: KERNEL_SERVICE_IDS, extensionPoints: KERNEL_EXTENSION_POINT_IDS });
+  const serviceCandidates = await registryServiceCandidates(loaded, registered);
+  const graph = buildPluginGraph(registered, { services: KERNEL_SERVICE_IDS, extensionPoints: KERNEL_EXTENSION_POINT_IDS, serviceCandidates });
   return { byId, graph };
+}
+
+/**
+ * For a required service no configured plugin provides, which plugins in the
+ * local registry would: the error then tells the operator what to configure.
+ * Only a hint, so an unreadable registry just yields none.
+ */
+async function registryServiceCandidates(loaded: LoadedConfig, registered: readonly RegisteredPlugin[]): Promise<Map<string, string[]>> {
+  const candidates = new Map<string, string[]>();
+  const provided = new Set(registered.flatMap((p) => [...p.services.keys()]));
+  const missing = new Set(registered.flatMap((p) => p.definition.manifest.requires?.services ?? []).filter((id) => !KERNEL_SERVICE_IDS.has(id) && !provided.has(id)));
+  if (missing.size === 0 || !loaded.config.registry.dir) return candidates;
+  const entries = await listRegistry(resolve(loaded.baseDir, loaded.config.registry.dir)).catch(() => []);
+  for (const entry of entries) {
+    for (const id of entry.manifest.provides?.services ?? []) {
+      if (!missing.has(id)) continue;
+      const list = candidates.get(id) ?? [];
+      if (!list.includes(entry.id)) list.push(entry.id);
+      candidates.set(id, list);
+    }
+  }
+  return candidates;
 }

@@ -11,12 +11,17 @@ export interface InitOutcome {
  * so independent branches run in parallel. The first failure or timeout stops
  * scheduling; inits already running are allowed to settle (a timed-out one is
  * abandoned) and the error names the plugin and the cause.
+ *
+ * `afterInit` runs once a plugin's init resolved (and `onInitialised` ran) and
+ * before any plugin that depends on it starts: the kernel builds the services
+ * the plugin provides there (docs/adr/0018-plugin-provided-services.md).
  */
 export async function runInits(
   graph: PluginGraph,
   runOne: (id: string) => Promise<void>,
   timeoutFor: (id: string) => number,
   onInitialised: (id: string) => void = () => {},
+  afterInit: (id: string) => Promise<void> = async () => {},
 ): Promise<InitOutcome> {
   const initialised: string[] = [];
   const started = new Map<string, Promise<void>>();
@@ -31,8 +36,10 @@ export async function runInits(
       await withTimeout(id, runOne(id), timeoutFor(id));
       initialised.push(id);
       onInitialised(id);
+      if (failure) return;
+      await afterInit(id);
     })().catch((error: unknown) => {
-      failure ??= errors.plugin.INIT_TIMEOUT.is(error) ? (error as Error) : wrapInitError(id, error);
+      failure ??= errors.plugin.INIT_TIMEOUT.is(error) || errors.plugin.SERVICE_FAILED.is(error) ? (error as Error) : wrapInitError(id, error);
     });
     started.set(id, promise);
     return promise;

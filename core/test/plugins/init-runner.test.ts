@@ -4,7 +4,7 @@ import type { PluginGraph } from '../../src/plugins/plugin-graph.js';
 
 function graph(deps: Record<string, string[]>): PluginGraph {
   const dependsOn = new Map(Object.entries(deps).map(([k, v]) => [k, new Set(v)]));
-  return { order: Object.keys(deps), dependsOn, extensionPointOwners: new Map() };
+  return { order: Object.keys(deps), dependsOn, extensionPointOwners: new Map(), serviceProviders: new Map() };
 }
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -35,7 +35,13 @@ export const PluginManifestSchema = Type.Object(
     ),
     provides: Type.Optional(
       Type.Object(
-        { extensionPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true })) },
+        {
+          extensionPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true })),
+          // See docs/adr/0018-plugin-provided-services.md; the kernel refuses `core.*` ids with a coded error.
+          services: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'ids of the services this plugin provides to other plugins (never core.*)' }),
+          ),
+        },
         { additionalProperties: false },
       ),
     ),

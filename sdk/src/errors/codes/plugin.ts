@@ -8,6 +8,8 @@ export const pluginErrors = defineErrors('PLUGIN', {
   DEPENDENCY_CYCLE: { status: 500, description: 'The plugin dependency graph has a cycle; the message lists it.' },
   UNDECLARED_DEPENDENCY: { status: 500, description: 'An init asks for a service or extension point its manifest does not declare.' },
   EXTENSION_POINT_ILLEGAL: { status: 500, description: 'An extension point was registered by a plugin that does not declare it, registered twice, or used after it locked.' },
+  SERVICE_ILLEGAL: { status: 500, description: 'A plugin-provided service is declared wrongly: a core.* id, two providers for one id, registered without being listed in provides.services (or listed and never registered), or required by its own provider.' },
+  SERVICE_FAILED: { status: 500, description: 'A plugin service factory threw or timed out at boot; the message names the provider and the service, and everything started was stopped.' },
   REGISTER_INVALID: { status: 500, description: 'A register step did something other than declare (no init, two inits, async work).' },
   INIT_FAILED: { status: 500, description: 'A plugin threw during init; boot stopped and everything started was stopped.' },
   INIT_TIMEOUT: { status: 500, description: 'A plugin did not finish init within its timeout.' },
