@@ -168,7 +168,7 @@ export function transcodeBackendSuite(options: TranscodeBackendSuiteOptions): Co
       },
     },
     ...(['zero-bytes', 'random-bytes', 'audio-only'] as const).map((kind): ConformanceCase<TranscodeBackend> => ({
-      name: `rejects a ${kind} input with INPUT_INVALID`,
+      name: `rejects invalid input (${kind}) with INPUT_INVALID`,
       async run(backend, assert) {
         await probed(backend, assert);
         await expectCode(backend.transcode(await task(kind)), errors.transcode.INPUT_INVALID, `${kind} input`, assert);

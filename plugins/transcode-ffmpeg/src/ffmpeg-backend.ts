@@ -1,0 +1,131 @@
+import { stat } from 'node:fs/promises';
+import {
+  errors,
+  type LoggerService,
+  type Rendition,
+  type TranscodeBackend,
+  type TranscodeBackendStatus,
+  type TranscodeOutput,
+  type TranscodeTask,
+} from '@lpx/sdk';
+import { FfmpegAbortedError, FfmpegExitError, type FfmpegRunner, type ProbedStream } from './ffmpeg-runner.js';
+import { buildLadderJob } from './ladder-args.js';
+import { probeFfmpeg } from './probe-ffmpeg.js';
+import { validateProfiles } from './profile-validation.js';
+
+export interface FfmpegBackendOptions {
+  readonly runner: FfmpegRunner;
+  readonly capacity: number;
+  readonly preset: string;
+  readonly threads: number;
+  readonly logger?: LoggerService;
+}
+
+function cancelled(task: TranscodeTask): Error {
+  return errors.transcode.CANCELLED.create(`transcode of ${task.sessionId}/${task.seq} was cancelled`, { details: { sessionId: task.sessionId, seq: task.seq } });
+}
+
+function parseRate(rate: string): [number, number] {
+  const [num = 0, den = 1] = rate.split('/').map(Number);
+  return num > 0 && den > 0 ? [num, den] : [30, 1];
+}
+
+/**
+ * libx264 on the CPU, one ffmpeg process per segment for the whole ladder.
+ * Pixels are counted from the files written (ffprobe -count_packets on each
+ * rendition: one packet per frame for H.264/HEVC), i.e. the frames a verifier
+ * will decode, not what the encoder claims.
+ */
+export class FfmpegTranscodeBackend implements TranscodeBackend {
+  readonly name = 'ffmpeg';
+  private status: Promise<TranscodeBackendStatus> | undefined;
+  private running = 0;
+  /** Aborted by close(): every task's signal is chained to it. */
+  private readonly closing = new AbortController();
+
+  constructor(private readonly options: FfmpegBackendOptions) {}
+
+  probe(signal: AbortSignal): Promise<TranscodeBackendStatus> {
+    const status = probeFfmpeg(this.options.runner, this.options.capacity, signal);
+    // An aborted probe says nothing about ffmpeg: keep the last real answer instead.
+    if (!signal.aborted) this.status = status;
+    return status;
+  }
+
+  async transcode(task: TranscodeTask): Promise<TranscodeOutput> {
+    if (task.signal.aborted) throw cancelled(task);
+    const status = await (this.status ??= probeFfmpeg(this.options.runner, this.options.capacity, new AbortController().signal));
+    if (!status.available) throw errors.transcode.BACKEND_UNAVAILABLE.create(`ffmpeg backend unavailable: ${status.reason ?? 'unknown'}`, { details: { backend: this.name, reason: status.reason } });
+    validateProfiles(task.profiles, status.encode);
+    if (this.running >= status.capacity) throw errors.transcode.NO_CAPACITY.create(`ffmpeg backend is running ${this.running} of ${status.capacity} sessions`);
+    this.running += 1;
+    const signal = AbortSignal.any([task.signal, this.closing.signal]);
+    try {
+      return await this.run(task, signal);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
+
+  private async run(task: TranscodeTask, signal: AbortSignal): Promise<TranscodeOutput> {
+    const source = await this.validateInput(task);
+    if (signal.aborted) throw cancelled(task);
+    const { job, paths } = buildLadderJob(task.input.path, task.profiles, task.outputDir, {
+      preset: this.options.preset,
+      threads: this.options.threads,
+      sourceFps: parseRate(source.frameRate),
+    });
+    try {
+      await this.options.runner.run(job, signal);
+    } catch (error) {
+      if (error instanceof FfmpegAbortedError) throw cancelled(task);
+      const stderr = error instanceof FfmpegExitError ? error.stderrTail : [];
+      this.options.logger?.warn({ sessionId: task.sessionId, seq: task.seq, stderr }, 'ffmpeg failed');
+      throw errors.transcode.FAILED.create(`ffmpeg failed on ${task.sessionId}/${task.seq}: ${(error as Error).message}`, { cause: error, details: { stderr } });
+    }
+    const renditions = await Promise.all(task.profiles.map(async (profile, i): Promise<Rendition> => {
+      const path = paths[i]!;
+      const frames = await this.countFrames(path);
+      // Decodable source, no frame out: the source has a video stream with nothing in it.
+      if (frames === 0) throw errors.transcode.INPUT_INVALID.create(`no video frame could be produced for ${profile.name}: the source has no decodable frames`);
+      return { profile: profile.name, path, width: profile.width, height: profile.height, frames, pixels: BigInt(profile.width) * BigInt(profile.height) * BigInt(frames) };
+    }));
+    // The caller left while we counted: it will not read these files.
+    if (signal.aborted) throw cancelled(task);
+    const decodedPixels = source.packets === undefined ? undefined : BigInt(source.width) * BigInt(source.height) * BigInt(source.packets);
+    return decodedPixels === undefined ? { renditions } : { renditions, decodedPixels };
+  }
+
+  /** ffprobe before any encoder starts: empty, unreadable and video-less inputs are the caller's fault (4xx), not ours. */
+  private async validateInput(task: TranscodeTask): Promise<ProbedStream> {
+    const { path } = task.input;
+    const invalid = (why: string, details: Record<string, unknown> = {}): Error =>
+      errors.transcode.INPUT_INVALID.create(`source of ${task.sessionId}/${task.seq}: ${why}`, { details: { path, ...details } });
+    const size = await stat(path).then((s) => s.size, () => -1);
+    if (size < 0) throw invalid('file not found');
+    if (size === 0) throw invalid('zero bytes');
+    let video: ProbedStream | undefined;
+    try {
+      const probed = await this.options.runner.probe(path, { countPackets: true });
+      video = probed.streams.find((s) => s.type === 'video');
+    } catch (error) {
+      throw invalid('not a readable MPEG-TS/MP4 file', { ffprobe: error instanceof FfmpegExitError ? error.stderrTail : String(error) });
+    }
+    if (video === undefined) throw invalid('no video stream');
+    if (video.width <= 0 || video.height <= 0 || video.packets === 0) throw invalid('the video stream has no frames');
+    return video;
+  }
+
+  private async countFrames(path: string): Promise<number> {
+    try {
+      const probed = await this.options.runner.probe(path, { countPackets: true });
+      return probed.streams.find((s) => s.type === 'video')?.packets ?? 0;
+    } catch (error) {
+      throw errors.transcode.FAILED.create(`ffmpeg exited cleanly but ${path} is unreadable`, { cause: error });
+    }
+  }
+}
