@@ -10,7 +10,9 @@ import { fixtureManifest, fixturePluginFolder } from '../../../registry/test/hel
 const host = `^${HOST_API_VERSION}`;
 
 /** A plugin module (plain ESM) that provides `provides` and requires `requires`; `registered` defaults to `provides`. */
-function pluginModule(id: string, { provides = [] as string[], requires = [] as string[], registered = provides } = {}): string {
+function pluginModule(id: string, options: { provides?: string[]; requires?: string[]; registered?: string[] } = {}): string {
+  const { provides = [], requires = [] } = options;
+  const registered = options.registered ?? provides;
   const manifest = {
     id,
     version: '1.0.0',
