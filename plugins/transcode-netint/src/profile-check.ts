@@ -1,0 +1,49 @@
+import { errors, type TranscodeProfile, type VideoCodec } from '@lpx/sdk';
+
+export interface SizeLimits {
+  readonly minWidth: number;
+  readonly minHeight: number;
+  readonly maxWidth: number;
+  readonly maxHeight: number;
+}
+
+/**
+ * Only the ceiling is checked here (8K, the largest any Netint encoder takes);
+ * each model's floor differs and its encoder refuses a too-small size itself,
+ * which reaches the caller as FAILED with the encoder's own message.
+ */
+export const NETINT_LIMITS: Readonly<Partial<Record<VideoCodec, SizeLimits>>> = Object.freeze({
+  H264: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
+  HEVC: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
+});
+
+const ENCODER_PROFILES = new Set(['encoder-default', 'baseline', 'main', 'high', 'constrained-high']);
+const FORMATS = new Set(['mpegts', 'mp4']);
+
+const invalid = (profile: TranscodeProfile | undefined, why: string): Error =>
+  errors.transcode.PROFILE_INVALID.create(`${profile?.name === undefined ? 'profile' : `profile ${profile.name}`}: ${why}`, { details: { profile: profile?.name } });
+
+/** Refuses a ladder the encoder cannot produce, before any process starts (a coded 4xx, not an ffmpeg exit). */
+export function checkProfiles(profiles: readonly TranscodeProfile[], encodable: readonly VideoCodec[], limits: Readonly<Partial<Record<VideoCodec, SizeLimits>>>): void {
+  if (profiles.length === 0) throw invalid(undefined, 'the ladder is empty');
+  const names = new Set<string>();
+  for (const p of profiles) {
+    if (typeof p.name !== 'string' || p.name.length === 0) throw invalid(p, 'has no name');
+    if (names.has(p.name)) throw invalid(p, 'the name appears twice in the ladder');
+    names.add(p.name);
+    if (!Number.isInteger(p.width) || !Number.isInteger(p.height) || p.width <= 0 || p.height <= 0) throw invalid(p, `resolution ${p.width}x${p.height} is not positive`);
+    // 4:2:0 chroma halves both dimensions: an odd size cannot be encoded.
+    if (p.width % 2 !== 0 || p.height % 2 !== 0) throw invalid(p, `resolution ${p.width}x${p.height} is odd`);
+    if (!encodable.includes(p.codec)) throw invalid(p, `codec ${p.codec} is not encoded by this backend (encodes ${encodable.join(', ')})`);
+    const limit = limits[p.codec];
+    if (limit !== undefined && (p.width < limit.minWidth || p.height < limit.minHeight || p.width > limit.maxWidth || p.height > limit.maxHeight)) {
+      throw invalid(p, `${p.width}x${p.height} is outside the encoder's ${p.codec} range ${limit.minWidth}x${limit.minHeight}..${limit.maxWidth}x${limit.maxHeight}`);
+    }
+    if (!Number.isInteger(p.bitrate) || p.bitrate < 0 || (p.bitrate === 0 && !(p.quality > 0))) throw invalid(p, `bitrate ${p.bitrate} must be a positive integer (or set a quality)`);
+    if (!Number.isInteger(p.fps) || p.fps < 0 || !Number.isInteger(p.fpsDen) || p.fpsDen < 1) throw invalid(p, `frame rate ${p.fps}/${p.fpsDen} is not a rate`);
+    if (!Number.isInteger(p.gopMs) || p.gopMs < -1) throw invalid(p, `gop ${p.gopMs} ms is not a GOP (ms ≥ 0, or -1 for intra)`);
+    if (!Number.isFinite(p.quality) || p.quality < 0) throw invalid(p, `quality ${p.quality} is negative`);
+    if (!ENCODER_PROFILES.has(p.profile)) throw invalid(p, `encoder profile ${String(p.profile)} is unknown`);
+    if (!FORMATS.has(p.format)) throw invalid(p, `format ${String(p.format)} is neither mpegts nor mp4`);
+  }
+}
