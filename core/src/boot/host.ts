@@ -14,6 +14,7 @@ import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
 import { declareRemoteCapabilities, NO_REMOTE_CAPABILITIES } from '../roles/orchestrator/remote-capabilities.js';
+import { LateGatewayService } from '../roles/gateway/segment-service.js';
 
 export interface HostOptions {
   config: LoadedConfig;
@@ -103,6 +104,9 @@ export class Host {
       const scopes = new ContainerScopes();
       scopes.registerRoot(coreServices.payments, kernel.payments);
       scopes.registerRoot(coreServices.discovery, kernel.discovery);
+      // Plugins resolve coreServices.gateway before the role exists; it forwards once the role is prepared (ADR 0026).
+      const gatewayService = new LateGatewayService(config.node.roles.includes('gateway'));
+      scopes.registerRoot(coreServices.gateway, gatewayService);
       this.#teardown.push('containers', () => scopes.dispose());
       let remote = NO_REMOTE_CAPABILITIES;
       const pluginScopes = await initPlugins({
@@ -125,6 +129,7 @@ export class Host {
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       const roles = await prepareRoles({ config, kernel, app, remote, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
+      if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
       this.#teardown.push('http', () => app.close());
       await app.ready();
       if (config.http.enabled) {

@@ -266,6 +266,12 @@ export const KernelConfigSchema = Type.Object(
         maxTotalEV: Type.String({ pattern: '^[0-9]+$', default: '20000000000000' }),
         /** Router workers per capability in this process. */
         concurrency: Type.Integer({ minimum: 1, default: 8 }),
+        /**
+         * What the gateway checks on the renditions of a segment (ADR 0026): 'auto' = the orchestrator's signature when
+         * on-chain (go-livepeer's -localVerify default), 'signature' always, 'pixels' also decodes each rendition with
+         * ffprobe and compares its pixel count with the charge, 'off' nothing beyond the rendition count.
+         */
+        segmentVerification: Type.Union([Type.Literal('auto'), Type.Literal('signature'), Type.Literal('pixels'), Type.Literal('off')], { default: 'auto' }),
         /** Job-outcome webhooks: a durable delivery queue, signed, behind an egress policy (ADR 0019). */
         webhooks: GatewayWebhooks,
         /** Capability ids routed even before discovery finds an orchestrator offering them (others: only when offered). */

@@ -59,3 +59,20 @@ export {
 export { MAX_SEGMENT_BODY_BYTES, readAtMost } from './request-body.js';
 export { downloadSource, SOURCE_DOWNLOAD_TIMEOUT_MS, type SourceDownloader, type SourceDownloadOptions } from './source-download.js';
 export { segmentErrors } from './segment-errors.js';
+// The gateway's side of /segment (ADR 0026).
+export { buildSegData, INVALID_PROFILES_MARKER, profileFields, segmentHeader, segmentJobCapabilities, wireVideoProfile, type SegmentHeaderInput } from './segment-client-seg-data.js';
+export {
+  SEGMENT_CALL_DURATION_FACTOR,
+  SEGMENT_CALL_MIN_MS,
+  SEGMENT_CONTENT_TYPE,
+  SEGMENT_UPLOAD_DURATION_FACTOR,
+  SEGMENT_UPLOAD_MIN_MS,
+  segmentAgent,
+  segmentTimeouts,
+  submitSegment,
+  type SegmentSubmitted,
+  type SegmentTimeouts,
+  type SubmitSegmentOptions,
+} from './segment-client.js';
+export { downloadRenditions, expectedSigner, verifyRenditions, type DownloadedRendition, type RenditionOptions, type VerifyOptions } from './segment-client-renditions.js';
+export { ffprobePixelCounter } from './segment-client-pixels.js';

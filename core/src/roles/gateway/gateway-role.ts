@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { gatewayMetrics } from '../role-metrics.js';
 import type { LocalAccount } from 'viem';
-import { errors, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
+import { errors, type GatewayService, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
+import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
@@ -26,11 +27,14 @@ import { existingRouteCapabilities } from './route-queues.js';
 import { gatewayClients } from './tenants/gateway-clients.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { createGatewayWebhooks } from './webhooks/gateway-webhooks.js';
+import { createSegmentRouting } from './segment-routing.js';
 import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
   readonly routes: JobsKernel;
+  /** coreServices.gateway: segments routed as `video/transcode` route jobs (ADR 0026). */
+  readonly segments: GatewayService;
   start(): Promise<void>;
 }
 
@@ -69,8 +73,9 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const algorithm = selectionAlgorithm(kernel, settings.selection);
   const metrics = gatewayMetrics(options.metrics);
 
+  const credentials = await gatewayCredentials(account);
   const pool = new OrchestratorPool(
-    { candidates: () => kernel.discovery.candidates(), credentials: await gatewayCredentials(account) },
+    { candidates: () => kernel.discovery.candidates(), credentials },
     {
       discoveryTimeoutMs: settings.discoveryTimeoutMs,
       maxDiscoveryTimeoutMs: settings.maxDiscoveryTimeoutMs,
@@ -129,13 +134,34 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const ensureRouter = (capabilityId: string): void => {
     if (served.has(capabilityId)) return;
     served.add(capabilityId);
-    routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, processor, { concurrency: settings.concurrency });
+    // Segments have their own router: go-livepeer's /segment wire, pixel payments, stream stickiness.
+    const route = capabilityId === TRANSCODE_CAPABILITY_ID ? (segments.processor as unknown as typeof processor) : processor;
+    routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, route, { concurrency: settings.concurrency });
   };
+  const segments = createSegmentRouting({
+    config,
+    pool,
+    algorithm,
+    account,
+    chain,
+    credentials,
+    clients,
+    routes,
+    ensureRouter,
+    logger,
+    onAttemptFailed: ({ jobId, uri, error, action }) => {
+      metrics.attemptFailed(action);
+      logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed for a segment');
+    },
+    onPaid: (count, uri) => metrics.ticketsSent(uri, count),
+  });
+  teardown.push('gateway segment sessions', async () => segments.close());
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {
     pool,
     routes,
+    segments: segments.service,
     async start() {
       // Queues left in Redis get routers only for capabilities this gateway knows (ADR 0017): junk ids
       // clients once posted stay ignored. Ones only discovery knows are picked up after each round.

@@ -42,6 +42,30 @@ export const gatewayErrors = defineErrors('GATEWAY', {
     status: 500,
     description: '`lpx tenants …` could not apply the change to the config file: an unknown or duplicate tenant name, a bad budget or price, or a file it cannot rewrite.',
   },
+  NOT_ENABLED: {
+    status: 503,
+    description: 'coreServices.gateway was called on a node without the gateway role (node.roles); nothing was sent or paid.',
+  },
+  SEGMENT_REFUSED: {
+    status: 502,
+    description: "The orchestrator answered /segment with a non-200 status before transcoding (bad payment 402, segment credentials 403, payment refused or `Insufficient balance` 400, ...); the detail has its status and go-livepeer's text (`remoteMessage`). The gateway suspends it and tries another.",
+  },
+  SEGMENT_TRANSCODE_FAILED: {
+    status: 502,
+    description: "The orchestrator's TranscodeResult carried an error (`OrchestratorBusy`, `ErrTranscoderUnavailable`, an ffmpeg error, ...) or neither data nor error (`UnknownResponse`); `remoteMessage` has its text. Nothing was debited for it.",
+  },
+  SEGMENT_TIMEOUT: {
+    status: 504,
+    description: "An orchestrator took longer than go-livepeer's budgets for a segment: max(2 s, duration / 2) until the response headers, max(8 s, 4 × duration) for the whole call.",
+  },
+  SEGMENT_UNVERIFIED: {
+    status: 502,
+    description: "The renditions an orchestrator returned failed the gateway's verification: the signature over keccak256 of their hashes does not recover to the orchestrator's address (or ticket recipient), their count differs from the profiles asked, or (when enabled) their decoded pixel count differs from the pixels charged. The orchestrator is suspended.",
+  },
+  RENDITION_DOWNLOAD_FAILED: {
+    status: 502,
+    description: 'A rendition URL from the orchestrator could not be downloaded (unreachable, non-200, larger than the limit); the orchestrator is suspended and the segment tried on another.',
+  },
   WEBHOOK_INVALID_URL: {
     status: 400,
     description: 'The `?webhook=` / `Lpx-Webhook` value is not an absolute http(s) URL; nothing was queued.',

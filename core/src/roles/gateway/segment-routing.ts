@@ -1,0 +1,129 @@
+/**
+ * The gateway's segment routing, assembled from the role's parts: the pool
+ * (selection by capability bits and max price, suspensions), a TicketSender
+ * of its own for pixel payments, per-stream sessions, the `video/transcode`
+ * router processor and the `coreServices.gateway` service on top (ADR 0026).
+ */
+import type { GatewayService, SelectionAlgorithm } from '@lpx/sdk';
+import type { Logger } from 'pino';
+import type { LocalAccount } from 'viem';
+import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
+import { endTranscodingSession, getOrchestratorInfo, networkErrors, personalSign, type GatewayCredentials } from '../../network/index.js';
+import { ffprobePixelCounter, segmentTimeouts } from '../../network/segment/index.js';
+import { fromHex, Rational, TicketSender } from '../../payments/index.js';
+import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
+import type { GatewayClients } from './tenants/gateway-clients.js';
+import { SegmentPayments, type SegmentSession } from './segment-payments.js';
+import { segmentRouterProcessor } from './segment-router.js';
+import { createSegmentService } from './segment-service.js';
+import { StreamSessions } from './segment-sessions.js';
+
+export interface SegmentRoutingOptions {
+  readonly config: KernelConfig;
+  readonly pool: OrchestratorPool;
+  readonly algorithm: SelectionAlgorithm;
+  readonly account: LocalAccount;
+  readonly chain: ChainPaymentSources | undefined;
+  readonly credentials: GatewayCredentials;
+  readonly clients: Pick<GatewayClients, 'maxPriceOf' | 'chargeFor'>;
+  readonly routes: Parameters<typeof createSegmentService>[0]['routes'];
+  ensureRouter(capabilityId: string): void;
+  readonly logger: Logger;
+  readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
+  readonly onPaid?: (tickets: number, orchestrator: string) => void;
+}
+
+export interface SegmentRouting {
+  readonly processor: ReturnType<typeof segmentRouterProcessor>;
+  readonly service: GatewayService;
+  readonly sessions: StreamSessions;
+  close(): void;
+}
+
+/** go-livepeer's gRPC budget, per GetOrchestrator a new stream session costs. */
+const SESSION_OPEN_MS = 8_000;
+
+export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRouting {
+  const { config, pool, account, chain, logger } = options;
+  const settings = config.gateway;
+  const tickets =
+    chain === undefined
+      ? undefined
+      : new TicketSender({
+          signer: { address: fromHex(account.address), signMessage: (message) => personalSign(account, message) },
+          rounds: chain.rounds,
+          senderInfo: chain.senderInfo,
+          limits: { maxEV: Rational.of(BigInt(settings.maxTicketEV)), maxTotalEV: Rational.of(BigInt(settings.maxTotalEV)) },
+        });
+  const payments = new SegmentPayments(tickets);
+  const endSession = async (session: SegmentSession): Promise<void> => {
+    payments.close(session);
+    if (session.info.authToken === undefined) return;
+    await endTranscodingSession(session.uri, session.info.authToken).catch((err: unknown) => logger.debug({ err, orchestrator: session.uri }, 'EndTranscodingSession failed'));
+  };
+  const sessions = new StreamSessions({ onDrop: (session) => void endSession(session) });
+  const sweeper = setInterval(() => sessions.sweep(), 60_000);
+  sweeper.unref();
+
+  // The router and the service share these (one process): coded failures back to the caller, cancels to the router.
+  const failures = new Map<string, unknown>();
+  const cancels = new Map<string, AbortController>();
+  const mode = settings.segmentVerification;
+  const checkSignature = mode === 'signature' || mode === 'pixels' || (mode === 'auto' && chain !== undefined);
+  const processor = segmentRouterProcessor({
+    async pick(exclude, jobCapabilities, tenant) {
+      if (pool.usable(TRANSCODE_CAPABILITY_ID).length === 0) await pool.discover();
+      else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
+      // The pool knows who transcodes at all; the job's bits (codecs, formats, profiles) narrow it, as CompatibleWith does.
+      const skip = new Set(exclude);
+      for (const entry of pool.usable(TRANSCODE_CAPABILITY_ID)) {
+        if (entry.info.capabilities !== undefined && !livepeerCompatibleWith(jobCapabilities, entry.info.capabilities)) skip.add(entry.uri);
+      }
+      const maxPrice = options.clients.maxPriceOf(tenant);
+      return pool.pick(TRANSCODE_CAPABILITY_ID, { exclude: skip, algorithm: options.algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) }).uri;
+    },
+    usable: (uri) => pool.usable(TRANSCODE_CAPABILITY_ID).some((entry) => entry.uri === uri),
+    async openSession(uri, jobCapabilities) {
+      const info = await getOrchestratorInfo(uri, { credentials: options.credentials, capabilities: jobCapabilities, timeoutMs: SESSION_OPEN_MS });
+      // go-livepeer builds no session for an orchestrator without a service URI or auth token.
+      if (info.transcoder === '' || info.authToken === undefined) {
+        throw networkErrors.MALFORMED_MESSAGE.create(`orchestrator ${uri} answered GetOrchestrator without ${info.transcoder === '' ? 'a transcoder URI' : 'an auth token'}`, { details: { uri } });
+      }
+      return payments.open(uri, info);
+    },
+    suspend: (uri, reason) => pool.suspend(uri, reason),
+    sessions,
+    payments,
+    signer: account,
+    chargeFor: (tenant) => options.clients.chargeFor(tenant),
+    checkSignature,
+    ...(mode === 'pixels' ? { countPixels: ffprobePixelCounter() } : {}),
+    maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
+    failures,
+    cancels,
+    ...(options.onAttemptFailed !== undefined ? { onAttemptFailed: options.onAttemptFailed } : {}),
+    onTranscoded: ({ uri, tickets: count }) => {
+      if (count > 0) options.onPaid?.(count, uri);
+    },
+  });
+  const service = createSegmentService({
+    routes: options.routes,
+    ensureRouter: options.ensureRouter,
+    sessions,
+    endSession,
+    failures,
+    cancels,
+    waitMsFor: (durationMs) => (segmentTimeouts(durationMs).callMs + SESSION_OPEN_MS) * settings.maxOrchestratorAttempts + settings.maxDiscoveryTimeoutMs,
+  });
+  return {
+    processor,
+    service,
+    sessions,
+    close() {
+      clearInterval(sweeper);
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * `coreServices.gateway` as plugins see it: each `transcodeSegment` is a
+ * durable route job on the gateway's `video/transcode` queue (one attempt:
+ * a live segment retried later is worth nothing; the router already tries
+ * several orchestrators), answered with the renditions. The kernel binds one
+ * late service at boot: plugins resolve it before the gateway role exists,
+ * and on a node without the role it says so (`enabled` false, calls throw
+ * GATEWAY_NOT_ENABLED).
+ */
+import { randomUUID } from 'node:crypto';
+import { errors, type GatewayService, type SegmentTranscodeRequest, type TranscodedSegment } from '@lpx/sdk';
+import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
+import type { JobsKernel } from '../../jobs/index.js';
+import type { RouteJobData } from './route-job.js';
+import { checkSegmentRequest, type SegmentJobInput, type SegmentJobOutput } from './segment-job.js';
+import type { SegmentSession } from './segment-payments.js';
+import type { StreamSessions } from './segment-sessions.js';
+
+export interface SegmentServiceDeps {
+  readonly routes: Pick<JobsKernel, 'submitAndWait'>;
+  ensureRouter(capabilityId: string): void;
+  readonly sessions: StreamSessions;
+  /** Ends one stream session at its orchestrator (EndTranscodingSession) and frees its PM session. */
+  endSession(session: SegmentSession): Promise<void>;
+  /** Written by the router in this process: the coded reason a job failed. */
+  readonly failures: Map<string, unknown>;
+  readonly cancels: Map<string, AbortController>;
+  /** How long a caller waits for one segment (every orchestrator it may try, at go-livepeer's budget). */
+  waitMsFor(durationMs: number): number;
+}
+
+export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
+  return {
+    enabled: true,
+    async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
+      checkSegmentRequest(request);
+      if (request.signal?.aborted === true) throw errors.transcode.CANCELLED.create(`segment ${request.seq} of ${request.streamId} was cancelled before it was sent`);
+      const input: SegmentJobInput = {
+        streamId: request.streamId,
+        seq: request.seq,
+        data: Buffer.from(request.data.buffer, request.data.byteOffset, request.data.byteLength),
+        durationMs: request.durationMs,
+        profiles: request.profiles,
+      };
+      const data: RouteJobData = { capabilityId: TRANSCODE_CAPABILITY_ID, input, ...(request.tenant !== undefined ? { tenant: request.tenant } : {}) };
+      // Our own id: a replayed seq is a new job, never the result of an earlier one.
+      const jobId = randomUUID();
+      const cancel = new AbortController();
+      deps.cancels.set(jobId, cancel);
+      const onAbort = (): void => cancel.abort();
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      deps.ensureRouter(TRANSCODE_CAPABILITY_ID);
+      try {
+        const result = await deps.routes.submitAndWait<RouteJobData, { output: SegmentJobOutput; orchestrator: string; tried: number }>(TRANSCODE_CAPABILITY_ID, data, {
+          jobId,
+          attempts: 1,
+          timeoutMs: deps.waitMsFor(request.durationMs),
+        });
+        const byName = new Map(result.output.renditions.map((r) => [r.profile, r]));
+        return {
+          seq: result.output.seq,
+          orchestrator: result.orchestrator,
+          attempts: result.tried,
+          renditions: request.profiles.map((profile) => {
+            const rendition = byName.get(profile.name)!;
+            return { profile: profile.name, data: Buffer.isBuffer(rendition.data) ? rendition.data : Buffer.from(rendition.data as Uint8Array), pixels: BigInt(rendition.pixels) };
+          }),
+        };
+      } catch (error) {
+        // BullMQ keeps only a failure's text; the router in this process kept the coded error.
+        const local = deps.failures.get(jobId);
+        throw local ?? error;
+      } finally {
+        deps.failures.delete(jobId);
+        deps.cancels.delete(jobId);
+        request.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    async endStream(streamId: string): Promise<void> {
+      await Promise.all(deps.sessions.end(streamId).map((session) => deps.endSession(session)));
+    },
+  };
+}
+
+/**
+ * The instance registered as `coreServices.gateway` before plugins init: it
+ * forwards to the gateway role's service once the role has been prepared,
+ * and refuses on nodes without the role.
+ */
+export class LateGatewayService implements GatewayService {
+  readonly enabled: boolean;
+  #target: GatewayService | undefined;
+  readonly #ready: Promise<GatewayService>;
+  #resolve!: (service: GatewayService) => void;
+
+  constructor(enabled: boolean) {
+    this.enabled = enabled;
+    this.#ready = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  bind(service: GatewayService): void {
+    this.#target = service;
+    this.#resolve(service);
+  }
+
+  async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
+    return (await this.#service()).transcodeSegment(request);
+  }
+
+  async endStream(streamId: string): Promise<void> {
+    return (await this.#service()).endStream(streamId);
+  }
+
+  async #service(): Promise<GatewayService> {
+    if (!this.enabled) throw errors.gateway.NOT_ENABLED.create('this node does not run the gateway role (node.roles)');
+    return this.#target ?? this.#ready;
+  }
+}
