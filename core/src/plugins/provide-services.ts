@@ -25,10 +25,13 @@ export async function provideServices(plugin: RegisteredPlugin, provision: Servi
     const deps: Record<string, unknown> = {};
     for (const [name, dep] of Object.entries(service.deps ?? {})) deps[name] = provision.resolveDep(plugin.id, dep);
     let value: unknown;
+    const work = Promise.resolve().then(() => service.factory(deps as never));
     try {
-      value = await withDeadline(Promise.resolve().then(() => service.factory(deps as never)), provision.timeoutMs, () =>
-        errors.plugin.SERVICE_FAILED.create(`plugin ${plugin.id}: the factory of service ${id} did not finish within ${provision.timeoutMs} ms`, { details }),
-      );
+      value = await withDeadline(work, provision.timeoutMs, () => {
+        // Boot is abandoned; a value that still arrives must not leak what it holds (connections, processes).
+        void work.then((late) => service.dispose?.(late)).catch(() => {});
+        return errors.plugin.SERVICE_FAILED.create(`plugin ${plugin.id}: the factory of service ${id} did not finish within ${provision.timeoutMs} ms`, { details });
+      });
     } catch (cause) {
       if (errors.plugin.SERVICE_FAILED.is(cause)) throw cause;
       throw errors.plugin.SERVICE_FAILED.create(`plugin ${plugin.id}: the factory of service ${id} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause, details });
