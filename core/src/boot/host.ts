@@ -127,6 +127,7 @@ export class Host {
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
+      kernel.transcode.registerRoutes(app);
       const roles = await prepareRoles({ config, kernel, app, remote, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
@@ -144,6 +145,8 @@ export class Host {
       await this.#grpc.start(config.grpc.host, config.grpc.port);
       this.#teardown.push('grpc', () => this.#grpc.stop(config.lifecycle.stopTimeoutMs));
       if (config.node.roles.includes('worker')) {
+        // Probes the transcode backends and binds the video/transcode processor before workers start.
+        await kernel.transcode.startWorker();
         await kernel.jobs.startWorkers();
         // Workers must drain before plugins stop; the later 'jobs' step then finds it already closed.
         this.#teardown.push('job workers', () => kernel.jobs.close());

@@ -38,6 +38,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   const points = new Map<string, ReturnType<typeof lockable<object>>>();
   points.set('discovery.strategies', lockable('discovery.strategies', kernel.discovery));
   points.set('selection.algorithms', lockable('selection.algorithms', kernel.selection));
+  points.set('transcode.backends', lockable('transcode.backends', kernel.transcode.backends));
   for (const plugin of prepared.byId.values()) {
     for (const [id, implementation] of plugin.extensionPoints) points.set(id, lockable(id, implementation as object));
   }
@@ -92,6 +93,8 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   );
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();
+  points.get('transcode.backends')!.lock();
+  kernel.transcode.declare(kernel.capabilities, [...prepared.byId.values()].map((plugin) => plugin.definition.manifest));
   inputs.beforePublish?.(kernel);
   kernel.capabilities.publish();
   return pluginScopes;

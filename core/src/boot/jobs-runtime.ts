@@ -10,6 +10,8 @@ export interface JobsRuntime {
   readonly service: JobsService;
   forPlugin(pluginId: string, capabilityIds: readonly string[]): JobsService;
   startWorkers(): Promise<void>;
+  /** Jobs this process runs at once for a capability it processes; 0 pauses (transcode capacity moves with backends). */
+  setConcurrency(capabilityId: string, concurrency: number): Promise<void>;
   /** Stops taking jobs, drains the active ones, then closes queues; idempotent. */
   close(): Promise<void>;
   ping(): Promise<void>;
@@ -34,6 +36,7 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
     service: kernel,
     forPlugin: (pluginId, capabilityIds) => kernel.forPlugin(pluginId, capabilityIds),
     startWorkers: async () => kernel.start(),
+    setConcurrency: (capabilityId, concurrency) => kernel.setConcurrency(capabilityId, concurrency),
     close: () => kernel.close(),
     ping: async () => {
       await connection.ping();

@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { KernelDiscovery } from '../discovery/discovery-service.js';
 import { SelectionRegistry } from '../selection/selection-registry.js';
 import { PluginWire } from '../roles/orchestrator/plugin-wire.js';
+import { KernelTranscode } from '../transcode/kernel-transcode.js';
 import { createJobsRuntime, type JobsRuntime } from './jobs-runtime.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 import { obtainRedis } from './redis-connection.js';
@@ -27,6 +28,8 @@ export interface KernelServices {
   readonly blobs: { readonly store: BlobStore; readonly inlineMaxBytes: number };
   /** What plugins mount on the orchestrator's front door (coreServices.orchestratorWire), applied by the orchestrator role. */
   readonly wire: PluginWire;
+  /** Owner of `transcode.backends`, the transcode workers and /segment's dispatch (docs/adr/0021-transcode-backends-and-dispatch.md). */
+  readonly transcode: KernelTranscode;
 }
 
 export function dataDirOf(loaded: LoadedConfig): string {
@@ -50,7 +53,10 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const blobs = { store, inlineMaxBytes: config.blobs.inlineMaxBytes };
   const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });
   teardown.push('jobs', () => jobs.close());
+  const transcode = new KernelTranscode({ config, redisUrl: redis.url, store, jobs, logger, metrics });
+  // Unwinds after the job workers drained (pushed later by the host), so backends close last.
+  teardown.push('transcode', () => transcode.close());
 
   const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret });
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode };
 }

@@ -9,6 +9,7 @@ export * from './livepeer/livepeer-semver.js';
 export * from './livepeer/pipeline-names.js';
 export * from './livepeer/to-livepeer.js';
 export * from './livepeer/transcode-job-capabilities.js';
+export * from './livepeer/transcode-bits.js';
 export * from './registry/capability-registry.js';
 export * from './registry/capacity-ledger.js';
 export * from './registry/merge-declarations.js';

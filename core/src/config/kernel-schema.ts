@@ -166,6 +166,18 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Transcode workers (docs/adr/0021-transcode-backends-and-dispatch.md): backend probing and the Redis heartbeat the orchestrator sums. */
+    transcode: Type.Object(
+      {
+        /** A backend's probe (encoder listed + one-frame test encode) that takes longer is reported unavailable. */
+        probeTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+        /** Unavailable backends are probed again this often (0: never). */
+        reprobeIntervalMs: Type.Integer({ minimum: 0, default: 60_000 }),
+        /** Workers publish their backends' status this often; the entry lives 3 heartbeats. */
+        heartbeatMs: Type.Integer({ minimum: 100, default: 2_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     lifecycle: Type.Object(
       {
         initTimeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),

@@ -67,6 +67,23 @@ export class CapabilityLane {
     this.#bound = { processor, concurrency };
   }
 
+  /**
+   * Changes how many jobs this process runs at once (transcode workers follow
+   * their backends' capacity); 0 pauses the worker so other processes take the jobs.
+   */
+  async setConcurrency(concurrency: number): Promise<void> {
+    if (!this.#bound) return;
+    if (concurrency > 0) this.#bound.concurrency = concurrency;
+    const worker = this.#worker;
+    if (!worker) return;
+    if (concurrency === 0) {
+      if (!worker.isPaused()) await worker.pause(true);
+      return;
+    }
+    worker.concurrency = concurrency;
+    if (worker.isPaused()) await worker.resume();
+  }
+
   /** Idempotent; a lane without a bound processor only produces and observes. */
   startWorker(): void {
     if (!this.#bound || this.#worker) return;

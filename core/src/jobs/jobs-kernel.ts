@@ -67,6 +67,12 @@ export class JobsKernel implements JobsService {
     if (this.#started) lane.startWorker();
   }
 
+  /** Jobs this process runs at once for a bound capability; 0 pauses its worker (kernel-only, for capacity that moves). */
+  setConcurrency(capabilityId: string, concurrency: number): Promise<void> {
+    if (concurrency !== 0) checkConcurrency(capabilityId, concurrency);
+    return this.#lanes.get(capabilityId)?.setConcurrency(concurrency) ?? Promise.resolve();
+  }
+
   submit<Input>(capabilityId: string, data: Input, options?: SubmitOptions): Promise<{ id: string }> {
     return this.#withLane(capabilityId, (lane) => lane.submit(data, options));
   }

@@ -22,6 +22,13 @@ export const CapabilityConstraints = Type.Object(
     /** e.g. ['nvidia', 'netint', 'cpu'] */
     hardware: Type.Optional(Type.Array(Type.String())),
     minVersion: Type.Optional(Type.String()),
+    /** video/transcode: what the live transcode backends decode, encode and write; the go-livepeer capability bits derive from it. */
+    transcode: Type.Optional(
+      Type.Object(
+        { decode: Type.Array(Type.String()), encode: Type.Array(Type.String()), formats: Type.Array(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,14 @@
-import { isCapabilityId } from '@lpx/sdk';
+import { isCapabilityId, type CapabilityDescriptor } from '@lpx/sdk';
 import { AI_CAPABILITY_IDS, LIVEPEER_CAPABILITIES, LIVEPEER_CAPABILITY_BYOC, SOFTWARE_TRANSCODE_CAPABILITY_IDS } from './capability-enum.js';
 import { livepeerCapabilityToPipeline, pipelineToLivepeerCapability } from './pipeline-names.js';
+import { transcodeBitsFor } from './transcode-bits.js';
 
 /**
  * Our canonical ids ↔ go-livepeer enum ids.
  * - `video/transcode` is a bundle of bits (codecs, containers, profiles...);
- *   go-livepeer has no single "transcoding" id.
+ *   go-livepeer has no single "transcoding" id. Which bits is the descriptor's
+ *   `transcode` constraint (the live backends' codecs, see transcode-bits.ts);
+ *   the software set stands in for a descriptor that has none.
  * - `ai/<pipeline>` is exactly one id in 27..36, named by go-livepeer's slug.
  * - `byoc/<name>` is id 37 with the BYOC name carried as the constraint.
  */
@@ -60,4 +63,10 @@ export function livepeerIdsFor(capabilityId: string): number[] {
   const mapping = livepeerMappingFor(capabilityId);
   if (mapping === undefined) return [];
   return mapping.kind === 'transcode' ? [...mapping.ids] : [mapping.id];
+}
+
+/** The enum ids one descriptor advertises as: for video/transcode, derived from its `transcode` constraint when it has one. */
+export function livepeerIdsForDescriptor(descriptor: Pick<CapabilityDescriptor, 'id' | 'constraints'>): number[] {
+  const transcode = descriptor.id === TRANSCODE_CAPABILITY_ID ? descriptor.constraints.transcode : undefined;
+  return transcode !== undefined ? transcodeBitsFor(transcode) : livepeerIdsFor(descriptor.id);
 }

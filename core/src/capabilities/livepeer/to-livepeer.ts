@@ -1,7 +1,7 @@
 import type { CapabilityDescriptor } from '@lpx/sdk';
 import { setCapabilityBit } from './bitstring.js';
 import { DEFAULT_CAPABILITY_IDS, LIVEPEER_CAPABILITY_BYOC } from './capability-enum.js';
-import { livepeerMappingFor } from './canonical-ids.js';
+import { livepeerIdsForDescriptor, livepeerMappingFor } from './canonical-ids.js';
 import { emptyLivepeerCapabilities, type LivepeerCapabilities, type LivepeerModelConstraint } from './livepeer-message.js';
 
 /** Live counts, usually the CapabilityRegistry itself. */
@@ -18,7 +18,7 @@ export interface ToLivepeerOptions {
    * while requests are in flight); without usage we advertise the configured one.
    */
   usage?: CapacityUsage;
-  /** Transcoding bits to advertise instead of the software set, e.g. the result of a hardware test. */
+  /** Transcoding bits to advertise instead of those derived from the descriptor (its `transcode` constraint, else the software set). */
   transcodeIds?: readonly number[];
   /**
    * Also set bit 37 with one model entry per BYOC name. go-livepeer Os do not
@@ -60,7 +60,7 @@ export function toLivepeerCapabilities(
     switch (mapping.kind) {
       case 'transcode': {
         const capacity = free(descriptor, options.usage);
-        for (const id of options.transcodeIds ?? mapping.ids) advertise(id, capacity);
+        for (const id of options.transcodeIds ?? livepeerIdsForDescriptor(descriptor)) advertise(id, capacity);
         break;
       }
       case 'ai': {

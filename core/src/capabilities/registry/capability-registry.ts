@@ -147,6 +147,21 @@ export class CapabilityRegistry extends EventEmitter<CapabilityRegistryEvents> i
     return descriptor;
   }
 
+  /**
+   * Replaces one non-model constraint at runtime (video/transcode's codecs
+   * follow the transcode workers that are alive). Models stay fixed: they
+   * carry capacity, which moves through setCapacity.
+   */
+  setConstraint<K extends Exclude<keyof CapabilityDescriptor['constraints'], 'models'>>(id: string, key: K, value: CapabilityDescriptor['constraints'][K]): CapabilityDescriptor {
+    const entry = this.#entries.get(id);
+    if (!entry) throw errors.capability.UNKNOWN.create(`no capability "${id}" is registered`, { details: { capabilityId: id } });
+    const constraints = { ...entry.descriptor.constraints };
+    if (value === undefined) delete constraints[key];
+    else constraints[key] = value;
+    entry.descriptor = Object.freeze({ ...entry.descriptor, constraints: Object.freeze(constraints) });
+    return entry.descriptor;
+  }
+
   /** A view bound to one plugin: its declarations carry its id, its reservations are its own. */
   forPlugin(pluginId: string): PluginCapabilities {
     return new PluginCapabilities(this, pluginId);

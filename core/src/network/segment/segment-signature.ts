@@ -4,6 +4,7 @@
  * TranscodeData sig). Both are EIP-191 personal signatures over a keccak256
  * digest, so the `message` here is that 32-byte digest.
  */
+import { errors } from '@lpx/sdk';
 import { bigIntToMinimalBytes, keccak256 } from '../../payments/index.js';
 import { personalSign, type PersonalSigner } from '../auth/gateway-signature.js';
 
@@ -54,7 +55,19 @@ export async function signSegment(signer: PersonalSigner, input: SegmentSignatur
 
 /** The 32-byte message an orchestrator personal-signs for its renditions, in profile order. */
 export function renditionSignatureMessage(renditions: readonly Uint8Array[]): Uint8Array {
-  const hashes = new Uint8Array(32 * renditions.length);
-  renditions.forEach((data, i) => hashes.set(keccak256(data), 32 * i));
-  return keccak256(hashes);
+  return renditionHashesSignatureMessage(renditions.map((data) => keccak256(data)));
+}
+
+/**
+ * The same message from the renditions' keccak256 hashes, in profile order:
+ * transcode workers hash what they store, so the orchestrator signs without
+ * fetching the bytes back.
+ */
+export function renditionHashesSignatureMessage(hashes: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(32 * hashes.length);
+  hashes.forEach((hash, i) => {
+    if (hash.length !== 32) throw errors.transcode.RESULT_INVALID.create(`rendition hash ${i} has ${hash.length} bytes, not 32`);
+    joined.set(hash, 32 * i);
+  });
+  return keccak256(joined);
 }

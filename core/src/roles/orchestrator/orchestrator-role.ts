@@ -73,11 +73,11 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   });
 
   const auto = settings.maxSessions === 'auto';
-  if (auto && !options.remote.transcode) {
-    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' needs remote transcoders: set orchestrator.secret and do not load a plugin that provides video/transcode", { details: { key: 'orchestrator.maxSessions' } });
+  if (auto && !options.remote.transcode && !kernel.transcode.declared) {
+    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin, or set orchestrator.secret for remote transcoders", { details: { key: 'orchestrator.maxSessions' } });
   }
   let remoteTranscoding: RemoteTranscoding | undefined;
-  const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => remoteTranscoding?.endSession(sessionId));
+  const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => (remoteTranscoding?.endSession(sessionId), kernel.transcode.endSession(sessionId)));
   const grpc = new GrpcEdge();
   if (options.remote.transcode && settings.secret !== undefined) {
     remoteTranscoding = startRemoteTranscoding({
@@ -117,7 +117,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   kernel.wire.applyHttp(door.app);
   remoteTranscoding?.mount(door.app);
   remoteAI?.mount(door.app);
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}), ...(remoteAI ? { remoteAI } : {}) });
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}), ...(remoteAI ? { remoteAI } : {}) });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.
   await door.app.ready();
   const { port } = await door.start();

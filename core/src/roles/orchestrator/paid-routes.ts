@@ -3,15 +3,19 @@
  * `/segment` and `/payment`, and the BYOC job routes (`/process/token`,
  * `/process/request/*`) through which lpx gateways — and go-livepeer BYOC
  * gateways — send capability jobs, dispatched to workers over BullMQ.
+ * Segments become `video/transcode` jobs for the kernel's transcode workers
+ * (core/src/transcode), whose renditions this door serves at `/v1/blobs/<id>`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import { type CapacityReservation } from '@lpx/sdk';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
-import { TRANSCODE_CAPABILITY_ID, toLivepeerCapabilities } from '../../capabilities/index.js';
+import { toLivepeerCapabilities } from '../../capabilities/index.js';
 import type { AuthTokenIssuer, OrchestratorInfoSource } from '../../network/index.js';
 import { registerJobRoutes } from '../../network/byoc/index.js';
+import { personalSign } from '../../network/auth/gateway-signature.js';
 import { registerPaymentRoute, registerSegmentRoute, type Transcoder } from '../../network/segment/index.js';
 import { HOST_API_VERSION } from '@lpx/sdk';
 import type { OrchestratorPayments } from './orchestrator-payments.js';
@@ -28,24 +32,29 @@ export interface PaidRoutesDeps {
   readonly sessions: SessionLimit;
   readonly serviceUri: () => string;
   readonly logger: Logger;
-  /** Remote transcoders: when set, segments go to them instead of a plugin's queue. */
+  /** The orchestrator key: it signs the renditions of every segment. */
+  readonly account: LocalAccount;
+  /** Remote transcoders: when set, segments go to them instead of the kernel's transcode workers. */
   readonly transcode?: Transcoder;
   /** Remote AI workers: jobs for the capabilities they serve go to them. */
   readonly remoteAI?: RemoteAIWorkers;
 }
 
-/** Segments go to whichever plugin provides video/transcode, as a job on its queue. */
-function segmentTranscoder(kernel: KernelServices): Transcoder | undefined {
-  if (kernel.capabilities.get(TRANSCODE_CAPABILITY_ID) === undefined) return undefined;
-  return async (request) => {
-    const output = await kernel.jobs.service.submitAndWait<unknown, { segments?: { url: string; pixels: string }[]; error?: string }>(
-      TRANSCODE_CAPABILITY_ID,
-      { sessionId: request.sessionId, seq: request.seq.toString(), body: Buffer.from(request.body).toString('base64'), profiles: request.profiles },
-      { jobId: `seg-${request.sessionId}-${request.seq}`.replace(/[^A-Za-z0-9_-]/g, '_'), attempts: 1, timeoutMs: 60_000 },
-    );
-    if (output.error !== undefined) return { error: output.error };
-    return { segments: (output.segments ?? []).map((s) => ({ url: s.url, pixels: BigInt(s.pixels) })) };
-  };
+/**
+ * Segments go to the kernel's transcode workers when a backend plugin is
+ * configured: the renditions' links live on this door, the session limit
+ * follows the workers' capacity under `maxSessions: auto`.
+ */
+function localTranscoder(app: FastifyInstance, deps: PaidRoutesDeps): Transcoder | undefined {
+  const served = deps.kernel.transcode.serveOrchestrator({
+    registry: deps.kernel.capabilities,
+    sign: (message) => personalSign(deps.account, message),
+    serviceUri: deps.serviceUri,
+  });
+  if (served === undefined) return undefined;
+  served.links.register(app);
+  if (deps.config.orchestrator.maxSessions === 'auto') served.onCapacity((capacity) => (deps.sessions.maxSessions = capacity));
+  return served.transcode;
 }
 
 export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): void {
@@ -59,7 +68,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
   };
   registerPaymentRoute(app, common);
-  const transcode = deps.transcode ?? segmentTranscoder(kernel);
+  const transcode = deps.transcode ?? localTranscoder(app, deps);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}) });
 
   const dispatch = workerDispatch(kernel.jobs.service, capabilities);
