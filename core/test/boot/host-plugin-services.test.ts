@@ -170,3 +170,50 @@ t.test('static service errors fail start before anything starts', async (t) => {
   await t.rejects(twice.start(), { code: 'LPX_ERR_PLUGIN_SERVICE_ILLEGAL', message: /provided by both runtime-a and runtime-b/ });
   t.same(log, [], 'no init or factory ran');
 });
+
+t.test('a factory that resolves after its timeout is disposed, not leaked', async (t) => {
+  let finish!: (value: Containers) => void;
+  let disposed!: (value: Containers) => void;
+  const disposal = new Promise<Containers>((resolve) => (disposed = resolve));
+  const late = definePlugin({
+    manifest: testManifest('late', { provides: { services: ['runtime.containers'] } }),
+    register(reg) {
+      reg.registerService(containersRef, { deps: {}, factory: () => new Promise<Containers>((resolve) => (finish = resolve)), dispose: (value) => disposed(value) });
+      reg.registerInit({ deps: {}, init: () => {} });
+    },
+  });
+  const host = makeHost(t, [late], { lifecycle: { initTimeoutMs: 100 } });
+  await t.rejects(host.start(), { code: 'LPX_ERR_PLUGIN_SERVICE_FAILED', message: /did not finish within 100 ms/ });
+  const value = { prefix: 'late', run: () => '' };
+  finish(value);
+  t.equal(await disposal, value, 'the value that arrived late was handed to dispose');
+});
+
+t.test('a dispose that throws is reported; the rest of shutdown still runs', async (t) => {
+  const log: string[] = [];
+  const host = makeHost(t, [
+    consumerPlugin('user', log, new Map()),
+    runtimePlugin('runtime', {
+      log,
+      factory: (prefix) => ({ prefix, run: () => '' }),
+    }),
+    definePlugin({
+      manifest: testManifest('flaky', { provides: { services: ['runtime.volumes'] } }),
+      register(reg) {
+        reg.registerService(volumesRef, {
+          deps: {},
+          factory: () => ({ mount: (path) => path }),
+          dispose: () => {
+            throw new Error('volume busy');
+          },
+        });
+        reg.registerInit({ deps: {}, init: () => {} });
+      },
+    }),
+  ]);
+  await host.start();
+  log.length = 0;
+  await host.stop();
+  t.equal(host.state, 'stopped');
+  t.same(log, ['stop user', 'dispose runtime containers (default)', 'stop runtime'], 'the failing dispose did not stop the unwind');
+});
