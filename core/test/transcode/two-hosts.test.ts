@@ -18,9 +18,8 @@ import { decodeTranscodeResult, emptySegData, encodeSegDataHeader, renditionSign
 import { keccak256 } from '../../src/payments/index.js';
 import { makeHost } from '../../../test/helpers/host.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
-import { insecureAgent } from '../network/helpers/remote-transcoder-node.js';
 import { testBackend, testBackendPlugin } from './helpers/ffmpeg-test-backend.js';
-import { LADDER, sourceSegment, until } from './helpers/media.js';
+import { insecureAgent, LADDER, sourceSegment, until } from './helpers/media.js';
 
 t.test('orchestrator + separate worker host: capacity, bits, /segment → ffprobe-able signed renditions from the front door', async (t) => {
   const redis = await testRedis(t);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { generateTestMedia } from '@lpx/sdk/testing';
 import type { VideoProfile } from '../../../src/network/segment/index.js';
 
@@ -39,3 +40,6 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The front door's certificate is self-signed, as go-livepeer's is. */
+export const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
