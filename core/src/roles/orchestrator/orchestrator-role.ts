@@ -2,7 +2,9 @@
  * The orchestrator role: one TLS port (go-livepeer's -serviceAddr) serving the
  * `net.Orchestrator` gRPC service and the paid HTTP routes, with
  * OrchestratorInfo built from the capability registry and the payments
- * Recipient. Accepted work goes to the capability queues on BullMQ.
+ * Recipient. Accepted work goes to the capability queues on BullMQ. What
+ * plugins recorded on coreServices.orchestratorWire (remote transcoders'
+ * net.Transcoder and /transcodeResults) is mounted on the same door.
  */
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
@@ -27,7 +29,6 @@ import { mountPaidRoutes } from './paid-routes.js';
 import { SessionLimit } from './session-limit.js';
 import type { RemoteCapabilities } from './remote-capabilities.js';
 import { startRemoteAIWorkers } from './remote-ai-workers.js';
-import { startRemoteTranscoding, type RemoteTranscoding } from './remote-transcoding.js';
 
 export interface OrchestratorRole {
   readonly serviceUri: string;
@@ -73,24 +74,11 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   });
 
   const auto = settings.maxSessions === 'auto';
-  if (auto && !options.remote.transcode && !kernel.transcode.declared) {
-    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin, or set orchestrator.secret for remote transcoders", { details: { key: 'orchestrator.maxSessions' } });
+  if (auto && !kernel.transcode.declared) {
+    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin (transcode-ffmpeg, -nvenc, -netint, or transcode-remote for go-livepeer remote transcoders)", { details: { key: 'orchestrator.maxSessions' } });
   }
-  let remoteTranscoding: RemoteTranscoding | undefined;
-  const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => (remoteTranscoding?.endSession(sessionId), kernel.transcode.endSession(sessionId)));
+  const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => kernel.transcode.endSession(sessionId));
   const grpc = new GrpcEdge();
-  if (options.remote.transcode && settings.secret !== undefined) {
-    remoteTranscoding = startRemoteTranscoding({
-      secret: settings.secret,
-      capabilities: kernel.capabilities,
-      grpc,
-      account,
-      serviceUri: () => serviceUri,
-      logger,
-      ...(auto ? { onCapacity: (capacity: number) => (sessions.maxSessions = capacity) } : {}),
-    });
-    teardown.push('remote transcoders', async () => remoteTranscoding?.close());
-  }
   const remoteAI =
     options.remote.ai.size > 0 && settings.secret !== undefined
       ? startRemoteAIWorkers({ secret: settings.secret, served: options.remote.ai, capabilities: kernel.capabilities, grpc, serviceUri: () => serviceUri, logger })
@@ -115,9 +103,8 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
   kernel.wire.applyHttp(door.app);
-  remoteTranscoding?.mount(door.app);
   remoteAI?.mount(door.app);
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, serviceUri: () => serviceUri, logger, ...(remoteTranscoding ? { transcode: remoteTranscoding.transcode } : {}), ...(remoteAI ? { remoteAI } : {}) });
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, serviceUri: () => serviceUri, logger, ...(remoteAI ? { remoteAI } : {}) });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.
   await door.app.ready();
   const { port } = await door.start();

@@ -1,26 +1,22 @@
 /**
- * Capabilities served by remote workers (go-livepeer `-transcoder` and
- * `-aiWorker` nodes registering with the orchestrator secret) are declared by
- * the kernel before the registry is published, at capacity 0: the set of ids
- * is fixed at boot like every other capability, and only their capacity moves
- * as workers connect and leave. As in go-livepeer, remote transcoding is for
- * an orchestrator without a local transcoder: a plugin that provides
- * `video/transcode` keeps it, and remote transcoders are then refused.
+ * Capabilities served by remote AI workers (go-livepeer `-aiWorker` nodes
+ * registering with the orchestrator secret) are declared by the kernel before
+ * the registry is published, at capacity 0: the set of ids is fixed at boot
+ * like every other capability, and only their capacity moves as workers
+ * connect and leave. Remote transcoders are a transcode backend plugin
+ * (transcode-remote, docs/adr/0023-orchestrator-wire-and-remote-transcoder-plugin.md).
  */
 import type { CapabilityRegistry } from '../../capabilities/index.js';
-import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 
 export const REMOTE_WORKERS_PROVIDER = 'kernel.remote-workers';
 
 export interface RemoteCapabilities {
-  /** Remote transcoders may register (no local plugin provides video/transcode). */
-  readonly transcode: boolean;
   /** `ai/<pipeline>` → models served by remote AI workers. */
   readonly ai: ReadonlyMap<string, readonly string[]>;
 }
 
-export const NO_REMOTE_CAPABILITIES: RemoteCapabilities = { transcode: false, ai: new Map() };
+export const NO_REMOTE_CAPABILITIES: RemoteCapabilities = { ai: new Map() };
 
 export function remoteWorkersEnabled(config: KernelConfig): boolean {
   return config.node.roles.includes('orchestrator') && config.orchestrator.secret !== undefined;
@@ -29,19 +25,6 @@ export function remoteWorkersEnabled(config: KernelConfig): boolean {
 export function declareRemoteCapabilities(registry: CapabilityRegistry, config: KernelConfig): RemoteCapabilities {
   if (!remoteWorkersEnabled(config)) return NO_REMOTE_CAPABILITIES;
   const settings = config.orchestrator;
-  const transcode = registry.get(TRANSCODE_CAPABILITY_ID) === undefined;
-  if (transcode) {
-    registry.declare(REMOTE_WORKERS_PROVIDER, {
-      id: TRANSCODE_CAPABILITY_ID,
-      version: 1,
-      mode: 'request-response',
-      workUnit: 'pixel',
-      priceUnit: 'wei/pixel',
-      description: 'Transcoding on remote transcoders registered with this orchestrator',
-      capacity: 0,
-      price: { pricePerUnit: settings.pricePerUnit, pixelsPerUnit: settings.pixelsPerUnit },
-    });
-  }
   const ai = new Map<string, string[]>();
   for (const [pipeline, served] of Object.entries(settings.remoteAI)) {
     const id = `ai/${pipeline}`;
@@ -58,5 +41,5 @@ export function declareRemoteCapabilities(registry: CapabilityRegistry, config: 
     });
     ai.set(id, [...served.models]);
   }
-  return { transcode, ai };
+  return { ai };
 }
