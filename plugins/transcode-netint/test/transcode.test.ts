@@ -1,0 +1,175 @@
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { presetProfile, type TranscodeInput, type TranscodeProfile, type TranscodeTask } from '@lpx/sdk';
+import { descendantProcesses, generateTestMedia, probeMedia, runConformanceSuite, transcodeBackendSuite } from '@lpx/sdk/testing';
+import { NetintBackend, netintOptions, type NetintConfig } from '../src/index.js';
+import { LOGAN_CODECS, netintDoubles, type FakeNetintOptions } from './hardware-doubles.js';
+
+/*
+ * The transcode path needs a Netint VPU and Netint's ffmpeg, neither of which
+ * is here. Every test here that expects success runs against the TEST DOUBLE
+ * AT THE HARDWARE BOUNDARY (hardware-doubles.ts): a fake Netint ffmpeg that
+ * logs the command the backend built and delegates it to software encoding,
+ * so the renditions checked are real files. What is proven: the plumbing
+ * (arguments, device choice, stickiness, caps, input/profile checks, errors,
+ * cancellation, pixel counts). What is not: that a Netint card accepts the
+ * command — only the card can.
+ */
+
+const work = await mkdtemp(join(tmpdir(), 'lpx-netint-test-'));
+t.teardown(() => rm(work, { recursive: true, force: true }));
+
+async function media(name: string, options: Parameters<typeof generateTestMedia>[1] = {}): Promise<TranscodeInput> {
+  const path = join(work, name);
+  await generateTestMedia(path, { width: 320, height: 180, durationMs: 1000, ...options });
+  return { path, format: 'mpegts', sizeBytes: (await stat(path)).size, durationMs: options.durationMs ?? 1000 };
+}
+const source = await media('source.ts');
+
+const ladder: TranscodeProfile[] = [
+  { ...presetProfile('P240p30fps16x9')!, width: 256, height: 144, name: 'low' },
+  { ...presetProfile('P240p30fps16x9')!, width: 192, height: 108, fps: 15, name: 'lower', profile: 'baseline', gopMs: 1000 },
+];
+
+let dirs = 0;
+async function task(overrides: Partial<TranscodeTask> = {}): Promise<TranscodeTask> {
+  dirs += 1;
+  const outputDir = join(work, `out-${dirs}`);
+  await mkdir(outputDir);
+  return { sessionId: `session-${dirs}`, seq: 0, input: source, profiles: ladder, outputDir, signal: new AbortController().signal, ...overrides };
+}
+
+async function availableBackend(t: Test, fake: FakeNetintOptions = {}, config: NetintConfig = {}) {
+  const doubles = await netintDoubles(fake);
+  t.teardown(() => doubles.cleanup());
+  const backend = new NetintBackend(netintOptions({ ffmpegPath: doubles.ffmpegPath, monitorPath: doubles.monitorPath, ...config }));
+  const status = await backend.probe(new AbortController().signal);
+  t.equal(status.available, true, `the double probes available (${status.reason ?? ''})`);
+  /** The device each transcode command decoded on, in call order. */
+  const transcodeDevices = async (): Promise<string[]> => (await doubles.calls()).filter((c) => c.includes('-dec')).map((c) => c[c.indexOf('-dec') + 1]!);
+  return { backend, doubles, transcodeDevices };
+}
+const transcodes = (calls: string[][]): string[][] => calls.filter((c) => c.includes('-dec'));
+
+t.test('DOUBLE: a ladder comes back as real renditions with pixel counts from decoding them', async (t) => {
+  const { backend, doubles } = await availableBackend(t);
+  const tk = await task();
+  const output = await backend.transcode(tk);
+  t.same(output.renditions.map((r) => [r.profile, r.width, r.height]), [['low', 256, 144], ['lower', 192, 108]]);
+  for (const r of output.renditions) {
+    const probed = await probeMedia(r.path);
+    t.equal(probed.video?.frames, r.frames, `${r.profile}: frames as a verifier decodes them`);
+    t.equal(r.pixels, BigInt(r.width * r.height * r.frames));
+    t.same(probed.audioCodecs, ['aac'], `${r.profile}: audio copied`);
+  }
+  t.equal(output.renditions[1]!.frames, 15, '1 s at 15 fps');
+  t.equal(output.decodedPixels, 320n * 180n * 30n);
+  const call = transcodes(await doubles.calls())[0]!;
+  t.match(call.join(' '), /-c:v h264_ni_quadra_dec -dec 0 -xcoder-params out=hw -i /, 'the backend asked for VPU decode on device 0, frames kept on the card');
+  t.match(call.join(' '), /ni_quadra_split=output0=2\[s0\]\[s1\];\[s0\]fps=30\/1,ni_quadra_scale=w=256:h=144\[v0\];\[s1\]fps=15\/1,ni_quadra_scale=w=192:h=108\[v1\]/);
+  t.equal(call.filter((a) => a === 'h264_ni_quadra_enc').length, 2, 'one VPU encode per rendition, in one process');
+  t.same(call.filter((_, i) => call[i - 1] === '-enc'), ['0', '0'], 'encoded on the decoding card');
+});
+
+t.test('DOUBLE: Logan — its decoder and encoder, software scale — produces the same ladder', async (t) => {
+  const { backend, doubles } = await availableBackend(t, { ...LOGAN_CODECS });
+  const output = await backend.transcode(await task());
+  t.same(output.renditions.map((r) => [r.width, r.height, r.frames]), [[256, 144, 30], [192, 108, 15]]);
+  const call = transcodes(await doubles.calls())[0]!.join(' ');
+  t.match(call, /-c:v h264_ni_logan_dec -dec 0 -i /);
+  t.match(call, /\[0:v:0\]split=2\[s0\]\[s1\];\[s0\]fps=30\/1,scale=w=256:h=144\[v0\]/);
+  t.match(call, /-c:v h264_ni_logan_enc -enc 0 /);
+});
+
+t.test('DOUBLE: sessions spread over cards and each sticks to its card', async (t) => {
+  const { backend, transcodeDevices } = await availableBackend(t);
+  const one = { profiles: [ladder[0]!] };
+  await backend.transcode(await task({ ...one, sessionId: 'a', seq: 0 }));
+  await backend.transcode(await task({ ...one, sessionId: 'b', seq: 0 }));
+  await backend.transcode(await task({ ...one, sessionId: 'a', seq: 1 }));
+  await backend.transcode(await task({ ...one, sessionId: 'b', seq: 1 }));
+  t.same(await transcodeDevices(), ['0', '1', '0', '1']);
+  t.same(backend.status()?.devices?.map((d) => d.load), [1, 1], 'one session on each card');
+});
+
+t.test('DOUBLE: past cards × sessionsPerDevice a new session is refused with NO_CAPACITY; ending one makes room', async (t) => {
+  const { backend } = await availableBackend(t, {}, { sessionsPerDevice: 1 });
+  const one = { profiles: [ladder[0]!] };
+  await backend.transcode(await task({ ...one, sessionId: 'a' }));
+  await backend.transcode(await task({ ...one, sessionId: 'b' }));
+  await t.rejects(backend.transcode(await task({ ...one, sessionId: 'c' })), { code: 'LPX_ERR_TRANSCODE_NO_CAPACITY' });
+  await t.resolves(backend.transcode(await task({ ...one, sessionId: 'a', seq: 1 })), 'a known session still runs');
+  backend.endSession('a');
+  await t.resolves(backend.transcode(await task({ ...one, sessionId: 'c' })));
+});
+
+t.test('DOUBLE: the encoder crashing mid-segment is FAILED with the encoder’s line', async (t) => {
+  const { backend } = await availableBackend(t, { failTranscodeStderr: '[h264_ni_quadra_enc @ 0x7f] ERROR: xcoder_send_frame(): failed to send frame (1)\nConversion failed!' });
+  await t.rejects(backend.transcode(await task()), { code: 'LPX_ERR_TRANSCODE_FAILED', message: /ffmpeg on Netint device 0 exited with 1: ERROR: xcoder_send_frame\(\): failed to send frame/ });
+});
+
+t.test('DOUBLE: aborting mid-transcode kills the process group and rejects CANCELLED', async (t) => {
+  const { backend } = await availableBackend(t, { transcodeDelaySeconds: 60 });
+  const before = new Set((await descendantProcesses())?.map((p) => p.pid));
+  const controller = new AbortController();
+  const running = backend.transcode(await task({ signal: controller.signal }));
+  running.catch(() => undefined);
+  // Abort once the fake ffmpeg (sleeping) is running.
+  for (let i = 0; i < 200; i++) {
+    const now = (await descendantProcesses()) ?? [];
+    if (now.some((p) => !before.has(p.pid) && p.command === 'sleep')) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  controller.abort();
+  await t.rejects(running, { code: 'LPX_ERR_TRANSCODE_CANCELLED' });
+  const left = ((await descendantProcesses()) ?? []).filter((p) => !before.has(p.pid));
+  t.same(left, [], 'no ffmpeg (nor its wrapper’s children) left running');
+});
+
+t.test('bad input and bad profiles are coded errors before any encode (DOUBLE for availability)', async (t) => {
+  const { backend, doubles } = await availableBackend(t);
+  const empty = join(work, 'empty.ts');
+  await writeFile(empty, '');
+  const junk = join(work, 'junk.ts');
+  await writeFile(junk, Buffer.from('not a transport stream at all'.repeat(100)));
+  const audioOnly = await media('audio-only.ts', { video: false });
+  const i444 = join(work, 'yuv444.ts');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=0.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-f', 'mpegts', i444]);
+  const input = async (path: string): Promise<TranscodeInput> => ({ path, format: 'mpegts', sizeBytes: (await stat(path)).size, durationMs: 0 });
+
+  await t.rejects(backend.transcode(await task({ input: await input(empty) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /empty/ });
+  await t.rejects(backend.transcode(await task({ input: await input(junk) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID' });
+  await t.rejects(backend.transcode(await task({ input: audioOnly })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /no video stream/ });
+  await t.rejects(backend.transcode(await task({ input: await input(i444) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /yuv444p is not 4:2:0/ });
+  await t.rejects(backend.transcode(await task({ input: { ...source, path: join(work, 'missing.ts') } })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /does not exist/ });
+
+  const bad = (p: Partial<TranscodeProfile>) => task({ profiles: [ladder[0]!, { ...ladder[1]!, ...p }] });
+  await t.rejects(backend.transcode(await bad({ width: 427 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /odd/ });
+  await t.rejects(backend.transcode(await bad({ width: 0 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID' });
+  await t.rejects(backend.transcode(await bad({ width: 8194, height: 4320 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /outside the encoder's H264 range/ });
+  await t.rejects(backend.transcode(await bad({ codec: 'VP9' })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /VP9 is not encoded/ });
+  await t.rejects(backend.transcode(await bad({ name: 'low' })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /twice/ });
+  await t.rejects(backend.transcode(await bad({ bitrate: 0 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID' });
+  t.equal(transcodes(await doubles.calls()).length, 0, 'no transcode process was started for any of them');
+});
+
+t.test('REAL ffmpeg here: transcode on the unavailable backend is BACKEND_UNAVAILABLE, with the probe’s reason', async (t) => {
+  const backend = new NetintBackend(netintOptions({}));
+  const tk = await task();
+  await t.rejects(backend.transcode(tk), { code: 'LPX_ERR_TRANSCODE_BACKEND_UNAVAILABLE', message: /netint is unavailable: no Netint encoder listed by ffmpeg -encoders/ });
+  t.same(await readdir(tk.outputDir), []);
+});
+
+t.test('DOUBLE: the sdk transcode conformance suite, expect available (the plumbing; the unavailable run on the real ffmpeg is in test/conformance)', async (t) => {
+  const doubles = await netintDoubles();
+  t.teardown(() => doubles.cleanup());
+  const report = await runConformanceSuite(
+    transcodeBackendSuite({ expect: 'available', workDir: await mkdtemp(join(work, 'suite-')) }),
+    () => new NetintBackend(netintOptions({ ffmpegPath: doubles.ffmpegPath, monitorPath: doubles.monitorPath })),
+  );
+  t.same(report.failed, []);
+  t.ok(report.passed.length >= 9, `${report.passed.length} cases passed`);
+});
