@@ -31,7 +31,7 @@ export const videoIngestPlugin = definePlugin({
         if (!gateway.enabled) {
           logger.warn('this node has no gateway role: pushes to /live/... will be refused with LPX_ERR_GATEWAY_NOT_ENABLED');
         }
-        const ingest = new VideoIngest({ config: settings, gateway, logger, metrics: ingestMetrics(metrics) });
+        const ingest = new VideoIngest({ config: settings, gateway, logger, metrics: ingestMetrics(metrics), signal: lifecycle.signal });
         for (const route of ingestRoutes(ingest, settings)) http.rootRoute(route);
         let sweeper: NodeJS.Timeout | undefined;
         lifecycle.onStart(() => {

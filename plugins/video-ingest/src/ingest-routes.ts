@@ -48,10 +48,6 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
       },
       handler: async (request, reply) => {
         const push = pushes.get(request)!;
-        const aborted = new AbortController();
-        reply.raw.on('close', () => {
-          if (!reply.raw.writableFinished) aborted.abort(new Error('the pusher went away'));
-        });
         const path = request.url.split('?', 1)[0]!;
         const outcome = await ingest.push({
           ...push,
@@ -59,7 +55,6 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
           ...(push.resolution ? { resolution: push.resolution } : {}),
           body: segmentBody(request),
           pushUrl: `${request.protocol}://${request.host}${path}`,
-          signal: aborted.signal,
         });
         const accept = request.headers.accept ?? '';
         if (outcome.renditions.length === 0 || !/(^|,)\s*multipart\/mixed\s*(;|,|$)/i.test(accept)) return reply.status(200).send();

@@ -24,13 +24,14 @@ export interface PushOutcome {
   readonly renditions: readonly { readonly name: string; readonly data: Buffer }[];
   /** Answered from what the gateway already had: nothing was transcoded or paid for. */
   readonly replayed: boolean;
-  /** Whether the segment entered the playlists (a late, lower seq does not). */
-  readonly published: boolean;
 }
 
 interface InFlight {
   readonly hash: string;
+  /** The answer: renditions, as soon as they are back. */
   readonly outcome: Promise<PushOutcome>;
+  /** Settles (never rejects) once the seq is published, refused as late, or failed. */
+  readonly settled: Promise<unknown>;
 }
 
 /** How many past seqs a stream remembers (hash only) to refuse replays of segments already gone from the window. */
@@ -95,13 +96,15 @@ export class LiveStream {
     return this.#window.find((segment) => segment.seq === seq);
   }
 
-  track(seq: number, hash: string, outcome: Promise<PushOutcome>): void {
-    this.#inFlight.set(seq, { hash, outcome });
-    // Whatever the outcome, the seq is no longer in flight; a failure leaves no trace so a retry transcodes again.
-    outcome.then(
-      () => this.#inFlight.delete(seq),
-      () => this.#inFlight.delete(seq),
-    );
+  /** Lower seqs still in flight: a segment is published after them. */
+  pendingBefore(seq: number): Promise<unknown>[] {
+    return [...this.#inFlight].filter(([other]) => other < seq).map(([, entry]) => entry.settled);
+  }
+
+  track(seq: number, hash: string, outcome: Promise<PushOutcome>, settled: Promise<unknown>): void {
+    this.#inFlight.set(seq, { hash, outcome, settled });
+    // Until published the seq counts as in flight (replays share it); a failure leaves no trace, so a retry transcodes again.
+    void settled.then(() => this.#inFlight.delete(seq));
   }
 
   /**

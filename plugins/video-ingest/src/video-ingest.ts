@@ -10,7 +10,7 @@ import { errors, isLpxError, type GatewayService, type LoggerService, type Outpu
 import { authenticateStream } from './auth-webhook.js';
 import type { VideoIngestConfig } from './ingest-config.js';
 import { noMetrics, type IngestMetrics } from './ingest-metrics.js';
-import { LiveStream, SOURCE_RENDITION, type PushOutcome } from './live-stream.js';
+import { LiveStream, SOURCE_RENDITION, type PushOutcome, type StoredSegment } from './live-stream.js';
 import { ladderOf, sameProfiles, type StreamSettings } from './stream-settings.js';
 
 export interface PushInput {
@@ -25,7 +25,6 @@ export interface PushInput {
   readonly pushUrl: string;
   /** Content-Resolution, `WIDTHxHEIGHT`. */
   readonly resolution?: string;
-  readonly signal?: AbortSignal;
 }
 
 export interface VideoIngestOptions {
@@ -35,6 +34,12 @@ export interface VideoIngestOptions {
   readonly metrics?: IngestMetrics;
   /** Clock for idle cleanup; tests pass their own. */
   readonly now?: () => number;
+  /**
+   * Aborts routing and webhook calls: the node's shutdown. Not the pusher
+   * leaving — ffmpeg's segment muxer hangs up without waiting for the answer,
+   * and the segment is still wanted for HLS (go-livepeer carries on too).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export class VideoIngest {
@@ -112,11 +117,17 @@ export class VideoIngest {
     if (stored === undefined) throw replayed(stream, seq, 'was already transcoded and has left the window');
     this.#metrics.segmentIn('replayed');
     const renditions = stream.ladder.map((profile) => ({ name: profile.name, data: stored.renditions.get(profile.name)! }));
-    return Promise.resolve({ seq, renditions, replayed: true, published: true });
+    return Promise.resolve({ seq, renditions, replayed: true });
   }
 
+  /**
+   * Transcodes, answers as soon as the renditions are back, and publishes in
+   * seq order: a segment waits for the lower seqs already in flight (they may
+   * finish later on a slower orchestrator) so none of them lands mid-window.
+   */
   #transcode(stream: LiveStream, input: PushInput, hash: string): Promise<PushOutcome> {
-    const outcome = (async (): Promise<PushOutcome> => {
+    const earlier = stream.pendingBefore(input.seq);
+    const transcoded = (async () => {
       try {
         return await this.#transcodeOnce(stream, input, hash);
       } catch (error) {
@@ -125,11 +136,22 @@ export class VideoIngest {
         throw coded;
       }
     })();
-    stream.track(input.seq, hash, outcome);
+    const settled = transcoded.then(
+      async (segment) => {
+        // With nothing earlier in flight the commit runs before the answer resolves, so the pusher's next request sees it.
+        if (earlier.length > 0) await Promise.allSettled(earlier);
+        const published = stream.commit(segment, (input.body.length * 8) / (segment.durationMs / 1000));
+        // A stream ended while this segment was in flight holds nothing any more.
+        if (published && this.#byPushId.get(stream.pushId) === stream) this.#account(stream, segment.bytes);
+      },
+      () => undefined,
+    );
+    const outcome = transcoded.then((segment): PushOutcome => ({ seq: input.seq, renditions: stream.ladder.map((p) => ({ name: p.name, data: segment.renditions.get(p.name)! })), replayed: false }));
+    stream.track(input.seq, hash, outcome, settled);
     return outcome;
   }
 
-  async #transcodeOnce(stream: LiveStream, input: PushInput, hash: string): Promise<PushOutcome> {
+  async #transcodeOnce(stream: LiveStream, input: PushInput, hash: string): Promise<StoredSegment> {
     const ladder = stream.ladder.map((profile) => ({ ...profile, format: input.format }));
     const result: TranscodedSegment | undefined =
       ladder.length === 0
@@ -142,19 +164,15 @@ export class VideoIngest {
             durationMs: input.durationMs,
             profiles: ladder,
             ...(this.#options.config.tenant ? { tenant: this.#options.config.tenant } : {}),
-            ...(input.signal ? { signal: input.signal } : {}),
+            ...(this.#options.signal ? { signal: this.#options.signal } : {}),
           });
     const renditions = checkRenditions(stream, input.seq, result);
     const held = new Map(renditions.map((r) => [r.name, r.data]));
     if (stream.keepSource) held.set(SOURCE_RENDITION, input.body);
     const bytes = [...held.values()].reduce((sum, data) => sum + data.length, 0);
-    const seconds = (input.durationMs || 2000) / 1000;
-    const published = stream.commit({ seq: input.seq, durationMs: input.durationMs || 2000, hash, renditions: held, bytes, stamp: ++this.#stamp }, (input.body.length * 8) / seconds);
-    // A stream ended while this segment was in flight holds nothing any more.
-    if (published && this.#byPushId.get(stream.pushId) === stream) this.#account(stream, bytes);
     this.#metrics.segmentIn('transcoded');
     this.#metrics.renditionsOut(renditions.length);
-    return { seq: input.seq, renditions, replayed: false, published };
+    return { seq: input.seq, durationMs: input.durationMs || 2000, hash, renditions: held, bytes, stamp: ++this.#stamp };
   }
 
   async #open(input: PushInput): Promise<LiveStream> {
@@ -174,7 +192,7 @@ export class VideoIngest {
     if (this.#byPushId.size + this.#opening.size >= config.maxStreams) {
       throw errors.ingest.STREAM_LIMIT.create(`the gateway already ingests ${this.#byPushId.size} streams (maxStreams ${config.maxStreams})`, { details: { maxStreams: config.maxStreams } });
     }
-    const webhook = config.authWebhookUrl === undefined ? undefined : await authenticateStream(config.authWebhookUrl, input.pushUrl, config.authTimeoutMs, input.signal);
+    const webhook = config.authWebhookUrl === undefined ? undefined : await authenticateStream(config.authWebhookUrl, input.pushUrl, config.authTimeoutMs, this.#options.signal);
     if (webhook?.profiles !== undefined && input.settings?.profiles !== undefined && !sameProfiles(webhook, input.settings)) {
       throw errors.ingest.AUTH_REFUSED.create(`stream ${input.pushId}: the Livepeer-Transcode-Configuration profiles differ from those the auth webhook set`);
     }

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { ingestApp, push, testSegment } from './helpers/ingest-app.js';
 import { parseMaster, parseMedia, parseMultipartMixed, probeBytes } from './helpers/parse-answers.js';
@@ -109,4 +112,50 @@ t.test('a late, lower seq is answered but not inserted mid-playlist', async (t) 
   t.equal(late.statusCode, 200);
   t.equal(parseMultipartMixed(String(late.headers['content-type']), late.rawPayload).length, 2);
   t.same(parseMedia((await app.inject({ url: '/stream/movie/tiny.m3u8' })).body).segments.map((s) => s.uri), ['tiny/5.ts']);
+});
+
+t.test("ffmpeg's segment muxer pushes a live source over real HTTP: hanging up early cancels nothing, segments finishing out of order are published in order", async (t) => {
+  const { app, gateway, ingest } = await ingestApp(t);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  await promisify(execFile)('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=3',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-f', 'segment', '-segment_time', '1', '-segment_format', 'mpegts',
+    '-method', 'POST', '-content_type', 'video/mp2t', `http://127.0.0.1:${port}/live/cam/%d.ts`,
+  ]);
+  // ffmpeg does not wait for the answers: the transcodes finish after it exits.
+  while ((ingest.stream('cam')?.window.length ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.same(gateway.calls.map((c) => [c.streamId, c.seq, c.signal?.aborted ?? false]), [['cam', 0, false], ['cam', 1, false], ['cam', 2, false]]);
+  const media = parseMedia((await app.inject({ url: '/stream/cam/P144p30fps16x9.m3u8' })).body);
+  t.same(media.segments.map((s) => s.uri), ['P144p30fps16x9/0.ts', 'P144p30fps16x9/1.ts', 'P144p30fps16x9/2.ts']);
+  t.equal(media.segments[0]!.duration, 2, 'no Content-Duration from ffmpeg: 2 s as go-livepeer assumes');
+});
+
+t.test('a seq that finishes before a lower one still in flight is answered at once and published after it', async (t) => {
+  const { app, gateway, ingest } = await ingestApp(t);
+  const segment = await testSegment();
+  const release = gateway.hold(1);
+  const first = push(app, '/live/o/1.ts', segment);
+  while (gateway.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  const second = await push(app, '/live/o/2.ts', segment, { accept: 'multipart/mixed' });
+  t.equal(second.statusCode, 200, 'seq 2 is answered while seq 1 is still in flight');
+  t.same(ingest.stream('o')!.window.map((s) => s.seq), [], 'but not published before seq 1');
+  release();
+  t.equal((await first).statusCode, 200);
+  t.same(ingest.stream('o')!.window.map((s) => s.seq), [1, 2]);
+});
+
+t.test('a failed seq in between holds nothing back; later seqs still wait for lower ones in flight', async (t) => {
+  const { app, gateway, ingest } = await ingestApp(t);
+  const segment = await testSegment();
+  const release = gateway.hold(1);
+  const first = push(app, '/live/o/1.ts', segment);
+  while (gateway.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  gateway.failNext(new Error('orchestrator gone'));
+  t.equal((await push(app, '/live/o/2.ts', segment)).statusCode, 502);
+  t.equal((await push(app, '/live/o/3.ts', segment)).statusCode, 200);
+  t.same(ingest.stream('o')!.window.map((s) => s.seq), [], 'seq 3 waits for seq 1');
+  release();
+  t.equal((await first).statusCode, 200);
+  t.same(ingest.stream('o')!.window.map((s) => s.seq), [1, 3]);
 });

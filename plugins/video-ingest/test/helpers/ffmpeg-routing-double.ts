@@ -16,26 +16,27 @@ export class FfmpegRoutingDouble implements GatewayService {
   readonly calls: SegmentTranscodeRequest[] = [];
   readonly ended: string[] = [];
   #failures: Error[] = [];
-  #hold: Promise<void> | undefined;
+  readonly #holds = new Map<number | 'all', Promise<void>>();
 
   /** The next call fails with this error (after doing nothing). */
   failNext(error: Error): void {
     this.#failures.push(error);
   }
 
-  /** Calls wait until the returned release function runs. */
-  hold(): () => void {
+  /** Calls (for one seq, or all) wait until the returned release function runs. */
+  hold(seq: number | 'all' = 'all'): () => void {
     let release!: () => void;
-    this.#hold = new Promise((resolve) => (release = resolve));
+    this.#holds.set(seq, new Promise((resolve) => (release = resolve)));
     return () => {
-      this.#hold = undefined;
+      this.#holds.delete(seq);
       release();
     };
   }
 
   async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
     this.calls.push(request);
-    if (this.#hold) await this.#hold;
+    const held = this.#holds.get(request.seq) ?? this.#holds.get('all');
+    if (held) await held;
     const failure = this.#failures.shift();
     if (failure) throw failure;
     const dir = await mkdtemp(join(tmpdir(), 'lpx-ingest-double-'));
