@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import type { Test } from 'tap';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { JobContext, SelectionAlgorithm, TranscodeProfile } from '@lpx/sdk';
+import type { JobContext, RationalPrice, SelectionAlgorithm, TranscodeProfile } from '@lpx/sdk';
 import { CapabilityRegistry, toLivepeerCapabilities } from '../../src/capabilities/index.js';
 import { OrchestratorPool } from '../../src/gateway/pool/orchestrator-pool.js';
 import { AuthTokenIssuer, capabilityPricing, OrchestratorInfoBuilder, type OrchestratorInfo } from '../../src/network/index.js';
@@ -26,6 +26,7 @@ import type { RouteJobData } from '../../src/roles/gateway/route-job.js';
 import { SegmentPayments } from '../../src/roles/gateway/segment-payments.js';
 import { segmentRouterProcessor, type SegmentRouterDeps } from '../../src/roles/gateway/segment-router.js';
 import { StreamSessions } from '../../src/roles/gateway/segment-sessions.js';
+import { pickTranscoder } from '../../src/roles/gateway/segment-routing.js';
 import { TRANSCODE_CAPABILITY_ID } from '../../src/capabilities/index.js';
 
 const run = promisify(execFile);
@@ -90,9 +91,9 @@ export interface FixtureOrchestrator {
   mode: Mode;
 }
 
-export async function startOrchestrator(t: Test, chain: Chain, mode: Mode = 'ffmpeg'): Promise<FixtureOrchestrator> {
+export async function startOrchestrator(t: Test, chain: Chain, mode: Mode = 'ffmpeg', price: Rational = PRICE): Promise<FixtureOrchestrator> {
   const registry = new CapabilityRegistry();
-  registry.declare('transcode', { version: 1, mode: 'stream', workUnit: 'pixel', priceUnit: 'wei/pixel', id: TRANSCODE_CAPABILITY_ID, capacity: 4, price: { pricePerUnit: PRICE.num.toString(), pixelsPerUnit: PRICE.den.toString() } });
+  registry.declare('transcode', { version: 1, mode: 'stream', workUnit: 'pixel', priceUnit: 'wei/pixel', id: TRANSCODE_CAPABILITY_ID, capacity: 4, price: { pricePerUnit: price.num.toString(), pixelsPerUnit: price.den.toString() } });
   registry.publish();
   const key = randomBytes(32);
   const address = new PrivateKeyTicketSigner(key).address;
@@ -180,7 +181,7 @@ export interface Gateway {
   route(input: { streamId: string; seq: number; data: Buffer; durationMs: number; profiles: readonly TranscodeProfile[] }): Promise<{ output: import('../../src/roles/gateway/segment-job.js').SegmentJobOutput; orchestrator: string; tried: number }>;
 }
 
-export async function startGateway(t: Test, chain: Chain, orchestrators: readonly FixtureOrchestrator[], options: { prefer?: () => readonly string[]; checkSignature?: boolean; maxAttempts?: number; charge?: SegmentRouterDeps['chargeFor'] } = {}): Promise<Gateway> {
+export async function startGateway(t: Test, chain: Chain, orchestrators: readonly FixtureOrchestrator[], options: { prefer?: () => readonly string[]; checkSignature?: boolean; maxAttempts?: number; charge?: SegmentRouterDeps['chargeFor']; maxPrice?: RationalPrice } = {}): Promise<Gateway> {
   const key = randomBytes(32);
   const signer = new PrivateKeyTicketSigner(key);
   chain.senderInfo.set(signer.address, { deposit: 10n ** 18n, withdrawRound: 0n, reserve: { fundsRemaining: 10n ** 18n, claimedInCurrentRound: 0n } });
@@ -196,7 +197,7 @@ export async function startGateway(t: Test, chain: Chain, orchestrators: readonl
   const failed: Gateway['failed'] = [];
   const algorithm = preferring(options.prefer ?? (() => orchestrators.map((o) => o.uri)));
   const deps: SegmentRouterDeps = {
-    pick: async (exclude) => pool.pick(TRANSCODE_CAPABILITY_ID, { exclude, algorithm }).uri,
+    pick: async (exclude, jobCapabilities) => pickTranscoder(pool, { exclude, jobCapabilities, algorithm, maxPrice: options.maxPrice }),
     usable: (uri) => pool.usable(TRANSCODE_CAPABILITY_ID).some((e) => e.uri === uri),
     // In-process GetOrchestrator (the gRPC transport is tested elsewhere): a fresh auth token and params per stream session.
     openSession: async (uri, capabilities) => payments.open(uri, await info(uri, capabilities)),

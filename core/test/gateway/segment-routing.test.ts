@@ -5,7 +5,7 @@
 // by go-livepeer's rules, suspension, stickiness.
 import t from 'tap';
 import { errors, type TranscodeProfile } from '@lpx/sdk';
-import { ticketEV, Rational } from '../../src/payments/index.js';
+import { ticketEV, Rational, toHex } from '../../src/payments/index.js';
 import { estimateFee, estimatePixels } from '../../src/roles/gateway/segment-payments.js';
 import { countPixels, makeSource, memoryChain, PRICE, startGateway, startOrchestrator, type FixtureOrchestrator, type Gateway } from './segment-fixture.js';
 
@@ -25,6 +25,7 @@ t.test('a segment is paid, transcoded, verified; both sides hold exactly the sam
   const charged: bigint[] = [];
   const gw = await startGateway(t, chain, [o1], { charge: () => async (wei) => (charged.push(wei), async () => undefined) });
 
+  const pmSessions: (string | undefined)[] = [];
   for (const seq of [0, 1, 2]) {
     const before = o1.calls.length;
     const result = await gw.route(segment('stream-a', seq));
@@ -44,6 +45,10 @@ t.test('a segment is paid, transcoded, verified; both sides hold exactly the sam
     const oBalance = await o1.processor.balance(gw.sender, call.sessionId);
     const gBalance = gw.payments.balance(session);
     t.ok(oBalance !== undefined && gBalance !== undefined && oBalance.eq(gBalance), `after seq ${seq}: orchestrator ${oBalance?.toString()} = gateway ${gBalance?.toString()}`);
+    // The result's fresh info restarted the PM session on its new params (nonces from 0 under a new recipientRandHash).
+    t.equal(session.pmSession, toHex(session.info.ticketParams!.recipientRandHash));
+    t.notOk(pmSessions.includes(session.pmSession), `seq ${seq}: a new PM session`);
+    pmSessions.push(session.pmSession);
   }
   // All three went in one session: the credited EV minus price × every pixel debited, exactly.
   const sessionId = o1.calls[0]!.sessionId;
@@ -192,4 +197,20 @@ t.test('no orchestrator at all: the pool’s own coded reason', async (t) => {
   const chain = memoryChain();
   const gw = await startGateway(t, chain, []);
   await t.rejects(gw.route(segment('s', 0)), { code: errors.gateway.NO_ORCHESTRATORS.code });
+});
+
+t.test('selection: the job’s capability bits and the max pixel price narrow the pool', async (t) => {
+  const chain = memoryChain();
+  const pricey = await startOrchestrator(t, chain, 'ffmpeg', Rational.of(2n, 1000n));
+  const cheap = await startOrchestrator(t, chain);
+  const gw = await startGateway(t, chain, [pricey, cheap], { maxPrice: { pricePerUnit: 1n, pixelsPerUnit: 1000n } });
+  const result = await gw.route(segment('s', 0));
+  t.equal(result.orchestrator, cheap.uri, 'the preferred one asks more than the max price per pixel');
+  t.equal(pricey.calls.length, 0);
+
+  const hevc = LADDER.map((p) => ({ ...p, codec: 'HEVC' as const }));
+  await t.rejects(gw.route({ ...segment('h', 0), profiles: hevc }), { code: errors.gateway.NO_ORCHESTRATORS.code }, 'nobody advertises the HEVC encode bit');
+
+  const strict = await startGateway(t, chain, [pricey], { maxPrice: { pricePerUnit: 1n, pixelsPerUnit: 1000n } });
+  await t.rejects(strict.route(segment('s', 0)), { code: errors.gateway.PRICE_TOO_HIGH.code });
 });

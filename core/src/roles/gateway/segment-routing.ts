@@ -4,10 +4,10 @@
  * of its own for pixel payments, per-stream sessions, the `video/transcode`
  * router processor and the `coreServices.gateway` service on top (ADR 0026).
  */
-import type { GatewayService, SelectionAlgorithm } from '@lpx/sdk';
+import type { GatewayService, RationalPrice, SelectionAlgorithm } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
-import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
+import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID, type LivepeerCapabilities } from '../../capabilities/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
 import { endTranscodingSession, getOrchestratorInfo, networkErrors, personalSign, type GatewayCredentials } from '../../network/index.js';
@@ -40,6 +40,23 @@ export interface SegmentRouting {
   readonly service: GatewayService;
   readonly sessions: StreamSessions;
   close(): void;
+}
+
+/**
+ * The pool's pick for a segment: orchestrators offering `video/transcode` under the max price
+ * (the pool's filters), narrowed to those whose capability bits take the job's codecs, formats
+ * and profiles (go-livepeer's CompatibleWith); an orchestrator that sent no capabilities is an
+ * old transcode-only node and stays in, as go-livepeer accepts it.
+ */
+export function pickTranscoder(
+  pool: Pick<OrchestratorPool, 'usable' | 'pick'>,
+  options: { exclude: ReadonlySet<string>; jobCapabilities: LivepeerCapabilities; algorithm: SelectionAlgorithm; maxPrice?: RationalPrice | undefined },
+): string {
+  const skip = new Set(options.exclude);
+  for (const entry of pool.usable(TRANSCODE_CAPABILITY_ID)) {
+    if (entry.info.capabilities !== undefined && !livepeerCompatibleWith(options.jobCapabilities, entry.info.capabilities)) skip.add(entry.uri);
+  }
+  return pool.pick(TRANSCODE_CAPABILITY_ID, { exclude: skip, algorithm: options.algorithm, ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}) }).uri;
 }
 
 /** go-livepeer's gRPC budget, per GetOrchestrator a new stream session costs. */
@@ -76,13 +93,7 @@ export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRou
     async pick(exclude, jobCapabilities, tenant) {
       if (pool.usable(TRANSCODE_CAPABILITY_ID).length === 0) await pool.discover();
       else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
-      // The pool knows who transcodes at all; the job's bits (codecs, formats, profiles) narrow it, as CompatibleWith does.
-      const skip = new Set(exclude);
-      for (const entry of pool.usable(TRANSCODE_CAPABILITY_ID)) {
-        if (entry.info.capabilities !== undefined && !livepeerCompatibleWith(jobCapabilities, entry.info.capabilities)) skip.add(entry.uri);
-      }
-      const maxPrice = options.clients.maxPriceOf(tenant);
-      return pool.pick(TRANSCODE_CAPABILITY_ID, { exclude: skip, algorithm: options.algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) }).uri;
+      return pickTranscoder(pool, { exclude, jobCapabilities, algorithm: options.algorithm, maxPrice: options.clients.maxPriceOf(tenant) });
     },
     usable: (uri) => pool.usable(TRANSCODE_CAPABILITY_ID).some((entry) => entry.uri === uri),
     async openSession(uri, jobCapabilities) {
