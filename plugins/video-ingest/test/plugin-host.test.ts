@@ -1,0 +1,79 @@
+// The plugin as an operator runs it: loaded on a real gateway Host (its root
+// routes on the node's HTTP edge, coreServices.gateway from the kernel), the
+// segment routed over go-livepeer's /segment wire to a real lpx orchestrator
+// Host whose transcode-ffmpeg plugin runs the real ffmpeg, paid in pixels.
+import t from 'tap';
+import discoveryStaticPlugin from '@lpx/plugin-discovery-static';
+import transcodeFfmpegPlugin from '@lpx/plugin-transcode-ffmpeg';
+import { makeHost } from '../../../test/helpers/host.js';
+import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
+import videoIngestPlugin from '../src/index.js';
+import { testSegment } from './helpers/ingest-app.js';
+import { parseMaster, parseMedia, parseMultipartMixed, probeBytes } from './helpers/parse-answers.js';
+
+const LADDER = ['P144p30fps16x9', { name: 'tiny', width: 160, height: 90, bitrate: 100_000 }];
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  // Bounded by tap's test timeout, not by a threshold of ours.
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 50));
+  void what;
+}
+
+t.test('pushed to a gateway Host, transcoded by an lpx orchestrator Host, answered as multipart and served as HLS', async (t) => {
+  const redis = await testRedis(t);
+  const orchestrator = makeHost(t, [transcodeFfmpegPlugin], {
+    redis: { url: redis.url, prefix: uniquePrefix('ingest-orch') },
+    node: { roles: ['orchestrator', 'worker'] },
+    orchestrator: { port: 0 },
+    transcode: { heartbeatMs: 200 },
+    plugins: { 'transcode-ffmpeg': { config: { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe', preset: 'ultrafast', maxSessions: 2 } } },
+  });
+  await orchestrator.start();
+  await until(() => (orchestrator.capabilities.get('video/transcode')?.capacity ?? 0) > 0, 'the orchestrator advertises transcode capacity');
+
+  const gateway = makeHost(t, [discoveryStaticPlugin, videoIngestPlugin], {
+    redis: { url: redis.url, prefix: uniquePrefix('ingest-gw') },
+    node: { roles: ['gateway'] },
+    plugins: { 'discovery-static': { config: { orchAddr: orchestrator.serviceUri } }, 'video-ingest': { config: { ladder: LADDER } } },
+  });
+  await gateway.start();
+
+  const segment = await testSegment();
+  const res = await fetch(`${gateway.url}/live/hoststream/0.ts`, {
+    method: 'POST',
+    body: segment,
+    headers: { 'content-type': 'video/mp2t', 'content-duration': '1000', 'content-resolution': '320x180', accept: 'multipart/mixed' },
+  });
+  t.equal(res.status, 200);
+  const parts = parseMultipartMixed(String(res.headers.get('content-type')), Buffer.from(await res.arrayBuffer()));
+  t.same(parts.map((p) => p.headers['rendition-name']), ['P144p30fps16x9', 'tiny']);
+  t.match(await Promise.all(parts.map(async (p) => (await probeBytes(p.data)).video)), [{ width: 256, height: 144 }, { width: 160, height: 90 }]);
+
+  const master = parseMaster(await (await fetch(`${gateway.url}/stream/hoststream.m3u8`)).text());
+  t.same(master.variants.map((v) => v.uri), ['hoststream/source.m3u8', 'hoststream/P144p30fps16x9.m3u8', 'hoststream/tiny.m3u8']);
+  const media = parseMedia(await (await fetch(`${gateway.url}/stream/hoststream/tiny.m3u8`)).text());
+  t.same(media.segments.map((s) => s.uri), ['tiny/0.ts']);
+  const tiny = await fetch(`${gateway.url}/stream/hoststream/tiny/0.ts`);
+  t.equal(tiny.status, 200);
+
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  t.match(metrics, /lpx_video_ingest_segments_in_total\{result="transcoded"\} 1/);
+  t.match(metrics, /lpx_video_ingest_renditions_out_total 2/);
+
+  const bad = await fetch(`${gateway.url}/live/hoststream/1.ts`, { method: 'POST', body: 'x', headers: { 'content-type': 'application/json' } });
+  t.equal(bad.status, 415);
+  t.match(await bad.json(), { code: 'LPX_ERR_INGEST_CONTENT_TYPE' }, 'the kernel edge answers the plugin refusal as problem+json');
+});
+
+t.test('on a node without the gateway role a push is refused with the kernel code; the plugin still boots', async (t) => {
+  const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] } });
+  await host.start();
+  const res = await host.http.inject({ method: 'POST', url: '/live/s/0.ts', payload: await testSegment(), headers: { 'content-type': 'video/mp2t' } });
+  t.equal(res.statusCode, 503);
+  t.match(res.json(), { code: 'LPX_ERR_GATEWAY_NOT_ENABLED' });
+});
+
+t.test('a bad configured ladder fails the boot with a coded error', async (t) => {
+  const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] }, plugins: { 'video-ingest': { config: { ladder: 'P240p30fps16x9,P9000p' } } } });
+  await t.rejects(host.start(), { message: /P9000p/ });
+});
