@@ -37,9 +37,9 @@ export interface TranscodeProcessorDeps {
 const CONTENT_TYPES = { mpegts: 'video/mp2t', mp4: 'video/mp4' } as const;
 const EXTENSIONS = { mpegts: 'ts', mp4: 'mp4' } as const;
 
-function coded(error: unknown, signal: AbortSignal, timeoutMs: number): Error {
+function coded(error: unknown, signal: AbortSignal, timedOut: boolean, timeoutMs: number): Error {
   if (signal.aborted) {
-    const why = signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'was cancelled (the worker is closing)';
+    const why = timedOut ? `timed out after ${timeoutMs} ms` : 'was cancelled (the worker is closing)';
     return errors.transcode.CANCELLED.create(`the transcode ${why}`, { cause: error });
   }
   if (isLpxError(error)) return error;
@@ -73,7 +73,14 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobProce
   return async (job: JobContext<TranscodeJobData>): Promise<TranscodeJobResult> => {
     const data = job.data;
     const timeoutMs = transcodeTimeoutMs(data.durationMs);
-    const signal = AbortSignal.any([job.signal, AbortSignal.timeout(timeoutMs)]);
+    // A plain timer, not AbortSignal.timeout: that one is unref'd and would not hold a task open.
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, timeoutMs);
+    const signal = AbortSignal.any([job.signal, deadline.signal]);
     const started = performance.now();
     let backendName = 'none';
     let dir: string | undefined;
@@ -114,13 +121,14 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobProce
         deps.picker.release(backendName);
       }
     } catch (thrown) {
-      const error = coded(thrown, signal, timeoutMs);
+      const error = coded(thrown, signal, timedOut, timeoutMs);
       const outcome = errors.transcode.CANCELLED.is(error) ? 'cancelled' : errors.transcode.RESULT_INVALID.is(error) ? 'invalid' : 'error';
       deps.metrics.segment(backendName, outcome, (performance.now() - started) / 1000);
       deps.logger.warn({ jobId: job.id, sessionId: data.sessionId, seq: data.seq, backend: backendName, err: error }, 'transcode failed');
       if (!isLpxError(error)) throw error;
       return { error: { code: error.code, message: error.message } };
     } finally {
+      clearTimeout(timer);
       if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
   };
