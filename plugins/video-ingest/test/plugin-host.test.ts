@@ -65,12 +65,15 @@ t.test('pushed to a gateway Host, transcoded by an lpx orchestrator Host, answer
   t.match(await bad.json(), { code: 'LPX_ERR_INGEST_CONTENT_TYPE' }, 'the kernel edge answers the plugin refusal as problem+json');
 });
 
-t.test('on a node without the gateway role a push is refused with the kernel code; the plugin still boots', async (t) => {
-  const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] } });
+t.test('on a node without the gateway role a push is refused with the kernel code; segments obey maxSegmentBytes, not the edge-wide body limit', async (t) => {
+  const segment = await testSegment();
+  const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] }, http: { port: 0, bodyLimitBytes: 1024 }, plugins: { 'video-ingest': { config: { maxSegmentBytes: segment.length + 1 } } } });
   await host.start();
-  const res = await host.http.inject({ method: 'POST', url: '/live/s/0.ts', payload: await testSegment(), headers: { 'content-type': 'video/mp2t' } });
-  t.equal(res.statusCode, 503);
+  const res = await host.http.inject({ method: 'POST', url: '/live/s/0.ts', payload: segment, headers: { 'content-type': 'video/mp2t' } });
+  t.equal(res.statusCode, 503, `a ${segment.length}-byte segment passes the 1024-byte edge limit`);
   t.match(res.json(), { code: 'LPX_ERR_GATEWAY_NOT_ENABLED' });
+  const big = await host.http.inject({ method: 'POST', url: '/live/s/0.ts', payload: Buffer.concat([segment, Buffer.alloc(2)]), headers: { 'content-type': 'video/mp2t' } });
+  t.match(big.json(), { status: 413, code: 'LPX_ERR_INGEST_SEGMENT_TOO_LARGE' });
 });
 
 t.test('a bad configured ladder fails the boot with a coded error', async (t) => {
