@@ -132,3 +132,12 @@ t.test('the global byte cap evicts the oldest segments across streams, never a s
   t.equal(ingest.stream('b')!.window.length, 1);
   t.equal(parseMedia((await app.inject({ url: '/stream/a/tiny.m3u8' })).body).mediaSequenceBase, 2);
 });
+
+t.test('accepted as pushers send them: video-only input, go-livepeer’s video/MP2T, octet-stream, no Content-Type, an unparseable Content-Duration', async (t) => {
+  const { app, gateway } = await ingestApp(t);
+  const videoOnly = await testSegment({ audio: false });
+  t.equal((await push(app, '/live/v/1.ts', videoOnly, { 'content-type': 'video/MP2T' })).statusCode, 200);
+  t.equal((await push(app, '/live/v/2.ts', videoOnly, { 'content-type': 'application/octet-stream', 'content-duration': 'soon' })).statusCode, 200);
+  t.equal((await app.inject({ method: 'PUT', url: '/live/v/3.ts', payload: videoOnly })).statusCode, 200);
+  t.same(gateway.calls.map((c) => c.durationMs), [2000, 2000, 2000], 'missing or unparseable duration: 2000 ms, as go-livepeer');
+});
