@@ -67,10 +67,6 @@ export class VideoIngest {
     return this.#byStreamId.get(streamId);
   }
 
-  get streamIds(): string[] {
-    return [...this.#byStreamId.keys()];
-  }
-
   async push(input: PushInput): Promise<PushOutcome> {
     try {
       if (input.body.length === 0) throw errors.transcode.INPUT_INVALID.create(`segment ${input.pushId}/${input.seq} is empty`);
@@ -114,7 +110,7 @@ export class VideoIngest {
     if (seen === undefined) return undefined;
     if (seen !== hash) throw replayed(stream, seq, 'was already transcoded from other bytes');
     const stored = stream.stored(seq);
-    if (stored === undefined) throw replayed(stream, seq, 'was already transcoded and has left the window');
+    if (stored === undefined) throw replayed(stream, seq, 'was already transcoded and its renditions are no longer held (out of the window)');
     this.#metrics.segmentIn('replayed');
     const renditions = stream.ladder.map((profile) => ({ name: profile.name, data: stored.renditions.get(profile.name)! }));
     return Promise.resolve({ seq, renditions, replayed: true });
