@@ -79,6 +79,11 @@ export class Host {
     return this.#require(this.#kernel).capabilities;
   }
 
+  /** The kernel's transcoding: backends added through `transcode.backends`, their statuses (`lpx transcode probe`). */
+  get transcode(): KernelServices['transcode'] {
+    return this.#require(this.#kernel).transcode;
+  }
+
   /** The orchestrator role's service URI (https://host:port), when this node has that role. */
   get serviceUri(): string | undefined {
     return this.#roles?.orchestrator?.serviceUri;

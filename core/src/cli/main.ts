@@ -10,6 +10,7 @@ import { addPmCommand } from './commands/pm-decode.js';
 import { addSelectionCommand } from './commands/selection.js';
 import { addStartCommand } from './commands/start.js';
 import { addTenantsCommand } from './commands/tenants.js';
+import { addTranscodeCommand } from './commands/transcode-probe.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -29,6 +30,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addDemoCommand(program, io, setExit);
   addDevCommand(program, io, setExit);
   addTenantsCommand(program, io, setExit);
+  addTranscodeCommand(program, io, setExit);
   return program;
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import type { JobContext, TranscodeBackendStatus } from '@lpx/sdk';
 import { BlobStore, DiskBackend } from '../../src/blobs/index.js';
@@ -20,7 +20,7 @@ import { LADDER, sourceSegment } from './helpers/media.js';
 
 const AVAILABLE: TranscodeBackendStatus = { available: true, capacity: 1, decode: ['H264'], encode: ['H264'], formats: ['mpegts'] };
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0], backend: TestBackend, status: TranscodeBackendStatus = AVAILABLE) {
+async function setup(t: Test, backend: TestBackend, status: TranscodeBackendStatus = AVAILABLE) {
   const dir = await mkdtemp(join(tmpdir(), 'lpx-processor-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const disk = new DiskBackend(join(dir, 'blobs'));
