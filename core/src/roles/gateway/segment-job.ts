@@ -63,6 +63,10 @@ export function checkSegmentRequest(request: Pick<SegmentTranscodeRequest, 'stre
 export function segmentJobInput(input: unknown): SegmentJobInput {
   const value = input as Partial<SegmentJobInput> | null;
   if (value === null || typeof value !== 'object') throw errors.http.BAD_REQUEST.create('a video/transcode route job needs a segment input');
-  checkSegmentRequest(value as SegmentJobInput);
-  return value as SegmentJobInput;
+  // Without a blob codec in between, BullMQ's JSON turns a Buffer into { type: 'Buffer', data: [...] }.
+  const raw = value.data as unknown as { type?: unknown; data?: unknown } | undefined;
+  const data = raw !== undefined && !(raw instanceof Uint8Array) && raw.type === 'Buffer' && Array.isArray(raw.data) ? Buffer.from(raw.data as number[]) : value.data;
+  const segment = { ...value, data } as SegmentJobInput;
+  checkSegmentRequest(segment);
+  return segment;
 }

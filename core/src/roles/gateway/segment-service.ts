@@ -16,6 +16,9 @@ import { checkSegmentRequest, type SegmentJobInput, type SegmentJobOutput } from
 import type { SegmentSession } from './segment-payments.js';
 import type { StreamSessions } from './segment-sessions.js';
 
+/** How long a cancelled job's abort stays findable for a router that has yet to take it. */
+const CANCEL_MEMORY_MS = 60_000;
+
 export interface SegmentServiceDeps {
   readonly routes: Pick<JobsKernel, 'submitAndWait'>;
   ensureRouter(capabilityId: string): void;
@@ -47,15 +50,22 @@ export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
       const jobId = randomUUID();
       const cancel = new AbortController();
       deps.cancels.set(jobId, cancel);
+      // The caller is answered at once; the router (here or waiting in the queue) stops at its next step.
+      const cancelled = new Promise<never>((_, reject) =>
+        cancel.signal.addEventListener('abort', () => reject(errors.transcode.CANCELLED.create(`segment ${request.seq} of ${request.streamId} was cancelled by the caller`)), { once: true }),
+      );
+      cancelled.catch(() => undefined);
       const onAbort = (): void => cancel.abort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
       deps.ensureRouter(TRANSCODE_CAPABILITY_ID);
       try {
-        const result = await deps.routes.submitAndWait<RouteJobData, { output: SegmentJobOutput; orchestrator: string; tried: number }>(TRANSCODE_CAPABILITY_ID, data, {
+        const waiting = deps.routes.submitAndWait<RouteJobData, { output: SegmentJobOutput; orchestrator: string; tried: number }>(TRANSCODE_CAPABILITY_ID, data, {
           jobId,
           attempts: 1,
           timeoutMs: deps.waitMsFor(request.durationMs),
         });
+        waiting.catch(() => undefined);
+        const result = await Promise.race([waiting, cancelled]);
         const byName = new Map(result.output.renditions.map((r) => [r.profile, r]));
         return {
           seq: result.output.seq,
@@ -72,7 +82,9 @@ export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
         throw local ?? error;
       } finally {
         deps.failures.delete(jobId);
-        deps.cancels.delete(jobId);
+        // Kept a little while after a cancel: a job still queued must find it aborted when a router takes it.
+        if (cancel.signal.aborted) setTimeout(() => deps.cancels.delete(jobId), CANCEL_MEMORY_MS).unref();
+        else deps.cancels.delete(jobId);
         request.signal?.removeEventListener('abort', onAbort);
       }
     },
