@@ -60,7 +60,7 @@ t.test('a segment goes through a remote transcoder; renditions land in the task 
   t.equal(sent.sessionId, 'session-1');
   t.equal(sent.seq, '7');
   t.equal(sent.durationMs, 2_000);
-  t.same(sent.profiles, PROFILES.map((p) => ({ name: p.name, width: p.width, height: p.height })), 'the ladder in fullProfiles');
+  t.same(sent.profiles, PROFILES.map((p) => ({ name: p.name, width: p.width, height: p.height, fps: p.fps })), 'the ladder in fullProfiles');
   t.match(sent.url, new RegExp(`^${node.uri}/stream/session-1/source/7\\.tempfile$`));
   const gone = await request(sent.url, { dispatcher: insecureAgent });
   await gone.body.dump();

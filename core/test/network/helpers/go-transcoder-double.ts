@@ -23,6 +23,8 @@ export interface DoubleProfile {
   readonly name: string;
   readonly width: number;
   readonly height: number;
+  /** 0: keep the source rate. */
+  readonly fps: number;
 }
 
 export interface DoubleTask {
@@ -42,7 +44,11 @@ export type DoubleBehavior =
   | { readonly kind: 'transcode'; readonly dropProfiles?: number; readonly tinyOutputs?: boolean }
   | { readonly kind: 'error'; readonly text: string }
   | { readonly kind: 'hang' }
-  | { readonly kind: 'disconnect' };
+  | { readonly kind: 'disconnect' }
+  /** The caller's own transcode of the downloaded source (e.g. real ffmpeg), posted like go-livepeer posts it. */
+  | { readonly kind: 'custom'; readonly run: (input: Buffer, task: DoubleTask) => Promise<CustomOutcome> };
+
+export type CustomOutcome = { readonly renditions: readonly { readonly data: Buffer; readonly pixels: bigint }[]; readonly decodedPixels: bigint } | { readonly error: string };
 
 export interface GoTranscoderDoubleOptions {
   /** host:port of the orchestrator, as go-livepeer's -orchAddr. */
@@ -62,7 +68,18 @@ function renditionFor(input: Uint8Array, profile: DoubleProfile, tiny: boolean):
   return tiny ? Buffer.from(profile.name.slice(0, 4)) : Buffer.concat([Buffer.from(input), Buffer.from(`|${profile.name}|deterministic-rendition`)]);
 }
 
-export function renditionPixels(profile: DoubleProfile): bigint {
+/** go-livepeer's result layout: one part per rendition with its own Pixels header. */
+function multipartOf(renditions: readonly { readonly data: Uint8Array; readonly pixels: bigint }[]): [string, Buffer] {
+  const boundary = randomBytes(16).toString('hex');
+  const chunks: Buffer[] = [];
+  for (const r of renditions) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: video/mp2t\r\nContent-Length: ${r.data.length}\r\nPixels: ${r.pixels}\r\n\r\n`), Buffer.from(r.data), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return [`multipart/mixed; boundary=${boundary}`, Buffer.concat(chunks)];
+}
+
+export function renditionPixels(profile: Pick<DoubleProfile, 'width' | 'height'>): bigint {
   return BigInt(profile.width * profile.height * 60);
 }
 
@@ -125,7 +142,7 @@ export class GoTranscoderDouble {
       manifestId: Buffer.from((segData?.['manifestId'] as string | undefined) ?? '', 'base64').toString('utf8'),
       seq: (segData?.['seq'] as string | undefined) ?? '0',
       durationMs: (segData?.['duration'] as number | undefined) ?? 0,
-      profiles: wire.map((p) => ({ name: p['name'] as string, width: p['width'] as number, height: p['height'] as number })),
+      profiles: wire.map((p) => ({ name: p['name'] as string, width: p['width'] as number, height: p['height'] as number, fps: p['fps'] as number })),
     };
     this.tasks.push(task);
     const listeners = this.#taskListeners;
@@ -145,15 +162,14 @@ export class GoTranscoderDouble {
       return void (await this.postResult(task.taskId, 'livepeer/transcoding-error', Buffer.from(`source answered ${source.statusCode}`), 0n));
     }
     const input = Buffer.from(await source.body.arrayBuffer());
-    const profiles = task.profiles.slice(0, task.profiles.length - (behavior.dropProfiles ?? 0));
-    const boundary = randomBytes(16).toString('hex');
-    const chunks: Buffer[] = [];
-    for (const profile of profiles) {
-      const data = renditionFor(input, profile, behavior.tinyOutputs === true);
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: video/mp2t\r\nContent-Length: ${data.length}\r\nPixels: ${renditionPixels(profile)}\r\n\r\n`), Buffer.from(data), Buffer.from('\r\n'));
+    if (behavior.kind === 'custom') {
+      const outcome = await behavior.run(input, task).catch((error: unknown) => ({ error: String(error) }));
+      if ('error' in outcome) return void (await this.postResult(task.taskId, 'livepeer/transcoding-error', Buffer.from(outcome.error), 0n));
+      return void (await this.postResult(task.taskId, ...multipartOf(outcome.renditions), outcome.decodedPixels));
     }
-    chunks.push(Buffer.from(`--${boundary}--\r\n`));
-    await this.postResult(task.taskId, `multipart/mixed; boundary=${boundary}`, Buffer.concat(chunks), BigInt(input.length) * 100n);
+    const profiles = task.profiles.slice(0, task.profiles.length - (behavior.dropProfiles ?? 0));
+    const renditions = profiles.map((profile) => ({ data: renditionFor(input, profile, behavior.tinyOutputs === true), pixels: renditionPixels(profile) }));
+    await this.postResult(task.taskId, ...multipartOf(renditions), BigInt(input.length) * 100n);
   }
 
   /** A POST /transcodeResults as go-livepeer's sendTranscodeResult makes it. */

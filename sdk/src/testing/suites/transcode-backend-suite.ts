@@ -202,7 +202,10 @@ export function transcodeBackendSuite(options: TranscodeBackendSuiteOptions): Co
         const running = backend.transcode(t).finally(() => { settled = true; });
         running.catch(() => undefined);
         // Abort once the backend has started work (a new child process), or shortly after the call for backends with none.
-        for (let i = 0; i < 25 && !settled; i++) {
+        // Bounded by the clock too: a /proc scan on a loaded machine takes hundreds of ms, and 25 of them outlast a
+        // backend without local processes (remote transcoders) that is still working.
+        const waitUntil = Date.now() + 500;
+        for (let i = 0; i < 25 && !settled && Date.now() < waitUntil; i++) {
           const now = await descendantProcesses();
           if (now === undefined || now.some((p) => !before.has(p.pid))) break;
           await new Promise((r) => setTimeout(r, 20));
