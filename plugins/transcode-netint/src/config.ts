@@ -28,7 +28,7 @@ export const NETINT_DEFAULTS: NetintOptions = Object.freeze({
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
   monitorPath: undefined,
-  probeTimeoutMs: 30_000,
+  probeTimeoutMs: 10_000,
   sessionIdleMs: 70_000,
 });
 

@@ -32,7 +32,7 @@ async function testEncode(options: NetintOptions, encoder: string, device: strin
  * The probing rule (ADR 0025) for Netint: ffmpeg → a Netint family's H.264
  * encoder and decoder listed (Netint's ffmpeg build; stock ffmpeg lists none)
  * → Quadra's scaler and splitter listed → the devices (the resource monitor,
- * needed for `all`) → a one-frame test encode on every device. The reason
+ * needed for `all`) → a one-frame test encode on every device (in parallel). The reason
  * names the first step that failed.
  */
 export async function probeNetint(options: NetintOptions, signal: AbortSignal): Promise<NetintProbe> {
@@ -74,9 +74,11 @@ export async function probeNetint(options: NetintOptions, signal: AbortSignal): 
     }
   }
 
+  // In parallel: one short encode per card, so a many-card box probes in about the time of one.
+  const failures = await Promise.all(cards.map((card) => testEncode(options, family.encoders.H264!, String(card.index), signal)));
   const devices: Device[] = [];
-  for (const card of cards) {
-    const failure = await testEncode(options, family.encoders.H264!, String(card.index), signal);
+  for (const [i, card] of cards.entries()) {
+    const failure = failures[i];
     if (failure === undefined) devices.push({ id: String(card.index), name: `Netint ${family.name} ${card.device}` });
     else notes.push(`device ${card.index} excluded: ${failure}`);
   }

@@ -21,7 +21,7 @@ export const NVENC_DEFAULTS: NvencOptions = Object.freeze({
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
   nvidiaSmiPath: 'nvidia-smi',
-  probeTimeoutMs: 30_000,
+  probeTimeoutMs: 10_000,
   sessionIdleMs: 70_000,
 });
 

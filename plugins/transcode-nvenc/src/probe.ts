@@ -35,7 +35,7 @@ async function testEncode(options: NvencOptions, gpu: string, encoder: string, s
  * encode on the device works; the reason names the first step that failed.
  * Order: ffmpeg → h264_nvenc, cuda, scale_cuda listed → a test encode on the
  * first GPU (it proves the driver stack: libcuda, NVENC) → GPU enumeration
- * (nvidia-smi, needed for `all`) → a test encode on every other GPU.
+ * (nvidia-smi, needed for `all`) → a test encode on every other GPU, in parallel.
  * The driver check comes before nvidia-smi because containers can get NVENC
  * without the driver's utilities: nvidia-smi's absence alone is not the cause.
  */
@@ -71,9 +71,11 @@ export async function probeNvenc(options: NvencOptions, signal: AbortSignal): Pr
     }
   }
 
+  // In parallel: one short encode per GPU, so an 8-GPU box probes in about the time of one.
+  const failures = await Promise.all(gpus.map((gpu) => (gpu.index === first ? undefined : testEncode(options, String(gpu.index), 'h264_nvenc', signal))));
   const devices: Device[] = [];
-  for (const gpu of gpus) {
-    const failure = gpu.index === first ? undefined : await testEncode(options, String(gpu.index), 'h264_nvenc', signal);
+  for (const [i, gpu] of gpus.entries()) {
+    const failure = failures[i];
     if (failure === undefined) devices.push({ id: String(gpu.index), name: gpu.name });
     else notes.push(`GPU ${gpu.index} excluded: ${failure}`);
   }
