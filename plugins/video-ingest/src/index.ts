@@ -1,4 +1,4 @@
-import { coreServices, definePlugin, parseLadder, type PluginManifest } from '@lpx/sdk';
+import { coreServices, definePlugin, errors, parseLadder, type PluginManifest } from '@lpx/sdk';
 import manifestJson from '../plugin.manifest.json' with { type: 'json' };
 import { withDefaults, type VideoIngestConfig } from './ingest-config.js';
 import { ingestMetrics } from './ingest-metrics.js';
@@ -27,7 +27,9 @@ export const videoIngestPlugin = definePlugin({
       init({ config, logger, lifecycle, http, metrics, gateway }) {
         const settings = withDefaults(config.get<Partial<VideoIngestConfig>>());
         // A bad configured ladder fails the boot, not the first push.
-        parseLadder(settings.ladder);
+        if (settings.keepSource && parseLadder(settings.ladder).some((profile) => profile.name === 'source')) {
+          throw errors.transcode.PROFILE_INVALID.create('the configured ladder names a profile "source", which is the pushed segment\'s own rendition (keepSource)');
+        }
         if (!gateway.enabled) {
           logger.warn('this node has no gateway role: pushes to /live/... will be refused with LPX_ERR_GATEWAY_NOT_ENABLED');
         }

@@ -76,7 +76,12 @@ t.test('on a node without the gateway role a push is refused with the kernel cod
   t.match(big.json(), { status: 413, code: 'LPX_ERR_INGEST_SEGMENT_TOO_LARGE' });
 });
 
-t.test('a bad configured ladder fails the boot with a coded error', async (t) => {
-  const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] }, plugins: { 'video-ingest': { config: { ladder: 'P240p30fps16x9,P9000p' } } } });
-  await t.rejects(host.start(), { message: /P9000p/ });
-});
+for (const [ladder, message] of [
+  ['P240p30fps16x9,P9000p', /unknown preset "P9000p"/],
+  [[{ name: 'source', width: 2, height: 2, bitrate: 1 }], /names a profile "source"/],
+] as const) {
+  t.test(`a bad configured ladder fails the boot: ${JSON.stringify(ladder)}`, async (t) => {
+    const host = makeHost(t, [videoIngestPlugin], { node: { roles: ['worker'] }, plugins: { 'video-ingest': { config: { ladder } } } });
+    await t.rejects(host.start(), { message });
+  });
+}
