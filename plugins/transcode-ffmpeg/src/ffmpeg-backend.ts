@@ -78,7 +78,8 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
     const { job, paths } = buildLadderJob(task.input.path, task.profiles, task.outputDir, {
       preset: this.options.preset,
       threads: this.options.threads,
-      sourceFps: parseRate(source.frameRate),
+      sourceFps: parseRate(source.video.frameRate),
+      sourceAudioCodec: source.audioCodec,
     });
     let log: readonly string[];
     try {
@@ -101,11 +102,11 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
     // The caller left while we counted: it will not read these files.
     if (signal.aborted) throw cancelled(task);
     if (stats.decodedFrames === undefined) return { renditions };
-    return { renditions, decodedPixels: BigInt(source.width) * BigInt(source.height) * BigInt(stats.decodedFrames) };
+    return { renditions, decodedPixels: BigInt(source.video.width) * BigInt(source.video.height) * BigInt(stats.decodedFrames) };
   }
 
   /** ffprobe before any encoder starts: empty, unreadable and video-less inputs are the caller's fault (4xx), not ours. */
-  private async validateInput(task: TranscodeTask): Promise<ProbedStream> {
+  private async validateInput(task: TranscodeTask): Promise<{ video: ProbedStream; audioCodec: string | undefined }> {
     const { path } = task.input;
     const invalid = (why: string, details: Record<string, unknown> = {}): Error =>
       errors.transcode.INPUT_INVALID.create(`source of ${task.sessionId}/${task.seq}: ${why}`, { details: { path, ...details } });
@@ -113,15 +114,17 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
     if (size < 0) throw invalid('file not found');
     if (size === 0) throw invalid('zero bytes');
     let video: ProbedStream | undefined;
+    let audioCodec: string | undefined;
     try {
       const probed = await this.options.runner.probe(path);
       video = probed.streams.find((s) => s.type === 'video');
+      audioCodec = probed.streams.find((s) => s.type === 'audio')?.codec;
     } catch (error) {
       throw invalid('not a readable MPEG-TS/MP4 file', { ffprobe: error instanceof FfmpegExitError ? error.stderrTail : String(error) });
     }
     if (video === undefined) throw invalid('no video stream');
     if (video.width <= 0 || video.height <= 0) throw invalid('the video stream has no picture size');
-    return video;
+    return { video, audioCodec };
   }
 
   private async countFrames(path: string): Promise<number> {

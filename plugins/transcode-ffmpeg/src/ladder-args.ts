@@ -9,6 +9,8 @@ export interface LadderOptions {
   readonly threads: number;
   /** The source's frame rate as [num, den]: fps-0 (passthrough) renditions derive their GOP from it. */
   readonly sourceFps: readonly [number, number];
+  /** ffprobe's name for the source's first audio codec (`aac`...), undefined when it has none. */
+  readonly sourceAudioCodec?: string | undefined;
 }
 
 export interface LadderJob {
@@ -62,10 +64,15 @@ function encoderArgs(profile: TranscodeProfile, options: LadderOptions): string[
   return args;
 }
 
-function muxerArgs(profile: TranscodeProfile): string[] {
+function muxerArgs(profile: TranscodeProfile, options: LadderOptions): string[] {
   if (profile.format === 'mp4') {
-    // Fragmented: a segment-sized MP4 that can be streamed as it is written, no second pass to move the moov.
-    return [...(profile.codec === 'HEVC' ? ['-tag:v', 'hvc1'] : []), '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof'];
+    return [
+      ...(profile.codec === 'HEVC' ? ['-tag:v', 'hvc1'] : []),
+      // AAC copied out of MPEG-TS is ADTS-framed; MP4 wants the raw stream (a no-op on AAC that already is).
+      ...(options.sourceAudioCodec === 'aac' ? ['-bsf:a', 'aac_adtstoasc'] : []),
+      // Fragmented: a segment-sized MP4 that can be streamed as it is written, no second pass to move the moov.
+      '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    ];
   }
   return ['-f', 'mpegts'];
 }
@@ -83,7 +90,7 @@ export function buildLadderJob(input: string, profiles: readonly TranscodeProfil
   const paths = profiles.map((p, i) => join(outputDir, `${i}-${safeName(p.name)}.${p.format === 'mp4' ? 'mp4' : 'ts'}`));
   const outputs = profiles.map((p, i) => ({
     path: paths[i]!,
-    options: ['-map', `[v${i}]`, '-map', '0:a:0?', ...encoderArgs(p, options), '-c:a', 'copy', ...muxerArgs(p)],
+    options: ['-map', `[v${i}]`, '-map', '0:a:0?', ...encoderArgs(p, options), '-c:a', 'copy', ...muxerArgs(p, options)],
   }));
   return { job: { input, complexFilter: [split, ...branches].join(';'), outputs }, paths };
 }

@@ -33,10 +33,10 @@ t.test('probe: says why it is unavailable, never throws', async (t) => {
   t.match(await reason({ ffprobePath: '/nonexistent/ffprobe' }), /ffprobe not runnable/);
 });
 
-t.test('the profile fields reach the encoder: passthrough fps, intra GOP, constrained-high, mp4, HEVC, video-only input', async (t) => {
+t.test('the profile fields reach the encoder: passthrough fps, intra GOP, constrained-high, mp4 with copied AAC, HEVC', async (t) => {
   const dir = await tempDir(t);
-  const source = join(dir, 'video-only.ts');
-  await generateTestMedia(source, { width: 320, height: 180, fps: 25, durationMs: 1000, audio: false });
+  const source = join(dir, 'in.ts');
+  await generateTestMedia(source, { width: 320, height: 180, fps: 25, durationMs: 1000 });
   // Not ultrafast: x264 treats -profile:v as a ceiling and ultrafast's features fit Constrained Baseline.
   const backend = createFfmpegBackend({ preset: 'veryfast' });
   const status = await backend.probe(new AbortController().signal);
@@ -57,14 +57,15 @@ t.test('the profile fields reach the encoder: passthrough fps, intra GOP, constr
   const mp4 = await probeMedia(out.renditions[1]!.path);
   t.match(mp4.formatName, /mp4/);
   t.equal(mp4.video?.frames, 10, '10 fps for 1 s');
+  t.same(mp4.audioCodecs, ['aac'], 'the TS audio is copied into the MP4');
   t.equal((await videoDetails(out.renditions[1]!.path)).profile, 'Main');
   if (profiles[2]) t.equal((await probeMedia(out.renditions[2]!.path)).video?.codec, 'HEVC');
 });
 
-t.test('an ffmpeg that prints no final stats: frames are counted with ffprobe instead', async (t) => {
+t.test('an ffmpeg that prints no final stats: frames are counted with ffprobe instead (video-only input)', async (t) => {
   const dir = await tempDir(t);
-  const source = join(dir, 'in.ts');
-  await generateTestMedia(source, { width: 320, height: 180, durationMs: 1000 });
+  const source = join(dir, 'video-only.ts');
+  await generateTestMedia(source, { width: 320, height: 180, durationMs: 1000, audio: false });
   const real = fluentFfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', killGraceMs: 2000 });
   // The real runner with its log dropped, as an ffmpeg build whose stats we cannot parse would leave it.
   const runner = { ...real, run: async (...args: Parameters<typeof real.run>) => ({ ...(await real.run(...args)), log: [] }) };

@@ -68,6 +68,9 @@ t.test('mp4 outputs are fragmented; HEVC uses libx265 tagged hvc1', async (t) =>
   const { job, paths } = buildLadderJob('/i.ts', [{ ...base, format: 'mp4' }, { ...base, name: 'hevc', codec: 'HEVC', format: 'mp4', profile: 'high' }], '/o', options);
   t.same(paths, ['/o/0-P240p30fps16x9.mp4', '/o/1-hevc.mp4']);
   t.match(job.outputs[0]!.options.join(' '), /-f mp4 -movflags \+frag_keyframe\+empty_moov\+default_base_moof$/);
+  t.notMatch(job.outputs[0]!.options.join(' '), /aac_adtstoasc/, 'no audio bitstream filter without AAC');
+  const withAac = buildLadderJob('/i.ts', [{ ...base, format: 'mp4' }], '/o', { ...options, sourceAudioCodec: 'aac' }).job.outputs[0]!.options.join(' ');
+  t.match(withAac, /-c:a copy -bsf:a aac_adtstoasc -f mp4/, 'ADTS AAC from TS is repackaged for MP4');
   const hevc = job.outputs[1]!.options.join(' ');
   t.match(hevc, /-c:v libx265/);
   t.match(hevc, /-tag:v hvc1/);
