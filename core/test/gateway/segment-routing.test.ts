@@ -214,3 +214,18 @@ t.test('selection: the job’s capability bits and the max pixel price narrow th
   const strict = await startGateway(t, chain, [pricey], { maxPrice: { pricePerUnit: 1n, pixelsPerUnit: 1000n } });
   await t.rejects(strict.route(segment('s', 0)), { code: errors.gateway.PRICE_TOO_HIGH.code });
 });
+
+t.test('ticket params that expired (the chain moved on): a fresh session with the same orchestrator, nothing sent on the stale ones', async (t) => {
+  const chain = memoryChain();
+  const o1 = await startOrchestrator(t, chain);
+  const gw = await startGateway(t, chain, [o1]);
+  await gw.route(segment('s', 0));
+  chain.rounds.l1Block += 100n;
+  const result = await gw.route(segment('s', 1));
+  t.equal(result.orchestrator, o1.uri);
+  t.equal(result.tried, 2);
+  t.equal(gw.failed[0]!.action, 'fresh-session');
+  t.equal((gw.failed[0]!.error as { code?: string }).code, errors.payments.TICKET_PARAMS_EXPIRED.code, 'our sender refused to sign on expired params');
+  t.equal(o1.calls.length, 2, 'the orchestrator saw no request on the stale params');
+  t.notOk(gw.pool.isSuspended(o1.uri));
+});
