@@ -29,8 +29,8 @@ interface ParsedPush {
   readonly seq: number;
   readonly format: OutputFormat;
   readonly durationMs: number;
-  readonly settings: StreamSettings | undefined;
-  readonly resolution: string | undefined;
+  readonly settings?: StreamSettings | undefined;
+  readonly resolution?: string | undefined;
 }
 
 const pushes = new WeakMap<FastifyRequest, ParsedPush>();
@@ -51,8 +51,6 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
         const path = request.url.split('?', 1)[0]!;
         const outcome = await ingest.push({
           ...push,
-          ...(push.settings ? { settings: push.settings } : {}),
-          ...(push.resolution ? { resolution: push.resolution } : {}),
           body: segmentBody(request),
           pushUrl: `${request.protocol}://${request.host}${path}`,
         });
