@@ -181,7 +181,12 @@ export interface Gateway {
   route(input: { streamId: string; seq: number; data: Buffer; durationMs: number; profiles: readonly TranscodeProfile[] }): Promise<{ output: import('../../src/roles/gateway/segment-job.js').SegmentJobOutput; orchestrator: string; tried: number }>;
 }
 
-export async function startGateway(t: Test, chain: Chain, orchestrators: readonly FixtureOrchestrator[], options: { prefer?: () => readonly string[]; checkSignature?: boolean; maxAttempts?: number; charge?: SegmentRouterDeps['chargeFor']; maxPrice?: RationalPrice } = {}): Promise<Gateway> {
+export async function startGateway(
+  t: Test,
+  chain: Chain,
+  orchestrators: readonly Pick<FixtureOrchestrator, 'uri' | 'builder'>[],
+  options: { prefer?: () => readonly string[]; checkSignature?: boolean; maxAttempts?: number; charge?: SegmentRouterDeps['chargeFor']; maxPrice?: RationalPrice; countPixels?: (data: Buffer) => Promise<bigint> } = {},
+): Promise<Gateway> {
   const key = randomBytes(32);
   const signer = new PrivateKeyTicketSigner(key);
   chain.senderInfo.set(signer.address, { deposit: 10n ** 18n, withdrawRound: 0n, reserve: { fundsRemaining: 10n ** 18n, claimedInCurrentRound: 0n } });
@@ -207,6 +212,7 @@ export async function startGateway(t: Test, chain: Chain, orchestrators: readonl
     signer: account,
     chargeFor: options.charge ?? (() => undefined),
     checkSignature: options.checkSignature ?? true,
+    ...(options.countPixels !== undefined ? { countPixels: options.countPixels } : {}),
     maxOrchestratorAttempts: options.maxAttempts ?? 3,
     failures: new Map(),
     onAttemptFailed: ({ uri, action, error }) => failed.push({ uri, action, error }),
