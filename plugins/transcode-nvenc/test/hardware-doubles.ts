@@ -24,6 +24,8 @@ export interface FakeFfmpegOptions {
   /** GPU indices whose test encode (`-init_hw_device cuda=gpu:<n>`) fails with `testEncodeStderr`. */
   readonly failTestEncodeOn?: readonly string[];
   readonly testEncodeStderr?: string;
+  /** Test encodes that do not fail succeed at once instead of running the software twin. */
+  readonly instantTestEncode?: boolean;
   /** Every transcode (a `-hwaccel cuda` command) exits 1 with this stderr, as an encoder crash would. */
   readonly failTranscodeStderr?: string;
   /** Seconds every transcode sleeps before encoding (gives an abort something to kill). */
@@ -59,6 +61,7 @@ esac
 for gpu in ${(o.failTestEncodeOn ?? []).map(quote).join(' ')}; do
   case " $* " in *" cuda=gpu:$gpu "*) printf '%s\\n' ${quote(o.testEncodeStderr ?? 'test encode failed')} >&2; exit 1 ;; esac
 done
+${o.instantTestEncode === true ? `case " $* " in *" -f lavfi "*) exit 0 ;; esac` : ''}
 case " $* " in *" -hwaccel cuda "*)
   ${o.failTranscodeStderr === undefined ? ':' : `printf '%s\\n' ${quote(o.failTranscodeStderr)} >&2; exit 1`}
   ${o.transcodeDelaySeconds === undefined ? ':' : `sleep ${o.transcodeDelaySeconds}`}
@@ -77,22 +80,23 @@ exec /usr/bin/ffmpeg "\${args[@]}"
 `;
 }
 
-/** nvidia-smi's CSV answer for the GPUs given, or its failure when `fail` is set. */
-function fakeNvidiaSmiScript(gpus: readonly string[], fail?: string): string {
+/** nvidia-smi's CSV answer for the GPUs given, its failure when `fail` is set, or a wedged driver that never answers. */
+function fakeNvidiaSmiScript(gpus: readonly string[], fail?: string, hang?: boolean): string {
+  const body = hang === true ? 'sleep 600' : fail === undefined ? `printf '%s\\n' ${gpus.map(quote).join(' ')}` : `printf '%s\\n' ${quote(fail)}; exit 9`;
   return `#!/bin/bash
 # Test double at the hardware boundary: nvidia-smi on a machine without a GPU (see hardware-doubles.ts).
-${fail === undefined ? `printf '%s\\n' ${gpus.map(quote).join(' ')}` : `printf '%s\\n' ${quote(fail)}; exit 9`}
+${body}
 `;
 }
 
-export async function hardwareDoubles(options: FakeFfmpegOptions & { readonly gpus?: readonly string[]; readonly nvidiaSmiFails?: string } = {}): Promise<HardwareDoubles> {
+export async function hardwareDoubles(options: FakeFfmpegOptions & { readonly gpus?: readonly string[]; readonly nvidiaSmiFails?: string; readonly nvidiaSmiHangs?: boolean } = {}): Promise<HardwareDoubles> {
   const dir = await mkdtemp(join(tmpdir(), 'lpx-nvenc-double-'));
   const log = join(dir, 'ffmpeg-calls.log');
   const ffmpegPath = join(dir, 'ffmpeg');
   const nvidiaSmiPath = join(dir, 'nvidia-smi');
   await writeFile(log, '');
   await writeFile(ffmpegPath, fakeFfmpegScript(log, options));
-  await writeFile(nvidiaSmiPath, fakeNvidiaSmiScript(options.gpus ?? ['0, NVIDIA GeForce RTX 3090, 24576 MiB', '1, NVIDIA RTX A4000, 16376 MiB'], options.nvidiaSmiFails));
+  await writeFile(nvidiaSmiPath, fakeNvidiaSmiScript(options.gpus ?? ['0, NVIDIA GeForce RTX 3090, 24576 MiB', '1, NVIDIA RTX A4000, 16376 MiB'], options.nvidiaSmiFails, options.nvidiaSmiHangs));
   await chmod(ffmpegPath, 0o755);
   await chmod(nvidiaSmiPath, 0o755);
   return {

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { NvencBackend, nvencOptions, parseGpuList, stderrReason, type NvencConfig } from '../src/index.js';
+import { descendantProcesses } from '@lpx/sdk/testing';
 import { hardwareDoubles, type HardwareDoubles } from './hardware-doubles.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
@@ -119,6 +120,15 @@ t.test('DOUBLE: nvidia-smi failing (driver/library mismatch) → its own message
   const d = await doubles(t, { nvidiaSmiFails: "Failed to initialize NVML: Driver/library version mismatch" });
   const status = await probe({ ffmpegPath: d.ffmpegPath, nvidiaSmiPath: d.nvidiaSmiPath });
   t.match(status.reason, /nvidia-smi failed: Failed to initialize NVML: Driver\/library version mismatch/);
+});
+
+t.test('DOUBLE: a wedged nvidia-smi is bounded by probeTimeoutMs and killed', async (t) => {
+  const d = await doubles(t, { nvidiaSmiHangs: true, instantTestEncode: true });
+  const before = new Set((await descendantProcesses())?.map((p) => p.pid));
+  const status = await probe({ ffmpegPath: d.ffmpegPath, nvidiaSmiPath: d.nvidiaSmiPath, probeTimeoutMs: 2000 });
+  t.equal(status.available, false);
+  t.match(status.reason, /nvidia-smi did not answer within 2000 ms/);
+  t.same(((await descendantProcesses()) ?? []).filter((p) => !before.has(p.pid)), [], 'the hung tool (and its sleep) were killed');
 });
 
 t.test('nvidia-smi CSV parsing', async (t) => {
