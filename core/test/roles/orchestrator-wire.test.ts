@@ -84,7 +84,7 @@ t.test('a plugin mounts a root route, a fastify plugin and a gRPC service on the
 t.test('kernel paths and services are refused', async (t) => {
   const refused: string[] = [];
   const plugin = wirePlugin((w) => {
-    for (const url of ['/segment', '/payment', '/process/request/x', '/aiResults']) {
+    for (const url of ['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/aiResults']) {
       try {
         w.route({ method: 'POST', url, handler: async () => 'x' });
       } catch (error) {
@@ -99,7 +99,7 @@ t.test('kernel paths and services are refused', async (t) => {
   });
   const host = makeHost(t, [plugin], { node: { roles: ['orchestrator'] }, orchestrator: { port: 0 } });
   await host.start();
-  t.same(refused, ['/segment', '/payment', '/process/request/x', '/aiResults', 'grpc'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`));
+  t.same(refused, ['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/aiResults', 'grpc'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`));
 
   const sneaky = wirePlugin((w) => w.register(async (scope) => void scope.post('/segment', async () => 'mine')), 'wire-sneaky');
   const other = makeHost(t, [sneaky], { node: { roles: ['orchestrator'] }, orchestrator: { port: 0 } });
