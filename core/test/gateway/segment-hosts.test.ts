@@ -126,3 +126,23 @@ t.test('on a node without the gateway role the service says so', async (t) => {
   await t.rejects(got.gateway!.transcodeSegment({ streamId: 's', seq: 0, data: new Uint8Array(1), format: 'mpegts', durationMs: 0, profiles: LADDER }), { code: errors.gateway.NOT_ENABLED.code });
   await t.rejects(got.gateway!.endStream('s'), { code: errors.gateway.NOT_ENABLED.code });
 });
+
+t.test('a tenant is checked before anything is queued: unknown, not allowed to transcode, out of budget', async (t) => {
+  const got: { gateway?: GatewayService } = {};
+  const redis = await testRedis(t);
+  const host = makeHost(t, [ingestPlugin(got)], {
+    redis: { url: redis.url, prefix: uniquePrefix('seg-tenants') },
+    node: { roles: ['gateway'] },
+    gateway: {
+      tenants: {
+        echoer: { keys: ['a'.repeat(64)], capabilities: ['byoc/*'] },
+        broke: { keys: ['b'.repeat(64)], budget: { spendPerPeriod: '0', periodSeconds: 3600 } },
+      },
+    },
+  });
+  await host.start();
+  const ask = (tenant: string) => got.gateway!.transcodeSegment({ streamId: 's', seq: 0, data: new Uint8Array(1), format: 'mpegts', durationMs: 1_000, profiles: LADDER, tenant });
+  await t.rejects(ask('nobody'), { code: errors.gateway.API_KEY_INVALID.code });
+  await t.rejects(ask('echoer'), { code: errors.gateway.CAPABILITY_NOT_ALLOWED.code });
+  await t.rejects(ask('broke'), { code: errors.gateway.BUDGET_EXHAUSTED.code });
+});

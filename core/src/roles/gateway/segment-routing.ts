@@ -4,7 +4,7 @@
  * of its own for pixel payments, per-stream sessions, the `video/transcode`
  * router processor and the `coreServices.gateway` service on top (ADR 0026).
  */
-import type { GatewayService, RationalPrice, SelectionAlgorithm } from '@lpx/sdk';
+import { errors, type GatewayService, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID, type LivepeerCapabilities } from '../../capabilities/index.js';
@@ -27,7 +27,7 @@ export interface SegmentRoutingOptions {
   readonly account: LocalAccount;
   readonly chain: ChainPaymentSources | undefined;
   readonly credentials: GatewayCredentials;
-  readonly clients: Pick<GatewayClients, 'maxPriceOf' | 'chargeFor'>;
+  readonly clients: Pick<GatewayClients, 'maxPriceOf' | 'chargeFor' | 'tenants' | 'budgets'>;
   readonly routes: Parameters<typeof createSegmentService>[0]['routes'];
   ensureRouter(capabilityId: string): void;
   readonly logger: Logger;
@@ -126,6 +126,12 @@ export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRou
     endSession,
     failures,
     cancels,
+    async checkTenant(name) {
+      const tenant = options.clients.tenants.get(name);
+      if (tenant === undefined) throw errors.gateway.API_KEY_INVALID.create(`tenant ${name} is not configured on this gateway`);
+      if (!tenant.allows(TRANSCODE_CAPABILITY_ID)) throw errors.gateway.CAPABILITY_NOT_ALLOWED.create(`tenant ${name} may not use ${TRANSCODE_CAPABILITY_ID}`);
+      await options.clients.budgets.assertWithin(tenant);
+    },
     waitMsFor: (durationMs) => (segmentTimeouts(durationMs).callMs + SESSION_OPEN_MS) * settings.maxOrchestratorAttempts + settings.maxDiscoveryTimeoutMs,
   });
   return {

@@ -30,6 +30,8 @@ export interface SegmentServiceDeps {
   readonly cancels: Map<string, AbortController>;
   /** How long a caller waits for one segment (every orchestrator it may try, at go-livepeer's budget). */
   waitMsFor(durationMs: number): number;
+  /** Refuses, before anything is queued, a tenant that is unknown, may not transcode, or has spent its budget (ADR 0017). */
+  checkTenant?(tenant: string): Promise<void>;
 }
 
 export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
@@ -37,6 +39,7 @@ export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
     enabled: true,
     async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
       checkSegmentRequest(request);
+      if (request.tenant !== undefined) await deps.checkTenant?.(request.tenant);
       if (request.signal?.aborted === true) throw errors.transcode.CANCELLED.create(`segment ${request.seq} of ${request.streamId} was cancelled before it was sent`);
       const input: SegmentJobInput = {
         streamId: request.streamId,
