@@ -24,7 +24,7 @@ const ladder = ['P720p30fps16x9', 'P360p30fps16x9', 'P240p30fps16x9'].map((name)
 /** The argument list the runner hands to ffmpeg (fluent-ffmpeg's order: input options, -i, -y, filter graph, outputs). */
 function rawArgs(job: FfmpegJob): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'level+verbose', '-i', job.input, '-y', '-filter_complex', job.complexFilter,
+    '-hide_banner', '-nostdin', '-loglevel', 'level+verbose', ...job.inputOptions, '-i', job.input, '-y', '-filter_complex', job.complexFilter,
     ...job.outputs.flatMap((o) => [...o.options, o.path]),
   ];
 }

@@ -18,6 +18,8 @@ export interface FfmpegOutputSpec {
 /** One ffmpeg process: one input, one filter graph, several outputs. */
 export interface FfmpegJob {
   readonly input: string;
+  /** Options before `-i` (timestamp handling and the like); the runner adds its own logging flags. */
+  readonly inputOptions: readonly string[];
   readonly complexFilter: string;
   readonly outputs: readonly FfmpegOutputSpec[];
 }
@@ -118,7 +120,7 @@ export function fluentFfmpegRunner(options: FfmpegRunnerOptions): FfmpegRunner {
         }
         const cmd = command(options)
           .input(job.input)
-          .inputOptions(['-hide_banner', '-nostdin', '-loglevel', 'level+verbose'])
+          .inputOptions(['-hide_banner', '-nostdin', '-loglevel', 'level+verbose', ...job.inputOptions])
           .complexFilter(job.complexFilter);
         for (const output of job.outputs) cmd.output(output.path).outputOptions([...output.options]);
 

@@ -74,13 +74,17 @@ function muxerArgs(profile: TranscodeProfile, options: LadderOptions): string[] 
       '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
     ];
   }
-  return ['-f', 'mpegts'];
+  // No mux delay: with -copyts the rendition keeps the source's timestamps exactly.
+  return ['-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts'];
 }
 
 /**
  * One ffmpeg process for the whole ladder: the source is decoded once, split
  * into one branch per rendition (fps, scale), and each branch is encoded to
  * its own output. Audio is copied through untouched, as go-livepeer does.
+ * `-copyts` keeps the source's timestamps in TS renditions, so consecutive
+ * segments of a rendition play as one timeline in an HLS playlist (ffmpeg
+ * would otherwise restart every segment at 1.4 s).
  * Profiles must already be validated.
  */
 export function buildLadderJob(input: string, profiles: readonly TranscodeProfile[], outputDir: string, options: LadderOptions): LadderJob {
@@ -92,5 +96,5 @@ export function buildLadderJob(input: string, profiles: readonly TranscodeProfil
     path: paths[i]!,
     options: ['-map', `[v${i}]`, '-map', '0:a:0?', ...encoderArgs(p, options), '-c:a', 'copy', ...muxerArgs(p, options)],
   }));
-  return { job: { input, complexFilter: [split, ...branches].join(';'), outputs }, paths };
+  return { job: { input, inputOptions: ['-copyts'], complexFilter: [split, ...branches].join(';'), outputs }, paths };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { errors, presetProfile, type LpxError, type TranscodeProfile } from '@lpx/sdk';
 import { descendantProcesses, generateTestMedia, probeMedia } from '@lpx/sdk/testing';
 import { createFfmpegBackend, FfmpegTranscodeBackend, fluentFfmpegRunner } from '../src/index.js';
-import { makeTask, tempDir, videoDetails } from './helpers.js';
+import { makeTask, shiftTimeline, startTime, tempDir, videoDetails } from './helpers.js';
 
 const p240 = presetProfile('P240p30fps16x9')!;
 const small: TranscodeProfile = { ...p240, name: 'small', width: 320, height: 180, bitrate: 300_000 };
@@ -73,6 +73,21 @@ t.test('an ffmpeg that prints no final stats: frames are counted with ffprobe in
   const out = await backend.transcode(await makeTask(source, [small, { ...small, name: 'half-rate', fps: 15 }], dir));
   t.same(out.renditions.map((r) => r.frames), [30, 15]);
   t.equal(out.decodedPixels, undefined, 'no decoded count without the stats');
+});
+
+t.test('TS renditions keep the source timeline (segment n of a stream plays on from n-1 in HLS)', async (t) => {
+  const dir = await tempDir(t);
+  const first = join(dir, 'first.ts');
+  const later = join(dir, 'later.ts');
+  await generateTestMedia(first, { width: 320, height: 180, durationMs: 1000 });
+  await shiftTimeline(first, later, 10);
+  const out = await createFfmpegBackend({ preset: 'ultrafast' }).transcode(await makeTask(later, [small, { ...small, name: 'half-rate', fps: 15 }], dir));
+  const source = await startTime(later);
+  t.ok(source > 10, `the source starts at ${source} s`);
+  for (const r of out.renditions) {
+    const start = await startTime(r.path);
+    t.ok(Math.abs(start - source) < 0.1, `${r.profile} starts at ${start} s, the source at ${source} s`);
+  }
 });
 
 t.test('ffmpeg exiting non-zero is FAILED with the last stderr lines', async (t) => {

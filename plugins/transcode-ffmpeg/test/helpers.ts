@@ -25,3 +25,14 @@ export async function videoDetails(path: string): Promise<{ profile: string; cod
   const json = JSON.parse(stdout) as { streams: { profile: string; codec_name: string }[]; packets: { flags: string }[] };
   return { profile: json.streams[0]?.profile ?? '', codec: json.streams[0]?.codec_name ?? '', keyframes: json.packets.filter((p) => p.flags.startsWith('K')).length, packets: json.packets.length };
 }
+
+/** The container start time in seconds, as ffprobe reads it. */
+export async function startTime(path: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=start_time', '-of', 'csv=p=0', path]);
+  return Number(stdout.trim());
+}
+
+/** Rewrites a TS file to start `seconds` later, as segment n of a stream does. */
+export async function shiftTimeline(input: string, output: string, seconds: number): Promise<void> {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, '-c', 'copy', '-output_ts_offset', String(seconds), '-f', 'mpegts', output]);
+}

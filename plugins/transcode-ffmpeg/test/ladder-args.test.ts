@@ -9,6 +9,7 @@ t.test('a three-rendition ladder is one job: one split, one branch and one outpu
   const ladder = ['P720p30fps16x9', 'P360p30fps16x9', 'P240p30fps16x9'].map(preset);
   const { job, paths } = buildLadderJob('/in/seg.ts', ladder, '/out', options);
   t.equal(job.input, '/in/seg.ts');
+  t.same(job.inputOptions, ['-copyts'], 'renditions keep the source timestamps');
   t.equal(job.complexFilter, [
     '[0:v:0]split=3[s0][s1][s2]',
     '[s0]fps=fps=30/1,scale=1280:720,format=yuv420p[v0]',
@@ -21,7 +22,7 @@ t.test('a three-rendition ladder is one job: one split, one branch and one outpu
     '-map', '[v0]', '-map', '0:a:0?',
     '-c:v', 'libx264', '-preset', 'veryfast',
     '-b:v', '4000000', '-maxrate', '4000000', '-bufsize', '8000000',
-    '-c:a', 'copy', '-f', 'mpegts',
+    '-c:a', 'copy', '-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts',
   ]);
   t.same(job.outputs[2]!.options.slice(0, 4), ['-map', '[v2]', '-map', '0:a:0?'], 'each output maps its own branch and copies the audio');
 });

@@ -197,7 +197,8 @@ export function transcodeBackendSuite(options: TranscodeBackendSuiteOptions): Co
         await probed(backend, assert);
         const before = new Set((await descendantProcesses())?.map((p) => p.pid));
         const controller = new AbortController();
-        const t = await task('source', { signal: controller.signal });
+        // A 10 s source: still transcoding when the abort lands, even on a fast machine or a slow /proc scan.
+        const t = await task('long-source', { signal: controller.signal });
         let settled = false;
         const running = backend.transcode(t).finally(() => { settled = true; });
         running.catch(() => undefined);
