@@ -21,13 +21,14 @@ import type { Transcoder } from '../network/segment/segment-route.js';
 import { connectRedis } from '../redis/index.js';
 import { BackendMonitor } from './backend-monitor.js';
 import { BackendPicker } from './backend-picker.js';
+import { ProcessorBinding } from './processor-binding.js';
 import { TranscodeBackendRegistry } from './backend-registry.js';
 import { RenditionLinks } from './rendition-links.js';
 import { segmentTranscoder } from './segment-transcoder.js';
 import { createTranscodeMetrics, type TranscodeMetrics } from './transcode-metrics.js';
 import { createTranscodeProcessor } from './transcode-processor.js';
 import { TRANSCODE_CAPABILITY } from './transcode-job.js';
-import { combineOffers, parseNote, WorkerDirectory, type TranscodeOffer } from './worker-directory.js';
+import { advertiseOffer, combineOffers, parseNote, WorkerDirectory, type TranscodeOffer } from './worker-directory.js';
 
 export const TRANSCODE_PROVIDER = 'kernel.transcode';
 
@@ -61,7 +62,6 @@ export class KernelTranscode {
   readonly #timers: NodeJS.Timeout[] = [];
   #declared = false;
   #monitor: BackendMonitor | undefined;
-  #picker: BackendPicker | undefined;
   #redis: Promise<{ directory: WorkerDirectory; commands: Redis; sub: Redis }> | undefined;
   #offer: TranscodeOffer = EMPTY_OFFER;
   #closed = false;
@@ -142,27 +142,17 @@ export class KernelTranscode {
         this.#logger.warn({ err: error, backend: name, sessionId }, 'transcode backend endSession failed');
       }
     });
-    this.#picker = picker;
     await monitor.start();
     const { jobs, store } = this.#options;
-    let bound = false;
-    const apply = async (): Promise<void> => {
-      const capacity = monitor.capacity;
-      if (!bound && capacity > 0) {
-        jobs.service.registerProcessor(
-          TRANSCODE_CAPABILITY,
-          createTranscodeProcessor({ store, picker, backends: (name) => this.backends.get(name), statuses: () => monitor.statuses, ownerOf: (jobId) => this.ownerOf(jobId), metrics: this.#metrics, logger: this.#logger }),
-          { concurrency: capacity },
-        );
-        bound = true;
-      } else if (bound) {
-        await jobs.setConcurrency(TRANSCODE_CAPABILITY, capacity);
-      }
-      this.#logger.info({ capacity, backends: monitor.statuses.size }, capacity > 0 ? 'transcode worker taking video/transcode jobs' : 'transcode worker has no available backend; not taking jobs');
-    };
-    await apply();
+    const binding = new ProcessorBinding(
+      jobs,
+      createTranscodeProcessor({ store, picker, backends: (name) => this.backends.get(name), statuses: () => monitor.statuses, ownerOf: (jobId) => this.ownerOf(jobId), metrics: this.#metrics, logger: this.#logger }),
+      this.#logger,
+    );
+    await binding.apply(monitor.capacity);
     monitor.onChange(() => {
-      void apply()
+      void binding
+        .apply(monitor.capacity)
         .then(() => this.#beat(true))
         .catch((error: unknown) => this.#logger.warn({ err: error }, 'applying a transcode backend change failed'));
     });
@@ -184,8 +174,7 @@ export class KernelTranscode {
       const offer = combineOffers(await directory.live());
       const previous = this.#offer;
       this.#offer = offer;
-      options.registry.setConstraint(TRANSCODE_CAPABILITY, 'transcode', { decode: [...offer.decode], encode: [...offer.encode], formats: [...offer.formats] });
-      if (options.registry.get(TRANSCODE_CAPABILITY)?.capacity !== offer.capacity) options.registry.setCapacity(TRANSCODE_CAPABILITY, offer.capacity);
+      advertiseOffer(options.registry, TRANSCODE_CAPABILITY, offer);
       if (previous.capacity !== offer.capacity || previous.workers !== offer.workers) {
         this.#logger.info({ capacity: offer.capacity, workers: offer.workers, encode: offer.encode }, 'transcode capacity from live workers');
         for (const listener of listeners) listener(offer.capacity);

@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { TranscodeBackendStatus } from '@lpx/sdk';
+import type { CapabilityRegistry } from '../capabilities/index.js';
 
 export interface WorkerHeartbeat {
   readonly workerId: string;
@@ -116,4 +117,10 @@ export function combineOffers(heartbeats: readonly WorkerHeartbeat[]): Transcode
     if (offers) workers++;
   }
   return { capacity, decode: [...decode].sort(), encode: [...encode].sort(), formats: [...formats].sort(), workers };
+}
+
+/** The offer as the orchestrator advertises it: video/transcode's capacity and the codecs its go-livepeer bits derive from. */
+export function advertiseOffer(registry: CapabilityRegistry, capabilityId: string, offer: TranscodeOffer): void {
+  registry.setConstraint(capabilityId, 'transcode', { decode: [...offer.decode], encode: [...offer.encode], formats: [...offer.formats] });
+  if (registry.get(capabilityId)?.capacity !== offer.capacity) registry.setCapacity(capabilityId, offer.capacity);
 }

@@ -55,7 +55,7 @@ t.test('a paid segment: renditions, signature, debit = Σ pixels × price; failu
   const count = (outcome: string) => segments.values.filter((v) => v.labels.outcome === outcome && v.labels.backend === 'test-ffmpeg').reduce((sum, v) => sum + v.value, 0);
   t.same([count('ok'), count('error'), count('invalid')], [1, 3, 2], 'lpx_transcode_segments_total by backend and outcome (crash, empty, corrupt = error; short, tiny = invalid)');
   const seconds = await node.worker.metrics.getSingleMetric('lpx_transcode_seconds')!.get();
-  t.ok(seconds.values.some((v) => v.metricName === 'lpx_transcode_seconds_count' && v.value === 6), 'lpx_transcode_seconds observed every segment');
+  t.ok(seconds.values.some((v) => (v as { metricName?: string }).metricName === 'lpx_transcode_seconds_count' && v.value === 6), 'lpx_transcode_seconds observed every segment');
   const capacity = await node.worker.metrics.getSingleMetric('lpx_transcode_backend_capacity')!.get();
   t.same(capacity.values.map((v) => [v.labels.backend, v.value]), [['test-ffmpeg', 2]]);
 
