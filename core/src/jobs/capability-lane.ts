@@ -77,7 +77,8 @@ export class CapabilityLane {
     const worker = this.#worker;
     if (!worker) return;
     if (concurrency === 0) {
-      if (!worker.isPaused()) await worker.pause(true);
+      // Waiting for the active jobs also aborts the blocking fetch, which would otherwise still take one more job.
+      if (!worker.isPaused()) await worker.pause();
       return;
     }
     worker.concurrency = concurrency;
