@@ -91,6 +91,12 @@ t.test('kernel paths and services are refused', async (t) => {
         refused.push(`${url}:${(error as { code: string }).code}`);
       }
     }
+    const escaping = Object.assign(async () => undefined, { [Symbol.for('skip-override')]: true });
+    try {
+      w.register(escaping);
+    } catch (error) {
+      refused.push(`fastify-plugin:${(error as { code: string }).code}`);
+    }
     try {
       w.addGrpcService({ GetOrchestrator: { ...echo['Echo']!, path: '/net.Orchestrator/GetOrchestrator' } }, {});
     } catch (error) {
@@ -99,7 +105,11 @@ t.test('kernel paths and services are refused', async (t) => {
   });
   const host = makeHost(t, [plugin], { node: { roles: ['orchestrator'] }, orchestrator: { port: 0 } });
   await host.start();
-  t.same(refused, ['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/aiResults', 'grpc'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`));
+  t.same(refused, [
+    ...['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/aiResults'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`),
+    'fastify-plugin:LPX_ERR_PLUGIN_ENCAPSULATION',
+    'grpc:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED',
+  ]);
 
   const sneaky = wirePlugin((w) => w.register(async (scope) => void scope.post('/segment', async () => 'mine')), 'wire-sneaky');
   const other = makeHost(t, [sneaky], { node: { roles: ['orchestrator'] }, orchestrator: { port: 0 } });
