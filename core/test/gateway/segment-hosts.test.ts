@@ -112,6 +112,12 @@ t.test('a gateway plugin transcodes through the route queue on real orchestrator
   t.equal(next.attempts, 1, 'the stream sticks to the orchestrator that worked');
   t.equal(crashing.tasks.length, 1, 'the suspended one gets nothing more');
 
+  const metric = async (name: string) => gateway.metrics.getSingleMetricAsString(name);
+  t.match(await metric('lpx_gateway_segments_total'), /lpx_gateway_segments_total\{outcome="transcoded"\} 2/, '/metrics counts the segments');
+  t.match(await metric('lpx_gateway_segment_renditions_total'), new RegExp(`orchestrator="${good.serviceUri}"\\} 4`), 'and the renditions per orchestrator');
+  const pixels = result.renditions.concat(next.renditions).reduce((sum, r) => sum + r.pixels, 0n);
+  t.match(await metric('lpx_gateway_segment_pixels_total'), new RegExp(`\\} ${pixels}$`, 'm'), 'and the pixels paid for');
+
   await service.endStream('hosts-stream');
   await t.rejects(service.transcodeSegment({ streamId: 'hosts-stream', seq: 2, data: new Uint8Array(0), format: 'mpegts', durationMs: 1_000, profiles: LADDER }), {
     code: errors.transcode.INPUT_INVALID.code,

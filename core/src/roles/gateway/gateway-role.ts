@@ -154,6 +154,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed for a segment');
     },
     onPaid: (count, uri) => metrics.ticketsSent(uri, count),
+    metrics: options.metrics,
   });
   teardown.push('gateway segment sessions', async () => segments.close());
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });

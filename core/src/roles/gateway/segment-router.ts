@@ -40,7 +40,9 @@ export interface SegmentRouterDeps {
   readonly cancels?: Map<string, AbortController>;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
   /** Pixels an orchestrator charged, per successful segment (metrics, the demo summary). */
-  readonly onTranscoded?: (event: { uri: string; pixels: bigint; tickets: number }) => void;
+  readonly onTranscoded?: (event: { uri: string; pixels: bigint; tickets: number; renditions: number }) => void;
+  /** A segment no orchestrator transcoded (or the caller's fault). */
+  readonly onFailed?: (error: unknown) => void;
 }
 
 const MAX_REMEMBERED_FAILURES = 1_000;
@@ -82,7 +84,7 @@ async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: 
     checkSignature: deps.checkSignature,
     ...(deps.countPixels !== undefined ? { countPixels: deps.countPixels } : {}),
   });
-  deps.onTranscoded?.({ uri: session.uri, pixels, tickets: payment.numTickets });
+  deps.onTranscoded?.({ uri: session.uri, pixels, tickets: payment.numTickets, renditions: renditions.length });
   return { seq: input.seq, renditions: renditions.map((r, i) => ({ profile: input.profiles[i]!.name, data: r.data, pixels: r.pixels.toString() })) };
 }
 
@@ -148,6 +150,7 @@ export function segmentRouterProcessor(deps: SegmentRouterDeps) {
       });
     } catch (error) {
       remember(deps.failures, job.id, error);
+      deps.onFailed?.(error);
       throw error;
     }
   };

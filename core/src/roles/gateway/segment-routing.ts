@@ -6,6 +6,7 @@
  */
 import { errors, type GatewayService, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { LocalAccount } from 'viem';
 import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID, type LivepeerCapabilities } from '../../capabilities/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
@@ -18,6 +19,7 @@ import type { GatewayClients } from './tenants/gateway-clients.js';
 import { SegmentPayments, type SegmentSession } from './segment-payments.js';
 import { segmentRouterProcessor } from './segment-router.js';
 import { createSegmentService } from './segment-service.js';
+import { segmentMetrics } from './segment-metrics.js';
 import { StreamSessions } from './segment-sessions.js';
 
 export interface SegmentRoutingOptions {
@@ -33,6 +35,8 @@ export interface SegmentRoutingOptions {
   readonly logger: Logger;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
+  /** The node's /metrics registry (segments, renditions, pixels). */
+  readonly metrics?: Registry;
 }
 
 export interface SegmentRouting {
@@ -87,6 +91,7 @@ export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRou
   // The router and the service share these (one process): coded failures back to the caller, cancels to the router.
   const failures = new Map<string, unknown>();
   const cancels = new Map<string, AbortController>();
+  const metrics = options.metrics === undefined ? undefined : segmentMetrics(options.metrics);
   const mode = settings.segmentVerification;
   const checkSignature = mode === 'signature' || mode === 'pixels' || (mode === 'auto' && chain !== undefined);
   const processor = segmentRouterProcessor({
@@ -115,9 +120,11 @@ export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRou
     failures,
     cancels,
     ...(options.onAttemptFailed !== undefined ? { onAttemptFailed: options.onAttemptFailed } : {}),
-    onTranscoded: ({ uri, tickets: count }) => {
+    onTranscoded: ({ uri, tickets: count, renditions, pixels }) => {
       if (count > 0) options.onPaid?.(count, uri);
+      metrics?.transcoded(uri, renditions, pixels);
     },
+    onFailed: () => metrics?.failed(),
   });
   const service = createSegmentService({
     routes: options.routes,

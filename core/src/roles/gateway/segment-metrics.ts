@@ -1,0 +1,33 @@
+/**
+ * What the gateway counts for segments on the node's /metrics: segments
+ * transcoded and failed, renditions received and the output pixels paid
+ * for, per orchestrator. Reused when already registered (several hosts in
+ * one process).
+ */
+import { Counter, type Registry } from 'prom-client';
+
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
+}
+
+export interface SegmentMetrics {
+  transcoded(orchestrator: string, renditions: number, pixels: bigint): void;
+  failed(): void;
+}
+
+export function segmentMetrics(registry: Registry): SegmentMetrics {
+  const segments = counter(registry, 'lpx_gateway_segments_total', 'Video segments routed by this gateway, by outcome.', ['outcome']);
+  const renditions = counter(registry, 'lpx_gateway_segment_renditions_total', 'Renditions received and verified, by orchestrator.', ['orchestrator']);
+  const pixels = counter(registry, 'lpx_gateway_segment_pixels_total', 'Output pixels orchestrators charged for verified renditions, by orchestrator.', ['orchestrator']);
+  return {
+    transcoded(orchestrator, count, charged) {
+      segments.inc({ outcome: 'transcoded' });
+      renditions.inc({ orchestrator }, count);
+      // prom-client counters are floats: exact up to 2^53 pixels per increment, far above one segment.
+      pixels.inc({ orchestrator }, Number(charged));
+    },
+    failed: () => segments.inc({ outcome: 'failed' }),
+  };
+}
