@@ -34,8 +34,6 @@ export interface PaidRoutesDeps {
   readonly logger: Logger;
   /** The orchestrator key: it signs the renditions of every segment. */
   readonly account: LocalAccount;
-  /** Remote transcoders: when set, segments go to them instead of the kernel's transcode workers. */
-  readonly transcode?: Transcoder;
   /** Remote AI workers: jobs for the capabilities they serve go to them. */
   readonly remoteAI?: RemoteAIWorkers;
 }
@@ -68,7 +66,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
   };
   registerPaymentRoute(app, common);
-  const transcode = deps.transcode ?? localTranscoder(app, deps);
+  const transcode = localTranscoder(app, deps);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}) });
 
   const dispatch = workerDispatch(kernel.jobs.service, capabilities);
