@@ -16,6 +16,7 @@ import { capabilityIdsIn, jobCapabilitiesForTranscode, SOFTWARE_TRANSCODE_CAPABI
 import { getOrchestratorInfo } from '../../src/network/index.js';
 import { decodeTranscodeResult, emptySegData, encodeSegDataHeader, renditionSignatureMessage, TRANSCODER_UNAVAILABLE_TEXT } from '../../src/network/segment/index.js';
 import { keccak256 } from '../../src/payments/index.js';
+import { transcodeJobId } from '../../src/transcode/transcode-job.js';
 import { makeHost } from '../../../test/helpers/host.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
 import { testBackend, testBackendPlugin } from './helpers/ffmpeg-test-backend.js';
@@ -74,6 +75,15 @@ t.test('orchestrator + separate worker host: capacity, bits, /segment → ffprob
   t.equal(result.data.segments.length, LADDER.length);
   t.equal(backend.tasks.length, 1, 'the worker host transcoded it');
   t.equal(backend.tasks[0]!.sessionId, info.authToken!.sessionId);
+
+  // Redis holds the job's references, never the segment or rendition bytes.
+  const client = await redis.connect();
+  const jobKey = `${prefix}:cap.video.transcode.v1:${transcodeJobId(info.authToken!.sessionId, 2n)}`;
+  const [data, returned] = await client.hmget(jobKey, 'data', 'returnvalue');
+  const job = JSON.parse(data!) as { source: { id: string; size: number; url?: string } };
+  t.equal(job.source.size, source.length, 'the job names the segment blob');
+  t.match(job.source.url, /\/v1\/blobs\/[0-9a-f]{32}$/, "on the orchestrator's HTTP edge, where the worker fetched it");
+  t.ok(data!.length < 4_096 && returned!.length < 8_192, `job data ${data!.length} B and result ${returned!.length} B: references only`);
 
   const dir = await mkdtemp(join(tmpdir(), 'lpx-two-hosts-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
