@@ -36,6 +36,15 @@ function messageOf(error: unknown): string {
   return isLpxError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The wire does not say what the segment is (go-livepeer's O lets its decoder
+ * probe it): an ISO-BMFF box header (`ftyp` at byte 4) is MP4, anything else
+ * is taken as MPEG-TS and left for the backend to refuse.
+ */
+export function sniffFormat(body: Uint8Array): OutputFormat {
+  return body.length >= 8 && Buffer.from(body.subarray(4, 8)).toString('latin1') === 'ftyp' ? 'mp4' : 'mpegts';
+}
+
 export function segmentTranscoder(deps: SegmentTranscoderDeps): Transcoder {
   return async (request) => {
     if (deps.capacity() <= 0) return { error: TRANSCODER_UNAVAILABLE_TEXT };
@@ -47,9 +56,8 @@ export function segmentTranscoder(deps: SegmentTranscoderDeps): Transcoder {
     }
     const jobId = transcodeJobId(request.sessionId, request.seq);
     const durationMs = request.credentials.durationMs;
-    // mp4 input is announced only by the upload's content type, which go-livepeer's O ignores too: TS by default.
-    const format: OutputFormat = 'mpegts';
-    const source = await deps.store.put(request.body, { contentType: 'video/mp2t', owner: deps.ownerOf(jobId) });
+    const format = sniffFormat(request.body);
+    const source = await deps.store.put(request.body, { contentType: format === 'mp4' ? 'video/mp4' : 'video/mp2t', owner: deps.ownerOf(jobId) });
     try {
       const data: TranscodeJobData = { sessionId: request.sessionId, seq: request.seq.toString(), source, format, durationMs, profiles };
       const result = await deps.jobs.submitAndWait<TranscodeJobData, TranscodeJobResult>(TRANSCODE_CAPABILITY, data, {

@@ -26,6 +26,23 @@ export function sourceSegment(): Promise<Buffer> {
   return cached;
 }
 
+let cachedMp4: Promise<Buffer> | undefined;
+
+/** The same picture as an MP4 segment (go-livepeer's /live/{id}/{seq}.mp4 ingest). */
+export function mp4Segment(): Promise<Buffer> {
+  cachedMp4 ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lpx-transcode-media-'));
+    try {
+      const path = join(dir, 'source.mp4');
+      await generateTestMedia(path, { width: 320, height: 180, fps: 30, durationMs: 1_000, format: 'mp4', ffmpegPath: '/usr/bin/ffmpeg' });
+      return await readFile(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
+  return cachedMp4;
+}
+
 const wire = (name: string, width: number, height: number, fps: number): VideoProfile => ({
   name, width, height, bitrate: 300_000, fps, format: 0, fpsDen: 1, profile: 0, gop: 0, encoder: 0, colorDepth: 0, chromaFormat: 0, quality: 0,
 });
