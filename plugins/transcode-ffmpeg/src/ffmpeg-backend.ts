@@ -46,10 +46,10 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
 
   constructor(private readonly options: FfmpegBackendOptions) {}
 
-  probe(signal: AbortSignal): Promise<TranscodeBackendStatus> {
-    const status = probeFfmpeg(this.options.runner, this.options.capacity, signal);
+  async probe(signal: AbortSignal): Promise<TranscodeBackendStatus> {
+    const status = await probeFfmpeg(this.options.runner, this.options.capacity, signal);
     // An aborted probe says nothing about ffmpeg: keep the last real answer instead.
-    if (!signal.aborted) this.status = status;
+    if (!signal.aborted) this.status = Promise.resolve(status);
     return status;
   }
 

@@ -41,8 +41,14 @@ function lastLine(text: string): string {
  */
 export async function probeFfmpeg(runner: FfmpegRunner, capacity: number, signal: AbortSignal): Promise<TranscodeBackendStatus> {
   if (signal.aborted) return unavailable('probe aborted before it ran');
+  // A killed step would read as a failed ffmpeg: an abort ends the probe as "aborted" instead.
+  const exec = async (...args: Parameters<FfmpegRunner['exec']>): ReturnType<FfmpegRunner['exec']> => {
+    const result = await runner.exec(...args);
+    if (signal.aborted) throw new Error('probe aborted');
+    return result;
+  };
   try {
-    const encoders = await runner.exec('ffmpeg', ['-hide_banner', '-encoders'], signal);
+    const encoders = await exec('ffmpeg', ['-hide_banner', '-encoders'], signal);
     if (encoders.code !== 0) return unavailable(`${runner.ffmpegPath} -encoders failed (exit ${encoders.code ?? encoders.signal}): ${lastLine(encoders.stderr)}`);
     const listed = listedCodecs(encoders.stdout);
     if (!listed.has('libx264')) return unavailable(`libx264 not listed by ${runner.ffmpegPath} -encoders`);
@@ -50,17 +56,18 @@ export async function probeFfmpeg(runner: FfmpegRunner, capacity: number, signal
     const encode: VideoCodec[] = [];
     for (const [codec, encoder] of ENCODERS) {
       if (!listed.has(encoder)) continue;
-      const test = await runner.exec('ffmpeg', testEncodeArgs(encoder), signal);
+      const test = await exec('ffmpeg', testEncodeArgs(encoder), signal);
       if (test.code === 0) encode.push(codec);
       else if (codec === 'H264') return unavailable(`test encode with libx264 failed (exit ${test.code ?? test.signal}): ${lastLine(test.stderr)}`);
     }
-    if (signal.aborted) return unavailable('probe aborted');
-
-    const decoders = await runner.exec('ffmpeg', ['-hide_banner', '-decoders'], signal);
+    const decoders = await exec('ffmpeg', ['-hide_banner', '-decoders'], signal);
     const decodable = listedCodecs(decoders.stdout);
     const decode = DECODERS.filter(([, name]) => decodable.has(name)).map(([codec]) => codec);
 
-    const ffprobe = await runner.exec('ffprobe', ['-version'], signal).catch((error: Error) => ({ code: null, signal: null, stdout: '', stderr: error.message }));
+    const ffprobe = await exec('ffprobe', ['-version'], signal).catch((error: Error) => {
+      if (signal.aborted) throw error;
+      return { code: null, signal: null, stdout: '', stderr: error.message };
+    });
     if (ffprobe.code !== 0) return unavailable(`ffprobe not runnable at ${runner.ffprobePath} (input validation needs it): ${lastLine(ffprobe.stderr)}`);
     return { available: true, capacity, decode, encode, formats: ['mpegts', 'mp4'] };
   } catch (error) {

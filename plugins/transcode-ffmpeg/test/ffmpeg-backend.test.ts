@@ -166,3 +166,19 @@ async function waitForEncoder(): Promise<number> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+t.test('a probe aborted midway is not remembered as the backend status', async (t) => {
+  const dir = await tempDir(t);
+  const source = join(dir, 'in.ts');
+  await generateTestMedia(source, { width: 320, height: 180, durationMs: 500 });
+  const backend = createFfmpegBackend({ preset: 'ultrafast' });
+  t.equal((await backend.probe(new AbortController().signal)).available, true);
+  const controller = new AbortController();
+  const aborted = backend.probe(controller.signal);
+  controller.abort();
+  const status = await aborted;
+  t.equal(status.available, false);
+  t.match(status.reason, /aborted/);
+  const out = await backend.transcode(await makeTask(source, [small], dir));
+  t.equal(out.renditions.length, 1, 'transcodes on the last complete probe');
+});
