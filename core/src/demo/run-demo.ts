@@ -13,6 +13,7 @@ import { startDevNetwork, type DevNetwork } from '../dev/dev-network.js';
 import { connectRedis } from '../redis/connect.js';
 import { settlementLedgerFor } from '../settlement/settlement-ledger.js';
 import { scrapeCounter } from './demo-metrics.js';
+import { pushDemoSegments } from './demo-segments.js';
 
 export interface DemoSummary {
   jobs: number;
@@ -27,10 +28,20 @@ export interface DemoSummary {
   p50Ms: number;
   p99Ms: number;
   wallMs: number;
+  /** Segments pushed to the gateway's HTTP ingest that came back with every rendition. */
+  segments: number;
+  segmentsFailed: number;
+  renditions: number;
+  /** Variant streams in the gateway's HLS master playlist. */
+  playlistRenditions: number;
+  /** Output pixels the orchestrators charged the gateway for (read from their /metrics). */
+  pixelsCharged: number;
 }
 
 export interface DemoOptions {
   jobs?: number;
+  /** 2 s 1080p segments pushed through the gateway's HTTP ingest (default 4). */
+  segments?: number;
   orchestrators?: number;
   /** How long to wait for every winning ticket to be redeemed (default 90 s). */
   redeemTimeoutMs?: number;
@@ -83,6 +94,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const wallMs = Date.now() - started;
     log(`${count - run.failed}/${count} jobs done through ${run.orchestrators.size} orchestrator(s); p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms`);
 
+    log('pushing 1080p30 segments to the gateway\'s HTTP ingest...');
+    const video = await pushDemoSegments(network.gateway.httpUrl, options.segments ?? 4, log);
+    const pixelsCharged = (await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_segment_pixels_total')))).reduce((a, b) => a + b, 0);
+    log(`${video.segments} segments transcoded into ${video.renditions} renditions; the HLS master playlist lists ${video.playlistRenditions}; orchestrators charged for ${pixelsCharged} output pixels`);
+
     const tickets = await scrapeCounter(network.gateway.httpUrl, 'lpx_gateway_tickets_sent_total');
     const winnersPer = await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_winning_tickets_total')));
     const winners = winnersPer.reduce((a, b) => a + b, 0);
@@ -104,7 +120,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
     const depositSpent = depositBefore - (await readSenderInfo(publicClient, broker, gateway)).deposit;
     log(`redeemed ${redeemed}/${winners} winners on-chain; the gateway's deposit fell by ${depositSpent} wei (redeemed face values ${redeemedFaceValue})`);
-    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs };
+    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged };
   } finally {
     await redis.quit().catch(() => redis.disconnect());
     await network.stop();

@@ -19,6 +19,10 @@ export const DEV_BLOCK_TIME_MS = 200;
 export const DEV_TICKET_EV = 5n * 10n ** 16n;
 /** byoc/echo costs this many wei per second of work (BYOC bills whole seconds, with 60 s of credit up front). */
 export const DEV_ECHO_PRICE_PER_SECOND = 5n * 10n ** 15n;
+/** Transcoding costs this many wei per output pixel: a 2 s segment into the default ladder (~20 M pixels) is ~0.4 ticket EV. */
+export const DEV_PIXEL_PRICE = 10n ** 9n;
+/** Segments each dev orchestrator transcodes at once (the ffmpeg backend's capacity). */
+export const DEV_TRANSCODE_SESSIONS = 2;
 
 function moduleFile(specifier: string): string {
   return require.resolve(specifier);
@@ -43,8 +47,12 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
     redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}` },
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
-    orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString() },
-    plugins: { 'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } } },
+    orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
+    plugins: {
+      'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } },
+      // Transcoding on this machine's CPU; `lpx transcode probe` shows what else would work here.
+      'transcode-ffmpeg': { module: moduleFile('@lpx/plugin-transcode-ffmpeg'), config: { maxSessions: DEV_TRANSCODE_SESSIONS, preset: 'veryfast' } },
+    },
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
 }
@@ -83,6 +91,8 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
     plugins: {
       'discovery-static': { module: moduleFile('@lpx/plugin-discovery-static'), config: { orchAddr: [...input.orchestrators] } },
       'selection-stake': { module: moduleFile('@lpx/plugin-selection-stake') },
+      // go-livepeer's HTTP push ingest (/live/<stream>/<seq>.ts) and HLS (/stream/<stream>.m3u8), default ladder.
+      'video-ingest': { module: moduleFile('@lpx/plugin-video-ingest') },
     },
   };
 }

@@ -52,3 +52,8 @@ export function orchestratorTicketMetrics(registry: Registry): OrchestratorTicke
 export function webhookDeliveriesCounter(registry: Registry): Counter<'outcome'> {
   return counter(registry, 'lpx_gateway_webhook_deliveries_total', 'Webhook delivery attempts by outcome: delivered, retried, failed (final), refused (egress policy).', ['outcome']);
 }
+
+/** Output pixels this orchestrator debited for transcoded segments (price × pixels is what it charged). */
+export function segmentPixelsCounter(registry: Registry): Counter<never> {
+  return counter(registry, 'lpx_orchestrator_segment_pixels_total', 'Output pixels of transcoded segments debited from gateways (each segment once, only when its renditions were delivered).', []);
+}

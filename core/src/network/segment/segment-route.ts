@@ -53,6 +53,8 @@ export interface SegmentRouteDeps extends PaidRouteDeps {
   /** Default 8,000 ms. */
   readonly sourceTimeoutMs?: number;
   readonly downloadSource?: SourceDownloader;
+  /** Told the output pixels of every segment debited (the orchestrator's /metrics). */
+  readonly onPixelsCharged?: (pixels: bigint) => void;
 }
 
 function isUriBody(request: FastifyRequest): boolean {
@@ -156,6 +158,7 @@ async function serveSegment(request: FastifyRequest, reply: FastifyReply, deps: 
     // Like go-livepeer: charge for what was produced, at the price the gateway's payment named.
     if (payments !== undefined && payment.expectedPrice !== undefined && pixels > 0n) {
       await payments.processor.debit(sender, credentials.sessionId, pixels, payment.expectedPrice);
+      deps.onPixelsCharged?.(pixels);
     }
     if (!res.destroyed) res.end(Buffer.from(encodeTranscodeResult({ seq: credentials.segData.seq, ...outcome, info: paid.info })));
   } catch (error) {

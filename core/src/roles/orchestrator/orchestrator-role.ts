@@ -104,7 +104,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
   kernel.wire.applyHttp(door.app);
   remoteAI?.mount(door.app);
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, serviceUri: () => serviceUri, logger, ...(remoteAI ? { remoteAI } : {}) });
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, metrics: options.metrics, serviceUri: () => serviceUri, logger, ...(remoteAI ? { remoteAI } : {}) });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.
   await door.app.ready();
   const { port } = await door.start();

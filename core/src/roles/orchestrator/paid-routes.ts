@@ -7,6 +7,8 @@
  * (core/src/transcode), whose renditions this door serves at `/v1/blobs/<id>`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { segmentPixelsCounter } from '../role-metrics.js';
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import { type CapacityReservation } from '@lpx/sdk';
@@ -24,6 +26,8 @@ import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 
 export interface PaidRoutesDeps {
+  /** The node's registry: segment pixels charged are counted there. */
+  readonly metrics?: Registry;
   readonly config: KernelConfig;
   readonly kernel: KernelServices;
   readonly payments: OrchestratorPayments | undefined;
@@ -67,7 +71,8 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   };
   registerPaymentRoute(app, common);
   const transcode = localTranscoder(app, deps);
-  registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}) });
+  const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);
+  registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}), ...(charged !== undefined ? { onPixelsCharged: (pixels: bigint) => charged.inc(Number(pixels)) } : {}) });
 
   const dispatch = workerDispatch(kernel.jobs.service, capabilities);
   registerJobRoutes<CapacityReservation>(app, {
