@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { makeHost } from '../../../test/helpers/host.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
 import { testBackend, testBackendPlugin } from './helpers/ffmpeg-test-backend.js';
+import { until } from './helpers/media.js';
 
 function backend(name: string, probe: TranscodeBackend['probe'], extra: Partial<TranscodeBackend> = {}): TranscodeBackend {
   return { name, probe, transcode: async () => ({ renditions: [] }), ...extra };
@@ -81,6 +82,24 @@ t.test('watch: a backend whose capacity moves (remote transcoders connecting) up
   t.equal(monitor.statuses.get('remote-like')?.reason, 'the last transcoder left');
   monitor.close();
   t.ok(unwatched, 'close unsubscribes');
+});
+
+t.test('re-probe: an unavailable backend that comes back is picked up', async (t) => {
+  let probes = 0;
+  const flaky = backend('flaky', async () =>
+    ++probes < 3 ? { available: false, reason: `driver not loaded (probe ${probes})`, capacity: 0, decode: [], encode: [], formats: [] } : { available: true, capacity: 1, decode: ['H264'], encode: ['H264'], formats: ['mpegts'] },
+  );
+  const monitor = new BackendMonitor({ backends: [flaky], probeTimeoutMs: 1_000, reprobeIntervalMs: 20, logger: pino({ level: 'silent' }), metrics: createTranscodeMetrics(undefined) });
+  t.teardown(() => monitor.close());
+  const changes: number[] = [];
+  monitor.onChange(() => changes.push(monitor.capacity));
+  await monitor.start();
+  t.equal(monitor.statuses.get('flaky')?.reason, 'driver not loaded (probe 1)');
+  await until(() => monitor.capacity === 1, 'the re-probe finding it available');
+  t.same(changes, [0, 0, 1], 'listeners hear the start and each changed status');
+  const after = probes;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.equal(probes, after, 'an available backend is not probed again');
 });
 
 t.test('two backends with one name: boot fails with BACKEND_DUPLICATE; a worker with no available backend takes no jobs', async (t) => {
