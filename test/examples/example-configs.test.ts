@@ -21,6 +21,25 @@ for (const file of configs) {
     const host = makeHost(t, [], { ...config, http: { ...config.http, host: '127.0.0.1', port: 0 }, grpc: { ...config.grpc, port: 0 }, orchestrator: { ...config.orchestrator, port: 0 }, log: { level: 'silent' } });
     await host.start();
     t.equal(host.state, 'ready');
+    if (config.plugins['transcode-ffmpeg'] !== undefined) {
+      // Probing runs in the background after start: wait for the statuses, then check what the node says about each backend.
+      type Backends = { backends: { name: string; available: boolean; capacity: number; reason?: string }[] };
+      let body: Backends = { backends: [] };
+      for (let i = 0; i < 120 && body.backends.length < Object.keys(config.plugins).filter((p) => p.startsWith('transcode-')).length; i++) {
+        body = (await (await fetch(`${host.url}/v1/transcode/backends`)).json()) as Backends;
+        if (body.backends.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const byName = new Map(body.backends.map((b) => [b.name, b]));
+      t.match(byName.get('ffmpeg'), { available: true, capacity: 2 }, 'ffmpeg transcodes on this CPU');
+      for (const hardware of ['nvenc', 'netint']) {
+        t.match(byName.get(hardware), { available: false, capacity: 0, reason: /\S/ }, `${hardware} says why it is unavailable here`);
+      }
+    }
+    if (config.plugins['video-ingest'] !== undefined) {
+      const res = await fetch(`${host.url}/stream/never-pushed.m3u8`);
+      t.equal(res.status, 404, 'HLS of a stream nobody pushed is a 404');
+      t.match(await res.json(), { code: 'LPX_ERR_INGEST_STREAM_NOT_FOUND' });
+    }
     if (config.node.roles.includes('worker')) {
       const res = await fetch(`${host.url}/plugins/example-echo/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"smoke"}' });
       t.match(await res.json(), { text: /smoke/i });

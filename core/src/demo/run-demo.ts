@@ -79,7 +79,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     orchestrators: options.orchestrators ?? 2,
     dataDir,
     onEvent: (event) => {
-      if ('role' in event) log(`${event.role} ${event.role === 'orchestrator' ? event.serviceUri : event.httpUrl} (${event.address})`);
+      if (!('role' in event)) return;
+      if (event.role === 'worker') log(`worker ${event.httpUrl} for ${event.orchestrator}`);
+      else log(`${event.role} ${event.role === 'orchestrator' ? event.serviceUri : event.httpUrl} (${event.address})`);
     },
   });
   const redis = await connectRedis(network.redis.url);

@@ -37,22 +37,55 @@ export interface OrchestratorConfigInput {
   readonly servicePort: number;
   readonly dataDir: string;
   readonly secret: string;
+  /** Separate worker processes do the work (`lpx dev up --workers N`): the orchestrator runs none itself. */
+  readonly separateWorkers?: boolean;
+}
+
+function workPlugins(transcodeSessions: number): Record<string, unknown> {
+  return {
+    'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } },
+    // Transcoding on this machine's CPU; `lpx transcode probe` shows what else would work here.
+    'transcode-ffmpeg': { module: moduleFile('@lpx/plugin-transcode-ffmpeg'), config: { maxSessions: transcodeSessions, preset: 'veryfast' } },
+  };
 }
 
 export function orchestratorConfig(input: OrchestratorConfigInput): Record<string, unknown> {
+  const roles = input.separateWorkers === true ? ['orchestrator', 'redeemer'] : ['orchestrator', 'worker', 'redeemer'];
   return {
-    node: { name: `orchestrator-${input.index}`, roles: ['orchestrator', 'worker', 'redeemer'], dataDir: input.dataDir },
+    node: { name: `orchestrator-${input.index}`, roles, dataDir: input.dataDir },
     log: { level: 'info' },
     http: { host: '127.0.0.1', port: input.httpPort },
     // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
     redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}` },
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
-    plugins: {
-      'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } },
-      // Transcoding on this machine's CPU; `lpx transcode probe` shows what else would work here.
-      'transcode-ffmpeg': { module: moduleFile('@lpx/plugin-transcode-ffmpeg'), config: { maxSessions: DEV_TRANSCODE_SESSIONS, preset: 'veryfast' } },
-    },
+    // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
+    plugins: workPlugins(DEV_TRANSCODE_SESSIONS),
+    capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
+  };
+}
+
+export interface WorkerConfigInput {
+  /** The orchestrator it works for (its Redis prefix). */
+  readonly orchestrator: number;
+  readonly index: number;
+  readonly redisUrl: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+}
+
+/**
+ * A worker process of one orchestrator: the same plugins on the same Redis
+ * prefix, one transcode session. It fetches segments from the orchestrator's
+ * blob store over HTTP and serves its renditions from its own HTTP edge.
+ */
+export function workerConfig(input: WorkerConfigInput): Record<string, unknown> {
+  return {
+    node: { name: `worker-${input.orchestrator}-${input.index}`, roles: ['worker'], dataDir: input.dataDir },
+    log: { level: 'info' },
+    http: { host: '127.0.0.1', port: input.httpPort },
+    redis: { url: input.redisUrl, prefix: `{lpx-o${input.orchestrator}}` },
+    plugins: workPlugins(1),
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
 }

@@ -12,7 +12,7 @@ import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
-import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, gatewayConfig, orchestratorConfig } from './dev-configs.js';
+import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
 import { makePrivateDir, writePrivateFile } from './private-files.js';
@@ -23,6 +23,7 @@ export type DevNetworkEvent =
   | { service: 'chain'; rpcUrl: string; controller: string; chainId: number }
   | { role: 'orchestrator'; serviceUri: string; address: string; httpUrl: string; pid: number }
   | { role: 'gateway'; httpUrl: string; address: string; pid: number }
+  | { role: 'worker'; orchestrator: string; httpUrl: string; pid: number }
   /** One per tenant of the dev gateway: the API key scripts send as `Authorization: Bearer <apiKey>`. */
   | { tenant: string; apiKey: string }
   | { ready: true };
@@ -39,6 +40,8 @@ export interface DevNetworkOptions {
   readonly tenants?: number;
   /** Each tenant's budget per day in wei (default DEV_TENANT_BUDGET_WEI); drills that run for minutes raise it. */
   readonly tenantBudgetWei?: bigint;
+  /** Worker processes per orchestrator, each with one transcode session (default 0: each orchestrator works itself). */
+  readonly workers?: number;
 }
 
 export interface DevTenant {
@@ -54,6 +57,8 @@ export interface DevOrchestrator {
   readonly address: string;
   readonly privateKey: string;
   readonly process: NodeProcess;
+  /** Its separate worker processes (`workers` option). */
+  readonly workers: readonly NodeProcess[];
 }
 
 export interface DevNetwork {
@@ -72,6 +77,8 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`--orchestrators must be a positive integer, got ${count}`);
   const tenantCount = options.tenants ?? 1;
   if (!Number.isInteger(tenantCount) || tenantCount < 0) throw new RangeError(`--tenants must be a non-negative integer, got ${tenantCount}`);
+  const workerCount = options.workers ?? 0;
+  if (!Number.isInteger(workerCount) || workerCount < 0) throw new RangeError(`--workers must be a non-negative integer, got ${workerCount}`);
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
   await rm(dataDir, { recursive: true, force: true });
@@ -119,13 +126,24 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           servicePort: o.servicePort,
           dataDir: join(dataDir, `orchestrator-${o.index}`),
           secret: randomBytes(16).toString('hex'),
+          separateWorkers: workerCount > 0,
         });
         const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort, options.readiness);
         reaper.track(process.pid);
         stops.push(() => process.stop());
         const serviceUri = `https://127.0.0.1:${o.servicePort}`;
         emit({ role: 'orchestrator', serviceUri, address: o.account.address, httpUrl: process.httpUrl, pid: process.pid });
-        return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, process };
+        const workers: NodeProcess[] = [];
+        for (let w = 1; w <= workerCount; w++) {
+          const httpPort = await findFreePort();
+          const name = `worker-${o.index}-${w}`;
+          const worker = await startNodeProcess(name, dataDir, workerConfig({ orchestrator: o.index, index: w, redisUrl: redis.url, httpPort, dataDir: join(dataDir, name) }), httpPort, options.readiness);
+          reaper.track(worker.pid);
+          stops.push(() => worker.stop());
+          emit({ role: 'worker', orchestrator: serviceUri, httpUrl: worker.httpUrl, pid: worker.pid });
+          workers.push(worker);
+        }
+        return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, process, workers };
       }),
     );
 

@@ -8,6 +8,7 @@ function describe(event: DevNetworkEvent): string {
   if ('tenant' in event) return `tenant       ${event.tenant} key ${event.apiKey} (send Authorization: Bearer <key>)`;
   if ('service' in event) return event.service === 'redis' ? `redis        ${event.url}` : `chain        ${event.rpcUrl} controller ${event.controller}`;
   if (event.role === 'orchestrator') return `orchestrator ${event.serviceUri} ${event.address} (pid ${event.pid})`;
+  if (event.role === 'worker') return `worker       ${event.httpUrl} for ${event.orchestrator} (pid ${event.pid})`;
   return `gateway      ${event.httpUrl} ${event.address} (pid ${event.pid})`;
 }
 
@@ -17,11 +18,12 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
     .command('up')
     .description('start Redis, a dev chain, N orchestrators with workers and a gateway as separate processes; SIGTERM stops them all')
     .option('--orchestrators <n>', 'how many orchestrators', '2')
+    .option('--workers <n>', 'separate worker processes per orchestrator, one transcode session each (0: each orchestrator does its own work)', '0')
     .option('--data-dir <dir>', 'configs, logs and state (wiped at start)', '.lpx/dev')
     .option('--tenants <n>', "gateway clients, each with an API key and a budget, printed at start (0: an open gateway, loopback only)", '1')
     .option('--json', 'one JSON object per line, for scripts (one {"tenant","apiKey"} line per tenant)')
     .option('--ready-timeout <seconds>', 'how long each node may take to become ready (it fails at once if it exits, or after 120 s without any progress)', '900')
-    .action(async (options: { orchestrators: string; dataDir: string; json?: boolean; readyTimeout: string; tenants: string }) => {
+    .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; readyTimeout: string; tenants: string }) => {
       const count = Number(options.orchestrators);
       if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
         io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
@@ -31,6 +33,12 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
       const tenants = Number(options.tenants);
       if (!/^[0-9]+$/.test(options.tenants) || !Number.isSafeInteger(tenants) || tenants > 1_000) {
         io.err(`--tenants must be an integer from 0 to 1000, got ${options.tenants}`);
+        setExit(64);
+        return;
+      }
+      const workers = Number(options.workers);
+      if (!/^[0-9]+$/.test(options.workers) || !Number.isSafeInteger(workers) || workers > 16) {
+        io.err(`--workers must be an integer from 0 to 16, got ${options.workers}`);
         setExit(64);
         return;
       }
@@ -48,6 +56,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
       try {
         const network = await startDevNetwork({
           orchestrators: count,
+          workers,
           tenants,
           dataDir: options.dataDir,
           readiness: { readyTimeoutMs: readySeconds * 1_000 },
