@@ -12,7 +12,12 @@ export interface SegmentTranscodeRequest {
   readonly profiles: readonly TranscodeProfile[];
   /** Whose budget pays (gateway.tenants); absent = the gateway's own. */
   readonly tenant?: string;
-  /** Aborted when the pusher goes away: the routing stops and nothing more is paid. */
+  /**
+   * Aborting stops the routing: a queued segment never reaches an orchestrator, one in flight is
+   * answered at once and nothing more is paid. Ingest plugins pass the node's shutdown signal rather
+   * than the pusher's connection: ffmpeg's segment muxer hangs up without waiting for answers, and
+   * go-livepeer finishes such segments too (ADR 0027).
+   */
   readonly signal?: AbortSignal;
 }
 
