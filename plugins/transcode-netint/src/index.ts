@@ -4,13 +4,11 @@ import { netintOptions, type NetintConfig } from './config.js';
 import { NetintBackend } from './netint-backend.js';
 
 export { NETINT_DEFAULTS, netintOptions, parseDevices, type NetintConfig, type NetintOptions } from './config.js';
-export { DeviceBalancer, sessionCost, type Device, type DeviceLoad } from './device-balancer.js';
 export { filterGraph, netintTestEncodeArgs, netintTranscodeArgs, xcoderParams, type NetintCommand } from './netint-args.js';
-export { NetintBackend, renditionFileName } from './netint-backend.js';
-export { FAMILIES, LOGAN, QUADRA, type NetintFamily, type NetintFamilyName } from './netint-family.js';
+export { NetintBackend } from './netint-backend.js';
+export { FAMILIES, LOGAN, NETINT_LIMITS, QUADRA, type NetintFamily, type NetintFamilyName } from './netint-family.js';
 export { parseMonitorEncoders, type NetintDevice } from './ni-rsrc-mon.js';
 export { probeNetint } from './probe.js';
-export { stderrReason } from './stderr-reason.js';
 
 const manifest = manifestJson as PluginManifest;
 

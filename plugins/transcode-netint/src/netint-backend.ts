@@ -1,22 +1,13 @@
 import { join } from 'node:path';
-import { errors, type Rendition, type TranscodeBackend, type TranscodeBackendStatus, type TranscodeOutput, type TranscodeProfile, type TranscodeTask } from '@lpx/sdk';
+import { errors, type TranscodeBackend, type TranscodeBackendStatus, type TranscodeOutput, type TranscodeTask } from '@lpx/sdk';
+import { checkProfiles, DeviceBalancer, probeSource, readRenditions, renditionFileName, runProcess, sessionCost, transcodeProcessError } from '@lpx/sdk/transcode-kit';
 import type { NetintOptions } from './config.js';
-import { DeviceBalancer, sessionCost } from './device-balancer.js';
-import { probeRendition, probeSource } from './media-probe.js';
 import { netintTranscodeArgs } from './netint-args.js';
-import { SOURCE_CODECS, type NetintFamily } from './netint-family.js';
+import { NETINT_LIMITS, SOURCE_CODECS, type NetintFamily } from './netint-family.js';
 import { probeNetint } from './probe.js';
-import { checkProfiles, NETINT_LIMITS } from './profile-check.js';
-import { runProcess } from './run-process.js';
-import { stderrReason } from './stderr-reason.js';
 
 /** The 4:2:0 layouts Netint decoders take (8 and 10 bit). */
 const PIX_FMTS_420 = new Set(['yuv420p', 'yuvj420p', 'nv12', 'yuv420p10le']);
-
-export function renditionFileName(profile: TranscodeProfile, index: number): string {
-  const safe = profile.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
-  return `${index}-${safe}.${profile.format === 'mp4' ? 'mp4' : 'ts'}`;
-}
 
 /**
  * Netint VPUs through Netint's ffmpeg build: one process per segment decodes
@@ -29,7 +20,6 @@ export class NetintBackend implements TranscodeBackend {
   #status: TranscodeBackendStatus | undefined;
   #family: NetintFamily | undefined;
   #balancer: DeviceBalancer | undefined;
-  #deviceKey = '';
 
   constructor(options: NetintOptions) {
     this.#options = options;
@@ -37,12 +27,8 @@ export class NetintBackend implements TranscodeBackend {
 
   async probe(signal: AbortSignal): Promise<TranscodeBackendStatus> {
     const { status, family, devices } = await probeNetint(this.#options, signal);
-    const key = `${family?.name ?? ''}:${devices.map((d) => d.id).join(',')}`;
-    // A re-probe that finds the same devices keeps the sessions already placed on them.
-    if (key !== this.#deviceKey || this.#balancer === undefined) {
-      this.#balancer = devices.length === 0 ? undefined : new DeviceBalancer(devices, { sessionsPerDevice: this.#options.sessionsPerDevice, idleMs: this.#options.sessionIdleMs });
-      this.#deviceKey = key;
-    }
+    // The family is part of the devices' identity: the same indices on another card line are other devices.
+    this.#balancer = DeviceBalancer.afterProbe(this.#balancer, devices, { sessionsPerDevice: this.#options.sessionsPerDevice, idleMs: this.#options.sessionIdleMs }, family?.name);
     this.#family = family;
     this.#status = status;
     return status;
@@ -51,7 +37,7 @@ export class NetintBackend implements TranscodeBackend {
   /** The probe's status with the live per-device load. */
   status(): TranscodeBackendStatus | undefined {
     if (this.#status === undefined || this.#balancer === undefined) return this.#status;
-    return { ...this.#status, devices: this.#balancer.loads().map((d) => ({ id: d.id, name: d.name, capacity: d.capacity, load: d.sessions })) };
+    return this.#balancer.withLoads(this.#status);
   }
 
   async transcode(task: TranscodeTask): Promise<TranscodeOutput> {
@@ -75,19 +61,9 @@ export class NetintBackend implements TranscodeBackend {
       const outputs = task.profiles.map((p, i) => join(task.outputDir, renditionFileName(p, i)));
       const args = netintTranscodeArgs({ family, input: task.input.path, sourceCodec, device: device.id, profiles: task.profiles, outputs });
       const result = await runProcess(this.#options.ffmpegPath, args, { signal: task.signal });
-      if (result.aborted) throw errors.transcode.CANCELLED.create(`the task was aborted; ffmpeg on Netint device ${device.id} was killed`);
-      if (result.notFound) throw errors.transcode.FAILED.create(`ffmpeg not found at ${this.#options.ffmpegPath}`);
-      if (result.code !== 0) {
-        throw errors.transcode.FAILED.create(`ffmpeg on Netint device ${device.id} exited with ${result.code ?? 'a signal'}: ${stderrReason(result.stderr)}`, { details: { backend: this.name, device: device.id } });
-      }
-      const renditions: Rendition[] = [];
-      for (const [i, profile] of task.profiles.entries()) {
-        const video = await probeRendition(this.#options.ffprobePath, outputs[i]!, task.signal);
-        if (video.width !== profile.width || video.height !== profile.height) {
-          throw errors.transcode.RESULT_INVALID.create(`rendition ${profile.name} is ${video.width}x${video.height}, the profile asks for ${profile.width}x${profile.height}`);
-        }
-        renditions.push({ profile: profile.name, path: outputs[i]!, width: video.width, height: video.height, frames: video.frames, pixels: BigInt(video.width) * BigInt(video.height) * BigInt(video.frames) });
-      }
+      const failure = transcodeProcessError(result, { command: this.#options.ffmpegPath, where: `Netint device ${device.id}`, details: { backend: this.name, device: device.id } });
+      if (failure !== undefined) throw failure;
+      const renditions = await readRenditions(this.#options.ffprobePath, task.profiles, outputs, task.signal);
       return { renditions, decodedPixels: BigInt(source.width) * BigInt(source.height) * BigInt(source.frames) };
     } finally {
       balancer.done(task.sessionId);

@@ -1,4 +1,5 @@
 import type { VideoCodec } from '@lpx/sdk';
+import type { EncoderSizeLimits } from '@lpx/sdk/transcode-kit';
 
 export type NetintFamilyName = 'quadra' | 'logan';
 
@@ -40,3 +41,13 @@ export const FAMILIES: readonly NetintFamily[] = [QUADRA, LOGAN];
 
 /** ffprobe codec name → the sdk's codec, for the source a Netint decoder must take. */
 export const SOURCE_CODECS: Readonly<Record<string, VideoCodec>> = Object.freeze({ h264: 'H264', hevc: 'HEVC' });
+
+/**
+ * Only the ceiling is checked here (8K, the largest any Netint encoder takes);
+ * each model's floor differs and its encoder refuses a too-small size itself,
+ * which reaches the caller as FAILED with the encoder's own message.
+ */
+export const NETINT_LIMITS: EncoderSizeLimits = Object.freeze({
+  H264: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
+  HEVC: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
+});

@@ -1,5 +1,4 @@
-import { runProcess } from './run-process.js';
-import { stderrReason } from './stderr-reason.js';
+import { runProcess, stderrReason } from '@lpx/sdk/transcode-kit';
 
 export interface NetintDevice {
   /** The resource manager's index: what `-dec` / `-enc` take. */

@@ -1,12 +1,9 @@
 import type { TranscodeBackendStatus, VideoCodec } from '@lpx/sdk';
 import type { NetintOptions } from './config.js';
-import type { Device } from './device-balancer.js';
-import { ffmpegList } from './ffmpeg-lists.js';
+import { ffmpegList, testEncodeFailure, type Device } from '@lpx/sdk/transcode-kit';
 import { netintTestEncodeArgs } from './netint-args.js';
 import { FAMILIES, type NetintFamily } from './netint-family.js';
 import { listNetintDevices, type NetintDevice } from './ni-rsrc-mon.js';
-import { runProcess } from './run-process.js';
-import { stderrReason } from './stderr-reason.js';
 
 export interface NetintProbe {
   readonly status: TranscodeBackendStatus;
@@ -19,13 +16,8 @@ function unavailable(reason: string, family?: NetintFamily): NetintProbe {
   return { status: { available: false, reason, capacity: 0, decode: [], encode: [], formats: [] }, family, devices: [] };
 }
 
-async function testEncode(options: NetintOptions, encoder: string, device: string, signal: AbortSignal): Promise<string | undefined> {
-  const result = await runProcess(options.ffmpegPath, netintTestEncodeArgs(encoder, device), { signal, timeoutMs: options.probeTimeoutMs });
-  if (result.aborted) return 'probe aborted';
-  if (result.timedOut) return `test encode with ${encoder} on device ${device} did not finish within ${options.probeTimeoutMs} ms`;
-  if (result.notFound) return `ffmpeg not found at ${options.ffmpegPath}`;
-  if (result.code !== 0) return `test encode with ${encoder} on device ${device} failed: ${stderrReason(result.stderr)}`;
-  return undefined;
+function testEncode(options: NetintOptions, encoder: string, device: string, signal: AbortSignal): Promise<string | undefined> {
+  return testEncodeFailure(options.ffmpegPath, netintTestEncodeArgs(encoder, device), { label: `test encode with ${encoder} on device ${device}`, signal, timeoutMs: options.probeTimeoutMs });
 }
 
 /**

@@ -26,8 +26,6 @@ export interface FakeNetintOptions {
   readonly testEncodeStderr?: string;
   /** Every transcode (a command with `-dec`) exits 1 with this stderr. */
   readonly failTranscodeStderr?: string;
-  /** Seconds every transcode sleeps before encoding (gives an abort something to kill). */
-  readonly transcodeDelaySeconds?: number;
   /** What the fake monitor prints; undefined = two Quadra cards. */
   readonly monitorOutput?: string;
   /** The monitor exits 1 with this on stderr. */
@@ -79,7 +77,6 @@ for dev in ${(o.failTestEncodeOn ?? []).map(quote).join(' ')}; do
 done
 case " $* " in *" -dec "*)
   ${o.failTranscodeStderr === undefined ? ':' : `printf '%s\\n' ${quote(o.failTranscodeStderr)} >&2; exit 1`}
-  ${o.transcodeDelaySeconds === undefined ? ':' : `sleep ${o.transcodeDelaySeconds}`}
 esac
 args=(); skip=0
 for a in "$@"; do

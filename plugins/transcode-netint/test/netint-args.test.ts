@@ -1,6 +1,6 @@
 import t from 'tap';
 import { presetProfile } from '@lpx/sdk';
-import { DeviceBalancer, filterGraph, LOGAN, netintTestEncodeArgs, netintTranscodeArgs, parseMonitorEncoders, QUADRA, xcoderParams } from '../src/index.js';
+import { filterGraph, LOGAN, netintTestEncodeArgs, netintTranscodeArgs, parseMonitorEncoders, QUADRA, xcoderParams } from '../src/index.js';
 
 const p240 = presetProfile('P240p30fps16x9')!;
 const p360 = presetProfile('P360p30fps16x9')!;
@@ -72,13 +72,4 @@ t.test('ni_rsrc_mon text output: the encoder section, index and device', async (
   t.same(parseMonitorEncoders('ERROR: no device found'), []);
   // An older column layout: the device token is still found.
   t.same(parseMonitorEncoders('Num encoders: 1\nINDEX LOAD INST MAX_INST DEVICE L_FL2V\n0 0 0 32 /dev/nvme2n1 abc'), [{ index: 0, device: '/dev/nvme2n1' }]);
-});
-
-t.test('device balancing is the same rule as the GPU backend: least loaded, rotating ties, sticky, capped', async (t) => {
-  const lb = new DeviceBalancer([{ id: '0', name: 'a' }, { id: '1', name: 'b' }], { sessionsPerDevice: 1, idleMs: 70_000 });
-  t.equal(lb.acquire('s1', 10).id, '0');
-  t.equal(lb.acquire('s2', 10).id, '1');
-  t.equal(lb.acquire('s1', 10).id, '0', 'sticky');
-  t.throws(() => lb.acquire('s3', 10), { code: 'LPX_ERR_TRANSCODE_NO_CAPACITY' });
-  t.equal(lb.capacity, 2);
 });

@@ -4,12 +4,10 @@ import { nvencOptions, type NvencConfig } from './config.js';
 import { NvencBackend } from './nvenc-backend.js';
 
 export { NVENC_DEFAULTS, nvencOptions, parseDevices, type NvencConfig, type NvencOptions } from './config.js';
-export { DeviceBalancer, sessionCost, type Device, type DeviceLoad } from './device-balancer.js';
-export { filterGraph, nvencOutputArgs, nvencTestEncodeArgs, nvencTranscodeArgs, type NvencCommand } from './nvenc-args.js';
-export { NvencBackend, renditionFileName } from './nvenc-backend.js';
+export { filterGraph, NVENC_LIMITS, nvencOutputArgs, nvencTestEncodeArgs, nvencTranscodeArgs, type NvencCommand } from './nvenc-args.js';
+export { NvencBackend } from './nvenc-backend.js';
 export { parseGpuList } from './nvidia-smi.js';
 export { probeNvenc } from './probe.js';
-export { stderrReason } from './stderr-reason.js';
 
 const manifest = manifestJson as PluginManifest;
 

@@ -1,6 +1,13 @@
 import type { TranscodeProfile, VideoCodec } from '@lpx/sdk';
+import type { EncoderSizeLimits } from '@lpx/sdk/transcode-kit';
 
 export const NVENC_ENCODERS: Readonly<Partial<Record<VideoCodec, string>>> = Object.freeze({ H264: 'h264_nvenc', HEVC: 'hevc_nvenc' });
+
+/** lpms' NVENC (7th generation) coding size limits: outside them the encoder refuses to open. */
+export const NVENC_LIMITS: EncoderSizeLimits = Object.freeze({
+  H264: { minWidth: 146, minHeight: 50, maxWidth: 4096, maxHeight: 4096 },
+  HEVC: { minWidth: 132, minHeight: 40, maxWidth: 8192, maxHeight: 8192 },
+});
 
 export interface NvencCommand {
   readonly input: string;

@@ -1,5 +1,4 @@
-import { runProcess } from './run-process.js';
-import { stderrReason } from './stderr-reason.js';
+import { runProcess, stderrReason } from '@lpx/sdk/transcode-kit';
 
 export interface GpuInfo {
   /** nvidia-smi's index: what `-hwaccel_device` and `cuda=gpu:<n>` take. */

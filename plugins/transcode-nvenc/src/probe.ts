@@ -1,11 +1,8 @@
 import type { TranscodeBackendStatus, VideoCodec } from '@lpx/sdk';
 import type { NvencOptions } from './config.js';
-import type { Device } from './device-balancer.js';
-import { ffmpegList } from './ffmpeg-lists.js';
+import { ffmpegList, testEncodeFailure, type Device } from '@lpx/sdk/transcode-kit';
 import { NVENC_ENCODERS, nvencTestEncodeArgs } from './nvenc-args.js';
 import { listGpus, type GpuInfo } from './nvidia-smi.js';
-import { runProcess } from './run-process.js';
-import { stderrReason } from './stderr-reason.js';
 
 export interface NvencProbe {
   readonly status: TranscodeBackendStatus;
@@ -21,13 +18,8 @@ function unavailable(reason: string): NvencProbe {
 }
 
 /** One synthetic frame on one GPU; undefined when it encoded, else the reason. */
-async function testEncode(options: NvencOptions, gpu: string, encoder: string, signal: AbortSignal): Promise<string | undefined> {
-  const result = await runProcess(options.ffmpegPath, nvencTestEncodeArgs(gpu, encoder), { signal, timeoutMs: options.probeTimeoutMs });
-  if (result.aborted) return 'probe aborted';
-  if (result.timedOut) return `test encode with ${encoder} on GPU ${gpu} did not finish within ${options.probeTimeoutMs} ms`;
-  if (result.notFound) return `ffmpeg not found at ${options.ffmpegPath}`;
-  if (result.code !== 0) return `test encode with ${encoder} on GPU ${gpu} failed: ${stderrReason(result.stderr)}`;
-  return undefined;
+function testEncode(options: NvencOptions, gpu: string, encoder: string, signal: AbortSignal): Promise<string | undefined> {
+  return testEncodeFailure(options.ffmpegPath, nvencTestEncodeArgs(gpu, encoder), { label: `test encode with ${encoder} on GPU ${gpu}`, signal, timeoutMs: options.probeTimeoutMs });
 }
 
 /**

@@ -28,8 +28,6 @@ export interface FakeFfmpegOptions {
   readonly instantTestEncode?: boolean;
   /** Every transcode (a `-hwaccel cuda` command) exits 1 with this stderr, as an encoder crash would. */
   readonly failTranscodeStderr?: string;
-  /** Seconds every transcode sleeps before encoding (gives an abort something to kill). */
-  readonly transcodeDelaySeconds?: number;
 }
 
 export interface HardwareDoubles {
@@ -64,7 +62,6 @@ done
 ${o.instantTestEncode === true ? `case " $* " in *" -f lavfi "*) exit 0 ;; esac` : ''}
 case " $* " in *" -hwaccel cuda "*)
   ${o.failTranscodeStderr === undefined ? ':' : `printf '%s\\n' ${quote(o.failTranscodeStderr)} >&2; exit 1`}
-  ${o.transcodeDelaySeconds === undefined ? ':' : `sleep ${o.transcodeDelaySeconds}`}
 esac
 args=(); skip=0
 for a in "$@"; do

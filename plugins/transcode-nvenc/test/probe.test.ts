@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { NvencBackend, nvencOptions, parseGpuList, stderrReason, type NvencConfig } from '../src/index.js';
+import { NvencBackend, nvencOptions, parseGpuList, type NvencConfig } from '../src/index.js';
 import { descendantProcesses } from '@lpx/sdk/testing';
 import { hardwareDoubles, type HardwareDoubles } from './hardware-doubles.js';
 
@@ -136,13 +136,6 @@ t.test('nvidia-smi CSV parsing', async (t) => {
     { index: 0, name: 'Tesla T4', memory: '15360 MiB' },
     { index: 1, name: 'NVIDIA A10, Inc', memory: '23028 MiB' },
   ]);
-});
-
-t.test('stderr reasons: the component line first, else the last specific line', async (t) => {
-  t.equal(stderrReason('[AVHWDeviceContext @ 0x55ac] Cannot load libcuda.so.1\n[AVHWDeviceContext @ 0x55ac] Could not dynamically load CUDA\nDevice creation failed: -1.'), 'Cannot load libcuda.so.1');
-  t.equal(stderrReason('in.ts: Invalid data found when processing input\n'), 'in.ts: Invalid data found when processing input');
-  t.equal(stderrReason('Something specific\nConversion failed!'), 'Something specific');
-  t.equal(stderrReason(''), 'no output on stderr');
 });
 
 t.test('config: go-livepeer’s -nvidia spellings, and refusals', async (t) => {

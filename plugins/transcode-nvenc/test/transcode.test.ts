@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { presetProfile, type TranscodeInput, type TranscodeProfile, type TranscodeTask } from '@lpx/sdk';
-import { descendantProcesses, generateTestMedia, probeMedia, runConformanceSuite, transcodeBackendSuite } from '@lpx/sdk/testing';
+import { generateTestMedia, probeMedia, runConformanceSuite, transcodeBackendSuite } from '@lpx/sdk/testing';
 import { NvencBackend, nvencOptions, type NvencConfig } from '../src/index.js';
 import { hardwareDoubles, type FakeFfmpegOptions } from './hardware-doubles.js';
 
@@ -99,48 +99,22 @@ t.test('DOUBLE: the encoder crashing mid-segment is FAILED with the encoder’s 
   await t.rejects(backend.transcode(await task()), { code: 'LPX_ERR_TRANSCODE_FAILED', message: /ffmpeg on GPU 0 exited with 1: EncodePicture failed!: unknown error \(20\)/ });
 });
 
-t.test('DOUBLE: aborting mid-transcode kills the process group and rejects CANCELLED', async (t) => {
-  const { backend } = await availableBackend(t, { transcodeDelaySeconds: 60 });
-  const before = new Set((await descendantProcesses())?.map((p) => p.pid));
-  const controller = new AbortController();
-  const running = backend.transcode(await task({ signal: controller.signal }));
-  running.catch(() => undefined);
-  // Abort once the fake ffmpeg (sleeping) is running.
-  for (let i = 0; i < 200; i++) {
-    const now = (await descendantProcesses()) ?? [];
-    if (now.some((p) => !before.has(p.pid) && p.command === 'sleep')) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  controller.abort();
-  await t.rejects(running, { code: 'LPX_ERR_TRANSCODE_CANCELLED' });
-  const left = ((await descendantProcesses()) ?? []).filter((p) => !before.has(p.pid));
-  t.same(left, [], 'no ffmpeg (nor its wrapper’s children) left running');
-});
-
 t.test('bad input and bad profiles are coded errors before any encode (DOUBLE for availability)', async (t) => {
   const { backend, doubles } = await availableBackend(t);
+  // The generic source and ladder rules are the kit's (sdk/test/transcode-kit); here: that the backend applies them, and its own.
   const empty = join(work, 'empty.ts');
   await writeFile(empty, '');
-  const junk = join(work, 'junk.ts');
-  await writeFile(junk, Buffer.from('not a transport stream at all'.repeat(100)));
-  const audioOnly = await media('audio-only.ts', { video: false });
   const i444 = join(work, 'yuv444.ts');
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=0.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-f', 'mpegts', i444]);
   const input = async (path: string): Promise<TranscodeInput> => ({ path, format: 'mpegts', sizeBytes: (await stat(path)).size, durationMs: 0 });
 
   await t.rejects(backend.transcode(await task({ input: await input(empty) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /empty/ });
-  await t.rejects(backend.transcode(await task({ input: await input(junk) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID' });
-  await t.rejects(backend.transcode(await task({ input: audioOnly })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /no video stream/ });
   await t.rejects(backend.transcode(await task({ input: await input(i444) })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /yuv444p is not 4:2:0/ });
-  await t.rejects(backend.transcode(await task({ input: { ...source, path: join(work, 'missing.ts') } })), { code: 'LPX_ERR_TRANSCODE_INPUT_INVALID', message: /does not exist/ });
 
   const bad = (p: Partial<TranscodeProfile>) => task({ profiles: [ladder[0]!, { ...ladder[1]!, ...p }] });
   await t.rejects(backend.transcode(await bad({ width: 427 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /odd/ });
-  await t.rejects(backend.transcode(await bad({ width: 0 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID' });
   await t.rejects(backend.transcode(await bad({ width: 128, height: 72 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /outside the encoder's H264 range 146x50/ });
   await t.rejects(backend.transcode(await bad({ codec: 'VP9' })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /VP9 is not encoded/ });
-  await t.rejects(backend.transcode(await bad({ name: 'low' })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID', message: /twice/ });
-  await t.rejects(backend.transcode(await bad({ bitrate: 0 })), { code: 'LPX_ERR_TRANSCODE_PROFILE_INVALID' });
   t.equal((await doubles.calls()).filter((c) => c.includes('-hwaccel')).length, 0, 'no transcode process was started for any of them');
 });
 

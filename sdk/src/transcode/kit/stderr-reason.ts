@@ -1,9 +1,10 @@
 /**
  * ffmpeg's closing lines are generic ("Conversion failed!", "Error while
  * opening encoder ... maybe incorrect parameters"); the cause is the line a
- * library component logged before, tagged `[h264_nvenc @ 0x...]` or
- * `[AVHWDeviceContext @ 0x...]`. An operator needs the cause: "Cannot load
- * libcuda.so.1" says "no driver", "Conversion failed!" says nothing.
+ * library component logged before, tagged `[h264_nvenc @ 0x...]`,
+ * `[AVHWDeviceContext @ 0x...]` or `[h264_ni_quadra_enc @ 0x...]`. An operator
+ * needs the cause: "Cannot load libcuda.so.1" says "no driver", "Conversion
+ * failed!" says nothing.
  */
 const GENERIC = [
   /^Conversion failed!?$/i,
@@ -16,6 +17,7 @@ const GENERIC = [
 ];
 const COMPONENT = /^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i;
 
+/** The one line of an ffmpeg/ffprobe stderr worth putting in a status reason or an error message. */
 export function stderrReason(stderr: string): string {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
   const component = lines.find((line) => COMPONENT.test(line));

@@ -14,7 +14,7 @@ export interface ProcessResult {
   readonly timedOut: boolean;
 }
 
-export interface RunOptions {
+export interface RunProcessOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
 }
@@ -28,7 +28,7 @@ const STDOUT_MAX_BYTES = 4 * 1024 * 1024;
  * (vendor builds ship some) must not leave an encoder holding a device
  * session after we gave up on it.
  */
-export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const base = { code: null, stdout: '', stderr: '', notFound: false, aborted: false, timedOut: false };
     if (options.signal?.aborted) {

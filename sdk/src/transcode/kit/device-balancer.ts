@@ -1,7 +1,9 @@
-import { errors, type TranscodeProfile } from '@lpx/sdk';
+import { transcodeErrors } from '../../errors/codes/transcode.js';
+import type { TranscodeBackendStatus } from '../../extension-points/transcode-backends.js';
+import type { TranscodeProfile } from '../profiles.js';
 
 export interface Device {
-  /** What the decoder and encoders are told (`-dec 1`, `-enc 1`). */
+  /** What the device is called on the command line (`-hwaccel_device 1`, `-enc 1`). */
   readonly id: string;
   readonly name: string;
 }
@@ -14,7 +16,7 @@ export interface DeviceLoad extends Device {
 }
 
 export interface BalancerOptions {
-  /** Sessions one device holds. */
+  /** Sessions one device holds (hardware caps concurrent encoders, e.g. consumer NVENC drivers). */
   readonly sessionsPerDevice: number;
   /** A session with no segment for this long gives its place back (go-livepeer's transcode loop ends after 70 s). */
   readonly idleMs: number;
@@ -42,11 +44,28 @@ export class DeviceBalancer {
   readonly #now: () => number;
   readonly #sessions = new Map<string, Session>();
   #start = 0;
+  #identity = '';
 
   constructor(devices: readonly Device[], options: BalancerOptions) {
     this.#devices = devices;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * The balancer for what a (re-)probe found: the current one when the
+   * devices (and `identity`, e.g. the hardware family) are the same, so the
+   * sessions already placed keep their devices; a new one when they changed;
+   * undefined when no device passed. The kernel re-probes; this keeps a
+   * re-probe from scattering live sessions.
+   */
+  static afterProbe(current: DeviceBalancer | undefined, devices: readonly Device[], options: BalancerOptions, identity = ''): DeviceBalancer | undefined {
+    if (devices.length === 0) return undefined;
+    const key = `${identity}:${devices.map((d) => d.id).join(',')}`;
+    if (current !== undefined && current.#identity === key) return current;
+    const balancer = new DeviceBalancer(devices, options);
+    balancer.#identity = key;
+    return balancer;
   }
 
   get capacity(): number {
@@ -64,7 +83,7 @@ export class DeviceBalancer {
     this.#expireIdle();
     const device = this.#leastLoaded();
     if (device === undefined) {
-      throw errors.transcode.NO_CAPACITY.create(`every device holds ${this.#options.sessionsPerDevice} sessions (${this.#devices.length} device(s))`, {
+      throw transcodeErrors.NO_CAPACITY.create(`every device holds ${this.#options.sessionsPerDevice} sessions (${this.#devices.length} device(s))`, {
         details: { devices: this.#devices.length, sessionsPerDevice: this.#options.sessionsPerDevice },
       });
     }
@@ -96,6 +115,11 @@ export class DeviceBalancer {
       load: this.#loadOf(device),
       sessions: this.#countOn(device),
     }));
+  }
+
+  /** A probe's status with each device's live session count as its load (what the kernel shows operators). */
+  withLoads(status: TranscodeBackendStatus): TranscodeBackendStatus {
+    return { ...status, devices: this.loads().map((d) => ({ id: d.id, name: d.name, capacity: d.capacity, load: d.sessions })) };
   }
 
   #leastLoaded(): Device | undefined {

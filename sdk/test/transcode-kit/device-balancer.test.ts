@@ -1,6 +1,6 @@
 import t from 'tap';
 import { presetProfile } from '@lpx/sdk';
-import { DeviceBalancer, sessionCost } from '../src/index.js';
+import { DeviceBalancer, sessionCost } from '@lpx/sdk/transcode-kit';
 
 const gpus = [{ id: '0', name: 'GPU A' }, { id: '1', name: 'GPU B' }, { id: '2', name: 'GPU C' }];
 const clock = (): { now: () => number; advance(ms: number): void } => {
@@ -47,7 +47,7 @@ t.test('a session sticks to its GPU for every segment, whatever the loads', asyn
   t.equal(lb.loads().find((d) => d.id === first)!.sessions, 1, 'counted once, however many segments');
 });
 
-t.test('capacity is GPUs × sessionsPerGpu; past it a new session is refused with NO_CAPACITY, a known one still runs', async (t) => {
+t.test('capacity is devices × sessionsPerDevice; past it a new session is refused with NO_CAPACITY, a known one still runs', async (t) => {
   const lb = new DeviceBalancer(gpus.slice(0, 2), { sessionsPerDevice: 2, idleMs: 70_000 });
   t.equal(lb.capacity, 4);
   const placed = ['a', 'b', 'c', 'd'].map((id) => lb.acquire(id, 100).id);
@@ -75,4 +75,21 @@ t.test('an idle session gives its place back; a running one never does', async (
   t.equal(lb.sessionDevice('idle'), undefined);
   t.not(lb.sessionDevice('busy'), undefined, 'a session mid-segment is kept');
   t.throws(() => lb.acquire('more', 1), { code: 'LPX_ERR_TRANSCODE_NO_CAPACITY' });
+});
+
+t.test('after a re-probe: same devices keep the balancer and its sessions; other devices or identity start afresh; none is undefined', async (t) => {
+  const options = { sessionsPerDevice: 2, idleMs: 70_000 };
+  const first = DeviceBalancer.afterProbe(undefined, gpus, options)!;
+  first.acquire('live', 10);
+  t.equal(DeviceBalancer.afterProbe(first, [...gpus], options), first, 'the same ids: sessions stay where they are');
+  t.not(DeviceBalancer.afterProbe(first, gpus.slice(0, 2), options), first, 'a device gone: a new balancer');
+  t.not(DeviceBalancer.afterProbe(first, gpus, options, 'logan'), first, 'another identity (hardware family): a new balancer');
+  t.equal(DeviceBalancer.afterProbe(first, [], options), undefined);
+});
+
+t.test('a status carries each device’s live sessions as its load', async (t) => {
+  const lb = new DeviceBalancer(gpus.slice(0, 2), { sessionsPerDevice: 3, idleMs: 70_000 });
+  lb.acquire('a', 500);
+  const status = { available: true, capacity: 6, decode: ['H264' as const], encode: ['H264' as const], formats: ['mpegts' as const] };
+  t.same(lb.withLoads(status), { ...status, devices: [{ id: '0', name: 'GPU A', capacity: 3, load: 1 }, { id: '1', name: 'GPU B', capacity: 3, load: 0 }] });
 });

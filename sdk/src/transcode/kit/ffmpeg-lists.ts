@@ -1,14 +1,14 @@
 import { runProcess } from './run-process.js';
 import { stderrReason } from './stderr-reason.js';
 
-export type ListKind = 'encoders' | 'filters' | 'hwaccels';
+export type FfmpegListKind = 'encoders' | 'decoders' | 'filters' | 'hwaccels';
 
 /**
- * Names in `ffmpeg -encoders` / `-filters` / `-hwaccels`. Encoder and filter
- * lines are `<flags> <name> <description>` under a `------` rule; -hwaccels
- * prints one name per line under a heading.
+ * Names in `ffmpeg -encoders` / `-decoders` / `-filters` / `-hwaccels`.
+ * Codec and filter lines are `<flags> <name> <description>` (under a `------`
+ * rule for codecs); -hwaccels prints one name per line under a heading.
  */
-export function parseFfmpegList(kind: ListKind, stdout: string): Set<string> {
+export function parseFfmpegList(kind: FfmpegListKind, stdout: string): Set<string> {
   const names = new Set<string>();
   const lines = stdout.split(/\r?\n/);
   if (kind === 'hwaccels') {
@@ -23,10 +23,14 @@ export function parseFfmpegList(kind: ListKind, stdout: string): Set<string> {
   return names;
 }
 
-export type ListResult = { readonly names: Set<string> } | { readonly reason: string };
+export type FfmpegListResult = { readonly names: Set<string> } | { readonly reason: string };
 
-/** Runs `ffmpeg -hide_banner -<kind>`; the reason names the binary when it is missing, so it is the first thing an operator reads. */
-export async function ffmpegList(ffmpegPath: string, kind: ListKind, signal: AbortSignal, timeoutMs: number): Promise<ListResult> {
+/**
+ * Runs `ffmpeg -hide_banner -<kind>` and never throws: a failure is a reason
+ * ready for an unavailable status. It names the binary when it is missing,
+ * so that is the first thing an operator reads.
+ */
+export async function ffmpegList(ffmpegPath: string, kind: FfmpegListKind, signal: AbortSignal, timeoutMs: number): Promise<FfmpegListResult> {
   const result = await runProcess(ffmpegPath, ['-hide_banner', `-${kind}`], { signal, timeoutMs });
   if (result.notFound) return { reason: `ffmpeg not found at ${ffmpegPath}` };
   if (result.aborted) return { reason: 'probe aborted' };

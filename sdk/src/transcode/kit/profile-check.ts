@@ -1,5 +1,7 @@
-import { errors, type TranscodeProfile, type VideoCodec } from '@lpx/sdk';
+import { transcodeErrors } from '../../errors/codes/transcode.js';
+import type { TranscodeProfile, VideoCodec } from '../profiles.js';
 
+/** An encoder's coding size range for one codec; outside it the encoder refuses to open. */
 export interface SizeLimits {
   readonly minWidth: number;
   readonly minHeight: number;
@@ -7,24 +9,21 @@ export interface SizeLimits {
   readonly maxHeight: number;
 }
 
-/**
- * Only the ceiling is checked here (8K, the largest any Netint encoder takes);
- * each model's floor differs and its encoder refuses a too-small size itself,
- * which reaches the caller as FAILED with the encoder's own message.
- */
-export const NETINT_LIMITS: Readonly<Partial<Record<VideoCodec, SizeLimits>>> = Object.freeze({
-  H264: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
-  HEVC: { minWidth: 2, minHeight: 2, maxWidth: 8192, maxHeight: 8192 },
-});
+/** Size ranges by codec; a codec without an entry is only checked for even, positive sizes. */
+export type EncoderSizeLimits = Readonly<Partial<Record<VideoCodec, SizeLimits>>>;
 
 const ENCODER_PROFILES = new Set(['encoder-default', 'baseline', 'main', 'high', 'constrained-high']);
 const FORMATS = new Set(['mpegts', 'mp4']);
 
 const invalid = (profile: TranscodeProfile | undefined, why: string): Error =>
-  errors.transcode.PROFILE_INVALID.create(`${profile?.name === undefined ? 'profile' : `profile ${profile.name}`}: ${why}`, { details: { profile: profile?.name } });
+  transcodeErrors.PROFILE_INVALID.create(`${profile?.name === undefined ? 'profile' : `profile ${profile.name}`}: ${why}`, { details: { profile: profile?.name } });
 
-/** Refuses a ladder the encoder cannot produce, before any process starts (a coded 4xx, not an ffmpeg exit). */
-export function checkProfiles(profiles: readonly TranscodeProfile[], encodable: readonly VideoCodec[], limits: Readonly<Partial<Record<VideoCodec, SizeLimits>>>): void {
+/**
+ * Refuses a ladder the encoder cannot produce, before any process starts (a
+ * coded 4xx, not an ffmpeg exit). `encodable` is what the probe found;
+ * `limits` are the hardware's size ranges, which only the backend knows.
+ */
+export function checkProfiles(profiles: readonly TranscodeProfile[], encodable: readonly VideoCodec[], limits: EncoderSizeLimits = {}): void {
   if (profiles.length === 0) throw invalid(undefined, 'the ladder is empty');
   const names = new Set<string>();
   for (const p of profiles) {
