@@ -36,7 +36,9 @@ const CONTENT_TYPES = ['application/json', 'text/plain', 'multipart/mixed; bound
 export function gatewayJunk(random: Random, apiKey?: string): JunkRequest {
   const capability = pick(random, ['byoc/echo', 'byoc/nope', 'BYOC/ECHO', 'byoc', 'a/b/c', 'ai/text-to-image', `x/${'y'.repeat(300)}`, 'byoc/%00', `byoc/${random().toString(36).slice(2)}`]);
   const query = pick(random, ['', '?async=true', '?timeoutMs=99999999999', '?timeoutMs=-5', '?timeoutMs=abc', '?webhook=http://127.0.0.1:1/x', '?webhook=file:///etc/passwd', '?webhook=http://169.254.169.254/', '?async=true&webhook=javascript:alert(1)']);
-  const path = pick(random, [`/v1/jobs/${capability}${query}`, `/v1/jobs/${capability}/1`, `/v1/jobs/${capability}/${random().toString(36).slice(2)}`, '/v1/jobs', '/v1', '/metrics', '/readyz', '/healthz', `/${'a'.repeat(5000)}`, '/v1/jobs/byoc/echo/../../../etc/passwd', '/plugins/example-echo/echo']);
+  const stream = pick(random, ['cam', 'cam/../..', `s${random().toString(36).slice(2)}`, '%00', 'x'.repeat(300), '.m3u8']);
+  const seq = pick(random, ['0', '1', '-1', '99999999999999999999', 'abc', '0.5', '']);
+  const path = pick(random, [`/v1/jobs/${capability}${query}`, `/live/${stream}/${seq}.ts`, `/live/${stream}/${seq}.mp4`, `/live/${stream}/${seq}`, `/stream/${stream}.m3u8`, `/stream/${stream}/P240p30fps16x9.m3u8`, `/stream/${stream}/source/${seq}.ts`, '/v1/transcode/backends', `/v1/blobs/${random().toString(36).slice(2)}?token=x`, `/v1/jobs/${capability}/1`, `/v1/jobs/${capability}/${random().toString(36).slice(2)}`, '/v1/jobs', '/v1', '/metrics', '/readyz', '/healthz', `/${'a'.repeat(5000)}`, '/v1/jobs/byoc/echo/../../../etc/passwd', '/plugins/example-echo/echo']);
   const headers: Record<string, string> = {};
   const contentType = pick(random, CONTENT_TYPES);
   if (contentType !== '') headers['content-type'] = contentType;
@@ -44,6 +46,9 @@ export function gatewayJunk(random: Random, apiKey?: string): JunkRequest {
   else if (random() < 0.5) headers['authorization'] = pick(random, ['Bearer ', 'Bearer x', 'Basic YTpi', `Bearer ${'k'.repeat(10_000)}`, 'bearer lpx_00000000']);
   if (random() < 0.2) headers['prefer'] = 'respond-async';
   if (random() < 0.1) headers['lpx-webhook'] = pick(random, ['http://10.0.0.1/', 'http://[::1]/', 'http://2130706433/', 'notaurl']);
+  if (random() < 0.3) headers['content-duration'] = pick(random, ['2000', '0', '-5', '1e9', 'abc', '99999999999999999999']);
+  if (random() < 0.2) headers['livepeer-transcode-configuration'] = pick(random, ['{', '{"presets":["P9000p"]}', '{"profiles":[{"width":3,"height":0}]}', '{"presets":"P240p30fps16x9"}', '[]', `{"profiles":[${'{}, '.repeat(2_000)}{}]}`, '{"presets":["P240p30fps16x9","P240p30fps16x9"]}']);
+  if (random() < 0.2) headers['accept'] = 'multipart/mixed';
   const method = pick(random, METHODS);
   const body = method === 'GET' || method === 'HEAD' ? undefined : Buffer.from(junkText(random), 'latin1');
   return { method, path, headers, body };
