@@ -26,6 +26,14 @@ function cancelled(task: TranscodeTask): Error {
   return errors.transcode.CANCELLED.create(`transcode of ${task.sessionId}/${task.seq} was cancelled`, { details: { sessionId: task.sessionId, seq: task.seq } });
 }
 
+type Source = { readonly video: ProbedStream; readonly audioCodec: string | undefined };
+type Encoded = { readonly source: Source; readonly paths: readonly string[]; readonly log: readonly string[] };
+
+/** Outputs whose arguments depend on the source: MP4 (its audio filter) and a GOP at the source's own rate. */
+function needsSourceFacts(task: TranscodeTask): boolean {
+  return task.profiles.some((profile) => profile.format === 'mp4' || (profile.fps === 0 && profile.gopMs > 0));
+}
+
 function parseRate(rate: string): [number, number] {
   const [num = 0, den = 1] = rate.split('/').map(Number);
   return num > 0 && den > 0 ? [num, den] : [30, 1];
@@ -73,23 +81,7 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
   }
 
   private async run(task: TranscodeTask, signal: AbortSignal): Promise<TranscodeOutput> {
-    const source = await this.validateInput(task);
-    if (signal.aborted) throw cancelled(task);
-    const { job, paths } = buildLadderJob(task.input.path, task.profiles, task.outputDir, {
-      preset: this.options.preset,
-      threads: this.options.threads,
-      sourceFps: parseRate(source.video.frameRate),
-      sourceAudioCodec: source.audioCodec,
-    });
-    let log: readonly string[];
-    try {
-      ({ log } = await this.options.runner.run(job, signal));
-    } catch (error) {
-      if (error instanceof FfmpegAbortedError) throw cancelled(task);
-      const stderr = error instanceof FfmpegExitError ? error.stderrTail : [];
-      this.options.logger?.warn({ sessionId: task.sessionId, seq: task.seq, stderr }, 'ffmpeg failed');
-      throw errors.transcode.FAILED.create(`ffmpeg failed on ${task.sessionId}/${task.seq}: ${(error as Error).message}`, { cause: error, details: { stderr } });
-    }
+    const { source, log, paths } = needsSourceFacts(task) ? await this.validateThenEncode(task, signal) : await this.encodeWhileValidating(task, signal);
     const stats = parseFinalStats(log, paths.length);
     const renditions = await Promise.all(task.profiles.map(async (profile, i): Promise<Rendition> => {
       const path = paths[i]!;
@@ -105,8 +97,67 @@ export class FfmpegTranscodeBackend implements TranscodeBackend {
     return { renditions, decodedPixels: BigInt(source.video.width) * BigInt(source.video.height) * BigInt(stats.decodedFrames) };
   }
 
-  /** ffprobe before any encoder starts: empty, unreadable and video-less inputs are the caller's fault (4xx), not ours. */
-  private async validateInput(task: TranscodeTask): Promise<{ video: ProbedStream; audioCodec: string | undefined }> {
+  /** The source's frame rate or audio codec shape the arguments: ffprobe first, then the encode. */
+  private async validateThenEncode(task: TranscodeTask, signal: AbortSignal): Promise<Encoded> {
+    const source = await this.validateInput(task);
+    if (signal.aborted) throw cancelled(task);
+    const { job, paths } = buildLadderJob(task.input.path, task.profiles, task.outputDir, this.ladderOptions(source));
+    try {
+      return { source, paths, ...(await this.options.runner.run(job, signal)) };
+    } catch (error) {
+      throw this.encodeError(task, error);
+    }
+  }
+
+  /**
+   * The common case (fixed output rates, MPEG-TS out) needs nothing from the source to build the
+   * command, so the ffprobe check runs next to the encode instead of before it — it costs a process
+   * start (~200 ms a segment here, bench/transcode-ffmpeg.ts). An invalid source kills the encode
+   * and is still reported as INPUT_INVALID, never as an encoder failure; renditions of a source
+   * that did not validate are never returned.
+   */
+  private async encodeWhileValidating(task: TranscodeTask, signal: AbortSignal): Promise<Encoded> {
+    const size = await stat(task.input.path).then((s) => s.size, () => -1);
+    if (size <= 0) return this.validateThenEncode(task, signal);
+    const refused = new AbortController();
+    const validation = this.validateInput(task).then(
+      (source) => ({ source }),
+      (error: unknown) => {
+        refused.abort();
+        return { error };
+      },
+    );
+    const { job, paths } = buildLadderJob(task.input.path, task.profiles, task.outputDir, this.ladderOptions(undefined));
+    const encoded = await this.options.runner.run(job, AbortSignal.any([signal, refused.signal])).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    const checked = await validation;
+    if ('error' in checked) throw checked.error;
+    if ('error' in encoded) throw this.encodeError(task, encoded.error);
+    if (signal.aborted) throw cancelled(task);
+    return { source: checked.source, paths, ...encoded.result };
+  }
+
+  private ladderOptions(source: Source | undefined) {
+    return {
+      preset: this.options.preset,
+      threads: this.options.threads,
+      // Only passthrough-rate GOPs read it (needsSourceFacts sends those through validateThenEncode).
+      sourceFps: source === undefined ? ([30, 1] as [number, number]) : parseRate(source.video.frameRate),
+      sourceAudioCodec: source?.audioCodec,
+    };
+  }
+
+  private encodeError(task: TranscodeTask, error: unknown): Error {
+    if (error instanceof FfmpegAbortedError) return cancelled(task);
+    const stderr = error instanceof FfmpegExitError ? error.stderrTail : [];
+    this.options.logger?.warn({ sessionId: task.sessionId, seq: task.seq, stderr }, 'ffmpeg failed');
+    return errors.transcode.FAILED.create(`ffmpeg failed on ${task.sessionId}/${task.seq}: ${(error as Error).message}`, { cause: error, details: { stderr } });
+  }
+
+  /** ffprobe: empty, unreadable and video-less inputs are the caller's fault (4xx), not ours. */
+  private async validateInput(task: TranscodeTask): Promise<Source> {
     const { path } = task.input;
     const invalid = (why: string, details: Record<string, unknown> = {}): Error =>
       errors.transcode.INPUT_INVALID.create(`source of ${task.sessionId}/${task.seq}: ${why}`, { details: { path, ...details } });
