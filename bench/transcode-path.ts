@@ -52,6 +52,21 @@ async function push(network: DevNetwork, stream: string, seq: number, segment: B
   if (response.status !== 200 || body.byteLength === 0) throw new Error(`push ${stream}/${seq}: ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
 }
 
+/** Sum of a metric's samples whose labels include `label`, from a node's /metrics. */
+async function scrapeLabelled(httpUrl: string, name: string, label: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && line.includes(label))
+    .reduce((sum, line) => sum + Number(line.trim().split(/\s+/).at(-1)), 0);
+}
+
+const PHASES = ['prepare', 'transcode', 'download', 'verify'] as const;
+
+async function phaseSums(gateway: string): Promise<number[]> {
+  return Promise.all(PHASES.map((phase) => scrapeLabelled(gateway, 'lpx_gateway_segment_seconds_sum', `phase="${phase}"`)));
+}
+
 async function withNetwork<T>(dir: string, workers: number, use: (network: DevNetwork) => Promise<T>): Promise<T> {
   const network = await startDevNetwork({ orchestrators: 1, workers, dataDir: join(dir, `net-${workers}`) });
   try {
@@ -79,9 +94,10 @@ try {
     return performance.now() - t0;
   };
 
-  const { raw, path, backend } = await withNetwork(dir, 0, async (network) => {
+  const { raw, path, backend, phases } = await withNetwork(dir, 0, async (network) => {
     await push(network, 'warm', 0, segment); // discovery, the first payment, the ffmpeg probe's page cache
     const orchestrator = network.orchestrators[0]!.process.httpUrl;
+    const phasesBefore = await phaseSums(network.gateway.httpUrl);
     const backendBefore = { sum: await scrapeCounter(orchestrator, 'lpx_transcode_seconds_sum'), count: await scrapeCounter(orchestrator, 'lpx_transcode_seconds_count') };
     const rawMs: number[] = [];
     const pathMs: number[] = [];
@@ -94,7 +110,9 @@ try {
     }
     const sum = (await scrapeCounter(orchestrator, 'lpx_transcode_seconds_sum')) - backendBefore.sum;
     const count = (await scrapeCounter(orchestrator, 'lpx_transcode_seconds_count')) - backendBefore.count;
-    return { raw: median(rawMs), path: median(pathMs), backend: count > 0 ? (sum * 1000) / count : Number.NaN };
+    const phasesAfter = await phaseSums(network.gateway.httpUrl);
+    const phases = PHASES.map((phase, i) => ({ phase, ms: ((phasesAfter[i]! - phasesBefore[i]!) * 1000) / RUNS }));
+    return { raw: median(rawMs), path: median(pathMs), backend: count > 0 ? (sum * 1000) / count : Number.NaN, phases };
   });
   const rtf = (ms: number): string => (SEGMENT_MS / ms).toFixed(2);
   console.log(`1080p30 ${SEGMENT_MS / 1000} s segment → ${LADDER.join(', ')} (libx264 veryfast), median of ${RUNS}`);
@@ -102,6 +120,10 @@ try {
   console.log(`  push → gateway → orchestrator → worker   ${path.toFixed(0).padStart(6)} ms  real-time factor ${rtf(path)}×`);
   console.log(`  whole path / raw rate: ${(raw / path).toFixed(3)}  platform overhead: ${(path - raw).toFixed(0)} ms per segment`);
   console.log(`  of the path, in the ffmpeg backend (mean, its input check + the encode): ${backend.toFixed(0)} ms; routing, payment, blobs and transfers: ${(path - backend).toFixed(0)} ms`);
+  const attempt = phases.reduce((sum, p) => sum + p.ms, 0);
+  const transcodePhase = phases.find((p) => p.phase === 'transcode')!.ms;
+  console.log(`  gateway's attempt (mean): ${phases.map((p) => `${p.phase} ${p.ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`    → orchestrator side besides the backend (upload, /segment checks, blobs, job round trip, signing): ${(transcodePhase - backend).toFixed(0)} ms; gateway side before and after the attempt (ingest, route job, blobs): ${(path - attempt).toFixed(0)} ms`);
 
   // One stream per worker: each worker holds one transcode session, as a go-livepeer transcoder of capacity 1 would.
   const PER_STREAM = 3;

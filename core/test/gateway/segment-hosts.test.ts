@@ -117,6 +117,10 @@ t.test('a gateway plugin transcodes through the route queue on real orchestrator
   t.match(await metric('lpx_gateway_segment_renditions_total'), new RegExp(`orchestrator="${good.serviceUri}"\\} 4`), 'and the renditions per orchestrator');
   const pixels = result.renditions.concat(next.renditions).reduce((sum, r) => sum + r.pixels, 0n);
   t.match(await metric('lpx_gateway_segment_pixels_total'), new RegExp(`\\} ${pixels}$`, 'm'), 'and the pixels paid for');
+  const phases = await metric('lpx_gateway_segment_seconds');
+  for (const phase of ['prepare', 'transcode', 'download', 'verify']) {
+    t.match(phases, new RegExp(`lpx_gateway_segment_seconds_count\\{phase="${phase}"\\} 2$`, 'm'), `the ${phase} time of both successful attempts is observed`);
+  }
 
   await service.endStream('hosts-stream');
   await t.rejects(service.transcodeSegment({ streamId: 'hosts-stream', seq: 2, data: new Uint8Array(0), format: 'mpegts', durationMs: 1_000, profiles: LADDER }), {

@@ -4,7 +4,8 @@
  * for, per orchestrator. Reused when already registered (several hosts in
  * one process).
  */
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { SegmentPhases } from './segment-router.js';
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = registry.getSingleMetric(name);
@@ -13,7 +14,7 @@ function counter<L extends string>(registry: Registry, name: string, help: strin
 }
 
 export interface SegmentMetrics {
-  transcoded(orchestrator: string, renditions: number, pixels: bigint): void;
+  transcoded(orchestrator: string, renditions: number, pixels: bigint, phases?: SegmentPhases): void;
   failed(): void;
 }
 
@@ -21,8 +22,18 @@ export function segmentMetrics(registry: Registry): SegmentMetrics {
   const segments = counter(registry, 'lpx_gateway_segments_total', 'Video segments routed by this gateway, by outcome.', ['outcome']);
   const renditions = counter(registry, 'lpx_gateway_segment_renditions_total', 'Renditions received and verified, by orchestrator.', ['orchestrator']);
   const pixels = counter(registry, 'lpx_gateway_segment_pixels_total', 'Output pixels orchestrators charged for verified renditions, by orchestrator.', ['orchestrator']);
+  const seconds =
+    (registry.getSingleMetric('lpx_gateway_segment_seconds') as Histogram<'phase'> | undefined) ??
+    new Histogram({
+      name: 'lpx_gateway_segment_seconds',
+      help: 'Time of a successful segment attempt by phase: prepare (tickets, SegData), transcode (POST /segment to its result), download (renditions), verify.',
+      labelNames: ['phase'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+      registers: [registry],
+    });
   return {
-    transcoded(orchestrator, count, charged) {
+    transcoded(orchestrator, count, charged, phases) {
+      for (const [phase, ms] of Object.entries(phases ?? {})) seconds.observe({ phase }, ms / 1000);
       segments.inc({ outcome: 'transcoded' });
       renditions.inc({ orchestrator }, count);
       // prom-client counters are floats: exact up to 2^53 pixels per increment, far above one segment.

@@ -40,9 +40,21 @@ export interface SegmentRouterDeps {
   readonly cancels?: Map<string, AbortController>;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
   /** Pixels an orchestrator charged, per successful segment (metrics, the demo summary). */
-  readonly onTranscoded?: (event: { uri: string; pixels: bigint; tickets: number; renditions: number }) => void;
+  readonly onTranscoded?: (event: { uri: string; pixels: bigint; tickets: number; renditions: number; phases: SegmentPhases }) => void;
   /** A segment no orchestrator transcoded (or the caller's fault). */
   readonly onFailed?: (error: unknown) => void;
+}
+
+/** Where one successful attempt spent its time, in ms (the gateway's /metrics: lpx_gateway_segment_seconds). */
+export interface SegmentPhases {
+  /** Tickets and the signed SegData. */
+  readonly prepare: number;
+  /** POST /segment until the whole TranscodeResult arrived: upload, the orchestrator's work, the answer. */
+  readonly transcode: number;
+  /** Every rendition fetched from the orchestrator. */
+  readonly download: number;
+  /** Rendition count, signature (and pixels when configured). */
+  readonly verify: number;
 }
 
 const MAX_REMEMBERED_FAILURES = 1_000;
@@ -62,10 +74,13 @@ async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: 
   const payment = await deps.payments.prepare(session, estimatePixels(input.profiles, input.durationMs), charge);
   const timeouts = segmentTimeouts(input.durationMs);
   const started = Date.now();
+  const t0 = performance.now();
+  let t1 = t0;
   const transcoder = session.info.transcoder;
   let submitted;
   try {
     const header = await segmentHeader({ manifestId: input.streamId, seq: BigInt(input.seq), data: input.data, durationMs: input.durationMs, profiles: input.profiles, authToken: session.info.authToken, signer: deps.signer });
+    t1 = performance.now();
     submitted = await submitSegment({ transcoder, segmentHeader: header, paymentHeader: payment.header, data: input.data, timeouts, onSent: () => payment.sent(), signal });
   } catch (error) {
     payment.abort();
@@ -76,7 +91,9 @@ async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: 
   const verifiedInfo = session.info;
   // The result's info carries the same auth token (an lpx or go-livepeer O echoes it); keep ours if it does not.
   if (submitted.info !== undefined) deps.payments.adopt(session, { ...submitted.info, ...(submitted.info.authToken === undefined && session.info.authToken !== undefined ? { authToken: session.info.authToken } : {}) });
+  const t2 = performance.now();
   const renditions = await downloadRenditions(submitted.data, { transcoder, deadline: started + timeouts.callMs, signal });
+  const t3 = performance.now();
   await verifyRenditions(renditions, {
     info: verifiedInfo,
     profileCount: input.profiles.length,
@@ -84,7 +101,8 @@ async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: 
     checkSignature: deps.checkSignature,
     ...(deps.countPixels !== undefined ? { countPixels: deps.countPixels } : {}),
   });
-  deps.onTranscoded?.({ uri: session.uri, pixels, tickets: payment.numTickets, renditions: renditions.length });
+  const phases: SegmentPhases = { prepare: t1 - t0, transcode: t2 - t1, download: t3 - t2, verify: performance.now() - t3 };
+  deps.onTranscoded?.({ uri: session.uri, pixels, tickets: payment.numTickets, renditions: renditions.length, phases });
   return { seq: input.seq, renditions: renditions.map((r, i) => ({ profile: input.profiles[i]!.name, data: r.data, pixels: r.pixels.toString() })) };
 }
 

@@ -120,9 +120,9 @@ export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRou
     failures,
     cancels,
     ...(options.onAttemptFailed !== undefined ? { onAttemptFailed: options.onAttemptFailed } : {}),
-    onTranscoded: ({ uri, tickets: count, renditions, pixels }) => {
+    onTranscoded: ({ uri, tickets: count, renditions, pixels, phases }) => {
       if (count > 0) options.onPaid?.(count, uri);
-      metrics?.transcoded(uri, renditions, pixels);
+      metrics?.transcoded(uri, renditions, pixels, phases);
     },
     onFailed: () => metrics?.failed(),
   });
