@@ -57,7 +57,8 @@ function outputArgs(command: NetintCommand, p: TranscodeProfile, i: number): str
   // Audio is copied into every rendition, as go-livepeer does.
   args.push('-c:a', 'copy');
   const output = command.outputs[i]!;
-  args.push(...(p.format === 'mp4' ? ['-f', 'mp4', '-movflags', 'faststart', output] : ['-f', 'mpegts', output]));
+  // No mux delay: with -copyts a TS rendition keeps the source's timestamps exactly (one HLS timeline across segments).
+  args.push(...(p.format === 'mp4' ? ['-f', 'mp4', '-movflags', 'faststart', output] : ['-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts', output]));
   return args;
 }
 
@@ -66,7 +67,8 @@ export function netintTranscodeArgs(command: NetintCommand): string[] {
   const decoder = command.family.decoders[command.sourceCodec]!;
   const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-c:v', decoder, '-dec', command.device];
   if (command.family.hwFrames) args.push('-xcoder-params', 'out=hw');
-  args.push('-i', command.input, '-filter_complex', filterGraph(command.family, command.profiles));
+  // Renditions keep the source's timeline, like the ffmpeg backend's: segments of a stream may go to either.
+  args.push('-copyts', '-i', command.input, '-filter_complex', filterGraph(command.family, command.profiles));
   for (const [i, p] of command.profiles.entries()) args.push(...outputArgs(command, p, i));
   return args;
 }

@@ -13,7 +13,7 @@ const after = (args: readonly string[], flag: string, from = 0): string | undefi
 t.test('Quadra, 3 renditions on device 1: VPU decoder with hardware frames, ni_quadra_split, ni_quadra_scale, the Quadra encoder on the same device', async (t) => {
   const outputs = ['/o/0.ts', '/o/1.ts', '/o/2.ts'];
   const args = netintTranscodeArgs({ family: QUADRA, input: '/in/seg.ts', sourceCodec: 'H264', device: '1', profiles: [p240, p360, p720], outputs });
-  t.same(args.slice(0, 14), ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-c:v', 'h264_ni_quadra_dec', '-dec', '1', '-xcoder-params', 'out=hw', '-i', '/in/seg.ts', '-filter_complex']);
+  t.same(args.slice(0, 15), ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-c:v', 'h264_ni_quadra_dec', '-dec', '1', '-xcoder-params', 'out=hw', '-copyts', '-i', '/in/seg.ts', '-filter_complex']);
   t.equal(
     after(args, '-filter_complex'),
     '[0:v:0]ni_quadra_split=output0=3[s0][s1][s2];[s0]fps=30/1,ni_quadra_scale=w=426:h=240[v0];[s1]fps=30/1,ni_quadra_scale=w=640:h=360[v1];[s2]fps=30/1,ni_quadra_scale=w=1280:h=720[v2]',
@@ -25,6 +25,7 @@ t.test('Quadra, 3 renditions on device 1: VPU decoder with hardware frames, ni_q
     t.equal(after(own, '-b:v'), String([p240, p360, p720][i]!.bitrate));
     t.equal(after(own, '-xcoder-params'), 'RcEnable=1');
     t.equal(after(own, '-c:a'), 'copy');
+    t.same([after(own, '-muxdelay'), after(own, '-muxpreload')], ['0', '0'], 'no TS mux delay: with -copyts the rendition keeps the source timeline');
   }
 });
 

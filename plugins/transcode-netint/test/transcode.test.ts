@@ -68,7 +68,7 @@ t.test('DOUBLE: a ladder comes back as real renditions with pixel counts from de
   t.equal(output.renditions[1]!.frames, 15, '1 s at 15 fps');
   t.equal(output.decodedPixels, 320n * 180n * 30n);
   const call = transcodes(await doubles.calls())[0]!;
-  t.match(call.join(' '), /-c:v h264_ni_quadra_dec -dec 0 -xcoder-params out=hw -i /, 'the backend asked for VPU decode on device 0, frames kept on the card');
+  t.match(call.join(' '), /-c:v h264_ni_quadra_dec -dec 0 -xcoder-params out=hw -copyts -i /, 'the backend asked for VPU decode on device 0, frames kept on the card');
   t.match(call.join(' '), /ni_quadra_split=output0=2\[s0\]\[s1\];\[s0\]fps=30\/1,ni_quadra_scale=w=256:h=144\[v0\];\[s1\]fps=15\/1,ni_quadra_scale=w=192:h=108\[v1\]/);
   t.equal(call.filter((a) => a === 'h264_ni_quadra_enc').length, 2, 'one VPU encode per rendition, in one process');
   t.same(call.filter((_, i) => call[i - 1] === '-enc'), ['0', '0'], 'encoded on the decoding card');
@@ -79,7 +79,7 @@ t.test('DOUBLE: Logan — its decoder and encoder, software scale — produces t
   const output = await backend.transcode(await task());
   t.same(output.renditions.map((r) => [r.width, r.height, r.frames]), [[256, 144, 30], [192, 108, 15]]);
   const call = transcodes(await doubles.calls())[0]!.join(' ');
-  t.match(call, /-c:v h264_ni_logan_dec -dec 0 -i /);
+  t.match(call, /-c:v h264_ni_logan_dec -dec 0 -copyts -i /);
   t.match(call, /\[0:v:0\]split=2\[s0\]\[s1\];\[s0\]fps=30\/1,scale=w=256:h=144\[v0\]/);
   t.match(call, /-c:v h264_ni_logan_enc -enc 0 /);
 });

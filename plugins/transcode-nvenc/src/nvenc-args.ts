@@ -59,7 +59,8 @@ export function nvencOutputArgs(p: TranscodeProfile): string[] {
 }
 
 function muxerArgs(p: TranscodeProfile, output: string): string[] {
-  return p.format === 'mp4' ? ['-f', 'mp4', '-movflags', 'faststart', output] : ['-f', 'mpegts', output];
+  // No mux delay: with -copyts a TS rendition keeps the source's timestamps exactly (one HLS timeline across segments).
+  return p.format === 'mp4' ? ['-f', 'mp4', '-movflags', 'faststart', output] : ['-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts', output];
 }
 
 /** The whole ffmpeg command line (without the binary) for one segment on one GPU. */
@@ -67,6 +68,8 @@ export function nvencTranscodeArgs(command: NvencCommand): string[] {
   const args = [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     '-hwaccel', 'cuda', '-hwaccel_output_format', 'cuda', '-hwaccel_device', command.gpu,
+    // Renditions keep the source's timeline, like the ffmpeg backend's: segments of a stream may go to either.
+    '-copyts',
     '-i', command.input,
     '-filter_complex', filterGraph(command.profiles, 'scale_cuda'),
   ];

@@ -15,7 +15,7 @@ const after = (args: readonly string[], flag: string, from = 0): string | undefi
 t.test('a 3-rendition ladder on GPU 1: CUDA decode on that GPU, one split, scale_cuda per rendition, h264_nvenc per output', async (t) => {
   const outputs = ['/o/0.ts', '/o/1.ts', '/o/2.ts'];
   const args = nvencTranscodeArgs({ input: '/in/seg.ts', gpu: '1', profiles: [p240, p360, p720], outputs });
-  t.same(args.slice(0, 12), ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-hwaccel', 'cuda', '-hwaccel_output_format', 'cuda', '-hwaccel_device', '1', '-i']);
+  t.same(args.slice(0, 13), ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-hwaccel', 'cuda', '-hwaccel_output_format', 'cuda', '-hwaccel_device', '1', '-copyts', '-i']);
   t.equal(after(args, '-i'), '/in/seg.ts');
   t.equal(
     after(args, '-filter_complex'),
@@ -30,6 +30,7 @@ t.test('a 3-rendition ladder on GPU 1: CUDA decode on that GPU, one split, scale
     t.equal(after(own, '-b:v'), String([p240, p360, p720][i]!.bitrate));
     t.equal(after(own, '-c:a'), 'copy', 'audio is copied, as go-livepeer does');
     t.equal(after(own, '-f'), 'mpegts');
+    t.same([after(own, '-muxdelay'), after(own, '-muxpreload')], ['0', '0'], 'no TS mux delay: with -copyts the rendition keeps the source timeline');
   }
   t.equal(args.filter((a) => a === '-i').length, 1, 'one input: decoded once');
 });

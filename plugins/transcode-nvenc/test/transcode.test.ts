@@ -67,7 +67,7 @@ t.test('DOUBLE: a ladder comes back as real renditions with pixel counts from de
   t.equal(output.renditions[1]!.frames, 15, '1 s at 15 fps');
   t.equal(output.decodedPixels, 320n * 180n * 30n);
   const call = (await doubles.calls()).find((c) => c.includes('-hwaccel'))!;
-  t.match(call.join(' '), /-hwaccel cuda -hwaccel_output_format cuda -hwaccel_device 0 -i /, 'the backend asked for CUDA decode on GPU 0');
+  t.match(call.join(' '), /-hwaccel cuda -hwaccel_output_format cuda -hwaccel_device 0 -copyts -i /, 'the backend asked for CUDA decode on GPU 0');
   t.match(call.join(' '), /split=2\[s0\]\[s1\];\[s0\]fps=30\/1,scale_cuda=w=256:h=144\[v0\];\[s1\]fps=15\/1,scale_cuda=w=192:h=108\[v1\]/);
   t.equal(call.filter((a) => a === 'h264_nvenc').length, 2, 'one NVENC encode per rendition, in one process');
 });
