@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { presetProfile } from '@lpx/sdk';
 import { checkInput, checkProfiles } from '../src/input-check.js';
-import { PROFILES } from './helpers/remote-node.js';
+
+const PROFILES = [presetProfile('P144p30fps16x9')!, presetProfile('P240p30fps16x9')!];
 
 const run = promisify(execFile);
 

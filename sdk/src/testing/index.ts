@@ -7,3 +7,4 @@ export * from './media/generate-media.js';
 export * from './media/probe-media.js';
 export * from './media/descendant-processes.js';
 export type { MediaTools } from './media/run-tool.js';
+export * from './problem-json.js';

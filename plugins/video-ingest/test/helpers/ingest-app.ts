@@ -7,8 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
-import { generateTestMedia, type TestMediaOptions } from '@lpx/sdk/testing';
-import { installProblemJson } from '../../../../core/src/http/problem-json.js';
+import { generateTestMedia, installKernelProblemJson, type TestMediaOptions } from '@lpx/sdk/testing';
 import { ingestRoutes, VideoIngest, withDefaults, type IngestMetrics, type VideoIngestConfig } from '../../src/index.js';
 import { FfmpegRoutingDouble } from './ffmpeg-routing-double.js';
 
@@ -39,7 +38,7 @@ export async function ingestApp(t: Teardownable, config: Partial<VideoIngestConf
   const settings = withDefaults({ ladder: TEST_LADDER, ...config });
   const ingest = new VideoIngest({ config: settings, gateway, logger: { info() {}, warn() {}, error() {} }, metrics, now: () => clock });
   const app: FastifyInstance = fastify();
-  installProblemJson(app);
+  await installKernelProblemJson(app);
   for (const route of ingestRoutes(ingest, settings)) app.route(route);
   await app.ready();
   t.teardown(() => app.close());

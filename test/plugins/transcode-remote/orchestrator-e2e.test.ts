@@ -19,7 +19,7 @@ import { keccak256 } from '../../../core/src/payments/index.js';
 import { GoTranscoderDouble, renditionPixels } from '../../../core/test/network/helpers/go-transcoder-double.js';
 import { makeHost } from '../../../test/helpers/host.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
-import { transcodeRemotePlugin } from '../src/index.js';
+import { transcodeRemotePlugin } from '../../../plugins/transcode-remote/src/index.js';
 import { insecureAgent, sourceSegment, until } from './helpers/remote-node.js';
 
 const SECRET = 'remote-transcoder-secret';

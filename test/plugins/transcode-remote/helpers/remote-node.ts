@@ -16,7 +16,7 @@ import { GrpcEdge } from '../../../../core/src/grpc/grpc-edge.js';
 import { createFrontDoor } from '../../../../core/src/network/front-door/front-door.js';
 import { generateSelfSignedCertificate, type TlsKeyPair } from '../../../../core/src/network/index.js';
 import { PluginWire } from '../../../../core/src/roles/orchestrator/plugin-wire.js';
-import { transcodeRemotePlugin, type RemoteTranscodeBackend, type TranscodeRemoteConfig } from '../../src/index.js';
+import { transcodeRemotePlugin, type RemoteTranscodeBackend, type TranscodeRemoteConfig } from '../../../../plugins/transcode-remote/src/index.js';
 
 export const SECRET = 'orch-secret-1';
 export const ORCH_ADDRESS = '0x00000000000000000000000000000000000000aA';

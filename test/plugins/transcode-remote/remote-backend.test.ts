@@ -12,7 +12,7 @@ import t, { type Test } from 'tap';
 import { request } from 'undici';
 import type { TranscodeBackendStatus } from '@lpx/sdk';
 import { GoTranscoderDouble, renditionPixels, type DoubleBehavior, type GoTranscoderDoubleOptions } from '../../../core/test/network/helpers/go-transcoder-double.js';
-import { REASON } from '../src/index.js';
+import { REASON } from '../../../plugins/transcode-remote/src/index.js';
 import { insecureAgent, ORCH_ADDRESS, PROFILES, SECRET, sourceSegment, startRemoteNode, until } from './helpers/remote-node.js';
 
 type Node = Awaited<ReturnType<typeof startRemoteNode>>;
