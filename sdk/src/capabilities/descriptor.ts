@@ -11,6 +11,8 @@ export const ModelConstraint = Type.Object(
     warm: Type.Boolean({ default: false }),
     capacity: Type.Optional(Type.Integer({ minimum: 0 })),
     runnerVersion: Type.Optional(Type.String()),
+    /** A model's own price (aiModels price_per_unit / pixels_per_unit); absent = the capability's price. */
+    price: Type.Optional(Type.Object({ pricePerUnit: Type.String({ pattern: '^(0|[1-9][0-9]*)$' }), pixelsPerUnit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -18,6 +18,8 @@ import { aiWorkerErrors } from './codes/ai-worker.js';
 import { blobsErrors } from './codes/blobs.js';
 import { transcodeErrors } from './codes/transcode.js';
 import { ingestErrors } from './codes/ingest.js';
+import { aiErrors } from './codes/ai.js';
+import { containersErrors } from './codes/containers.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -40,6 +42,8 @@ export const errors = {
   blobs: blobsErrors,
   transcode: transcodeErrors,
   ingest: ingestErrors,
+  ai: aiErrors,
+  containers: containersErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

@@ -1,6 +1,7 @@
 import { createServiceRef } from '../refs/service-ref.js';
 import type { CapabilitiesService } from './capabilities.js';
 import type { ConfigService } from './config.js';
+import type { ContainersService } from './containers.js';
 import type { DiscoveryService } from './discovery.js';
 import type { GatewayService } from './gateway.js';
 import type { GrpcService } from './grpc.js';
@@ -26,6 +27,7 @@ export const coreServices = {
   discovery: createServiceRef<DiscoveryService>({ id: 'core.discovery' }),
   orchestratorWire: createServiceRef<OrchestratorWireService>({ id: 'core.orchestrator-wire', scope: 'plugin' }),
   gateway: createServiceRef<GatewayService>({ id: 'core.gateway' }),
+  containers: createServiceRef<ContainersService>({ id: 'core.containers', scope: 'plugin' }),
 } as const;
 
 export type CoreServiceId = (typeof coreServices)[keyof typeof coreServices]['id'];

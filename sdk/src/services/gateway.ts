@@ -1,3 +1,4 @@
+import type { AIPipelineName, AIRequestBody } from '../ai/pipelines.js';
 import type { OutputFormat, TranscodeProfile } from '../transcode/profiles.js';
 
 export interface SegmentTranscodeRequest {
@@ -38,6 +39,56 @@ export interface TranscodedSegment {
   readonly attempts: number;
 }
 
+export interface AIGatewayRequest {
+  readonly pipeline: AIPipelineName;
+  /** The body as the app sent it (go-livepeer gateway route shapes); validated by the pipeline. */
+  readonly body: AIRequestBody;
+  /** Whose budget pays (gateway.tenants); absent = the gateway's own. */
+  readonly tenant?: string;
+  /** Highest price accepted, wei per unit as "num/den" or "num"; absent = the gateway's configured ceiling. */
+  readonly maxPricePerUnit?: string;
+  /** Aborting stops routing and any stream; nothing more is paid. */
+  readonly signal?: AbortSignal;
+}
+
+/** A media output the gateway downloaded from the orchestrator and now serves itself. */
+export interface AIGatewayMedia {
+  /** The gateway URL the result JSON names for it (absolute path on the gateway's HTTP port). */
+  readonly url: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
+export type AIGatewayResult =
+  | {
+      readonly kind: 'json';
+      /** go-livepeer's response JSON for the pipeline, media URLs pointing at the gateway. */
+      readonly json: unknown;
+      readonly media: readonly AIGatewayMedia[];
+      readonly orchestrator: string;
+      readonly modelId: string;
+      readonly attempts: number;
+    }
+  | {
+      /** LLM streaming: go-livepeer's SSE `data:` objects, in order. */
+      readonly kind: 'stream';
+      readonly events: AsyncIterable<Readonly<Record<string, unknown>>>;
+      readonly orchestrator: string;
+      readonly modelId: string;
+      readonly attempts: number;
+    };
+
+/** A model some orchestrator in the gateway's pool offers. */
+export interface AIGatewayModel {
+  readonly pipeline: AIPipelineName;
+  readonly modelId: string;
+  /** Orchestrators offering it now. */
+  readonly orchestrators: number;
+  readonly warm: boolean;
+  /** The lowest advertised price (wei per unit, "num/den"). */
+  readonly lowestPrice?: string;
+}
+
 /**
  * The gateway role's job routing as plugins see it (ingest plugins, for a
  * start). Each call is a durable route job: the kernel picks an orchestrator
@@ -51,4 +102,14 @@ export interface GatewayService {
   transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment>;
   /** The stream is over: its orchestrator sessions are ended (go-livepeer's EndTranscodingSession). */
   endStream(streamId: string): Promise<void>;
+  /**
+   * One batch AI request, routed like a job: orchestrators offering the model
+   * within the price ceiling, paid over go-livepeer's AI wire
+   * (Livepeer-Payment / Livepeer-Segment), retried on another orchestrator on
+   * failure before any output was delivered. Errors are errors.ai.* and
+   * errors.gateway.*.
+   */
+  ai(request: AIGatewayRequest): Promise<AIGatewayResult>;
+  /** The models the gateway's orchestrator pool offers, for `GET /v1/models`. */
+  aiModels(): Promise<readonly AIGatewayModel[]>;
 }

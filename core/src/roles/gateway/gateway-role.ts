@@ -162,7 +162,13 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   return {
     pool,
     routes,
-    segments: segments.service,
+    segments: {
+      enabled: true,
+      ...segments.service,
+      // Replaced by the AI routing (issue 11, gateway helper): until then AI calls are refused, coded.
+      ai: async () => { throw errors.ai.PIPELINE_UNKNOWN.create('this gateway does not route AI requests yet'); },
+      aiModels: async () => [],
+    },
     async start() {
       // Queues left in Redis get routers only for capabilities this gateway knows (ADR 0017): junk ids
       // clients once posted stay ignored. Ones only discovery knows are picked up after each round.

@@ -4,7 +4,7 @@
  * of its own for pixel payments, per-stream sessions, the `video/transcode`
  * router processor and the `coreServices.gateway` service on top (ADR 0026).
  */
-import { errors, type GatewayService, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
+import { errors, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LocalAccount } from 'viem';
@@ -18,7 +18,7 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import type { GatewayClients } from './tenants/gateway-clients.js';
 import { SegmentPayments, type SegmentSession } from './segment-payments.js';
 import { segmentRouterProcessor } from './segment-router.js';
-import { createSegmentService } from './segment-service.js';
+import { createSegmentService, type SegmentGatewayService } from './segment-service.js';
 import { segmentMetrics } from './segment-metrics.js';
 import { StreamSessions } from './segment-sessions.js';
 
@@ -41,7 +41,7 @@ export interface SegmentRoutingOptions {
 
 export interface SegmentRouting {
   readonly processor: ReturnType<typeof segmentRouterProcessor>;
-  readonly service: GatewayService;
+  readonly service: SegmentGatewayService;
   readonly sessions: StreamSessions;
   close(): void;
 }

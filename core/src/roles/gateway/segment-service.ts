@@ -8,7 +8,15 @@
  * GATEWAY_NOT_ENABLED).
  */
 import { randomUUID } from 'node:crypto';
-import { errors, type GatewayService, type SegmentTranscodeRequest, type TranscodedSegment } from '@lpx/sdk';
+import {
+  errors,
+  type AIGatewayModel,
+  type AIGatewayRequest,
+  type AIGatewayResult,
+  type GatewayService,
+  type SegmentTranscodeRequest,
+  type TranscodedSegment,
+} from '@lpx/sdk';
 import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { JobsKernel } from '../../jobs/index.js';
 import type { RouteJobData } from './route-job.js';
@@ -34,9 +42,11 @@ export interface SegmentServiceDeps {
   checkTenant?(tenant: string): Promise<void>;
 }
 
-export function createSegmentService(deps: SegmentServiceDeps): GatewayService {
+/** The segment half of coreServices.gateway; the gateway role joins it with the AI half. */
+export type SegmentGatewayService = Pick<GatewayService, 'transcodeSegment' | 'endStream'>;
+
+export function createSegmentService(deps: SegmentServiceDeps): SegmentGatewayService {
   return {
-    enabled: true,
     async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
       checkSegmentRequest(request);
       if (request.tenant !== undefined) await deps.checkTenant?.(request.tenant);
@@ -124,6 +134,14 @@ export class LateGatewayService implements GatewayService {
 
   async endStream(streamId: string): Promise<void> {
     return (await this.#service()).endStream(streamId);
+  }
+
+  async ai(request: AIGatewayRequest): Promise<AIGatewayResult> {
+    return (await this.#service()).ai(request);
+  }
+
+  async aiModels(): Promise<readonly AIGatewayModel[]> {
+    return (await this.#service()).aiModels();
   }
 
   async #service(): Promise<GatewayService> {

@@ -69,6 +69,15 @@ export class FfmpegRoutingDouble implements GatewayService {
   async endStream(streamId: string): Promise<void> {
     this.ended.push(streamId);
   }
+
+  /** Ingest never asks for AI work; a call would be a bug in the plugin under test. */
+  async ai(): Promise<never> {
+    throw new Error('the ingest double does not route AI requests');
+  }
+
+  async aiModels(): Promise<never> {
+    throw new Error('the ingest double does not list AI models');
+  }
 }
 
 function run(args: string[]): Promise<void> {
