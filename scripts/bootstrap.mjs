@@ -50,12 +50,15 @@ function ensureNpmDependencies() {
 /** System packages from Debian's apt, installed only when missing. */
 function ensureSystemPackages() {
   // redis-server: the embedded Redis; openssl: the orchestrator's self-signed TLS certificate;
-  // ffmpeg/ffprobe: the transcode-ffmpeg backend and the media tests.
+  // ffmpeg/ffprobe: the transcode-ffmpeg backend and the media tests; dockerd: the runtime-docker
+  // plugin's own engine and the docker tests; busybox (static): the tiny image the container tests build.
   const wanted = [
     { binary: 'redis-server', pkg: 'redis-server' },
     { binary: 'openssl', pkg: 'openssl' },
     { binary: 'ffmpeg', pkg: 'ffmpeg' },
     { binary: 'ffprobe', pkg: 'ffmpeg' },
+    { binary: 'dockerd', pkg: 'docker.io' },
+    { binary: 'busybox', pkg: 'busybox-static' },
   ].filter((p) => !has(p.binary));
   if (wanted.length === 0) return;
   const names = [...new Set(wanted.map((p) => p.pkg))];
