@@ -5,7 +5,7 @@
  * anything else is skipped.
  */
 import { errors } from '@lpx/sdk';
-import { parseMultipart } from './multipart.js';
+import { parseMultipart } from '@lpx/sdk/wire-kit';
 import type { TaskResult, TranscodedRendition } from '../pool/task-table.js';
 import { TRANSCODER_TEXT } from '../wire/wire-texts.js';
 
@@ -26,7 +26,7 @@ export interface ResultPartLimits {
 
 /** Renditions in part order; throws RESULT_INVALID with go-livepeer's texts where it has them. */
 export function resultFromMultipart(body: Uint8Array, contentType: string, decodedPixels: bigint, limits: ResultPartLimits = {}): TaskResult {
-  const parts = parseMultipart(body, contentType, { maxParts: limits.maxParts ?? 256 });
+  const parts = parseMultipart(body, contentType, { maxParts: limits.maxParts ?? 256, invalid: (message) => errors.transcoder.RESULT_INVALID.create(message) });
   const renditions: { data: Uint8Array; pixels: bigint; perceptualHash?: Uint8Array }[] = [];
   for (const part of parts) {
     const pixelsHeader = part.headers['pixels'];

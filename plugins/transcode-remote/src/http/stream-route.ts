@@ -3,7 +3,7 @@
  * unauthenticated like go-livepeer's memory OS — transcoders fetch sources
  * from it, and the paths hold unguessable session ids.
  */
-import { sendPlainError, type FastifyScope } from './plain-http.js';
+import { sendPlainError, type FastifyScope } from '@lpx/sdk/wire-kit';
 import type { SegmentStore } from './segment-store.js';
 
 export const STREAM_PATH_PREFIX = '/stream/';

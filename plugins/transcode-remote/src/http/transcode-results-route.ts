@@ -10,7 +10,7 @@
  * transcoder sends, where go-livepeer would answer OK and let the task time out.
  */
 import { errors, type FastifyReply, type FastifyRequest } from '@lpx/sdk';
-import { BodyTooLargeError, INTERNAL_ERROR_TEXT, MAX_RESULT_BODY_BYTES, passBodyThrough, readRequestBody, sendPlainError, type FastifyScope } from './plain-http.js';
+import { BodyTooLargeError, INTERNAL_ERROR_TEXT, MAX_RESULT_BODY_BYTES, passBodyThrough, readRequestBody, sendPlainError, type FastifyScope } from '@lpx/sdk/wire-kit';
 import type { RemoteTranscoderPool } from '../pool/remote-transcoder-pool.js';
 import { parseInt64, resultFromMultipart } from './result-parts.js';
 import { TRANSCODER_PROTOCOL, TRANSCODER_TEXT, TRANSCODING_ERROR_MIME } from '../wire/wire-texts.js';

@@ -1,15 +1,17 @@
 /**
- * A whole-body multipart/mixed parser for /transcodeResults. No npm parser
- * fits: busboy and @fastify/busboy read only multipart/form-data (they need a
+ * A whole-body multipart/mixed parser for go-livepeer's worker results
+ * (`/transcodeResults`, `/aiResults`). No npm parser fits: busboy and
+ * @fastify/busboy read only multipart/form-data (they need a
  * Content-Disposition name per part and drop other part headers, where
  * go-livepeer's parts carry `Pixels`), and the multipart/mixed readers left
- * are unmaintained. Transcoders post a few renditions at a time and we keep
- * them in memory anyway, so parsing a buffered body is simpler than streaming
- * and as cheap. Line endings may be CRLF or bare LF (Go's reader accepts
- * both); the first delimiter line decides which. Anything Go's reader would
- * reject is LPX_ERR_TRANSCODER_RESULT_INVALID with the reason.
+ * are unmaintained. Workers post a few files at a time and we keep them in
+ * memory anyway, so parsing a buffered body is simpler than streaming and as
+ * cheap. Line endings may be CRLF or bare LF (Go's reader accepts both); the
+ * first delimiter line decides which. Anything Go's reader would reject is an
+ * error with the reason: LPX_ERR_NETWORK_MULTIPART_MALFORMED unless the
+ * caller names its own code (`invalid`).
  */
-import { errors } from '@lpx/sdk';
+import { errors } from '../../errors/catalogue.js';
 
 /** One body part; header names are lower-case, a repeated header's values joined with ", ". */
 export interface MultipartPart {
@@ -21,16 +23,18 @@ export interface MultipartLimits {
   readonly maxParts?: number;
   /** Bytes of header block per part; default 65,536. */
   readonly maxHeaderBytes?: number;
+  /** The error for a body Go's reader would refuse (a worker protocol's own "result invalid" code). */
+  readonly invalid?: (message: string) => Error;
 }
 
-function malformed(message: string): Error {
-  return errors.transcoder.RESULT_INVALID.create(message);
-}
+type Invalid = (message: string) => Error;
+
+const defaultInvalid: Invalid = (message) => errors.network.MULTIPART_MALFORMED.create(message);
 
 const BOUNDARY_CHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
 /** The boundary parameter; throws when the type is not multipart or the boundary is absent or invalid. */
-export function boundaryOf(contentType: string): string {
+export function boundaryOf(contentType: string, malformed: Invalid = defaultInvalid): string {
   const [rawType, ...rawParams] = splitParams(contentType);
   const mediaType = (rawType ?? '').trim().toLowerCase();
   if (!mediaType.startsWith('multipart/')) throw malformed(`content type ${JSON.stringify(mediaType)} is not multipart`);
@@ -89,7 +93,7 @@ function delimiterEnd(buf: Buffer, at: number): number | 'close' | undefined {
   return undefined;
 }
 
-function parseHeaders(block: string): Record<string, string> {
+function parseHeaders(block: string, malformed: Invalid): Record<string, string> {
   const headers: Record<string, string> = {};
   let last: string | undefined;
   for (const line of block.split(/\r?\n/)) {
@@ -110,7 +114,7 @@ function parseHeaders(block: string): Record<string, string> {
 }
 
 /** Where a part's header block ends and its body begins; `at` is the first byte after the delimiter line. */
-function headerBlock(buf: Buffer, at: number, lineBreak: string, maxHeaderBytes: number): { headers: Record<string, string>; bodyStart: number } {
+function headerBlock(buf: Buffer, at: number, lineBreak: string, maxHeaderBytes: number, malformed: Invalid): { headers: Record<string, string>; bodyStart: number } {
   // A part that starts with a blank line has no headers at all.
   if (buf[at] === CR && buf[at + 1] === LF) return { headers: {}, bodyStart: at + 2 };
   if (buf[at] === LF) return { headers: {}, bodyStart: at + 1 };
@@ -118,12 +122,13 @@ function headerBlock(buf: Buffer, at: number, lineBreak: string, maxHeaderBytes:
   const end = buf.indexOf(blank, at);
   if (end < 0) throw malformed('multipart part has no blank line after its headers');
   if (end - at > maxHeaderBytes) throw malformed(`multipart part headers exceed ${maxHeaderBytes} bytes`);
-  return { headers: parseHeaders(buf.subarray(at, end).toString('latin1')), bodyStart: end + blank.length };
+  return { headers: parseHeaders(buf.subarray(at, end).toString('latin1'), malformed), bodyStart: end + blank.length };
 }
 
-/** Every part of a multipart body; throws RESULT_INVALID for anything Go's reader would reject. */
+/** Every part of a multipart body; throws (`limits.invalid`, default MULTIPART_MALFORMED) for anything Go's reader would reject. */
 export function parseMultipart(body: Uint8Array, contentType: string, limits: MultipartLimits = {}): MultipartPart[] {
-  const boundary = boundaryOf(contentType);
+  const malformed = limits.invalid ?? defaultInvalid;
+  const boundary = boundaryOf(contentType, malformed);
   const maxParts = limits.maxParts ?? 256;
   const maxHeaderBytes = limits.maxHeaderBytes ?? 65_536;
   const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -149,7 +154,7 @@ export function parseMultipart(body: Uint8Array, contentType: string, limits: Mu
   const delimiter = Buffer.concat([Buffer.from(lineBreak, 'latin1'), dashBoundary]);
   const parts: MultipartPart[] = [];
   for (;;) {
-    const { headers, bodyStart } = headerBlock(buf, cursor, lineBreak, maxHeaderBytes);
+    const { headers, bodyStart } = headerBlock(buf, cursor, lineBreak, maxHeaderBytes, malformed);
     if (parts.length >= maxParts) throw malformed(`multipart body has more than ${maxParts} parts`);
     let bodyEnd: number;
     let next: number | 'close' | undefined;

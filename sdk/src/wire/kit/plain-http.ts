@@ -1,11 +1,11 @@
 /**
  * go-livepeer's HTTP habits on the worker routes: refusals as Go's
- * `http.Error` writes them (plain text plus a newline, which transcoders log
- * as the reason), and bodies read only after the headers were accepted, up to
- * a limit, so a refused transcoder never makes us buffer 300 MB.
+ * `http.Error` writes them (plain text plus a newline, which workers log as
+ * the reason), and bodies read only after the headers were accepted, up to a
+ * limit, so a refused worker never makes us buffer hundreds of MB.
  */
 import type { Readable } from 'node:stream';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from '@lpx/sdk';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The scope a wire plugin gets (the sdk names the plugin type, not the instance). */
 export type FastifyScope = Parameters<FastifyPluginAsync>[0];
