@@ -7,6 +7,17 @@ type Recorded = { kind: 'route'; options: RouteOptions } | { kind: 'root-route';
 export const RESERVED_ROOT_PATHS: readonly string[] = ['/v1', '/plugins', '/healthz', '/readyz', '/metrics'];
 
 /**
+ * Namespaces under /v1 the kernel leaves to plugins: OpenAI's API paths, so
+ * an OpenAI-compatible plugin answers at the base URL OpenAI clients expect
+ * (ADR 0035). The kernel never serves these.
+ */
+export const PLUGIN_V1_PATHS: readonly string[] = ['/v1/models', '/v1/chat', '/v1/completions', '/v1/embeddings', '/v1/images', '/v1/audio', '/v1/moderations', '/v1/responses'];
+
+function under(url: string, path: string): boolean {
+  return url === path || url.startsWith(`${path}/`);
+}
+
+/**
  * Records what a plugin asks of HTTP during init and replays it later inside
  * an encapsulated fastify context under the plugin's prefix: the plugin gets
  * fastify's full power inside its box and nothing outside it.
@@ -38,8 +49,8 @@ export class PluginHttpFacade implements HttpService {
   }
 
   rootRoute(options: RouteOptions): void {
-    const reserved = RESERVED_ROOT_PATHS.find((path) => options.url === path || options.url.startsWith(`${path}/`));
-    if (reserved !== undefined) {
+    const reserved = RESERVED_ROOT_PATHS.find((path) => under(options.url, path));
+    if (reserved !== undefined && !PLUGIN_V1_PATHS.some((path) => under(options.url, path))) {
       throw errors.http.ROOT_ROUTE_RESERVED.create(`plugin ${this.#pluginId} asked for root route ${options.url}; ${reserved} belongs to the kernel`, { details: { plugin: this.#pluginId, url: options.url } });
     }
     this.#record({ kind: 'root-route', options });

@@ -112,4 +112,12 @@ export interface GatewayService {
   ai(request: AIGatewayRequest): Promise<AIGatewayResult>;
   /** The models the gateway's orchestrator pool offers, for `GET /v1/models`. */
   aiModels(): Promise<readonly AIGatewayModel[]>;
+  /**
+   * The tenant (gateway.tenants, ADR 0017) an `Authorization: Bearer <key>`
+   * header belongs to, for plugins that take requests from apps themselves
+   * (the OpenAI-compatible API) and pass `tenant` on. Undefined on an open
+   * gateway (no tenants); a missing or unknown key throws
+   * LPX_ERR_GATEWAY_API_KEY_REQUIRED / LPX_ERR_GATEWAY_API_KEY_INVALID (401).
+   */
+  authenticate(authorization: string | undefined): Promise<string | undefined>;
 }

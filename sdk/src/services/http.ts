@@ -15,7 +15,9 @@ export interface HttpService {
    * paths other software expects (go-livepeer's `/live/...` ingest, HLS
    * `/stream/...`). It still runs in the plugin's encapsulated context.
    * Kernel paths (`/v1`, `/plugins`, `/healthz`, `/readyz`, `/metrics`) are
-   * refused with LPX_ERR_HTTP_ROOT_ROUTE_RESERVED.
+   * refused with LPX_ERR_HTTP_ROOT_ROUTE_RESERVED, except OpenAI's namespaces
+   * under /v1 (`/v1/models`, `/v1/chat`, `/v1/audio`, `/v1/images`, ...),
+   * which the kernel leaves to plugins (ADR 0035).
    */
   rootRoute(options: RouteOptions): void;
 }

@@ -168,6 +168,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       // Replaced by the AI routing (issue 11, gateway helper): until then AI calls are refused, coded.
       ai: async () => { throw errors.ai.PIPELINE_UNKNOWN.create('this gateway does not route AI requests yet'); },
       aiModels: async () => [],
+      authenticate: async (authorization) => clients.tenants.authenticate(authorization)?.name,
     },
     async start() {
       // Queues left in Redis get routers only for capabilities this gateway knows (ADR 0017): junk ids

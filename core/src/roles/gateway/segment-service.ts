@@ -144,6 +144,10 @@ export class LateGatewayService implements GatewayService {
     return (await this.#service()).aiModels();
   }
 
+  async authenticate(authorization: string | undefined): Promise<string | undefined> {
+    return (await this.#service()).authenticate(authorization);
+  }
+
   async #service(): Promise<GatewayService> {
     if (!this.enabled) throw errors.gateway.NOT_ENABLED.create('this node does not run the gateway role (node.roles)');
     return this.#target ?? this.#ready;

@@ -78,6 +78,10 @@ export class FfmpegRoutingDouble implements GatewayService {
   async aiModels(): Promise<never> {
     throw new Error('the ingest double does not list AI models');
   }
+
+  async authenticate(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 function run(args: string[]): Promise<void> {
