@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errors, type AIRunnerEndpoint, type ContainerInfo, type ContainerSpec, type ContainersService } from '@lpx/sdk';
+import type { RunnerTimeouts } from '../config/plugin-config.js';
+import { readHardwareInfo, readVersion, type RunnerVersion } from '../runner/runner-client.js';
+import { waitUntilReady } from '../runner/wait-ready.js';
+import { RUNNER_PORT } from './runner-spec.js';
+
+/** A managed runner that is up and answering /health. */
+export interface StartedRunner {
+  readonly containerId: string;
+  readonly name: string;
+  readonly endpoint: AIRunnerEndpoint;
+  /** LOADING: a warm runner stays out of the pool until it says IDLE. */
+  readonly loading: boolean;
+  readonly version: RunnerVersion;
+  readonly hardware?: Record<string, unknown>;
+}
+
+const TERMINAL = new Set(['exited', 'dead', 'removing']);
+
+/** The engine-picked host port for 8000/tcp (read again after a restart: the engine may pick another). */
+export function endpointOf(info: ContainerInfo): AIRunnerEndpoint | undefined {
+  const port = info.ports.find((p) => p.containerPort === RUNNER_PORT && p.hostPort > 0);
+  return port ? { baseUrl: `http://${port.hostIp === '0.0.0.0' || port.hostIp === '' ? '127.0.0.1' : port.hostIp}:${port.hostPort}` } : undefined;
+}
+
+async function deathReason(containers: ContainersService, id: string): Promise<string | undefined> {
+  const info = await containers.inspect(id).catch(() => undefined);
+  if (!info) return 'the container is gone';
+  if (!TERMINAL.has(info.state)) return undefined;
+  const logs = await containers.logs(id, { tail: 20 }).catch(() => '');
+  return `the container ${info.state} (exit code ${info.exitCode ?? '?'})${logs.trim() ? `; last log lines:\n${logs.trim()}` : ''}`;
+}
+
+/**
+ * go-livepeer's createContainer: create, start, wait until running (fail
+ * fast on exited/dead), then until /health is not ERROR, then read
+ * /hardware/info and /version. Anything that fails removes the container:
+ * nothing half-started is left behind.
+ */
+export async function startRunner(containers: ContainersService, spec: ContainerSpec, options: { readonly timeouts: RunnerTimeouts; readonly startTimeoutMs: number; readonly signal?: AbortSignal; readonly acceptLoading?: boolean }): Promise<StartedRunner> {
+  const { timeouts, signal } = options;
+  let created: ContainerInfo | undefined;
+  try {
+    created = await containers.create(spec);
+    let info = await containers.start(created.id);
+    const deadline = Date.now() + options.startTimeoutMs;
+    while (info.state !== 'running') {
+      const dead = await deathReason(containers, created.id);
+      if (dead) throw errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} did not start: ${dead}`);
+      if (Date.now() > deadline) throw errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} not running within ${options.startTimeoutMs} ms (state ${info.state})`);
+      if (signal?.aborted) throw errors.ai.CANCELLED.create(`runner ${spec.name}: start cancelled`);
+      await sleep(timeouts.pollMs);
+      info = (await containers.inspect(created.id)) ?? info;
+    }
+    const endpoint = endpointOf(info);
+    if (!endpoint) throw errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name}: the engine published no host port for ${RUNNER_PORT}/tcp`);
+    const id = created.id;
+    const ready = await waitUntilReady(endpoint, {
+      timeoutMs: Math.max(0, deadline - Date.now()) || timeouts.pollMs,
+      pollMs: timeouts.pollMs,
+      healthMs: timeouts.healthMs,
+      ...(signal ? { signal } : {}),
+      stillAlive: () => deathReason(containers, id),
+      acceptLoading: options.acceptLoading ?? true,
+    });
+    if (!ready.ready) throw (signal?.aborted ? errors.ai.CANCELLED : errors.ai.RUNNER_UNAVAILABLE).create(`runner ${spec.name} never became healthy: ${ready.reason}`);
+    const [hardware, version] = await Promise.all([readHardwareInfo(endpoint, timeouts.healthMs), readVersion(endpoint, timeouts.healthMs)]);
+    return { containerId: id, name: spec.name, endpoint, loading: ready.status === 'LOADING', version, ...(hardware ? { hardware } : {}) };
+  } catch (error) {
+    if (created) await containers.remove(created.id, { force: true }).catch(() => undefined);
+    throw errors.ai.RUNNER_UNAVAILABLE.is(error) || errors.ai.CANCELLED.is(error)
+      ? error
+      : errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} could not start: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** go-livepeer's dockerRemoveContainer: stop with the grace period, then remove; a missing container is fine. */
+export async function destroyRunner(containers: ContainersService, containerId: string, stopMs: number): Promise<void> {
+  await containers.stop(containerId, { timeoutMs: stopMs }).catch(() => undefined);
+  await containers.remove(containerId, { force: true });
+}
