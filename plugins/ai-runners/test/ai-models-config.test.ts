@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { errors } from '@lpx/sdk';
 import { parseAIModelEntry } from '../src/config/ai-model-entry.js';
 import { readAIModelsSource } from '../src/config/ai-models-source.js';
@@ -10,7 +10,7 @@ import { parseGpus, resolveRunnersConfig } from '../src/config/plugin-config.js'
 
 const parse = (value: unknown, cwd?: string) => planModels(readAIModelsSource(value, cwd).map(parseAIModelEntry));
 
-function refusal(t: Tap.Test, fn: () => unknown, pattern: RegExp, what: string): void {
+function refusal(t: Test, fn: () => unknown, pattern: RegExp, what: string): void {
   try {
     fn();
     t.fail(`${what}: accepted`);
@@ -18,10 +18,6 @@ function refusal(t: Tap.Test, fn: () => unknown, pattern: RegExp, what: string):
     t.ok(errors.ai.CONFIG_INVALID.is(error), `${what}: CONFIG_INVALID (${(error as Error).message})`);
     t.match((error as Error).message, pattern, what);
   }
-}
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = typeof t;
 }
 
 t.test("go-livepeer's inline string form: pipeline:model_id:warm, comma separated, ParseBool spellings", async (t) => {
