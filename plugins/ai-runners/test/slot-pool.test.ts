@@ -50,8 +50,8 @@ t.test('allocation: idle runner of the model first, then a free slot, then evict
   t.ok(warmAgain, 'a warm runner is lent like any other');
   pool.setState(warm.runner.key, 'idle');
   const third = pool.allocate('D', false);
-  t.equal(third.kind, 'evict');
-  if (third.kind === 'evict') t.equal(third.evicted.modelKey, 'C', 'never the warm one, even idle');
+  if (third.kind !== 'evict') return t.fail('expected an eviction');
+  t.equal(third.evicted.modelKey, 'C', 'never the warm one, even idle');
 
   t.same(pool.usage(), { inUse: 1, idle: 1, slotsIdle: 0 }, 'D starting counts as in use, A idle');
   pool.remove(third.runner.key);
