@@ -14,8 +14,8 @@ import { errors, type OrchestratorWireService } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
 
-/** Front-door paths the kernel serves (paid work, BYOC, signed rendition links, remote AI workers until they move to a plugin). */
-export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/capability', '/v1', '/aiResults', '/ai-worker'];
+/** Front-door paths the kernel serves (paid work, BYOC, signed rendition links). */
+export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/capability', '/v1'];
 /** gRPC services the kernel serves on the door. */
 export const RESERVED_GRPC_SERVICES: readonly string[] = ['net.Orchestrator'];
 

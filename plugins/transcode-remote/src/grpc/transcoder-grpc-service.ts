@@ -7,7 +7,7 @@
  * `zero capacity`.
  */
 import type { ServerWritableStream, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { grpcRefusal } from './grpc-refusal.js';
+import { grpcRefusal } from '@lpx/sdk/wire-kit';
 import type { NotifySegment, RegisterRequest } from '../wire/register-messages.js';
 import type { RemoteTranscoderPool } from '../pool/remote-transcoder-pool.js';
 import type { TranscoderLink } from '../pool/transcoder-entry.js';

@@ -1,12 +1,12 @@
 /**
  * A refused registration on the gRPC wire, as go-livepeer sends it: its
  * handler returns a plain Go error, which grpc-go sends as status UNKNOWN
- * with the text as the message. go-livepeer transcoders stop reconnecting on
- * exactly `invalid secret` and `zero capacity`, so the text is the contract;
- * the lpx code rides in the `lpx-error-code` trailer for logs and lpx peers.
+ * with the text as the message. go-livepeer workers stop reconnecting on
+ * exactly `invalid secret` (and transcoders on `zero capacity`), so the text
+ * is the contract; the lpx code rides in the `lpx-error-code` trailer for logs and lpx peers.
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { isLpxError } from '@lpx/sdk';
+import { isLpxError } from '../../errors/lpx-error.js';
 
 export const LPX_ERROR_CODE_TRAILER = 'lpx-error-code';
 

@@ -138,7 +138,8 @@ export class GoAIWorkerDouble {
 
   private async onJob(notify: Record<string, unknown>): Promise<void> {
     const data = notify['AIJobData'] as { pipeline: string; requestData: Buffer };
-    const taskId = String(notify['taskId']);
+    // proto3 leaves a zero task id off the wire; Go reads the absent field as 0.
+    const taskId = String(notify['taskId'] ?? '0');
     const parsed = JSON.parse(data.requestData.toString('utf8')) as { input_url: string; request: Record<string, unknown> };
     const input = parsed.input_url !== '' ? await this.download(parsed.input_url) : undefined;
     const job: ReceivedJob = { taskId, pipeline: data.pipeline, inputUrl: parsed.input_url, request: parsed.request, ...(input !== undefined ? { input } : {}) };
