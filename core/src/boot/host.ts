@@ -13,7 +13,6 @@ import { preparePlugins } from './prepare-plugins.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
-import { declareRemoteCapabilities, NO_REMOTE_CAPABILITIES } from '../roles/orchestrator/remote-capabilities.js';
 import { LateGatewayService } from '../roles/gateway/segment-service.js';
 
 export interface HostOptions {
@@ -113,7 +112,6 @@ export class Host {
       const gatewayService = new LateGatewayService(config.node.roles.includes('gateway'));
       scopes.registerRoot(coreServices.gateway, gatewayService);
       this.#teardown.push('containers', () => scopes.dispose());
-      let remote = NO_REMOTE_CAPABILITIES;
       const pluginScopes = await initPlugins({
         prepared,
         kernel,
@@ -124,16 +122,13 @@ export class Host {
         metrics: this.metrics,
         shutdown: this.#shutdown,
         teardown: this.#teardown,
-        beforePublish: (services) => {
-          remote = declareRemoteCapabilities(services.capabilities, config);
-        },
       });
 
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       kernel.transcode.registerRoutes(app);
-      const roles = await prepareRoles({ config, kernel, app, remote, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
+      const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
       this.#teardown.push('http', () => app.close());

@@ -14,7 +14,6 @@ import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-r
 import { nodeAccount } from '../roles/node-account.js';
 import { startOrchestratorRole, type OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
 import { startRedeemerRole } from '../settlement/redeemer-role.js';
-import type { RemoteCapabilities } from '../roles/orchestrator/remote-capabilities.js';
 import type { KernelServices } from './kernel-services.js';
 import type { TeardownStack } from './teardown-stack.js';
 
@@ -29,8 +28,6 @@ export interface RolesContext {
   readonly config: KernelConfig;
   readonly kernel: KernelServices;
   readonly app: FastifyInstance;
-  /** What the kernel declared for remote workers before the registry was published. */
-  readonly remote: RemoteCapabilities;
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly teardown: TeardownStack;

@@ -222,22 +222,6 @@ export const KernelConfigSchema = Type.Object(
         secret: Type.Optional(Type.String({ minLength: 8 })),
         /** go-livepeer's -maxSessions: concurrent gateway sessions; 'auto' follows the capacity of connected remote transcoders. */
         maxSessions: Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('auto')], { default: 10 }),
-        /**
-         * AI pipelines served by remote AI workers (go-livepeer `-aiWorker` nodes registering with `secret`):
-         * pipeline → this orchestrator's price and the models it accepts; capacity comes from the workers.
-         */
-        remoteAI: Type.Record(
-          Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
-          Type.Object(
-            {
-              models: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-              pricePerUnit: Type.String({ pattern: '^[0-9]+$' }),
-              pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$', default: '1' }),
-            },
-            { additionalProperties: false },
-          ),
-          { default: {} },
-        ),
         /** Base (transcoding) price in wei per pixelsPerUnit pixels. */
         pricePerUnit: Type.String({ pattern: '^[0-9]+$', default: '0' }),
         pixelsPerUnit: Type.String({ pattern: '^[1-9][0-9]*$', default: '1' }),

@@ -27,8 +27,6 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import { startOrchestratorPayments, type OrchestratorPayments } from './orchestrator-payments.js';
 import { mountPaidRoutes } from './paid-routes.js';
 import { SessionLimit } from './session-limit.js';
-import type { RemoteCapabilities } from './remote-capabilities.js';
-import { startRemoteAIWorkers } from './remote-ai-workers.js';
 
 export interface OrchestratorRole {
   readonly serviceUri: string;
@@ -45,7 +43,6 @@ export interface OrchestratorRoleOptions {
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly teardown: TeardownStack;
-  readonly remote: RemoteCapabilities;
 }
 
 function perGatewayPrices(config: KernelConfig): ReadonlyMap<string, PriceInfo> {
@@ -69,7 +66,6 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     descriptors,
     nodeVersion: HOST_API_VERSION,
     authTokens,
-    hardware: () => remoteAI?.hardware() ?? [],
     ...(payments !== undefined ? { payments: { pricing: capabilityPricing(descriptors, { perGateway: perGatewayPrices(config) }), tickets: payments.recipient } } : {}),
   });
 
@@ -79,11 +75,6 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   }
   const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => kernel.transcode.endSession(sessionId));
   const grpc = new GrpcEdge();
-  const remoteAI =
-    options.remote.ai.size > 0 && settings.secret !== undefined
-      ? startRemoteAIWorkers({ secret: settings.secret, served: options.remote.ai, capabilities: kernel.capabilities, grpc, serviceUri: () => serviceUri, logger })
-      : undefined;
-  if (remoteAI !== undefined) teardown.push('remote AI workers', async () => remoteAI.close());
   const service = createOrchestratorGrpcService({
     info,
     authTokens,
@@ -103,8 +94,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
   kernel.wire.applyHttp(door.app);
-  remoteAI?.mount(door.app);
-  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, metrics: options.metrics, serviceUri: () => serviceUri, logger, ...(remoteAI ? { remoteAI } : {}) });
+  mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, metrics: options.metrics, serviceUri: () => serviceUri, logger });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.
   await door.app.ready();
   const { port } = await door.start();

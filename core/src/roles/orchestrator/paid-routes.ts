@@ -21,7 +21,6 @@ import { personalSign } from '../../network/auth/gateway-signature.js';
 import { registerPaymentRoute, registerSegmentRoute, type Transcoder } from '../../network/segment/index.js';
 import { HOST_API_VERSION } from '@lpx/sdk';
 import type { OrchestratorPayments } from './orchestrator-payments.js';
-import type { RemoteAIWorkers } from './remote-ai-workers.js';
 import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 
@@ -38,8 +37,6 @@ export interface PaidRoutesDeps {
   readonly logger: Logger;
   /** The orchestrator key: it signs the renditions of every segment. */
   readonly account: LocalAccount;
-  /** Remote AI workers: jobs for the capabilities they serve go to them. */
-  readonly remoteAI?: RemoteAIWorkers;
 }
 
 /**
@@ -91,10 +88,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
       const id = capabilityIdFor(capability);
       return capabilities.get(id) === undefined ? 0 : capabilities.available(id);
     },
-    dispatch: (input) => {
-      const request = { capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs };
-      return deps.remoteAI?.serves(request.capabilityId) ? deps.remoteAI.dispatch(request) : dispatch(request);
-    },
+    dispatch: (input) => dispatch({ capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs }),
     serviceAddr: deps.serviceUri,
     now: () => Date.now(),
   });

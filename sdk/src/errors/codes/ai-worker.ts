@@ -2,7 +2,8 @@ import { defineErrors } from '../lpx-error.js';
 
 // Remote AI workers (go-livepeer's `-aiWorker` nodes) registering with this
 // orchestrator over `net.AIWorker/RegisterAIWorker` and posting results to
-// `/aiResults`.
+// `/aiResults` (plugin ai-remote-worker). What reaches an AI caller is mapped
+// to errors.ai.* with this code kept as `details.workerCode`.
 export const aiWorkerErrors = defineErrors('AI_WORKER', {
   SECRET_INVALID: { status: 401, description: 'A remote AI worker presented the wrong orchestrator secret (or this orchestrator has none set).' },
   AUTH_TYPE_INVALID: { status: 401, description: 'A POST to /aiResults did not carry `Authorization: Livepeer-AI-Worker-1.0`.' },
@@ -27,8 +28,7 @@ export const aiWorkerErrors = defineErrors('AI_WORKER', {
     description: 'A remote AI worker posted a result for a task that is not pending (finished, timed out or cancelled); answered `OK` like go-livepeer and dropped.',
   },
   FILE_NOT_FOUND: { status: 404, description: 'A stored AI input or output file was requested that does not exist or has expired.' },
-  MODEL_NOT_SERVED: { status: 400, description: 'An AI job names a model (`model_id`) that `orchestrator.remoteAI` does not list for its pipeline, or names none where several are listed.' },
-  REQUEST_INVALID: { status: 400, description: 'An AI job handed to the remote worker pool is malformed (unknown pipeline, empty model id).' },
+  REQUEST_INVALID: { status: 400, description: 'A `net.AIWorker` message (a registration) is not a valid protobuf message.' },
   CANCELLED: { status: 500, description: 'An AI job was abandoned by its caller (aborted) before a remote worker answered.' },
   POOL_CLOSED: { status: 503, description: 'The remote AI worker pool is shut down.' },
 });
