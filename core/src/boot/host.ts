@@ -83,6 +83,11 @@ export class Host {
     return this.#require(this.#kernel).transcode;
   }
 
+  /** The kernel's AI: pipelines, executors, the models the orchestrator advertises (`lpx ai models`). */
+  get ai(): KernelServices['ai'] {
+    return this.#require(this.#kernel).ai;
+  }
+
   /** The orchestrator role's service URI (https://host:port), when this node has that role. */
   get serviceUri(): string | undefined {
     return this.#roles?.orchestrator?.serviceUri;
@@ -128,6 +133,7 @@ export class Host {
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       kernel.transcode.registerRoutes(app);
+      kernel.ai.registerRoutes(app);
       const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
@@ -147,6 +153,8 @@ export class Host {
       if (config.node.roles.includes('worker')) {
         // Probes the transcode backends and binds the video/transcode processor before workers start.
         await kernel.transcode.startWorker();
+        // Binds the ai/<pipeline> processors to what the AI executors offer, and heartbeats the offers.
+        await kernel.ai.startWorker();
         await kernel.jobs.startWorkers();
         // Workers must drain before plugins stop; the later 'jobs' step then finds it already closed.
         this.#teardown.push('job workers', () => kernel.jobs.close());

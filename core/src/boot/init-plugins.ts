@@ -39,6 +39,8 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   points.set('discovery.strategies', lockable('discovery.strategies', kernel.discovery));
   points.set('selection.algorithms', lockable('selection.algorithms', kernel.selection));
   points.set('transcode.backends', lockable('transcode.backends', kernel.transcode.backends));
+  points.set('ai.pipelines', lockable('ai.pipelines', kernel.ai.pipelines));
+  points.set('ai.executors', lockable('ai.executors', kernel.ai.executors));
   for (const plugin of prepared.byId.values()) {
     for (const [id, implementation] of plugin.extensionPoints) points.set(id, lockable(id, implementation as object));
   }
@@ -94,7 +96,10 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();
   points.get('transcode.backends')!.lock();
+  points.get('ai.pipelines')!.lock();
+  points.get('ai.executors')!.lock();
   kernel.transcode.declare(kernel.capabilities, [...prepared.byId.values()].map((plugin) => plugin.definition.manifest));
+  kernel.ai.declare(kernel.capabilities, [...prepared.byId.values()].map((plugin) => plugin.definition.manifest), config.node.roles);
   inputs.beforePublish?.(kernel);
   kernel.capabilities.publish();
   return pluginScopes;

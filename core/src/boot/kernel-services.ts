@@ -10,6 +10,7 @@ import { KernelDiscovery } from '../discovery/discovery-service.js';
 import { SelectionRegistry } from '../selection/selection-registry.js';
 import { PluginWire } from '../roles/orchestrator/plugin-wire.js';
 import { KernelTranscode } from '../transcode/kernel-transcode.js';
+import { KernelAI } from '../ai/kernel-ai.js';
 import { createJobsRuntime, type JobsRuntime } from './jobs-runtime.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 import { obtainRedis } from './redis-connection.js';
@@ -30,6 +31,8 @@ export interface KernelServices {
   readonly wire: PluginWire;
   /** Owner of `transcode.backends`, the transcode workers and /segment's dispatch (docs/adr/0021-transcode-backends-and-dispatch.md). */
   readonly transcode: KernelTranscode;
+  /** Owner of `ai.pipelines` and `ai.executors`, the AI workers and the orchestrator's AI dispatch (docs/adr/0031-kernel-ai-dispatch.md). */
+  readonly ai: KernelAI;
 }
 
 export function dataDirOf(loaded: LoadedConfig): string {
@@ -56,7 +59,9 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const transcode = new KernelTranscode({ config, redisUrl: redis.url, store, jobs, logger, metrics });
   // Unwinds after the job workers drained (pushed later by the host), so backends close last.
   teardown.push('transcode', () => transcode.close());
+  const ai = new KernelAI({ config, redisUrl: redis.url, store, jobs, logger, metrics });
+  teardown.push('ai', () => ai.close());
 
   const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret });
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode, ai };
 }

@@ -5,7 +5,7 @@ import { validatePluginConfig, type LoadedConfig } from '../config/load-config.j
 import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
 import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
-import { discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint } from '@lpx/sdk';
+import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint } from '@lpx/sdk';
 
 export interface PreparedPlugin extends RegisteredPlugin {
   readonly source: string;
@@ -19,7 +19,13 @@ export interface PreparedPlugins {
 }
 
 export const KERNEL_SERVICE_IDS: ReadonlySet<string> = new Set(Object.values(coreServices).map((ref) => ref.id));
-export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([discoveryStrategiesExtensionPoint.id, selectionAlgorithmsExtensionPoint.id, transcodeBackendsExtensionPoint.id]);
+export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([
+  discoveryStrategiesExtensionPoint.id,
+  selectionAlgorithmsExtensionPoint.id,
+  transcodeBackendsExtensionPoint.id,
+  aiPipelinesExtensionPoint.id,
+  aiExecutorsExtensionPoint.id,
+]);
 
 /**
  * Everything that can be checked without starting anything: manifests, host

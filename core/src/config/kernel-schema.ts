@@ -178,6 +178,28 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** AI pipelines (docs/adr/0031-kernel-ai-dispatch.md): worker heartbeat, request timeout and the limits applied before a pipeline sees a request. */
+    ai: Type.Object(
+      {
+        /** Workers publish their executors' offers this often; the entry lives 3 heartbeats. */
+        heartbeatMs: Type.Integer({ minimum: 100, default: 2_000 }),
+        /** A request a runner has not answered (or finished streaming) after this long is stopped, uncharged. */
+        requestTimeoutMs: Type.Integer({ minimum: 1_000, default: 300_000 }),
+        limits: Type.Object(
+          {
+            /** Largest request body (all files together). */
+            maxBodyBytes: Type.Integer({ minimum: 1_024, default: 50 * 1024 * 1024 }),
+            maxPromptChars: Type.Integer({ minimum: 1, default: 20_000 }),
+            maxImageSide: Type.Integer({ minimum: 1, default: 4_096 }),
+            /** Longest input audio: 30 minutes. */
+            maxAudioMs: Type.Integer({ minimum: 1, default: 30 * 60 * 1000 }),
+            maxTokens: Type.Integer({ minimum: 1, default: 8_192 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     lifecycle: Type.Object(
       {
         initTimeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),

@@ -166,7 +166,7 @@ export class KernelTranscode {
   }
 
   /** On the orchestrator: the /segment transcoder and the rendition links, or undefined when the kernel does not provide video/transcode. */
-  serveOrchestrator(options: { readonly registry: CapabilityRegistry; readonly sign: (message: Uint8Array) => Promise<Uint8Array>; readonly serviceUri: () => string }): OrchestratorTranscode | undefined {
+  serveOrchestrator(options: { readonly registry: CapabilityRegistry; readonly sign: (message: Uint8Array) => Promise<Uint8Array>; readonly serviceUri: () => string; readonly links?: RenditionLinks }): OrchestratorTranscode | undefined {
     if (!this.#declared) return undefined;
     const listeners: ((capacity: number) => void)[] = [];
     const refresh = async (): Promise<TranscodeOffer> => {
@@ -187,7 +187,8 @@ export class KernelTranscode {
     });
     void safeRefresh();
     this.#every(this.#options.config.transcode.heartbeatMs, safeRefresh);
-    const links = new RenditionLinks(this.#options.store);
+    // One links table per front door: AI result files are served by the same /v1/blobs/<id> route.
+    const links = options.links ?? new RenditionLinks(this.#options.store);
     const transcode = segmentTranscoder({
       jobs: this.#options.jobs.service,
       store: this.#options.store,

@@ -54,8 +54,8 @@ function weiOf(descriptor: CapabilityDescriptor, price: CapabilityPrice, options
 }
 
 /**
- * `OrchestratorInfo.capabilities_prices`: one entry per (AI capability, model)
- * and one per BYOC capability (id 37, name as constraint). Transcoding is not
+ * `OrchestratorInfo.capabilities_prices`: one entry per priced (AI capability,
+ * model) — the model's own price, else the capability's — and one per BYOC capability (id 37, name as constraint). Transcoding is not
  * listed: its price travels in `price_info`. An AI capability without named
  * models has nothing a gateway could match, so it yields no entry.
  */
@@ -63,13 +63,18 @@ export function capabilityPrices(descriptors: readonly CapabilityDescriptor[], o
   const out: LivepeerCapabilityPrice[] = [];
   for (const descriptor of descriptors) {
     const mapping = livepeerMappingFor(descriptor.id);
-    if (descriptor.price === undefined || mapping === undefined || mapping.kind === 'transcode') continue;
-    const wire = toWirePrice(weiOf(descriptor, descriptor.price, options), descriptor.id);
+    if (mapping === undefined || mapping.kind === 'transcode') continue;
     if (mapping.kind === 'byoc') {
-      out.push({ capability: mapping.id, constraint: mapping.name, ...wire });
+      if (descriptor.price === undefined) continue;
+      out.push({ capability: mapping.id, constraint: mapping.name, ...toWirePrice(weiOf(descriptor, descriptor.price, options), descriptor.id) });
       continue;
     }
-    for (const modelId of Object.keys(descriptor.constraints.models ?? {})) out.push({ capability: mapping.id, constraint: modelId, ...wire });
+    // A model's own price (aiModels price_per_unit, summed from executors' offers) wins over the capability's.
+    for (const [modelId, model] of Object.entries(descriptor.constraints.models ?? {})) {
+      const price = model.price ?? descriptor.price;
+      if (price === undefined) continue;
+      out.push({ capability: mapping.id, constraint: modelId, ...toWirePrice(weiOf(descriptor, price, options), descriptor.id) });
+    }
   }
   return out;
 }

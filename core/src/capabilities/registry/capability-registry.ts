@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { errors, type CapabilitiesService, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation } from '@lpx/sdk';
+import { errors, type CapabilitiesService, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation, type ModelConstraint } from '@lpx/sdk';
 import { CapacityLedger, type CapacityLimits } from './capacity-ledger.js';
 import { mergeDeclarations, type ProvidedDeclaration } from './merge-declarations.js';
 import { PluginCapabilities } from './plugin-capabilities.js';
@@ -145,6 +145,25 @@ export class CapabilityRegistry extends EventEmitter<CapabilityRegistryEvents> i
     this.#ledger.define(id, limitsOf(descriptor));
     this.#emitCapacity(id, model, 'set-capacity');
     return descriptor;
+  }
+
+  /**
+   * Replaces a capability's models and its capacity at runtime: AI models
+   * come and go with the worker processes that offer them (core/src/ai).
+   * Reservations held for a model that left stay counted until released.
+   */
+  setModels(id: string, models: Readonly<Record<string, ModelConstraint>>, capacity: number): CapabilityDescriptor {
+    const entry = this.#entries.get(id);
+    if (!entry) throw errors.capability.UNKNOWN.create(`no capability "${id}" is registered`, { details: { capabilityId: id } });
+    if (!Number.isSafeInteger(capacity) || capacity < 0) {
+      throw errors.capability.INVALID_DECLARATION.create(`capacity for "${id}" must be a non-negative integer, got ${capacity}`, { details: { capabilityId: id } });
+    }
+    const frozen = Object.freeze(Object.fromEntries(Object.entries(models).map(([modelId, model]) => [modelId, Object.freeze({ ...model })])));
+    const constraints = Object.freeze({ ...entry.descriptor.constraints, models: frozen });
+    entry.descriptor = Object.freeze({ ...entry.descriptor, capacity, constraints });
+    this.#ledger.define(id, limitsOf(entry.descriptor));
+    this.#emitCapacity(id, undefined, 'set-capacity');
+    return entry.descriptor;
   }
 
   /**

@@ -1,0 +1,76 @@
+/**
+ * LLM streams from a worker process to the orchestrator process: one Redis
+ * stream per request (`<prefix>:ai:stream:<jobId>`). The worker appends
+ * `start`, one `data` entry per SSE event, then `end` (or `error` when the
+ * runner dies mid-stream); the orchestrator reads with a blocking XREAD,
+ * so an event is relayed as soon as it is appended, in order, without every
+ * listener on the queue seeing every token (as BullMQ progress events
+ * would). The key expires on its own if nobody reads it (docs/adr/0031).
+ */
+import type { Redis } from 'ioredis';
+
+export type RelayEntry =
+  | { readonly t: 'start'; readonly executor: string }
+  | { readonly t: 'data'; readonly d: Readonly<Record<string, unknown>> }
+  | { readonly t: 'end' }
+  | { readonly t: 'error'; readonly code: string; readonly message: string };
+
+/** Unread streams vanish after this long. */
+export const RELAY_TTL_SECONDS = 600;
+
+export function relayKey(prefix: string, jobId: string): string {
+  return `${prefix}:ai:stream:${jobId}`;
+}
+
+export class RelayWriter {
+  readonly #redis: Redis;
+  readonly #key: string;
+  #expirySet = false;
+
+  constructor(redis: Redis, key: string) {
+    this.#redis = redis;
+    this.#key = key;
+  }
+
+  async append(entry: RelayEntry): Promise<void> {
+    const multi = this.#redis.multi().xadd(this.#key, '*', 'e', JSON.stringify(entry));
+    if (!this.#expirySet) multi.expire(this.#key, RELAY_TTL_SECONDS);
+    this.#expirySet = true;
+    await multi.exec();
+  }
+}
+
+/** Reads one request's stream from the start; `read` blocks up to `blockMs` for the next entries. */
+export class RelayReader {
+  readonly #redis: Redis;
+  readonly #key: string;
+  #lastId = '0-0';
+
+  /** `redis` must be a connection of its own: XREAD BLOCK holds it. */
+  constructor(redis: Redis, key: string) {
+    this.#redis = redis;
+    this.#key = key;
+  }
+
+  async read(blockMs: number): Promise<RelayEntry[]> {
+    const reply = (await this.#redis.xread('COUNT', 256, 'BLOCK', blockMs, 'STREAMS', this.#key, this.#lastId)) as [string, [string, string[]][]][] | null;
+    const out: RelayEntry[] = [];
+    for (const [, entries] of reply ?? []) {
+      for (const [id, fields] of entries) {
+        this.#lastId = id;
+        const raw = fields[fields.indexOf('e') + 1];
+        if (raw === undefined) continue;
+        try {
+          out.push(JSON.parse(raw) as RelayEntry);
+        } catch {
+          // not ours
+        }
+      }
+    }
+    return out;
+  }
+
+  async remove(): Promise<void> {
+    await this.#redis.del(this.#key);
+  }
+}
