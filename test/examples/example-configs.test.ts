@@ -40,6 +40,10 @@ for (const file of configs) {
       t.equal(res.status, 404, 'HLS of a stream nobody pushed is a 404');
       t.match(await res.json(), { code: 'LPX_ERR_INGEST_STREAM_NOT_FOUND' });
     }
+    if (config.plugins['gateway-openai'] !== undefined) {
+      const res = await fetch(`${host.url}/v1/models`);
+      t.match(await res.json(), { object: 'list', data: Array }, 'the OpenAI-compatible model list answers');
+    }
     if (config.node.roles.includes('worker')) {
       const res = await fetch(`${host.url}/plugins/example-echo/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"smoke"}' });
       t.match(await res.json(), { text: /smoke/i });
