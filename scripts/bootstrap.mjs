@@ -59,6 +59,8 @@ function ensureSystemPackages() {
     { binary: 'ffprobe', pkg: 'ffmpeg' },
     { binary: 'dockerd', pkg: 'docker.io' },
     { binary: 'busybox', pkg: 'busybox-static' },
+    // debootstrap: the reference AI runner image's Debian root filesystem (ADR 0029).
+    { binary: 'debootstrap', pkg: 'debootstrap' },
   ].filter((p) => !has(p.binary));
   if (wanted.length === 0) return;
   const names = [...new Set(wanted.map((p) => p.pkg))];

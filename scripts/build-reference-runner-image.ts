@@ -7,17 +7,23 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReferenceRunnerImage, ensureRootfsTarball } from '../plugins/ai-runners/src/reference-image/index.js';
-import { createDockerRuntime } from '../plugins/runtime-docker/src/index.js';
+import { existsSync } from 'node:fs';
+import { rootfsTarballPath } from '../plugins/ai-runners/src/reference-image/cache-paths.js';
 
 const progress = (line: string): void => {
   if (process.env['LPX_VERBOSE'] === '1') process.stderr.write(`${line}\n`);
 };
 
-if (process.argv.includes('--rootfs')) {
+if (process.argv.includes('--rootfs') && existsSync(rootfsTarballPath())) {
+  process.stdout.write(`${JSON.stringify({ path: rootfsTarballPath(), cached: true })}\n`);
+} else if (process.argv.includes('--rootfs')) {
+  const { ensureRootfsTarball } = await import('../plugins/ai-runners/src/reference-image/rootfs-cache.js');
   const tarball = await ensureRootfsTarball({ onProgress: progress });
   process.stdout.write(`${JSON.stringify(tarball)}\n`);
 } else {
+  // Loaded only here: the --rootfs path (tap's before script, every run) stays quick.
+  const { buildReferenceRunnerImage } = await import('../plugins/ai-runners/src/reference-image/index.js');
+  const { createDockerRuntime } = await import('../plugins/runtime-docker/src/index.js');
   const runtime = createDockerRuntime({ host: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock', dataDir: await mkdtemp(join(tmpdir(), 'lpx-image-build-')) });
   const status = await runtime.probe(AbortSignal.timeout(60_000));
   if (!status.available) throw new Error(`no docker engine: ${status.reason ?? 'unknown'}`);

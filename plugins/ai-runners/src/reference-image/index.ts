@@ -15,4 +15,5 @@ export {
 } from './build-image.js';
 export { bundleRunner, RUNNER_SOURCE_DIR, type RunnerBundle } from './bundle.js';
 export { detectMirror, recipeHash, REFERENCE_ROOTFS_RECIPE, type RootfsRecipe } from './recipe.js';
-export { defaultRootfsCacheDir, ensureRootfsTarball, rootfsTarballPath, type RootfsOptions, type RootfsTarball } from './rootfs-cache.js';
+export { defaultRootfsCacheDir, rootfsTarballPath } from './cache-paths.js';
+export { ensureRootfsTarball, type RootfsOptions, type RootfsTarball } from './rootfs-cache.js';

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '@lpx/sdk';
+import { defaultRootfsCacheDir } from './cache-paths.js';
 import { detectMirror, recipeHash, REFERENCE_ROOTFS_RECIPE, type RootfsRecipe } from './recipe.js';
 
 export interface RootfsOptions {
@@ -13,6 +13,8 @@ export interface RootfsOptions {
   readonly recipe?: RootfsRecipe;
   readonly onProgress?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** false: only a cached tarball will do (tests: a debootstrap would outlast their timeout). Default true. */
+  readonly build?: boolean;
 }
 
 export interface RootfsTarball {
@@ -21,11 +23,6 @@ export interface RootfsTarball {
   readonly sizeBytes: number;
   /** Set when this call ran debootstrap (not cached): how long debootstrap plus tar took. */
   readonly builtMs?: number;
-}
-
-export function defaultRootfsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['LPX_RUNNER_ROOTFS_CACHE']) return env['LPX_RUNNER_ROOTFS_CACHE'];
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'lpx', 'runner-rootfs');
 }
 
 /**
@@ -58,11 +55,6 @@ async function sizeOf(path: string): Promise<number | undefined> {
   return info?.isFile() ? info.size : undefined;
 }
 
-/** The cached tarball's path for a recipe, whether or not it exists yet. */
-export function rootfsTarballPath(options: Pick<RootfsOptions, 'cacheDir' | 'recipe'> = {}): string {
-  return join(options.cacheDir ?? defaultRootfsCacheDir(), `${recipeHash(options.recipe ?? REFERENCE_ROOTFS_RECIPE)}.tar`);
-}
-
 /** The reference runner's root filesystem tarball: from the cache, else made with debootstrap (minutes, needs root). */
 export async function ensureRootfsTarball(options: RootfsOptions = {}): Promise<RootfsTarball> {
   const recipe = options.recipe ?? REFERENCE_ROOTFS_RECIPE;
@@ -72,6 +64,9 @@ export async function ensureRootfsTarball(options: RootfsOptions = {}): Promise<
   const cached = await sizeOf(path);
   if (cached !== undefined) return { path, recipeHash: hash, sizeBytes: cached };
 
+  if (options.build === false) {
+    throw errors.containers.IMAGE_BUILD_FAILED.create(`the reference runner's root filesystem is not cached (${path}); make it with: node --import tsx scripts/build-reference-runner-image.ts --rootfs`, { details: { path, recipeHash: hash } });
+  }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const missing = ['debootstrap', 'flock', 'tar'].filter((b) => !hasBinary(b));
   if (!isRoot || missing.length > 0) {
