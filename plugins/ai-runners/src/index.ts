@@ -19,6 +19,7 @@ export { probeGpus, type GpuProbeResult } from './gpu/gpu-probe.js';
 export { runnerSpec, runnerName, LABELS, RUNNER_PORT } from './containers/runner-spec.js';
 export { computeOffers, lowestVersion } from './executor/offers.js';
 export { RunnersExecutor, type RunnersExecutorOptions } from './executor/runners-executor.js';
+export { referenceRunnerImage } from './reference-image-source.js';
 
 const manifest = manifestJson as PluginManifest;
 
