@@ -45,22 +45,28 @@ async function main(): Promise<void> {
   await removeLeftovers(engine.socketPath).catch((error: unknown) => log(`leftover cleanup failed: ${String(error)}`));
   await writeFile(paths.supervisorPid, `${process.pid}\n`);
   let stopping = false;
-  const stop = async (why: string): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
-      log(`stopping: ${why}`);
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping: ${why}`);
+    try {
       await rm(paths.supervisorPid, { force: true });
       await engine.stop();
       await rm(paths.stopRequested, { force: true });
       log('stopped');
+    } catch (error) {
+      log(`stop failed: ${error instanceof Error ? error.stack : String(error)}`);
     }
     process.exit(0);
   };
+  process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? String(error)}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.stack : String(error)}`));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   let lastBusy = Date.now();
   for (;;) {
     await sleep(1_000);
+    if (stopping) continue;
     if (!engine.alive()) {
       await rm(paths.supervisorPid, { force: true });
       log('dockerd exited on its own');
@@ -71,8 +77,9 @@ async function main(): Promise<void> {
       continue;
     }
     const idle = Date.now() - lastBusy;
+    if (stopping) continue;
     if (existsSync(paths.stopRequested) && idle >= REQUESTED_GRACE_MS) await stop('tap run ended and no test holds a lease');
-    if (idle >= IDLE_MS) await stop(`idle for ${Math.round(idle / 1000)} s`);
+    else if (idle >= IDLE_MS) await stop(`idle for ${Math.round(idle / 1000)} s`);
   }
 }
 

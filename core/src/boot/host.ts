@@ -88,6 +88,11 @@ export class Host {
     return this.#require(this.#kernel).ai;
   }
 
+  /** The kernel's containers: the runtime plugins use, its status, this node's owner id (`lpx containers list`). */
+  get containers(): KernelServices['containers'] {
+    return this.#require(this.#kernel).containers;
+  }
+
   /** The orchestrator role's service URI (https://host:port), when this node has that role. */
   get serviceUri(): string | undefined {
     return this.#roles?.orchestrator?.serviceUri;
@@ -129,10 +134,13 @@ export class Host {
         teardown: this.#teardown,
       });
 
+      // Picks the container runtime (an unknown containers.runtime fails the boot here) and probes it in the background.
+      kernel.containers.start();
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       kernel.transcode.registerRoutes(app);
+      kernel.containers.registerRoutes(app);
       kernel.ai.registerRoutes(app);
       const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;

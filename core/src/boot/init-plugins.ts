@@ -39,6 +39,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   points.set('discovery.strategies', lockable('discovery.strategies', kernel.discovery));
   points.set('selection.algorithms', lockable('selection.algorithms', kernel.selection));
   points.set('transcode.backends', lockable('transcode.backends', kernel.transcode.backends));
+  points.set('containers.runtimes', lockable('containers.runtimes', kernel.containers.runtimes));
   points.set('ai.pipelines', lockable('ai.pipelines', kernel.ai.pipelines));
   points.set('ai.executors', lockable('ai.executors', kernel.ai.executors));
   for (const plugin of prepared.byId.values()) {
@@ -61,6 +62,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
         capabilities: kernel.capabilities.forPlugin(plugin.id),
         jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
         wire: kernel.wire,
+        containers: kernel.containers,
         shutdown: inputs.shutdown,
       }),
     );
@@ -96,6 +98,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
   points.get('discovery.strategies')!.lock();
   points.get('selection.algorithms')!.lock();
   points.get('transcode.backends')!.lock();
+  points.get('containers.runtimes')!.lock();
   points.get('ai.pipelines')!.lock();
   points.get('ai.executors')!.lock();
   kernel.transcode.declare(kernel.capabilities, [...prepared.byId.values()].map((plugin) => plugin.definition.manifest));

@@ -10,6 +10,7 @@ import { KernelDiscovery } from '../discovery/discovery-service.js';
 import { SelectionRegistry } from '../selection/selection-registry.js';
 import { PluginWire } from '../roles/orchestrator/plugin-wire.js';
 import { KernelTranscode } from '../transcode/kernel-transcode.js';
+import { KernelContainers } from '../containers/kernel-containers.js';
 import { KernelAI } from '../ai/kernel-ai.js';
 import { createJobsRuntime, type JobsRuntime } from './jobs-runtime.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
@@ -31,6 +32,8 @@ export interface KernelServices {
   readonly wire: PluginWire;
   /** Owner of `transcode.backends`, the transcode workers and /segment's dispatch (docs/adr/0021-transcode-backends-and-dispatch.md). */
   readonly transcode: KernelTranscode;
+  /** Owner of `containers.runtimes` and coreServices.containers (docs/adr/0028-container-runtime.md). */
+  readonly containers: KernelContainers;
   /** Owner of `ai.pipelines` and `ai.executors`, the AI workers and the orchestrator's AI dispatch (docs/adr/0031-kernel-ai-dispatch.md). */
   readonly ai: KernelAI;
 }
@@ -59,9 +62,12 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const transcode = new KernelTranscode({ config, redisUrl: redis.url, store, jobs, logger, metrics });
   // Unwinds after the job workers drained (pushed later by the host), so backends close last.
   teardown.push('transcode', () => transcode.close());
+  const containers = new KernelContainers({ dataDir: dataDirOf(loaded), settings: config.containers, logger });
+  // Pushed before any plugin's stop hook, so it unwinds after every plugin stopped its containers.
+  teardown.push('container runtime', () => containers.close());
   const ai = new KernelAI({ config, redisUrl: redis.url, store, jobs, logger, metrics });
   teardown.push('ai', () => ai.close());
 
   const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret });
-  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode, ai };
+  return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode, containers, ai };
 }

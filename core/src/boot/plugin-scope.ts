@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { coreServices, type CapabilitiesService, type JobsService, type LoggerService, type PluginManifest } from '@lpx/sdk';
 import type { ContainerScopes } from '../container/scopes.js';
+import type { KernelContainers } from '../containers/kernel-containers.js';
 import type { GrpcEdge } from '../grpc/grpc-edge.js';
 import { PluginHttpFacade } from '../http/plugin-http-facade.js';
 import type { PluginWire } from '../roles/orchestrator/plugin-wire.js';
@@ -26,6 +27,7 @@ export interface PluginScopeInputs {
   capabilities: CapabilitiesService;
   jobs: JobsService;
   wire: PluginWire;
+  containers: KernelContainers;
   shutdown: AbortController;
 }
 
@@ -46,5 +48,6 @@ export function createPluginScope(scopes: ContainerScopes, inputs: PluginScopeIn
   child.registerInstance(coreServices.capabilities.id, inputs.capabilities);
   child.registerInstance(coreServices.jobs.id, inputs.jobs);
   child.registerInstance(coreServices.orchestratorWire.id, inputs.wire.facadeFor(manifest.id));
+  child.registerInstance(coreServices.containers.id, inputs.containers.forPlugin(manifest.id));
   return { id: manifest.id, http, lifecycle };
 }

@@ -5,7 +5,7 @@ import { validatePluginConfig, type LoadedConfig } from '../config/load-config.j
 import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
 import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
-import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint } from '@lpx/sdk';
+import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint, containerRuntimesExtensionPoint } from '@lpx/sdk';
 
 export interface PreparedPlugin extends RegisteredPlugin {
   readonly source: string;
@@ -22,7 +22,7 @@ export const KERNEL_SERVICE_IDS: ReadonlySet<string> = new Set(Object.values(cor
 export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([
   discoveryStrategiesExtensionPoint.id,
   selectionAlgorithmsExtensionPoint.id,
-  transcodeBackendsExtensionPoint.id,
+  transcodeBackendsExtensionPoint.id, containerRuntimesExtensionPoint.id,
   aiPipelinesExtensionPoint.id,
   aiExecutorsExtensionPoint.id,
 ]);

@@ -200,6 +200,18 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Containers (docs/adr/0028-container-runtime.md): which runtime plugins get as coreServices.containers, and its probing. */
+    containers: Type.Object(
+      {
+        /** The runtime to use by name (`docker`); default: the only one a configured plugin adds. */
+        runtime: Type.Optional(Type.String({ minLength: 1 })),
+        /** The first probe may start an engine (the runtime's own dockerd): it is reported unavailable past this. */
+        probeTimeoutMs: Type.Integer({ minimum: 100, default: 90_000 }),
+        /** An unavailable runtime is probed again this often (0: never). */
+        reprobeIntervalMs: Type.Integer({ minimum: 0, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     lifecycle: Type.Object(
       {
         initTimeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),

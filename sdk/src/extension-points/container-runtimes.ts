@@ -155,5 +155,8 @@ export interface ContainerRuntimesExtensionPoint {
   addRuntime(runtime: ContainerRuntime): void;
 }
 
+/** The value of CONTAINER_SPEC_LABEL for a spec: compare it with a found container's label to adopt or replace it. */
+export { containerSpecHash } from '../containers/spec-hash.js';
+
 /** Owned by the kernel, like transcode backends. */
 export const containerRuntimesExtensionPoint = createExtensionPoint<ContainerRuntimesExtensionPoint>({ id: 'containers.runtimes' });

@@ -3,6 +3,7 @@ export * from './start-test-host.js';
 export * from './suites/discovery-strategy-suite.js';
 export * from './suites/selection-algorithm-suite.js';
 export * from './suites/transcode-backend-suite.js';
+export * from './suites/container-runtime-suite.js';
 export * from './suites/ai-pipeline-suite.js';
 export * from './ai/ai-samples.js';
 export * from './ai/ai-test-media.js';

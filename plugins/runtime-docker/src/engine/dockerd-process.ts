@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors, type LoggerService } from '@lpx/sdk';
 import { dockerdArgs, dockerdLayout, type DockerdFlags, type DockerdLayout } from './dockerd-layout.js';
@@ -25,8 +26,13 @@ export interface OwnDockerd {
   readonly layout: DockerdLayout;
   readonly socketPath: string;
   readonly pid: number;
-  /** True when a dockerd left running on this state dir (a crashed node) was taken over instead of started. */
+  /** True when a dockerd already running on this state dir was taken over instead of started. */
   readonly adopted: boolean;
+  /**
+   * True when that dockerd belongs to another live process (the node, while
+   * `lpx containers list` looks at it): stop() then leaves it running.
+   */
+  readonly borrowed: boolean;
   /** Still running (the process has not exited). */
   alive(): boolean;
   stop(): Promise<void>;
@@ -62,8 +68,12 @@ export async function startOwnDockerd(options: StartDockerdOptions): Promise<Own
   const previous = await runningDockerd(layout);
   if (previous !== undefined) {
     if (await waitForPing(layout.socketPath, startTimeoutMs, () => processAlive(previous), options.signal)) {
-      options.logger?.info({ pid: previous, socket: layout.socketPath }, 'adopted the dockerd already running on this state dir');
-      return pidHandle(layout, previous, grace, options.logger);
+      const holder = Number.parseInt(await readFile(ownerFile(layout), 'utf8').catch(() => ''), 10);
+      const borrowed = holder !== process.pid && processAlive(holder);
+      // A dead holder (a crashed node) hands the engine over: we stop it when we close.
+      if (!borrowed) await writeFile(ownerFile(layout), `${process.pid}\n`);
+      options.logger?.info({ pid: previous, socket: layout.socketPath, borrowed }, borrowed ? 'using the dockerd another live process runs on this state dir' : 'adopted the dockerd left running on this state dir');
+      return pidHandle(layout, previous, grace, borrowed, options.logger);
     }
     // Alive but deaf: a wedged engine from an earlier run; replace it.
     await stopPid(previous, grace);
@@ -100,6 +110,7 @@ export async function startOwnDockerd(options: StartDockerdOptions): Promise<Own
     const why = options.signal?.aborted ? 'start aborted' : exited ? `dockerd exited (code ${child.exitCode ?? child.signalCode})` : `dockerd did not answer /_ping within ${startTimeoutMs} ms`;
     throw errors.containers.UNAVAILABLE.create(`${why}; last log lines (${layout.logFile}): ${await logTail(layout.logFile)}`, { details: { stateDir: layout.stateDir } });
   }
+  await writeFile(ownerFile(layout), `${options.detached === true ? '' : process.pid}\n`);
   options.logger?.info({ pid: child.pid, socket: layout.socketPath, dataRoot: layout.dataRoot }, 'own dockerd ready');
   let stopping: Promise<void> | undefined;
   return {
@@ -107,6 +118,7 @@ export async function startOwnDockerd(options: StartDockerdOptions): Promise<Own
     socketPath: layout.socketPath,
     pid: child.pid ?? -1,
     adopted: false,
+    borrowed: false,
     alive: () => !exited,
     stop() {
       stopping ??= stopChild(child, grace).then(() => options.logger?.info({ pid: child.pid }, 'own dockerd stopped'));
@@ -142,19 +154,25 @@ async function waitForPing(socketPath: string, timeoutMs: number, stillRunning: 
   return false;
 }
 
-function pidHandle(layout: DockerdLayout, pid: number, grace: number, logger?: LoggerService): OwnDockerd {
+function pidHandle(layout: DockerdLayout, pid: number, grace: number, borrowed: boolean, logger?: LoggerService): OwnDockerd {
   let stopping: Promise<void> | undefined;
   return {
     layout,
     socketPath: layout.socketPath,
     pid,
     adopted: true,
+    borrowed,
     alive: () => processAlive(pid),
     stop() {
-      stopping ??= stopPid(pid, grace).then(() => logger?.info({ pid }, 'own dockerd stopped'));
+      stopping ??= borrowed ? Promise.resolve() : stopPid(pid, grace).then(() => logger?.info({ pid }, 'own dockerd stopped'));
       return stopping;
     },
   };
+}
+
+/** Which process runs the engine (and stops it): the pid of the node that started or adopted it. */
+function ownerFile(layout: DockerdLayout): string {
+  return join(layout.execRoot, 'owner.pid');
 }
 
 async function stopPid(pid: number, graceMs: number): Promise<void> {
