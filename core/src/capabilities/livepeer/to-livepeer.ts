@@ -64,8 +64,10 @@ export function toLivepeerCapabilities(
         break;
       }
       case 'ai': {
-        advertise(mapping.id, free(descriptor, options.usage));
         const models = descriptor.constraints.models;
+        // An AI capability whose models all left (no worker offers them) is not advertised, as a go-livepeer O without them.
+        if (models !== undefined && Object.keys(models).length === 0) break;
+        advertise(mapping.id, free(descriptor, options.usage));
         if (models === undefined) break;
         const out: Record<string, LivepeerModelConstraint> = {};
         for (const [modelId, model] of Object.entries(models)) {
