@@ -1,6 +1,6 @@
-import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { referenceRunnerImage } from '../../../helpers/reference-runner-image.js';
+import type { Test } from 'tap';
 import { fromDataUrl, postForm, postJson, startRunnerContainer } from './containers.js';
 
 const png = (w: number, h: number): Blob =>
@@ -9,7 +9,7 @@ const wav = (): Blob =>
   new Blob([execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=1', '-c:a', 'pcm_s16le', '-f', 'wav', '-'])], { type: 'audio/wav' });
 
 /** Each pipeline: the request a client sends and the response shape the runner's OpenAPI schema gives. */
-const CASES: { pipeline: string; model: string; send: (url: string) => Promise<Response>; shape: object; engine: string }[] = [
+export const ROUTE_CASES: { pipeline: string; model: string; send: (url: string) => Promise<Response>; shape: object; engine: string }[] = [
   { pipeline: 'text-to-image', model: 'stabilityai/sdxl-turbo', engine: 'deterministic', send: (u) => postJson(u, { prompt: 'a boat', width: 256, height: 256 }), shape: { images: [{ url: /^data:image\/png;base64,/, seed: Number, nsfw: false }] } },
   { pipeline: 'image-to-image', model: 'timbrooks/instruct-pix2pix', engine: 'deterministic', send: (u) => postForm(u, { prompt: 'blue', image: png(256, 256) }), shape: { images: [{ url: /^data:image\/png;base64,/, seed: Number, nsfw: false }] } },
   { pipeline: 'image-to-video', model: 'stabilityai/stable-video-diffusion-img2vid-xt', engine: 'deterministic', send: (u) => postForm(u, { image: png(256, 256), width: '256', height: '144' }), shape: { frames: [Array] } },
@@ -21,9 +21,10 @@ const CASES: { pipeline: string; model: string; send: (url: string) => Promise<R
   { pipeline: 'text-to-speech', model: 'parler-tts/parler-tts-large-v1', engine: 'espeak-ng', send: (u) => postJson(u, { text: 'hello' }), shape: { audio: { url: /^data:audio\/wav;base64,/ } } },
 ];
 
-t.test('every pipeline answers its route with the runner\'s response shape, in a real container', async (t) => {
+/** Starts a container per pipeline named and checks its route answers the runner's shape. */
+export async function checkRoutes(t: Test, pipelines: readonly string[]): Promise<void> {
   const { ref, runtime } = await referenceRunnerImage(t);
-  for (const c of CASES) {
+  for (const c of ROUTE_CASES.filter((r) => pipelines.includes(r.pipeline))) {
     await t.test(c.pipeline, async (t) => {
       const runner = await startRunnerContainer(t, runtime, ref, { PIPELINE: c.pipeline, MODEL_ID: c.model });
       t.equal(runner.health, 'IDLE', `cold start ${runner.coldStartMs} ms`);
@@ -42,4 +43,4 @@ t.test('every pipeline answers its route with the runner\'s response shape, in a
       t.equal((await postJson(`${runner.url}/${other}`, {})).status, 404);
     });
   }
-});
+}
