@@ -11,6 +11,7 @@ import { addSelectionCommand } from './commands/selection.js';
 import { addStartCommand } from './commands/start.js';
 import { addTenantsCommand } from './commands/tenants.js';
 import { addTranscodeCommand } from './commands/transcode-probe.js';
+import { addAICommand } from './commands/ai-models.js';
 import { addContainersCommand } from './commands/containers-list.js';
 import { processIo, type Io } from './output.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addDevCommand(program, io, setExit);
   addTenantsCommand(program, io, setExit);
   addTranscodeCommand(program, io, setExit);
+  addAICommand(program, io, setExit);
   addContainersCommand(program, io, setExit);
   return program;
 }

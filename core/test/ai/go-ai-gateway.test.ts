@@ -15,6 +15,7 @@ import { executorsPlugin, pipelinesPlugin, testExecutor } from './helpers/test-e
 import { llm, textToImage } from './helpers/test-pipelines.js';
 import { pngOf, startTestRunner } from './helpers/test-runner.js';
 import { until } from './helpers/paid-ai-orchestrator.js';
+import { runCli } from '../../../test/helpers/cli.js';
 
 const T2I = 'stabilityai/sdxl-turbo';
 const LLM = 'meta-llama/Meta-Llama-3.1-8B-Instruct';
@@ -75,6 +76,11 @@ t.test("a go-livepeer gateway's AI requests on an offchain lpx orchestrator + wo
     { pipeline: 'llm', modelId: LLM, capacity: 1, price: { pricePerUnit: '2', pixelsPerUnit: '1' }, executors: ['test-runners'], workers: 1 },
     { pipeline: 'text-to-image', modelId: T2I, capacity: 2, executors: ['test-runners'], workers: 1 },
   ]);
+
+  const cli = await runCli('ai', 'models', '--url', host.url!);
+  t.equal(cli.code, 0, cli.stderr);
+  t.match(cli.stdout, /text-to-image\s+stabilityai\/sdxl-turbo\s+2\s+yes\s+7\/1000 wei\/pixel\s+test-runners\s+1/, 'lpx ai models: the orchestrator view, price per model');
+  t.match(cli.stdout, /test-runners\s+llm\s+meta-llama\/Meta-Llama-3.1-8B-Instruct\s+1\s+no\s+2 wei\/token/, "lpx ai models: this worker's executor offers");
 
   // Offers move: the executor drops to one text-to-image slot and the orchestrator follows.
   executor.update([{ pipeline: 'text-to-image', modelId: T2I, capacity: 1, warm: true }]);
