@@ -29,6 +29,9 @@ import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { createGatewayWebhooks } from './webhooks/gateway-webhooks.js';
 import { createSegmentRouting } from './segment-routing.js';
 import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
+import { createAIRouting } from './ai-routing.js';
+import { registerAIRoutes } from './ai-routes.js';
+import type { AIPipelineSource } from './ai-pipeline-source.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -134,8 +137,14 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const ensureRouter = (capabilityId: string): void => {
     if (served.has(capabilityId)) return;
     served.add(capabilityId);
-    // Segments have their own router: go-livepeer's /segment wire, pixel payments, stream stickiness.
-    const route = capabilityId === TRANSCODE_CAPABILITY_ID ? (segments.processor as unknown as typeof processor) : processor;
+    // Segments have their own router: go-livepeer's /segment wire, pixel payments, stream stickiness;
+    // AI requests theirs: go-livepeer's AI wire, per-model prices and sessions (ADR 0034).
+    const route =
+      capabilityId === TRANSCODE_CAPABILITY_ID
+        ? (segments.processor as unknown as typeof processor)
+        : capabilityId.startsWith('ai/')
+          ? (ai.processor as unknown as typeof processor)
+          : processor;
     routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, route, { concurrency: settings.concurrency });
   };
   const segments = createSegmentRouting({
@@ -157,6 +166,29 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     metrics: options.metrics,
   });
   teardown.push('gateway segment sessions', async () => segments.close());
+  // The kernel's collected pipelines (`ai.pipelines`) validate and price AI requests here.
+  const pipelines: AIPipelineSource = { get: (name) => kernel.ai.pipelines.get(name), get limits() { return kernel.ai.limits; } };
+  const ai = createAIRouting({
+    config,
+    pool,
+    algorithm,
+    account,
+    chain,
+    credentials,
+    pipelines,
+    clients,
+    routes,
+    ensureRouter,
+    store: kernel.blobs.store,
+    logger,
+    onAttemptFailed: ({ requestId, uri, error, action }) => {
+      metrics.attemptFailed(action);
+      logger.warn({ requestId, uri, action, err: error }, 'orchestrator attempt failed for an AI request');
+    },
+    onPaid: (count, uri) => metrics.ticketsSent(uri, count),
+  });
+  teardown.push('gateway AI sessions', async () => ai.close());
+  registerAIRoutes(app, { service: ai.service, pipelines, tenants: clients.tenants, budgets: clients.budgets, routes, ensureRouter });
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {
@@ -165,9 +197,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     segments: {
       enabled: true,
       ...segments.service,
-      // Replaced by the AI routing (issue 11, gateway helper): until then AI calls are refused, coded.
-      ai: async () => { throw errors.ai.PIPELINE_UNKNOWN.create('this gateway does not route AI requests yet'); },
-      aiModels: async () => [],
+      ...ai.service,
       authenticate: async (authorization) => clients.tenants.authenticate(authorization)?.name,
     },
     async start() {

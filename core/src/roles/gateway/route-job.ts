@@ -7,6 +7,8 @@ export interface RouteJobData {
   readonly webhook?: string;
   /** The tenant that submitted it (ADR 0017): only it may read the job, and its budget pays. Absent on an open gateway. */
   readonly tenant?: string;
+  /** AI route jobs (`ai/<pipeline>`): the request's own price ceiling, wei per unit as "num/den" or "num" (ADR 0034). */
+  readonly ai?: { readonly maxPricePerUnit?: string };
 }
 
 export interface RouteJobResult {

@@ -105,6 +105,15 @@ export class SegmentPayments {
   }
 
   async prepare(session: SegmentSession, estimatedPixels: bigint, charge?: ChargeTenant): Promise<PreparedSegmentPayment> {
+    return this.prepareUnits(session, estimatedPixels, PIXEL_ESTIMATE_MULTIPLIER, charge);
+  }
+
+  /**
+   * The same payment for any per-unit work: fee = units × multiplier × price.
+   * Segments estimate pixels × 1.02; AI requests pay their units × price exactly
+   * (go-livepeer's estimateAIFee), settled with the same units (ADR 0034).
+   */
+  async prepareUnits(session: SegmentSession, units: bigint, multiplier: Rational, charge?: ChargeTenant): Promise<PreparedSegmentPayment> {
     const tickets = this.#tickets;
     const priceInfo = session.info.priceInfo;
     if (tickets === undefined) return { header: '', ...FREE };
@@ -116,7 +125,7 @@ export class SegmentPayments {
     const key = this.#balanceKey(session)!;
     const pmSession = session.pmSession;
     const ev = tickets.ev(pmSession);
-    const fee = estimateFee(estimatedPixels, price);
+    const fee = multiplier.mulInt(units).mul(price);
     const minCredit = fee.gt(ev) ? fee : ev;
     const update = new BalanceUpdate(this.#balances, key.party, key.sessionId, stageUpdate(this.#balances, key.party, key.sessionId, minCredit, ev));
     let undo: (() => Promise<void>) | undefined;
