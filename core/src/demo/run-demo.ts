@@ -13,6 +13,7 @@ import { startDevNetwork, type DevNetwork } from '../dev/dev-network.js';
 import { connectRedis } from '../redis/connect.js';
 import { settlementLedgerFor } from '../settlement/settlement-ledger.js';
 import { scrapeCounter } from './demo-metrics.js';
+import { runDemoAI } from './demo-ai.js';
 import { pushDemoSegments } from './demo-segments.js';
 
 export interface DemoSummary {
@@ -36,6 +37,9 @@ export interface DemoSummary {
   playlistRenditions: number;
   /** Output pixels the orchestrators charged the gateway for (read from their /metrics). */
   pixelsCharged: number;
+  /** AI requests answered through the gateway (one per kind of runner engine), and those that failed; 0/0 with `ai: false`. */
+  ai: number;
+  aiFailed: number;
 }
 
 export interface DemoOptions {
@@ -45,6 +49,8 @@ export interface DemoOptions {
   orchestrators?: number;
   /** How long to wait for every winning ticket to be redeemed (default 90 s). */
   redeemTimeoutMs?: number;
+  /** AI requests in reference runner containers (default true; the first run on a machine builds the image). */
+  ai?: boolean;
   log?: (line: string) => void;
 }
 
@@ -74,9 +80,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const count = options.jobs ?? 20;
   const log = options.log ?? (() => {});
   const dataDir = mkdtempSync(join(tmpdir(), 'lpx-demo-'));
-  log('starting the local network (redis, dev chain, orchestrators, gateway)...');
+  const ai = options.ai ?? true;
+  log(`starting the local network (redis, dev chain, orchestrators, gateway${ai ? ', AI runner containers: the first run on a machine builds their image' : ''})...`);
   const network = await startDevNetwork({
     orchestrators: options.orchestrators ?? 2,
+    ai,
     dataDir,
     onEvent: (event) => {
       if (!('role' in event)) return;
@@ -101,6 +109,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const pixelsCharged = (await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_segment_pixels_total')))).reduce((a, b) => a + b, 0);
     log(`${video.segments} segments transcoded into ${video.renditions} renditions; the HLS master playlist lists ${video.playlistRenditions}; orchestrators charged for ${pixelsCharged} output pixels`);
 
+    let aiRun = { ok: 0, failed: 0 };
+    if (ai) {
+      log('AI requests through the gateway, each run in a reference runner container on orchestrator 1...');
+      aiRun = await runDemoAI(network.gateway.httpUrl, network.tenants[0]?.apiKey, log);
+    }
+
     const tickets = await scrapeCounter(network.gateway.httpUrl, 'lpx_gateway_tickets_sent_total');
     const winnersPer = await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_winning_tickets_total')));
     const winners = winnersPer.reduce((a, b) => a + b, 0);
@@ -122,7 +136,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
     const depositSpent = depositBefore - (await readSenderInfo(publicClient, broker, gateway)).deposit;
     log(`redeemed ${redeemed}/${winners} winners on-chain; the gateway's deposit fell by ${depositSpent} wei (redeemed face values ${redeemedFaceValue})`);
-    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged };
+    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged, ai: aiRun.ok, aiFailed: aiRun.failed };
   } finally {
     await redis.quit().catch(() => redis.disconnect());
     await network.stop();

@@ -4,6 +4,8 @@
  * operator can read, copy and run by hand.
  */
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -39,6 +41,62 @@ export interface OrchestratorConfigInput {
   readonly secret: string;
   /** Separate worker processes do the work (`lpx dev up --workers N`): the orchestrator runs none itself. */
   readonly separateWorkers?: boolean;
+  /** Serve AI: runner containers of the reference image through the node's own dockerd (`lpx dev up --ai`). */
+  readonly ai?: boolean;
+}
+
+/** The batch AI pipelines, each a plugin; gateways load them to validate and price requests, orchestrators to run them. */
+export const DEV_AI_PIPELINES = [
+  'text-to-image',
+  'image-to-image',
+  'image-to-video',
+  'upscale',
+  'audio-to-text',
+  'segment-anything-2',
+  'llm',
+  'image-to-text',
+  'text-to-speech',
+] as const;
+
+/** What a dev AI orchestrator runs warm, one reference runner container each: every kind of engine the runner has. */
+export const DEV_AI_MODELS: readonly { readonly pipeline: string; readonly model_id: string }[] = [
+  { pipeline: 'text-to-speech', model_id: 'parler-tts/parler-tts-large-v1' },
+  { pipeline: 'audio-to-text', model_id: 'openai/whisper-large-v3' },
+  { pipeline: 'image-to-text', model_id: 'Salesforce/blip-image-captioning-large' },
+  { pipeline: 'upscale', model_id: 'stabilityai/stable-diffusion-x4-upscaler' },
+  { pipeline: 'text-to-image', model_id: 'stabilityai/sdxl-turbo' },
+  { pipeline: 'llm', model_id: 'meta-llama/llama-3.1-8B-Instruct' },
+];
+
+/** AI costs this many wei per unit (pixel, ms of audio, token, character): small next to the dev ticket EV. */
+export const DEV_AI_PRICE_PER_UNIT = 10n ** 9n;
+
+/**
+ * The dev network's Docker state lives outside its wiped data dir, so the
+ * reference runner image is imported and built once per machine, not once
+ * per `dev up`; runtime-docker adopts a dockerd already running on it.
+ */
+export function devDockerStateDir(): string {
+  return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lpx', 'dev-docker');
+}
+
+function pipelinePlugins(): Record<string, unknown> {
+  return Object.fromEntries(DEV_AI_PIPELINES.map((pipeline) => [`ai-${pipeline}`, { module: moduleFile(`@lpx/plugin-ai-${pipeline}`) }]));
+}
+
+function aiRunnerPlugins(): Record<string, unknown> {
+  return {
+    'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: { stateDir: devDockerStateDir() } },
+    'ai-runners': {
+      module: moduleFile('@lpx/plugin-ai-runners'),
+      config: {
+        // No GPU here: one emulated slot per warm model.
+        containersPerGpu: DEV_AI_MODELS.length,
+        aiModels: DEV_AI_MODELS.map((m) => ({ ...m, warm: true, price_per_unit: Number(DEV_AI_PRICE_PER_UNIT), pixels_per_unit: 1 })),
+      },
+    },
+    ...pipelinePlugins(),
+  };
 }
 
 function workPlugins(transcodeSessions: number): Record<string, unknown> {
@@ -60,7 +118,7 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
     // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
-    plugins: workPlugins(DEV_TRANSCODE_SESSIONS),
+    plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS), ...(input.ai === true ? aiRunnerPlugins() : {}) },
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
 }
@@ -99,6 +157,8 @@ export interface GatewayConfigInput {
   readonly orchestrators: readonly string[];
   /** gateway.tenants (ADR 0017): name → key hashes and budget; none: an open, loopback-only gateway. */
   readonly tenants?: Readonly<Record<string, { keys: string[]; budget?: { spendPerPeriod: string; periodSeconds: number } }>>;
+  /** Route AI: the pipeline plugins and the OpenAI-compatible API (`lpx dev up --ai`). */
+  readonly ai?: boolean;
 }
 
 export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown> {
@@ -126,6 +186,8 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
       'selection-stake': { module: moduleFile('@lpx/plugin-selection-stake') },
       // go-livepeer's HTTP push ingest (/live/<stream>/<seq>.ts) and HLS (/stream/<stream>.m3u8), default ladder.
       'video-ingest': { module: moduleFile('@lpx/plugin-video-ingest') },
+      // go-livepeer's AI routes (/text-to-image, /llm...) and OpenAI's /v1 on the same port.
+      ...(input.ai === true ? { ...pipelinePlugins(), 'gateway-openai': { module: moduleFile('@lpx/plugin-gateway-openai') } } : {}),
     },
   };
 }

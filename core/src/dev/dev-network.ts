@@ -42,6 +42,11 @@ export interface DevNetworkOptions {
   readonly tenantBudgetWei?: bigint;
   /** Worker processes per orchestrator, each with one transcode session (default 0: each orchestrator works itself). */
   readonly workers?: number;
+  /**
+   * AI on the network: orchestrator 1 runs the reference runner's containers (its own dockerd, the
+   * image built once per machine) and the gateway serves go-livepeer's AI routes and OpenAI's /v1.
+   */
+  readonly ai?: boolean;
 }
 
 export interface DevTenant {
@@ -79,6 +84,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   if (!Number.isInteger(tenantCount) || tenantCount < 0) throw new RangeError(`--tenants must be a non-negative integer, got ${tenantCount}`);
   const workerCount = options.workers ?? 0;
   if (!Number.isInteger(workerCount) || workerCount < 0) throw new RangeError(`--workers must be a non-negative integer, got ${workerCount}`);
+  if (options.ai === true && workerCount > 0) throw new RangeError('--ai runs the runner containers on orchestrator 1 itself: use it without --workers');
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
   await rm(dataDir, { recursive: true, force: true });
@@ -127,6 +133,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           dataDir: join(dataDir, `orchestrator-${o.index}`),
           secret: randomBytes(16).toString('hex'),
           separateWorkers: workerCount > 0,
+          ai: options.ai === true && o.index === 1,
         });
         const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort, options.readiness);
         reaper.track(process.pid);
@@ -154,7 +161,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     const gatewayProcess = await startNodeProcess(
       'gateway',
       dataDir,
-      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri), tenants: tenantConfig }),
+      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri), tenants: tenantConfig, ai: options.ai === true }),
       gatewayPort,
       options.readiness,
     );

@@ -21,9 +21,10 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
     .option('--workers <n>', 'separate worker processes per orchestrator, one transcode session each (0: each orchestrator does its own work)', '0')
     .option('--data-dir <dir>', 'configs, logs and state (wiped at start)', '.lpx/dev')
     .option('--tenants <n>', "gateway clients, each with an API key and a budget, printed at start (0: an open gateway, loopback only)", '1')
+    .option('--ai', 'AI too: orchestrator 1 runs reference runner containers in its own dockerd (the image is built once per machine), the gateway serves the AI routes and OpenAI\'s /v1')
     .option('--json', 'one JSON object per line, for scripts (one {"tenant","apiKey"} line per tenant)')
     .option('--ready-timeout <seconds>', 'how long each node may take to become ready (it fails at once if it exits, or after 120 s without any progress)', '900')
-    .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; readyTimeout: string; tenants: string }) => {
+    .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; ai?: boolean; readyTimeout: string; tenants: string }) => {
       const count = Number(options.orchestrators);
       if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
         io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
@@ -58,6 +59,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
           orchestrators: count,
           workers,
           tenants,
+          ...(options.ai === true ? { ai: true } : {}),
           dataDir: options.dataDir,
           readiness: { readyTimeoutMs: readySeconds * 1_000 },
           onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
