@@ -121,7 +121,10 @@ export async function startOwnDockerd(options: StartDockerdOptions): Promise<Own
     borrowed: false,
     alive: () => !exited,
     stop() {
-      stopping ??= stopChild(child, grace).then(() => options.logger?.info({ pid: child.pid }, 'own dockerd stopped'));
+      stopping ??= stopChild(child, grace).then(async () => {
+        await removeTempExecRoot(layout);
+        options.logger?.info({ pid: child.pid }, 'own dockerd stopped');
+      });
       return stopping;
     },
   };
@@ -164,10 +167,21 @@ function pidHandle(layout: DockerdLayout, pid: number, grace: number, borrowed: 
     borrowed,
     alive: () => processAlive(pid),
     stop() {
-      stopping ??= borrowed ? Promise.resolve() : stopPid(pid, grace).then(() => logger?.info({ pid }, 'own dockerd stopped'));
+      stopping ??= borrowed
+        ? Promise.resolve()
+        : stopPid(pid, grace).then(async () => {
+            await removeTempExecRoot(layout);
+            logger?.info({ pid }, 'own dockerd stopped');
+          });
       return stopping;
     },
   };
+}
+
+/** An exec root in the temp dir (long state dirs) holds only runtime state: gone with the engine, so none pile up. */
+async function removeTempExecRoot(layout: DockerdLayout): Promise<void> {
+  if (layout.execRoot.startsWith(layout.stateDir)) return;
+  await rm(layout.execRoot, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /** Which process runs the engine (and stops it): the pid of the node that started or adopted it. */
