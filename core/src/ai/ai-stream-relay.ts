@@ -33,10 +33,13 @@ export class RelayWriter {
   }
 
   async append(entry: RelayEntry): Promise<void> {
-    const multi = this.#redis.multi().xadd(this.#key, '*', 'e', JSON.stringify(entry));
-    if (!this.#expirySet) multi.expire(this.#key, RELAY_TTL_SECONDS);
+    // One round trip per event; the TTL is set once, with the first.
+    if (this.#expirySet) {
+      await this.#redis.xadd(this.#key, '*', 'e', JSON.stringify(entry));
+      return;
+    }
     this.#expirySet = true;
-    await multi.exec();
+    await this.#redis.multi().xadd(this.#key, '*', 'e', JSON.stringify(entry)).expire(this.#key, RELAY_TTL_SECONDS).exec();
   }
 }
 
