@@ -6,19 +6,20 @@ import { runChecked, withWorkDir } from '../processes.js';
  * ERROR on /health instead of failing its first request.
  */
 export async function checkFfmpeg(): Promise<void> {
-  await runChecked('ffmpeg', ['-hide_banner', '-version']);
-  await runChecked('ffprobe', ['-hide_banner', '-version']);
+  await Promise.all([runChecked('ffmpeg', ['-hide_banner', '-version']), runChecked('ffprobe', ['-hide_banner', '-version'])]);
 }
 
 export async function checkEspeak(): Promise<void> {
-  await checkFfmpeg();
-  await runChecked('espeak-ng', ['--stdout', 'ready'], { timeoutMs: 30_000 });
+  await Promise.all([checkFfmpeg(), runChecked('espeak-ng', ['--stdout', 'ready'], { timeoutMs: 30_000 })]);
+}
+
+async function tesseractHasEnglish(): Promise<void> {
+  const langs = (await runChecked('tesseract', ['--list-langs'], { timeoutMs: 30_000 })).toString('utf8');
+  if (!/^eng$/m.test(langs)) throw new Error('tesseract has no eng language data (install tesseract-ocr-eng)');
 }
 
 export async function checkTesseract(): Promise<void> {
-  await checkFfmpeg();
-  const langs = (await runChecked('tesseract', ['--list-langs'], { timeoutMs: 30_000 })).toString('utf8');
-  if (!/^eng$/m.test(langs)) throw new Error('tesseract has no eng language data (install tesseract-ocr-eng)');
+  await Promise.all([checkFfmpeg(), tesseractHasEnglish()]);
 }
 
 /** The acoustic model pocketsphinx-en-us installs (pocketsphinx 0.8's default). */
