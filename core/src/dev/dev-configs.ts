@@ -86,7 +86,9 @@ function pipelinePlugins(): Record<string, unknown> {
 
 function aiRunnerPlugins(): Record<string, unknown> {
   return {
-    'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: { stateDir: devDockerStateDir() } },
+    // Six warm runners start at once on a 2-core machine that is also running the chain and the gateway:
+    // container starts have been seen to take over 30 s there.
+    'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: { stateDir: devDockerStateDir(), callTimeoutMs: 120_000 } },
     'ai-runners': {
       module: moduleFile('@lpx/plugin-ai-runners'),
       config: {
