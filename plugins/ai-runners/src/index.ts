@@ -16,7 +16,7 @@ export { watchStep, type WatchState, type WatchDecision } from './runner/watchdo
 export { checkHealth, readVersion, readHardwareInfo, type HealthResult } from './runner/runner-client.js';
 export { waitUntilReady } from './runner/wait-ready.js';
 export { probeGpus, type GpuProbeResult } from './gpu/gpu-probe.js';
-export { runnerSpec, runnerName, LABELS, RUNNER_PORT } from './containers/runner-spec.js';
+export { runnerSpec, runnerName, nodeTagFor, LABELS, RUNNER_PORT } from './containers/runner-spec.js';
 export { computeOffers, lowestVersion } from './executor/offers.js';
 export { RunnersExecutor, type RunnersExecutorOptions } from './executor/runners-executor.js';
 export { referenceRunnerImage } from './reference-image-source.js';

@@ -35,7 +35,7 @@ t.test('managed runners on Docker: warm pinned, cold on demand, eviction, no cap
   let containers = await kernel.containers.list();
   t.equal(containers.length, 1, 'one container: the warm one');
   const warm = containers[0]!;
-  t.match(warm.name, /^lpx-test-text-to-image_warm-t2i_colocated-[01]-0$/, "go-livepeer's name shape, with the slot instead of a fixed port");
+  t.match(warm.name, /^lpx-[0-9a-f]{10}-text-to-image_warm-t2i_colocated-[01]-0$/, "go-livepeer's name shape, with the slot instead of a fixed port");
   t.same([warm.labels[LABELS.pipeline], warm.labels[LABELS.model], warm.labels[LABELS.warm], warm.labels.creator], ['text-to-image', 'warm/t2i', 'true', 'ai-worker']);
   t.equal(warm.ports.length, 1);
   t.match(warm.ports[0], { containerPort: 8000, hostIp: '127.0.0.1' }, 'published on loopback only, host port picked by the engine');

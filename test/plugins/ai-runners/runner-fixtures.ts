@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunnersExecutor, referenceRunnerImage, resolveRunnersConfig, type RawRunnersConfig } from '@lpx/plugin-ai-runners';
+import { RunnersExecutor, nodeTagFor, referenceRunnerImage, resolveRunnersConfig, type RawRunnersConfig } from '@lpx/plugin-ai-runners';
 import type { Teardownable } from '../../helpers/host.js';
 import type { KernelServices } from './containers-probe.js';
 
@@ -19,12 +19,13 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 /** A models dir the runners (user nobody) can read. */
 export function modelsDir(t: Teardownable): string {
   const dir = mkdtempSync(join(tmpdir(), 'lpx-ai-models-'));
+  chmodSync(dir, 0o755); // mkdtemp makes it 0700, closed to the runner's user
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 /** A runners executor on the kernel's containers facade with the reference runner image; closed at teardown. */
-export function runnersExecutor(t: Teardownable, kernel: KernelServices, raw: RawRunnersConfig, nodeTag = 'test'): RunnersExecutor {
+export function runnersExecutor(t: Teardownable, kernel: KernelServices, raw: RawRunnersConfig, nodeTag = nodeTagFor(kernel.dataDir)): RunnersExecutor {
   const config = resolveRunnersConfig({ ...raw, timeouts: { ...FAST, ...raw.timeouts } }, kernel.dataDir);
   const executor = new RunnersExecutor({ config, containers: kernel.containers, builtInImage: referenceRunnerImage, nodeTag, logger: kernel.logger, metrics: kernel.metrics, gpuProbe: { nvidiaSmi: 'nvidia-smi' } });
   t.teardown(() => executor.close());

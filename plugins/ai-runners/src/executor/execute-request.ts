@@ -53,8 +53,8 @@ async function classify(error: unknown, callerSignal: AbortSignal, timeout: Abor
   }
   const alive = await lease.alive();
   await lease.release(alive ? 'ok' : 'restart', `died during a request: ${(error as Error).message}`);
-  if (errors.ai.RUNNER_FAILED.is(error)) return error;
-  return errors.ai.RUNNER_FAILED.create(`${what}: ${(error as Error).message}${alive ? '' : '; the runner is restarted'}`, { cause: error });
+  if (errors.ai.RUNNER_FAILED.is(error) && alive) return error;
+  return errors.ai.RUNNER_FAILED.create(`${what}: ${(error as Error).message}${alive ? '' : '; the runner is restarted'}`, { cause: error, ...(isLpxError(error) && error.details ? { details: error.details } : {}) });
 }
 
 async function* holdUntilDone(

@@ -99,7 +99,13 @@ export class ManagedRunners {
   /** Ends a lease: the runner goes back to the pool, or is restarted when the request broke it. */
   async release(lease: ManagedLease, outcome: 'ok' | 'restart', reason = ''): Promise<void> {
     const { runner } = lease;
-    if (runner.lease !== lease.lease || !this.live.has(runner.pooled.key)) return;
+    if (!this.live.has(runner.pooled.key)) return;
+    if (runner.lease !== lease.lease) {
+      // The watchdog already put it back (it said IDLE while lent). A request that hung or broke it
+      // still restarts it, unless another request has it now.
+      if (outcome === 'restart' && runner.pooled.state !== 'borrowed') await this.destroy(runner, reason);
+      return;
+    }
     runner.lease++;
     if (outcome === 'restart') return this.destroy(runner, reason);
     if (runner.pooled.state === 'borrowed') this.o.pool.setState(runner.pooled.key, 'idle');
