@@ -82,7 +82,7 @@ function preferring(prefer: () => readonly string[]): SelectionAlgorithm {
   return { name: 'test-order', select: (candidates) => [...candidates].sort((a, b) => rank(a.uri) - rank(b.uri)) };
 }
 
-export async function startAIGateway(t: Test, chain: GoAIChain, orchestrators: readonly GoAIOrchestratorDouble[], options: { prefer?: () => readonly string[]; maxAttempts?: number } = {}) {
+export async function startAIGateway(t: Test, chain: GoAIChain, orchestrators: readonly GoAIOrchestratorDouble[], options: { prefer?: () => readonly string[]; maxAttempts?: number; pipelines?: readonly AIPipeline[] } = {}) {
   const key = randomBytes(32);
   const signer = new PrivateKeyTicketSigner(key);
   chain.senderInfo.set(signer.address, { deposit: 10n ** 18n, withdrawRound: 0n, reserve: { fundsRemaining: 10n ** 18n, claimedInCurrentRound: 0n } });
@@ -112,7 +112,7 @@ export async function startAIGateway(t: Test, chain: GoAIChain, orchestrators: r
     maxOrchestratorAttempts: options.maxAttempts ?? 3,
     onAttemptFailed: ({ uri, action, error }) => failed.push({ uri, action, error }),
   };
-  const pipelines = pipelineSourceOf([textToImage, llm]);
+  const pipelines = pipelineSourceOf(options.pipelines ?? [textToImage, llm]);
   const failures = new Map<string, unknown>();
   const cancels = new Map<string, AbortController>();
   const processor = aiRouterProcessor({ pipelines, router, failures, cancels });
