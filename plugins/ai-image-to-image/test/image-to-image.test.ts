@@ -46,3 +46,11 @@ t.test('a text field where the file goes, and a file under a text name, are refu
   await t.rejects(imageToImagePipeline.validate(asFile, AI_SUITE_LIMITS), { message: /prompt: expected a text field/ });
   await t.rejects(imageToImagePipeline.validate({ ...samples.valid, fields: { ...samples.valid.fields, strength: '1.5' } }, AI_SUITE_LIMITS), { message: /strength/ });
 });
+
+t.test('a go-livepeer gateway\'s multipart is accepted as it writes it (floats as %f, booleans as FormatBool)', async (t) => {
+  const samples = await aiPipelineSamples('image-to-image');
+  if (samples.valid.kind !== 'multipart') throw new Error('multipart sample');
+  const fields = { prompt: 'x', model_id: 'stabilityai/sdxl-turbo', strength: '0.800000', guidance_scale: '7.500000', image_guidance_scale: '1.500000', safety_check: 'true', seed: '7', num_images_per_prompt: '1', num_inference_steps: '100', loras: '' };
+  const request = await imageToImagePipeline.validate({ ...samples.valid, fields }, AI_SUITE_LIMITS);
+  t.same(request.body.kind === 'multipart' ? request.body.fields : {}, fields, 'forwarded unchanged');
+});
