@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { aiCapabilityId, aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, queueNameFor, type AIModelOffer, type AIRequestLimits, type LoggerService, type PluginManifest } from '@lpx/sdk';
+import { aiCapabilityId, aiExecutorsExtensionPoint, queueNameFor, type AIModelOffer, type AIRequestLimits, type LoggerService, type PluginManifest } from '@lpx/sdk';
 import type { BlobStore } from '../blobs/index.js';
 import type { JobsRuntime } from '../boot/jobs-runtime.js';
 import type { CapabilityRegistry } from '../capabilities/index.js';
@@ -115,9 +115,9 @@ export class KernelAI {
    * capacity until workers report offers.
    */
   declare(registry: CapabilityRegistry, manifests: Iterable<PluginManifest>, roles: readonly string[]): void {
-    if (!roles.includes('orchestrator')) return;
-    const wanted = [...manifests].some((m) => m.requires?.extensionPoints?.some((id) => id === aiPipelinesExtensionPoint.id || id === aiExecutorsExtensionPoint.id));
-    if (!wanted && this.pipelines.size === 0) return;
+    if (!roles.includes('orchestrator') || this.pipelines.size === 0) return;
+    const executorPlugins = [...manifests].filter((m) => m.requires?.extensionPoints?.includes(aiExecutorsExtensionPoint.id)).length;
+    this.#logger.debug({ pipelines: this.pipelines.size, executorPlugins }, 'declaring AI capabilities; models come from live workers');
     for (const pipeline of this.pipelines.list()) {
       const id = aiCapabilityId(pipeline.name);
       const existing = registry.get(id);

@@ -52,8 +52,11 @@ t.test('two worker processes: capacities add up per model, a stopped worker leav
   await a.start();
   await b.start();
 
-  // Workers announce themselves on the AI channel; the orchestrator reads them without waiting for a heartbeat.
-  await until(() => registry.get('ai/text-to-image')?.capacity === 5 && registry.get('ai/llm')?.capacity === 1, 'both workers summed');
+  // Reads the directory as the orchestrator's heartbeat does (the channel notes only make it sooner).
+  await until(async () => {
+    await served.refresh();
+    return registry.get('ai/text-to-image')?.capacity === 5 && registry.get('ai/llm')?.capacity === 1;
+  }, 'both workers summed');
   t.same(registry.get('ai/text-to-image')!.constraints.models, { [T2I]: { warm: true, capacity: 5, price: { pricePerUnit: '3', pixelsPerUnit: '2' } } }, 'capacity 2 + 3, warm on either, the higher of two prices');
   const summaries = await served.refresh();
   t.same(summaries.map((s) => [s.pipeline, s.modelId, s.capacity, s.workers]), [['llm', 'llama', 1, 1], ['text-to-image', T2I, 5, 2]]);

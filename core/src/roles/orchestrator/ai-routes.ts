@@ -126,9 +126,7 @@ async function serveAI(pipeline: AIPipeline, request: FastifyRequest, reply: Fas
     }
 
     const controller = new AbortController();
-    request.raw.on('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
+    // The response closing before it finished is the caller going away (the request stream closes when its body is read).
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
