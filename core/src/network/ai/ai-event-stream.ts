@@ -48,6 +48,7 @@ export async function* parseAIEventStream(body: AsyncIterable<Uint8Array | strin
     while (ready.length > 0) yield ready.shift()!;
     if (done) return;
   }
-  parser.reset({ consume: true });
+  // go-livepeer reads line by line, so a last `data:` line without its blank line still counts (the SSE spec would drop it).
+  parser.feed('\n\n');
   while (ready.length > 0) yield ready.shift()!;
 }
