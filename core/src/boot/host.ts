@@ -83,6 +83,16 @@ export class Host {
     return this.#require(this.#kernel).transcode;
   }
 
+  /** The kernel's AI: pipelines, executors, the models the orchestrator advertises (`lpx ai models`). */
+  get ai(): KernelServices['ai'] {
+    return this.#require(this.#kernel).ai;
+  }
+
+  /** The kernel's containers: the runtime plugins use, its status, this node's owner id (`lpx containers list`). */
+  get containers(): KernelServices['containers'] {
+    return this.#require(this.#kernel).containers;
+  }
+
   /** The orchestrator role's service URI (https://host:port), when this node has that role. */
   get serviceUri(): string | undefined {
     return this.#roles?.orchestrator?.serviceUri;
@@ -124,10 +134,14 @@ export class Host {
         teardown: this.#teardown,
       });
 
+      // Picks the container runtime (an unknown containers.runtime fails the boot here) and probes it in the background.
+      kernel.containers.start();
       const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       kernel.transcode.registerRoutes(app);
+      kernel.containers.registerRoutes(app);
+      kernel.ai.registerRoutes(app);
       const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
@@ -147,6 +161,8 @@ export class Host {
       if (config.node.roles.includes('worker')) {
         // Probes the transcode backends and binds the video/transcode processor before workers start.
         await kernel.transcode.startWorker();
+        // Binds the ai/<pipeline> processors to what the AI executors offer, and heartbeats the offers.
+        await kernel.ai.startWorker();
         await kernel.jobs.startWorkers();
         // Workers must drain before plugins stop; the later 'jobs' step then finds it already closed.
         this.#teardown.push('job workers', () => kernel.jobs.close());

@@ -178,6 +178,40 @@ export const KernelConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** AI pipelines (docs/adr/0031-kernel-ai-dispatch.md): worker heartbeat, request timeout and the limits applied before a pipeline sees a request. */
+    ai: Type.Object(
+      {
+        /** Workers publish their executors' offers this often; the entry lives 3 heartbeats. */
+        heartbeatMs: Type.Integer({ minimum: 100, default: 2_000 }),
+        /** A request a runner has not answered (or finished streaming) after this long is stopped, uncharged. */
+        requestTimeoutMs: Type.Integer({ minimum: 1_000, default: 300_000 }),
+        limits: Type.Object(
+          {
+            /** Largest request body (all files together). */
+            maxBodyBytes: Type.Integer({ minimum: 1_024, default: 50 * 1024 * 1024 }),
+            maxPromptChars: Type.Integer({ minimum: 1, default: 20_000 }),
+            maxImageSide: Type.Integer({ minimum: 1, default: 4_096 }),
+            /** Longest input audio: 30 minutes. */
+            maxAudioMs: Type.Integer({ minimum: 1, default: 30 * 60 * 1000 }),
+            maxTokens: Type.Integer({ minimum: 1, default: 8_192 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Containers (docs/adr/0028-container-runtime.md): which runtime plugins get as coreServices.containers, and its probing. */
+    containers: Type.Object(
+      {
+        /** The runtime to use by name (`docker`); default: the only one a configured plugin adds. */
+        runtime: Type.Optional(Type.String({ minLength: 1 })),
+        /** The first probe may start an engine (the runtime's own dockerd): it is reported unavailable past this. */
+        probeTimeoutMs: Type.Integer({ minimum: 100, default: 90_000 }),
+        /** An unavailable runtime is probed again this often (0: never). */
+        reprobeIntervalMs: Type.Integer({ minimum: 0, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     lifecycle: Type.Object(
       {
         initTimeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),

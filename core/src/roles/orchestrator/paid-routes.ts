@@ -23,6 +23,8 @@ import { HOST_API_VERSION } from '@lpx/sdk';
 import type { OrchestratorPayments } from './orchestrator-payments.js';
 import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
+import { RenditionLinks } from '../../transcode/rendition-links.js';
+import { registerAIRoutes } from './ai-routes.js';
 
 export interface PaidRoutesDeps {
   /** The node's registry: segment pixels charged are counted there. */
@@ -44,14 +46,14 @@ export interface PaidRoutesDeps {
  * configured: the renditions' links live on this door, the session limit
  * follows the workers' capacity under `maxSessions: auto`.
  */
-function localTranscoder(app: FastifyInstance, deps: PaidRoutesDeps): Transcoder | undefined {
+function localTranscoder(deps: PaidRoutesDeps, links: RenditionLinks): Transcoder | undefined {
   const served = deps.kernel.transcode.serveOrchestrator({
     registry: deps.kernel.capabilities,
     sign: (message) => personalSign(deps.account, message),
     serviceUri: deps.serviceUri,
+    links,
   });
   if (served === undefined) return undefined;
-  served.links.register(app);
   if (deps.config.orchestrator.maxSessions === 'auto') served.onCapacity((capacity) => (deps.sessions.maxSessions = capacity));
   return served.transcode;
 }
@@ -67,7 +69,15 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
   };
   registerPaymentRoute(app, common);
-  const transcode = localTranscoder(app, deps);
+  // Rendition and AI result links share one /v1/blobs/<id> route on the door.
+  const links = new RenditionLinks(kernel.blobs.store);
+  const transcode = localTranscoder(deps, links);
+  // AI pipeline routes (go-livepeer's ai_http.go) when pipeline plugins are loaded (docs/adr/0031-kernel-ai-dispatch.md).
+  const ai = kernel.ai?.serveOrchestrator({ registry: capabilities });
+  if (ai !== undefined) {
+    registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger });
+  }
+  if (transcode !== undefined || ai !== undefined) links.register(app);
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}), ...(charged !== undefined ? { onPixelsCharged: (pixels: bigint) => charged.inc(Number(pixels)) } : {}) });
 
