@@ -64,6 +64,34 @@ async function readStream(response: Response): Promise<{ text: string; events: n
   return { text, events };
 }
 
+interface AIStatus {
+  readonly executors?: readonly { readonly name: string; readonly offers: readonly { readonly pipeline: string; readonly modelId: string; readonly capacity: number }[] }[];
+}
+
+/**
+ * Waits until an orchestrator's warm runners all offer capacity: they start
+ * with the node (engine checks included), and the demo's other parts would
+ * otherwise share the two cores with six container starts.
+ */
+export async function waitForAIRunners(orchestratorHttpUrl: string, models: readonly { readonly pipeline: string; readonly model_id: string }[], log: (line: string) => void, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing: string[] = models.map((m) => `${m.pipeline} ${m.model_id}`);
+  let said = '';
+  while (Date.now() < deadline) {
+    const status = (await fetch(`${orchestratorHttpUrl}/v1/ai/models`)
+      .then((r) => r.json())
+      .catch(() => ({}))) as AIStatus;
+    const ready = new Set((status.executors ?? []).flatMap((e) => e.offers.filter((o) => o.capacity > 0).map((o) => `${o.pipeline} ${o.modelId}`)));
+    missing = models.map((m) => `${m.pipeline} ${m.model_id}`).filter((key) => !ready.has(key));
+    if (missing.length === 0) return;
+    const line = `waiting for ${missing.length} warm runner(s): ${missing.map((key) => key.split(' ')[0]).join(', ')}`;
+    if (line !== said) log(line);
+    said = line;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`warm AI runners not ready after ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')} (see the orchestrator's log)`);
+}
+
 export async function runDemoAI(gatewayUrl: string, apiKey: string | undefined, log: (line: string) => void): Promise<DemoAIResult> {
   const headers: Record<string, string> = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
   const ask: Ask = (path, init) =>

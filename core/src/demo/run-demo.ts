@@ -13,7 +13,8 @@ import { startDevNetwork, type DevNetwork } from '../dev/dev-network.js';
 import { connectRedis } from '../redis/connect.js';
 import { settlementLedgerFor } from '../settlement/settlement-ledger.js';
 import { scrapeCounter } from './demo-metrics.js';
-import { runDemoAI } from './demo-ai.js';
+import { DEV_AI_MODELS } from '../dev/dev-configs.js';
+import { runDemoAI, waitForAIRunners } from './demo-ai.js';
 import { pushDemoSegments } from './demo-segments.js';
 
 export interface DemoSummary {
@@ -98,6 +99,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const broker = network.chain.addresses.ticketBroker;
     const gateway = network.gateway.address as `0x${string}`;
     const depositBefore = (await readSenderInfo(publicClient, broker, gateway)).deposit;
+
+    if (ai) await waitForAIRunners(network.orchestrators[0]!.process.httpUrl, DEV_AI_MODELS, log);
 
     const started = Date.now();
     const run = await runJobs(network, count, 4);
