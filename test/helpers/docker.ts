@@ -15,7 +15,6 @@
  * Tests remove every container they create (t.teardown); images stay.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,21 +78,23 @@ async function running(paths: TestDockerPaths, socketPath: string): Promise<bool
   return pidAlive(pid) && (await pingSocket(socketPath, 2_000));
 }
 
+/**
+ * Starts the supervisor as an orphan (sh forks it in its own session and
+ * exits): tap tracks the processes a test file spawns and signals them when
+ * the file ends, and this one must outlive the file. Without tap's loaders
+ * (NODE_OPTIONS): it is not a test.
+ */
 function startSupervisor(paths: TestDockerPaths): Promise<void> {
-  const log = openSync(paths.supervisorLog, 'a');
-  try {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'docker-supervisor.ts'), paths.dir], {
+  const script = 'unset NODE_OPTIONS; setsid "$0" --import tsx "$1" "$2" >>"$3" 2>&1 </dev/null &';
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', script, process.execPath, join(ROOT, 'test', 'helpers', 'docker-supervisor.ts'), paths.dir, paths.supervisorLog], {
       cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', log, log],
-      // Not tap's coverage hooks or loaders: this process outlives the test file.
+      stdio: 'ignore',
       env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env['HOME'] ?? '/root', ...(process.env['LPX_TEST_DOCKER_IDLE_MS'] ? { LPX_TEST_DOCKER_IDLE_MS: process.env['LPX_TEST_DOCKER_IDLE_MS'] } : {}) },
     });
-    child.unref();
-  } finally {
-    closeSync(log);
-  }
-  return Promise.resolve();
+    child.once('error', reject);
+    child.once('exit', () => resolve());
+  });
 }
 
 /** Two tap runs (two terminals, two CI jobs) starting at once must not start two supervisors on one state dir. */
