@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { buildReferenceRunnerImage } from '../plugins/ai-runners/src/reference-image/index.js';
 import { createDockerRuntime } from '@lpx/plugin-runtime-docker';
-import { devDockerStateDir } from '../core/src/dev/dev-configs.js';
+import { waitForAIRunners } from '../core/src/demo/demo-ai.js';
+import { DEV_AI_MODELS, devDockerStateDir } from '../core/src/dev/dev-configs.js';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
 
 const RUNS = Number(process.argv[2] ?? process.env['BENCH_RUNS'] ?? 20);
@@ -132,6 +133,8 @@ async function main(): Promise<void> {
   const network = await startDevNetwork({ orchestrators: 1, ai: true, dataDir, readiness: { readyTimeoutMs: 900_000 } });
   const socket = join(devDockerStateDir(), 'exec', 'docker.sock');
   try {
+    // The orchestrator's executor counts a runner once its watchdog has seen it ready, not when /health first says so.
+    await waitForAIRunners(network.orchestrators[0]!.process.httpUrl, DEV_AI_MODELS, (line) => console.log(line));
     const docker = new Dockerode({ socketPath: socket });
     await pathVersusDirect(network.gateway.httpUrl, network.tenants[0]?.apiKey, docker);
     await coldVersusWarm(`unix://${socket}`);
