@@ -4,6 +4,8 @@ import t from 'tap';
 import { makeHost } from '../helpers/host.js';
 import { runCli } from '../helpers/cli.js';
 import { loadConfig } from '../../core/src/config/load-config.js';
+import { testDocker } from '../helpers/docker.js';
+import { referenceRunnerImage } from '../helpers/reference-runner-image.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'examples', 'configs');
 const configs = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
@@ -18,6 +20,12 @@ for (const file of configs) {
 
     // Boot it for real (own port, temp data dir), run one job through it when it has a worker.
     const { config } = loadConfig({ file: join(dir, file), env: {} });
+    const docker = config.plugins['runtime-docker'];
+    if (docker !== undefined) {
+      // Runners on the shared test engine, where the reference image is built once per machine.
+      await referenceRunnerImage(t);
+      docker.config = { ...docker.config, host: (await testDocker(t)).dockerHost };
+    }
     const host = makeHost(t, [], { ...config, http: { ...config.http, host: '127.0.0.1', port: 0 }, grpc: { ...config.grpc, port: 0 }, orchestrator: { ...config.orchestrator, port: 0 }, log: { level: 'silent' } });
     await host.start();
     t.equal(host.state, 'ready');
@@ -44,6 +52,20 @@ for (const file of configs) {
       const res = await fetch(`${host.url}/v1/models`);
       t.match(await res.json(), { object: 'list', data: Array }, 'the OpenAI-compatible model list answers');
     }
+    if (config.plugins['ai-runners'] !== undefined) {
+      // The warm model is offered once its runner container answers /health.
+      type Models = { executors: { name: string; offers: { pipeline: string; modelId: string; capacity: number; warm: boolean }[] }[] };
+      let offers: Models['executors'][number]['offers'] = [];
+      while (!offers.some((o) => o.pipeline === 'text-to-speech' && o.capacity > 0)) {
+        offers = ((await (await fetch(`${host.url}/v1/ai/models`)).json()) as Models).executors.flatMap((e) => e.offers);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      t.match(offers.find((o) => o.pipeline === 'text-to-speech'), { modelId: 'parler-tts/parler-tts-large-v1', warm: true }, 'the warm runner container serves text-to-speech');
+      t.match(offers.find((o) => o.pipeline === 'llm'), { modelId: 'meta-llama/llama-3.1-8B-Instruct', warm: false }, 'the cold LLM is offered, started on demand');
+    }
+    // An AI-only worker has no echo capability to try; every other example runs or queues one echo job.
+    const aiOnly = config.plugins['ai-runners'] !== undefined && config.plugins['example-echo'] === undefined;
+    if (aiOnly) return;
     if (config.node.roles.includes('worker')) {
       const res = await fetch(`${host.url}/plugins/example-echo/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"smoke"}' });
       t.match(await res.json(), { text: /smoke/i });
