@@ -4,6 +4,7 @@
  * operator can read, copy and run by hand.
  */
 import { createRequire } from 'node:module';
+import { AI_PIPELINES } from '@lpx/sdk';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,19 +46,6 @@ export interface OrchestratorConfigInput {
   readonly ai?: boolean;
 }
 
-/** The batch AI pipelines, each a plugin; gateways load them to validate and price requests, orchestrators to run them. */
-export const DEV_AI_PIPELINES = [
-  'text-to-image',
-  'image-to-image',
-  'image-to-video',
-  'upscale',
-  'audio-to-text',
-  'segment-anything-2',
-  'llm',
-  'image-to-text',
-  'text-to-speech',
-] as const;
-
 /** What a dev AI orchestrator runs warm, one reference runner container each: every kind of engine the runner has. */
 export const DEV_AI_MODELS: readonly { readonly pipeline: string; readonly model_id: string }[] = [
   { pipeline: 'text-to-speech', model_id: 'parler-tts/parler-tts-large-v1' },
@@ -80,8 +68,9 @@ export function devDockerStateDir(): string {
   return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lpx', 'dev-docker');
 }
 
+/** Every batch AI pipeline is a plugin: gateways load them to validate and price requests, orchestrators to run them. */
 function pipelinePlugins(): Record<string, unknown> {
-  return Object.fromEntries(DEV_AI_PIPELINES.map((pipeline) => [`ai-${pipeline}`, { module: moduleFile(`@lpx/plugin-ai-${pipeline}`) }]));
+  return Object.fromEntries(AI_PIPELINES.map((pipeline) => [`ai-${pipeline}`, { module: moduleFile(`@lpx/plugin-ai-${pipeline}`) }]));
 }
 
 function aiRunnerPlugins(): Record<string, unknown> {
