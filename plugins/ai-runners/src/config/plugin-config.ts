@@ -31,6 +31,10 @@ export interface RunnerTimeouts {
   readonly stopMs: number;
   /** One request on a runner; past it the runner is restarted (go-livepeer's AI worker request timeout, 15 min). */
   readonly requestMs: number;
+  /** lpx's own: wait before trying a failed warm start again (2 s), doubling at each failure... */
+  readonly warmRetryMs: number;
+  /** ...up to this (60 s); retries go on while the node runs. */
+  readonly warmRetryMaxMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: RunnerTimeouts = Object.freeze({
@@ -43,13 +47,19 @@ export const DEFAULT_TIMEOUTS: RunnerTimeouts = Object.freeze({
   loadingMaxMs: 180_000,
   stopMs: 8_000,
   requestMs: 900_000,
+  warmRetryMs: 2_000,
+  warmRetryMaxMs: 60_000,
 });
+
+/** Warm starts in flight at once (lpx's own): six container starts and model loads at once starve a small machine. */
+export const DEFAULT_WARM_CONCURRENCY = 2;
 
 /** `plugins.ai-runners.config` as written (after the manifest schema). */
 export interface RawRunnersConfig {
   aiModels?: unknown;
   gpus?: string | readonly string[];
   containersPerGpu?: number;
+  warmConcurrency?: number;
   aiRunnerImageOverrides?: ImageOverrides | string;
   modelsDir?: string;
   verboseLogs?: boolean;
@@ -61,6 +71,8 @@ export interface RunnersConfig {
   /** Configured GPU ids; `all` asks the probe to list them; empty = one emulated slot. */
   readonly gpus: readonly string[] | 'all';
   readonly containersPerGpu: number;
+  /** Warm runner starts in flight at once (boot, re-warms and retries alike). */
+  readonly warmConcurrency: number;
   readonly images: ImageOverrides;
   readonly modelsDir: string;
   readonly verboseLogs: boolean;
@@ -73,11 +85,18 @@ export function resolveRunnersConfig(raw: RawRunnersConfig, dataDir: string, cwd
     models: planModels(entries),
     gpus: parseGpus(raw.gpus),
     containersPerGpu: raw.containersPerGpu ?? 1,
+    warmConcurrency: parseWarmConcurrency(raw.warmConcurrency),
     images: parseOverrides(raw.aiRunnerImageOverrides),
     modelsDir: raw.modelsDir ? resolve(cwd, raw.modelsDir) : join(dataDir, 'models'),
     verboseLogs: raw.verboseLogs ?? false,
     timeouts: { ...DEFAULT_TIMEOUTS, ...raw.timeouts },
   };
+}
+
+function parseWarmConcurrency(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_WARM_CONCURRENCY;
+  if (!Number.isInteger(value) || value < 1) throw errors.config.INVALID.create(`plugins.ai-runners.config.warmConcurrency: a whole number of at least 1, not ${value}`);
+  return value;
 }
 
 /** `-nvidia` style: `all`, `0,1`, or a list. */

@@ -42,7 +42,7 @@ export async function startRunner(containers: ContainersService, spec: Container
   const { timeouts, signal } = options;
   let created: ContainerInfo | undefined;
   try {
-    created = await containers.create(spec);
+    created = await createFresh(containers, spec);
     let info = await containers.start(created.id);
     const deadline = Date.now() + options.startTimeoutMs;
     while (info.state !== 'running') {
@@ -68,11 +68,34 @@ export async function startRunner(containers: ContainersService, spec: Container
     const [hardware, version] = await Promise.all([readHardwareInfo(endpoint, timeouts.healthMs), readVersion(endpoint, timeouts.healthMs)]);
     return { containerId: id, name: spec.name, endpoint, loading: ready.status === 'LOADING', version, ...(hardware ? { hardware } : {}) };
   } catch (error) {
+    // Without an id the create may still have happened on an engine that answered too late: look it up by name.
     if (created) await containers.remove(created.id, { force: true }).catch(() => undefined);
+    else await removeByName(containers, spec.name).catch(() => undefined);
     throw errors.ai.RUNNER_UNAVAILABLE.is(error) || errors.ai.CANCELLED.is(error)
       ? error
       : errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} could not start: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Our names are per node, model and slot, and a slot holds one runner, so a
+ * container already under the name is a leftover of a failed start (a create
+ * or remove the engine finished after we gave up on it): remove it, create again.
+ */
+async function createFresh(containers: ContainersService, spec: ContainerSpec): Promise<ContainerInfo> {
+  try {
+    return await containers.create(spec);
+  } catch (error) {
+    if (!errors.containers.NAME_IN_USE.is(error)) throw error;
+    await removeByName(containers, spec.name);
+    return containers.create(spec);
+  }
+}
+
+/** `list` is scoped to this node and plugin: only our own containers can match. */
+async function removeByName(containers: ContainersService, name: string): Promise<void> {
+  const leftovers = (await containers.list()).filter((c) => c.name === name);
+  for (const leftover of leftovers) await containers.remove(leftover.id, { force: true });
 }
 
 /** go-livepeer's dockerRemoveContainer: stop with the grace period, then remove; a missing container is fine. */

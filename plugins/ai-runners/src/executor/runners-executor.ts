@@ -93,6 +93,7 @@ export class RunnersExecutor implements AIExecutor {
     this.#watchdog.start();
     if (signal.aborted) return;
     const managed = this.#managed;
+    // Each waits for one of warmConcurrency turns inside warm(): asking for all at once is fine.
     const warmStarts: Promise<void>[] = [];
     for (const plan of managedPlans.filter((p) => p.warm)) {
       const have = this.#pool.runners.filter((r) => r.modelKey === plan.key && r.warm).length;
@@ -102,10 +103,19 @@ export class RunnersExecutor implements AIExecutor {
     this.#changed();
   }
 
-  /** Resolves when the warm runners and external runners have started (or failed, logged). */
+  /**
+   * Resolves when every warm runner has had its first attempt (up, or failed
+   * and logged: retries go on with backoff while the node runs) and external
+   * runners have answered or not.
+   */
   async warmed(): Promise<void> {
     await this.#booting;
     await this.#warming;
+  }
+
+  /** Warm starts in flight now and the most ever at once (never above warmConcurrency). */
+  warmStarts(): { readonly inFlight: number; readonly peak: number } {
+    return this.#managed?.warmStarts ?? { inFlight: 0, peak: 0 };
   }
 
   offers(): readonly AIModelOffer[] {

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { errors, type AIRunnerEndpoint, type ContainersService, type LoggerService } from '@lpx/sdk';
 import type { RunnersConfig } from '../config/plugin-config.js';
 import type { ModelPlan } from '../config/model-plan.js';
@@ -6,6 +8,7 @@ import { destroyRunner, startRunner, type StartedRunner } from '../containers/st
 import type { WatchState } from '../runner/watchdog-policy.js';
 import type { SlotPool, PooledRunner } from '../slots/slot-pool.js';
 import type { RunnerImages } from './runner-images.js';
+import { warmRetryDelayMs, type WarmRetryPolicy } from './warm-retry.js';
 
 /** A managed runner that is up, as the pool, the watchdog and leases see it. */
 export interface LiveRunner {
@@ -45,26 +48,78 @@ export interface ManagedRunnersOptions {
 export class ManagedRunners {
   readonly live = new Map<string, LiveRunner>();
   #stopping = false;
+  /** Warm starts take turns (config.warmConcurrency): on a small machine, all at once starve each other past their timeouts. */
+  readonly #limit: LimitFunction;
+  readonly #retryPolicy: WarmRetryPolicy;
+  readonly #retrying = new Set<Promise<void>>();
+  readonly #warmStarts = { inFlight: 0, peak: 0 };
 
-  constructor(private readonly o: ManagedRunnersOptions) {}
+  constructor(private readonly o: ManagedRunnersOptions) {
+    this.#limit = pLimit(o.config.warmConcurrency);
+    this.#retryPolicy = { initialMs: o.config.timeouts.warmRetryMs, maxMs: o.config.timeouts.warmRetryMaxMs };
+  }
 
-  /** Starts a pinned runner for a warm model; resolves when it is up (or failed, logged). */
+  /**
+   * Starts a pinned runner for a warm model. Resolves after the first
+   * attempt: the runner is up, or the attempt failed (logged) and further
+   * attempts go on in the background with backoff until one succeeds or the
+   * node stops. A warm model must not stay at capacity 0 because its start
+   * once hit a busy engine.
+   */
   async warm(plan: ModelPlan): Promise<void> {
-    if (this.#stopping) return;
+    const first = await this.#limit(() => this.#warmAttempt(plan, 1));
+    if (first !== 'failed') return;
+    const retrying = this.#retryWarm(plan).catch((error: Error) => this.o.logger.error({ err: error }, `warm retries for ${plan.pipeline} ${plan.modelId} stopped: ${error.message}`));
+    this.#retrying.add(retrying);
+    void retrying.finally(() => this.#retrying.delete(retrying));
+  }
+
+  async #retryWarm(plan: ModelPlan): Promise<void> {
+    for (let failed = 1; ; failed++) {
+      try {
+        await sleep(warmRetryDelayMs(failed, this.#retryPolicy), undefined, { signal: this.o.signal });
+      } catch {
+        return; // the node is stopping
+      }
+      if ((await this.#limit(() => this.#warmAttempt(plan, failed + 1))) !== 'failed') return;
+    }
+  }
+
+  /** One start of a warm runner, holding one of the warmConcurrency turns. */
+  async #warmAttempt(plan: ModelPlan, attempt: number): Promise<'up' | 'failed' | 'given-up'> {
+    if (this.#stopping || this.o.signal.aborted) return 'given-up';
     const allocation = this.o.pool.allocate(plan.key, true);
     if (allocation.kind === 'none') {
+      // While a retry waited, a cold runner may have taken the slot for a request: wait for it like any failure.
+      if (this.o.pool.runners.some((r) => !r.warm)) {
+        this.o.logger.warn({ pipeline: plan.pipeline, model: plan.modelId, attempt }, `no free slot to keep ${plan.pipeline} ${plan.modelId} warm yet (cold runners are busy); trying again in ${warmRetryDelayMs(attempt, this.#retryPolicy)} ms`);
+        return 'failed';
+      }
       this.o.logger.error({ pipeline: plan.pipeline, model: plan.modelId }, `no free slot to keep ${plan.pipeline} ${plan.modelId} warm: every slot holds a warm runner (add GPUs or containersPerGpu)`);
-      return;
+      return 'given-up';
     }
-    if (allocation.kind === 'evict') await this.#destroyContainerOf(allocation.evicted, 'evicted for a warm model');
+    this.#warmStarts.inFlight++;
+    this.#warmStarts.peak = Math.max(this.#warmStarts.peak, this.#warmStarts.inFlight);
     try {
-      const live = await this.#start(allocation.runner, plan, true);
+      if (allocation.kind === 'evict') await this.#destroyContainerOf(allocation.evicted, 'evicted for a warm model');
+      const live = await this.#start(allocation.runner, plan, true, undefined, attempt > 1);
       this.o.pool.setState(live.pooled.key, live.pooled.state);
+      if (attempt > 1) this.o.logger.info({ pipeline: plan.pipeline, model: plan.modelId, attempt }, `warm runner for ${plan.pipeline} ${plan.modelId} started at attempt ${attempt}`);
+      return 'up';
     } catch (error) {
-      this.o.logger.error({ err: error, pipeline: plan.pipeline, model: plan.modelId }, `warm runner for ${plan.pipeline} ${plan.modelId} did not start: ${(error as Error).message}`);
+      if (this.#stopping || this.o.signal.aborted) return 'given-up';
+      const nextMs = warmRetryDelayMs(attempt, this.#retryPolicy);
+      this.o.logger.error({ err: error, pipeline: plan.pipeline, model: plan.modelId, attempt, retryInMs: nextMs }, `warm runner for ${plan.pipeline} ${plan.modelId} did not start (attempt ${attempt}): ${(error as Error).message}; trying again in ${nextMs} ms`);
+      return 'failed';
     } finally {
+      this.#warmStarts.inFlight--;
       this.o.onChange();
     }
+  }
+
+  /** Warm starts in flight now and the most ever at once (bounded by warmConcurrency). */
+  get warmStarts(): { readonly inFlight: number; readonly peak: number } {
+    return { ...this.#warmStarts };
   }
 
   /** An idle runner of the model, or a new one on a free or evictable slot; NO_CAPACITY when neither. */
@@ -151,13 +206,15 @@ export class ManagedRunners {
   /** Node stop: every managed container stopped (8 s grace) and removed. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    // Retries wake on the node's abort signal; an attempt in flight ends through it too, queued ones return at once.
+    await Promise.all([...this.#retrying]);
     await Promise.all([...this.live.values()].map((r) => this.destroy(r, 'the node is stopping')));
   }
 
-  async #start(pooled: PooledRunner, plan: ModelPlan, warm: boolean, signal?: AbortSignal): Promise<LiveRunner> {
+  async #start(pooled: PooledRunner, plan: ModelPlan, warm: boolean, signal?: AbortSignal, refreshImage = false): Promise<LiveRunner> {
     const { config, containers } = this.o;
     try {
-      const image = await this.o.images.present(plan.pipeline);
+      const image = await this.o.images.present(plan.pipeline, { refresh: refreshImage });
       if (!image) throw errors.ai.RUNNER_UNAVAILABLE.create(`no runner image for ${plan.pipeline}`);
       const slot = this.o.pool.slots.find((s) => s.id === pooled.slotId)!;
       const spec = runnerSpec({ pipeline: plan.pipeline, modelId: plan.modelId, slot, warm, image: image.ref, imageId: image.id, modelsDir: config.modelsDir, optimizationFlags: plan.optimizationFlags, verboseLogs: config.verboseLogs, nodeTag: this.o.nodeTag });

@@ -28,14 +28,25 @@ export class RunnerImages {
     return ref === '' ? undefined : ref;
   }
 
-  /** Present image for the pipeline, checking the engine again if it was missing (an operator may have loaded it since). */
-  async present(pipeline: AIPipelineName): Promise<ImageInfo | undefined> {
+  /**
+   * Present image for the pipeline, checking the engine again if it was
+   * missing (an operator may have loaded it since), or always with `refresh`
+   * (a retry after a failed start: the operator may have rebuilt the tag).
+   */
+  async present(pipeline: AIPipelineName, options: { readonly refresh?: boolean } = {}): Promise<ImageInfo | undefined> {
     const ref = this.refFor(pipeline);
     if (ref === undefined) return undefined;
     const known = this.#present.get(ref);
-    if (known) return known;
-    const info = await this.containers.inspectImage(ref).catch(() => undefined);
+    if (known && !options.refresh) return known;
+    let info: ImageInfo | undefined;
+    try {
+      info = await this.containers.inspectImage(ref);
+    } catch {
+      // An engine too busy to answer says nothing about the tag: keep what we knew.
+      return known;
+    }
     if (info) this.#present.set(ref, info);
+    else this.#present.delete(ref);
     return info;
   }
 
