@@ -102,7 +102,10 @@ async function relayed(deps: AIDispatchDeps, jobId: string, done: Promise<AIJobR
   );
   const connection = await deps.blockingConnection();
   const reader = new RelayReader(connection, relayKey(deps.prefix, jobId));
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
     await reader.remove().catch(() => undefined);
     connection.disconnect();
     await cleanup();
@@ -113,6 +116,8 @@ async function relayed(deps: AIDispatchDeps, jobId: string, done: Promise<AIJobR
       const ended = settled;
       pending = await reader.read(RELAY_POLL_MS);
       if (pending.length === 0 && ended !== undefined) {
+        // The reader's connection is closed on this path too (it leaked here: a JSON answer to a streaming request).
+        await close();
         if (ended.error !== undefined) throw ended.error;
         return fromResult(ended.result!);
       }

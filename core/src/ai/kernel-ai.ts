@@ -208,7 +208,12 @@ export class KernelAI {
       prefix: this.#options.config.redis.prefix,
       timeoutMs: this.#options.config.ai.requestTimeoutMs,
       ownerOf: (capabilityId, jobId) => this.ownerOf(capabilityId, jobId),
-      blockingConnection: async () => (await this.#connect()).commands.duplicate({ connectionName: 'lpx-ai-relay' }),
+      blockingConnection: async () => {
+        const connection = (await this.#connect()).commands.duplicate({ connectionName: 'lpx-ai-relay' });
+        // duplicate() copies no listeners: without one, ioredis prints every refused reconnect to stderr.
+        connection.on('error', (error) => this.#logger.debug({ err: error.message }, 'AI relay connection error (retrying)'));
+        return connection;
+      },
       cancel: (jobId) => void this.#connect().then(({ directory }) => directory.note({ type: 'cancel', jobId })).catch(() => undefined),
       logger: this.#logger,
     });

@@ -41,6 +41,9 @@ export class CapabilityLane {
   readonly #events: JobEventStream;
   #bound: BoundProcessor | undefined;
   #worker: Worker | undefined;
+  /** The last pause/resume, so close() can wait for it; resizes run one after another. */
+  #resizing: Promise<void> = Promise.resolve();
+  #closing = false;
 
   constructor(deps: LaneDeps) {
     const { capabilityId, connection, options, logger } = deps;
@@ -71,8 +74,17 @@ export class CapabilityLane {
    * Changes how many jobs this process runs at once (transcode workers follow
    * their backends' capacity); 0 pauses the worker so other processes take the jobs.
    */
-  async setConcurrency(concurrency: number): Promise<void> {
-    if (!this.#bound) return;
+  setConcurrency(concurrency: number): Promise<void> {
+    // BullMQ's pause() reconnects the worker's blocking connection once the main loop stops, even on a
+    // closed worker: a resize during or after close would leave that connection retrying forever.
+    if (!this.#bound || this.#closing) return Promise.resolve();
+    const next = this.#resizing.then(() => this.#resize(concurrency));
+    this.#resizing = next.catch(() => undefined);
+    return next;
+  }
+
+  async #resize(concurrency: number): Promise<void> {
+    if (!this.#bound || this.#closing) return;
     if (concurrency > 0) this.#bound.concurrency = concurrency;
     const worker = this.#worker;
     if (!worker) return;
@@ -87,7 +99,7 @@ export class CapabilityLane {
 
   /** Idempotent; a lane without a bound processor only produces and observes. */
   startWorker(): void {
-    if (!this.#bound || this.#worker) return;
+    if (!this.#bound || this.#worker || this.#closing) return;
     const { capabilityId, connection, options, logger, metrics, blobs } = this.#deps;
     const processor = toBullProcessor(capabilityId, this.#bound.processor, {
       metrics,
@@ -191,6 +203,9 @@ export class CapabilityLane {
   /** Stop taking jobs, let active ones finish (bounded), then release Redis resources. */
   async close(): Promise<void> {
     const { options, logger } = this.#deps;
+    this.#closing = true;
+    // A pause under way reconnects the blocking connection when it ends; let it end before the close drops it.
+    await settleWithin(this.#resizing, options.drainTimeoutMs);
     if (this.#worker) await drainWorker(this.#worker, options.drainTimeoutMs, logger);
     this.#waiters.rejectAll(errors.jobs.CLOSED.create(`the jobs service is closing; jobs on ${this.capabilityId} stay queued`));
     await this.#events.close(CLOSE_GRACE_MS);

@@ -70,6 +70,8 @@ export class JobsKernel implements JobsService {
   /** Jobs this process runs at once for a bound capability; 0 pauses its worker (kernel-only, for capacity that moves). */
   setConcurrency(capabilityId: string, concurrency: number): Promise<void> {
     if (concurrency !== 0) checkConcurrency(capabilityId, concurrency);
+    // Executors keep reporting capacity while the node stops (their containers go away after the workers drained).
+    if (this.#closing) return Promise.resolve();
     return this.#lanes.get(capabilityId)?.setConcurrency(concurrency) ?? Promise.resolve();
   }
 

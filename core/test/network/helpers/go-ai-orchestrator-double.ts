@@ -86,6 +86,8 @@ export class GoAIOrchestratorDouble {
   readonly calls: GoAICall[] = [];
   /** SSE connections the gateway closed before the stream ended. */
   streamsAbandoned = 0;
+  /** One per SSE answer, in order: whether the gateway read it to its last chunk or hung up first. */
+  readonly streams: Promise<'completed' | 'abandoned'>[] = [];
   readonly address: Address;
   readonly processor: PaymentProcessor;
   readonly recipient: Recipient;
@@ -225,25 +227,29 @@ export class GoAIOrchestratorDouble {
     return this;
   }
 
-  /** go-livepeer relays the runner's SSE as `data: <json>\n\n`; ends after the chunk with a finish_reason. */
+  /**
+   * go-livepeer relays the runner's SSE as `data: <json>\n\n`; ends after the chunk with a finish_reason.
+   * A gateway may hang up once it has that chunk (it reads no further), so only a close seen before the
+   * last chunk was written counts as abandoned.
+   */
   async #stream(reply: import('fastify').FastifyReply): Promise<void> {
+    let outcome!: (result: 'completed' | 'abandoned') => void;
+    this.streams.push(new Promise((resolve) => (outcome = resolve)));
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let closed = false;
     raw.on('close', () => (closed = true));
-    reply.request.raw.socket.on('close', () => (closed = true));
     for (let i = 0; i < 5; i++) {
-      if (closed) {
+      if (closed || raw.destroyed) {
         this.streamsAbandoned++;
-        return;
+        return outcome('abandoned');
       }
       const last = i === 4;
       raw.write(`data: ${JSON.stringify({ id: 'chat-1', model: 'm', created: 1, choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: last ? 'stop' : '' }], usage: { prompt_tokens: 1, completion_tokens: i + 1, total_tokens: i + 2 } })}\n\n`);
       await new Promise((resolve) => setTimeout(resolve, 40));
-      closed ||= raw.destroyed || raw.writableEnded === false && raw.socket === null;
     }
-    if (closed) this.streamsAbandoned++;
     raw.end();
+    outcome('completed');
   }
 }
