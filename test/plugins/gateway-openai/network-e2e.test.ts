@@ -16,6 +16,7 @@ import runtimeDockerPlugin from '@lpx/plugin-runtime-docker';
 import { testDocker } from '../../helpers/docker.js';
 import { makeHost } from '../../helpers/host.js';
 import { testRedis, uniquePrefix } from '../../helpers/redis.js';
+import { connectedClients } from '../../helpers/redis-clients.js';
 import { referenceRunnerImage } from '../../helpers/reference-runner-image.js';
 
 const LLM = 'meta-llama/Meta-Llama-3.1-8B-Instruct';
@@ -40,8 +41,9 @@ t.test('the openai client against a gateway and an orchestrator running the refe
   await referenceRunnerImage(t);
   const { dockerHost } = await testDocker(t);
   const redis = await testRedis(t);
+  const prefixes = [uniquePrefix('openai-orch'), uniquePrefix('openai-gw')];
   const orchestrator = makeHost(t, [runtimeDockerPlugin, aiRunnersPlugin, ...PIPELINES], {
-    redis: { url: redis.url, prefix: uniquePrefix('openai-orch') },
+    redis: { url: redis.url, prefix: prefixes[0] },
     node: { roles: ['orchestrator', 'worker'] },
     orchestrator: { port: 0 },
     ai: { heartbeatMs: 200 },
@@ -60,7 +62,7 @@ t.test('the openai client against a gateway and an orchestrator running the refe
   await orchestrator.start();
 
   const gateway = makeHost(t, [discoveryStaticPlugin, ...PIPELINES, gatewayOpenAIPlugin], {
-    redis: { url: redis.url, prefix: uniquePrefix('openai-gw') },
+    redis: { url: redis.url, prefix: prefixes[1] },
     node: { roles: ['gateway'] },
     gateway: { poolRefreshMs: 500 },
     plugins: { 'discovery-static': { config: { orchAddr: orchestrator.serviceUri } }, 'gateway-openai': { config: { aliases: { 'gpt-4o-mini': LLM } } } },
@@ -115,4 +117,10 @@ t.test('the openai client against a gateway and an orchestrator running the refe
 
   await t.rejects(client.chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'hi' }] }), { constructor: OpenAI.NotFoundError, code: 'LPX_ERR_AI_OPENAI_MODEL_NOT_FOUND' });
   await t.rejects(client.chat.completions.create({ model: LLM, messages: [{ role: 'user', content: 'hi' }], max_tokens: 0 }), { status: 400, code: 'LPX_ERR_AI_REQUEST_INVALID' });
+
+  // Stopping leaves no Redis connection behind: the orchestrator's runners going away as it stopped
+  // once reopened its ai/<pipeline> workers' blocking connections, which then kept the process alive.
+  await gateway.stop();
+  await orchestrator.stop();
+  t.same(await connectedClients(redis, prefixes), [], 'no Redis client of either Host is left connected');
 });
