@@ -20,6 +20,9 @@ import { transcodeErrors } from './codes/transcode.js';
 import { ingestErrors } from './codes/ingest.js';
 import { aiErrors } from './codes/ai.js';
 import { containersErrors } from './codes/containers.js';
+import { liveRunnerErrors } from './codes/live-runner.js';
+import { byocErrors } from './codes/byoc.js';
+import { trickleErrors } from './codes/trickle.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -44,6 +47,9 @@ export const errors = {
   ingest: ingestErrors,
   ai: aiErrors,
   containers: containersErrors,
+  liveRunner: liveRunnerErrors,
+  byoc: byocErrors,
+  trickle: trickleErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

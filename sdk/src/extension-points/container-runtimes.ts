@@ -35,7 +35,9 @@ export type ImageSource =
   /** A root filesystem tarball (`docker import`), with Dockerfile-style changes such as `CMD ["/runner"]`. */
   | { readonly kind: 'import'; readonly tarPath: string; readonly changes?: readonly string[] }
   /** A local build context (a classic build, `FROM` an image that is already present). */
-  | { readonly kind: 'build'; readonly contextDir: string; readonly dockerfile?: string; readonly buildArgs?: Readonly<Record<string, string>> };
+  | { readonly kind: 'build'; readonly contextDir: string; readonly dockerfile?: string; readonly buildArgs?: Readonly<Record<string, string>> }
+  /** A `docker save` archive (`docker load`); the loaded image must be the one `ref` names. */
+  | { readonly kind: 'load'; readonly tarPath: string };
 
 export interface ImageSpec {
   /** `name:tag`. */

@@ -1,4 +1,5 @@
 import { createServiceRef } from '../refs/service-ref.js';
+import type { EgressService } from './egress.js';
 import type { CapabilitiesService } from './capabilities.js';
 import type { ConfigService } from './config.js';
 import type { ContainersService } from './containers.js';
@@ -28,6 +29,7 @@ export const coreServices = {
   orchestratorWire: createServiceRef<OrchestratorWireService>({ id: 'core.orchestrator-wire', scope: 'plugin' }),
   gateway: createServiceRef<GatewayService>({ id: 'core.gateway' }),
   containers: createServiceRef<ContainersService>({ id: 'core.containers', scope: 'plugin' }),
+  egress: createServiceRef<EgressService>({ id: 'core.egress', scope: 'plugin' }),
 } as const;
 
 export type CoreServiceId = (typeof coreServices)[keyof typeof coreServices]['id'];

@@ -12,7 +12,65 @@ import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc
  * role opens its door; on a node without the orchestrator role they are
  * kept and never mounted (`enabled` says which).
  */
+/** A price on the wire: pricePerUnit wei per pixelsPerUnit units (go-livepeer's PriceInfo), exact integers. */
+export interface WirePrice {
+  readonly pricePerUnit: bigint;
+  readonly pixelsPerUnit: bigint;
+}
+
+/** go-livepeer's 402 payment challenge body parts (Live Runner, BYOC streams). */
+export interface WirePaymentChallenge {
+  /** base64 of a protobuf OrchestratorInfo: ticket params for the sender at the price, and a new auth token whose session id is the manifest id. */
+  readonly paymentParams: string;
+  /** The service URI (OrchestratorInfo.transcoder). */
+  readonly orchestrator: string;
+  /** The fresh manifest id = auth token session id; payments for the session must carry it. */
+  readonly manifestId: string;
+}
+
+/** A payment the kernel verified and credited. */
+export interface WirePaymentReceipt {
+  /** 0x address (EIP-55) that signed the tickets; the zero address for an empty payment on an offchain node. */
+  readonly sender: string;
+  /** Livepeer-Segment's manifest id: the balance the payment was credited to. */
+  readonly manifestId: string;
+  /** The auth token's session id inside the segment credentials. */
+  readonly authSessionId: string;
+  /** The price the gateway expected (Payment.expected_price), when it sent one. */
+  readonly expectedPrice?: WirePrice;
+  /** Expected value credited by this payment, wei as `"num/den"` or `"num"`. */
+  readonly credited: string;
+  /** A protobuf PaymentResult{info} for the reply (fresh ticket params, the gateway's auth token). */
+  paymentResult(): Promise<Uint8Array>;
+}
+
+/**
+ * Money on the orchestrator's wire for plugins that serve paid protocols the
+ * kernel does not (Live Runner sessions, BYOC streams). Same checks and the
+ * same credit store as `/payment`; amounts are exact.
+ */
+export interface WirePayments {
+  /** False on an offchain node: challenges are not issued, every payment is accepted as free. */
+  readonly enabled: boolean;
+  /** Fresh payment params for a sender at a price (go-livepeer's runner challenge). */
+  challenge(input: { readonly sender: string; readonly price: WirePrice }): Promise<WirePaymentChallenge>;
+  /**
+   * Checks `Livepeer-Payment` and `Livepeer-Segment` in go-livepeer's order and
+   * credits the payment. Rejects with an LpxError whose `status` is 402
+   * (payment unreadable), 403 (credentials refused) or 400 (payment refused);
+   * nothing is credited then.
+   */
+  accept(headers: { readonly payment?: string; readonly segment?: string }): Promise<WirePaymentReceipt>;
+  /** Debits units × price under (sender, manifestId); resolves with the new balance (may be negative: the session ran out). */
+  debit(input: { readonly sender: string; readonly manifestId: string; readonly units: bigint; readonly price: WirePrice }): Promise<string>;
+  balance(input: { readonly sender: string; readonly manifestId: string }): Promise<string | undefined>;
+}
+
 export interface OrchestratorWireService {
+  /** Payments for plugin-served paid routes. */
+  readonly payments: WirePayments;
+  /** The base URL runners and workers reach this node at (`orchestrator.runnerAddr`, else the service URI). */
+  internalUri(): string | undefined;
   /** The node runs the orchestrator role. */
   readonly enabled: boolean;
   /** An HTTP route at the root of the front door. Paths the kernel serves (`/segment`, `/payment`, `/process/*`) are refused. */

@@ -116,6 +116,15 @@ export class PluginWire {
       secretMatches: (candidate) => secretMatches(candidate, this.#options.secret()),
       serviceUri: () => this.#opened?.serviceUri,
       address: () => this.#opened?.address,
+      // STUB (session 7 contract): the live-runner work replaces this with the kernel's wire payments.
+      payments: {
+        enabled: false,
+        challenge: () => Promise.reject(errors.liveRunner.DISABLED.create('wire payments are not wired yet')),
+        accept: () => Promise.reject(errors.liveRunner.DISABLED.create('wire payments are not wired yet')),
+        debit: () => Promise.resolve('0'),
+        balance: () => Promise.resolve(undefined),
+      },
+      internalUri: () => this.#opened?.serviceUri,
     };
   }
 

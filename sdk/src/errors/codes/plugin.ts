@@ -18,5 +18,6 @@ export const pluginErrors = defineErrors('PLUGIN', {
   ENCAPSULATION: { status: 500, description: 'A plugin tried to escape its own HTTP scope (e.g. a fastify-plugin wrapped function).' },
   LOAD_FAILED: { status: 500, description: 'The plugin module could not be imported or has no default plugin export.' },
   CAPABILITY_UNDECLARED: { status: 500, description: 'A plugin bound a handler for a capability its manifest does not declare.' },
+  PERMISSION_DENIED: { status: 403, description: 'A plugin reached for something its manifest does not declare (docker, gpu, a network host, a file path, spend above its ceiling); the message names the permission and the grant that would allow it.' },
   NOT_FOUND: { status: 500, description: 'A plugin named in the config cannot be found.' },
 });
