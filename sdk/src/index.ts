@@ -15,6 +15,7 @@ export * from './byoc/define-byoc-plugin.js';
 export * from './services/egress.js';
 export * from './services/trickle.js';
 export * from './services/live-runners.js';
+export * from './services/byoc-hosted.js';
 export * from './manifest/schema.js';
 export * from './refs/extension-point.js';
 export * from './refs/service-ref.js';
