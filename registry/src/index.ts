@@ -4,6 +4,7 @@
  * runtime capability registry, which is a kernel service in core.
  */
 export { checkHostCompatibility } from './manifest/compat.js';
+export { hostGranted, imageGranted, normalizeImageRef, urlPort } from './manifest/grant-patterns.js';
 export { describeFound, formatIssue, type ManifestIssue } from './manifest/issues.js';
 export { MANIFEST_SCHEMA_COMMAND, MANIFEST_SCHEMA_PATH, manifestJsonSchema, renderManifestSchema } from './manifest/json-schema.js';
 export { validateManifest, type ValidateManifestOptions } from './manifest/validate.js';

@@ -126,6 +126,7 @@ export class Host {
         prepared,
         kernel,
         scopes,
+        gateway: gatewayService,
         grpc: this.#grpc,
         config: this.#options.config,
         logger: this.logger,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { isServiceRef, type DependencyRef } from '@lpx/sdk';
+import { isServiceRef, type DependencyRef, type GatewayService } from '@lpx/sdk';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { ContainerScopes } from '../container/scopes.js';
 import type { GrpcEdge } from '../grpc/grpc-edge.js';
@@ -9,6 +9,7 @@ import { runInits } from '../plugins/init-runner.js';
 import { provideServices } from '../plugins/provide-services.js';
 import { dataDirOf, type KernelServices } from './kernel-services.js';
 import { createPluginScope, type PluginScope } from './plugin-scope.js';
+import { PluginPermissions } from '../permissions/plugin-permissions.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 import { runShutdownHooks } from './start-hooks.js';
 import type { TeardownStack } from './teardown-stack.js';
@@ -23,6 +24,8 @@ export interface InitPluginsInputs {
   metrics: Registry;
   shutdown: AbortController;
   teardown: TeardownStack;
+  /** coreServices.gateway as the kernel built it; plugins get it behind their `spend` permission. */
+  gateway: GatewayService;
   /** Kernel-side declarations (remote workers) made after the plugins', before the registry is published. */
   beforePublish?: (kernel: KernelServices) => void;
 }
@@ -63,6 +66,8 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
         jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
         wire: kernel.wire,
         containers: kernel.containers,
+        gateway: inputs.gateway,
+        permissions: new PluginPermissions(plugin.definition.manifest, config.plugins[plugin.id]?.grants),
         shutdown: inputs.shutdown,
       }),
     );

@@ -5,6 +5,7 @@ import { validatePluginConfig, type LoadedConfig } from '../config/load-config.j
 import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
 import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
+import { checkPluginPermissions } from '../permissions/prepare-checks.js';
 import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint, containerRuntimesExtensionPoint } from '@lpx/sdk';
 
 export interface PreparedPlugin extends RegisteredPlugin {
@@ -41,6 +42,7 @@ export async function preparePlugins(loaded: LoadedConfig, inline: readonly Plug
     const id = plugin.definition.manifest.id;
     if (byId.has(id)) throw errors.plugin.DUPLICATE_ID.create(`two plugins have the id ${id} (${byId.get(id)!.source} and ${plugin.source})`);
     const registration = registerPlugin(plugin.definition);
+    checkPluginPermissions(registration, config.plugins[id]?.grants);
     const slice = validatePluginConfig(id, plugin.definition.manifest.config, config.plugins[id]?.config);
     byId.set(id, { ...registration, source: plugin.source, config: slice });
     registered.push(registration);

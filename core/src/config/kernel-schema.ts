@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CapabilityPrice, ModelConstraint } from '@lpx/sdk';
+import { CapabilityPrice, ModelConstraint, PermissionGrants } from '@lpx/sdk';
 
 export const ROLES = ['gateway', 'orchestrator', 'worker', 'redeemer', 'signer'] as const;
 
@@ -13,6 +13,8 @@ const PluginEntry = Type.Object(
     initTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     /** The plugin's own config; validated against its manifest's config schema. */
     config: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    /** The operator's additions to the manifest's grants (hosts, paths, images added; limits replaced); never a new permission (ADR 0036). */
+    grants: Type.Optional(PermissionGrants),
   },
   { additionalProperties: false },
 );

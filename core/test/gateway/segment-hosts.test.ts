@@ -33,7 +33,7 @@ import { sourceSegment, until } from '../transcode/helpers/media.js';
 /** The ingest side, as small as a plugin gets: it keeps the service for the test to call. */
 function ingestPlugin(got: { gateway?: GatewayService }): PluginDefinition {
   return definePlugin({
-    manifest: { id: 'segment-ingest-test', version: '1.0.0', host: `^${HOST_API_VERSION}`, requires: { services: ['core.gateway'] } },
+    manifest: { id: 'segment-ingest-test', version: '1.0.0', host: `^${HOST_API_VERSION}`, permissions: ['spend'], requires: { services: ['core.gateway'] } },
     register(reg) {
       reg.registerInit({ deps: { gateway: coreServices.gateway }, init: ({ gateway }) => void (got.gateway = gateway) });
     },

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import semver from 'semver';
 import { PLUGIN_ID_PATTERN, type PluginManifest } from '@lpx/sdk';
 import { describeFound, issuesFromAjv, joinPointer, type ManifestIssue } from './issues.js';
+import { permissionIssues } from './permission-checks.js';
 
 const pluginIdRegex = new RegExp(PLUGIN_ID_PATTERN);
 
@@ -10,7 +11,7 @@ const pluginIdRegex = new RegExp(PLUGIN_ID_PATTERN);
  * matches the schema, so the shapes below are guaranteed.
  */
 export function semanticIssues(manifest: PluginManifest): ManifestIssue[] {
-  return [...hostRangeIssues(manifest), ...requiredPluginIssues(manifest), ...capabilityIdIssues(manifest), ...configSchemaIssues(manifest)];
+  return [...hostRangeIssues(manifest), ...requiredPluginIssues(manifest), ...capabilityIdIssues(manifest), ...configSchemaIssues(manifest), ...permissionIssues(manifest)];
 }
 
 function hostRangeIssues(manifest: PluginManifest): ManifestIssue[] {

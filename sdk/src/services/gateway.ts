@@ -14,6 +14,12 @@ export interface SegmentTranscodeRequest {
   /** Whose budget pays (gateway.tenants); absent = the gateway's own. */
   readonly tenant?: string;
   /**
+   * The most this segment may cost, in wei (an orchestrator whose fee is higher is
+   * skipped, nothing paid). A plugin with `grants.spend.maxPerJobWei` gets that as
+   * the default and is refused above it (ADR 0036).
+   */
+  readonly maxJobWei?: string;
+  /**
    * Aborting stops the routing: a queued segment never reaches an orchestrator, one in flight is
    * answered at once and nothing more is paid. Ingest plugins pass the node's shutdown signal rather
    * than the pusher's connection: ffmpeg's segment muxer hangs up without waiting for answers, and
@@ -47,6 +53,8 @@ export interface AIGatewayRequest {
   readonly tenant?: string;
   /** Highest price accepted, wei per unit as "num/den" or "num"; absent = the gateway's configured ceiling. */
   readonly maxPricePerUnit?: string;
+  /** The most this request may cost, in wei; see SegmentTranscodeRequest.maxJobWei. */
+  readonly maxJobWei?: string;
   /** Aborting stops routing and any stream; nothing more is paid. */
   readonly signal?: AbortSignal;
 }

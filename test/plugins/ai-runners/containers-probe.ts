@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { coreServices, definePlugin, type ContainersService, type LoggerService, type MetricsService } from '@lpx/sdk';
 import { runtimeDockerPlugin } from '@lpx/plugin-runtime-docker';
 import { testDocker } from '../../helpers/docker.js';
@@ -22,7 +23,8 @@ export interface KernelServices {
 export async function kernelServices(t: Teardownable, options: { readonly docker: boolean; readonly pluginId?: string }): Promise<KernelServices> {
   let captured: Omit<KernelServices, 'metricsText'> | undefined;
   const probe = definePlugin({
-    manifest: testManifest(options.pluginId ?? 'ai-runners-probe', { requires: { services: ['core.containers', 'core.logger', 'core.metrics', 'core.config'] } }),
+    // As the ai-runners manifest asks (docker, gpu, fs), with the temp folders tests keep models in granted.
+    manifest: testManifest(options.pluginId ?? 'ai-runners-probe', { permissions: ['docker', 'gpu', 'fs'], grants: { fs: { paths: [{ path: tmpdir(), access: 'rw' }] } }, requires: { services: ['core.containers', 'core.logger', 'core.metrics', 'core.config'] } }),
     register(reg) {
       reg.registerInit({
         deps: { containers: coreServices.containers, logger: coreServices.logger, metrics: coreServices.metrics, config: coreServices.config },

@@ -25,7 +25,7 @@ import { testDocker } from '../../helpers/docker.js';
 /** A plugin that only hands its coreServices.containers to the test. */
 function grabber(id: string, sink: Map<string, ContainersService>): PluginDefinition {
   return definePlugin({
-    manifest: { id, version: '0.1.0', host: '^0.1.0', description: 'test: exposes its containers service', requires: { services: ['core.containers'] } },
+    manifest: { id, version: '0.1.0', host: '^0.1.0', description: 'test: exposes its containers service', permissions: ['docker'], requires: { services: ['core.containers'] } },
     register(reg) {
       reg.registerInit({ deps: { containers: coreServices.containers }, init: ({ containers }) => void sink.set(id, containers) });
     },

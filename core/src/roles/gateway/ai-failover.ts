@@ -32,6 +32,8 @@ const REQUEST_CODES = [errors.ai.REQUEST_INVALID.code, errors.ai.LIMIT_EXCEEDED.
 export function aiFailover(error: unknown): AIFailover {
   if (errors.gateway.BUDGET_EXHAUSTED.is(error) || errors.ai.CANCELLED.is(error)) return 'stop';
   if (isLpxError(error) && error.code === errors.payments.SENDER_NOT_FUNDED.code) return 'stop';
+  // Its fee is over the job's spend ceiling (ADR 0036): nothing was paid, a cheaper one may do.
+  if (errors.plugin.PERMISSION_DENIED.is(error)) return 'try-another';
   const text = aiRemoteMessage(error).toLowerCase();
   if (text.includes('ticketparams expired') || (isLpxError(error) && error.code === errors.payments.TICKET_PARAMS_EXPIRED.code)) return 'same-again';
   if (text.includes('invalid ticket sendernonce') || text.includes('insufficient capacity')) return 'try-another';

@@ -64,6 +64,7 @@ export function aiRouterProcessor(deps: AIProcessorDeps) {
         signal,
         ...(job.data.tenant !== undefined ? { tenant: job.data.tenant } : {}),
         ...(maxPrice !== undefined ? { maxPrice } : {}),
+        ...(job.data.maxJobWei !== undefined ? { maxJobWei: BigInt(job.data.maxJobWei) } : {}),
       });
       if (routed.kind === 'json') return { output: routed.output, orchestrator: routed.orchestrator, tried: routed.tried };
       // A stream has nobody to relay to in a queued job: its events become the result.

@@ -40,6 +40,8 @@ export interface AIRoute {
   readonly request: AIPipelineRequest;
   readonly tenant?: string;
   readonly maxPrice?: RationalPrice;
+  /** The job's spend ceiling in wei (ADR 0036). */
+  readonly maxJobWei?: bigint;
   readonly signal: AbortSignal;
 }
 
@@ -72,7 +74,7 @@ async function attempt(deps: AIRouterDeps, uri: string, route: AIRoute): Promise
   const session = await deps.sessions.session(uri, manifestId, aiJobCapabilities(capability, request.modelId));
   const units = pipeline.units(request, 'gateway');
   // go-livepeer's estimateAIFee: units × price, no margin; the orchestrator debits the same units.
-  const payment = await deps.payments.prepareUnits(session, units, Rational.ONE, deps.chargeFor(route.tenant));
+  const payment = await deps.payments.prepareUnits(session, units, Rational.ONE, deps.chargeFor(route.tenant), route.maxJobWei);
   let segmentHeader: string;
   try {
     segmentHeader = await aiSegmentHeader({ livepeerCapability: capability, modelId: request.modelId, authToken: session.info.authToken, signer: deps.signer });

@@ -79,6 +79,7 @@ export function createAIService(deps: AIServiceDeps): AIGatewayService {
           signal: request.signal ?? new AbortController().signal,
           ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
           ...(maxPrice !== undefined ? { maxPrice } : {}),
+          ...(request.maxJobWei !== undefined ? { maxJobWei: BigInt(request.maxJobWei) } : {}),
         });
         const common = { orchestrator: routed.orchestrator, modelId: validated.modelId, attempts: routed.tried };
         if (routed.kind === 'json') return { kind: 'json', json: routed.output.json, media: await mediaOf(deps, routed.output), ...common };
@@ -90,6 +91,7 @@ export function createAIService(deps: AIServiceDeps): AIGatewayService {
         input: aiInputFromBody(request.body),
         ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
         ...(request.maxPricePerUnit !== undefined ? { ai: { maxPricePerUnit: request.maxPricePerUnit } } : {}),
+        ...(request.maxJobWei !== undefined ? { maxJobWei: request.maxJobWei } : {}),
       };
       const jobId = randomUUID();
       const cancel = new AbortController();

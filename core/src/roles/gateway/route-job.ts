@@ -9,6 +9,8 @@ export interface RouteJobData {
   readonly tenant?: string;
   /** AI route jobs (`ai/<pipeline>`): the request's own price ceiling, wei per unit as "num/den" or "num" (ADR 0034). */
   readonly ai?: { readonly maxPricePerUnit?: string };
+  /** The most the job may cost, in wei (a plugin's grants.spend.maxPerJobWei, or less; ADR 0036). */
+  readonly maxJobWei?: string;
 }
 
 export interface RouteJobResult {

@@ -12,12 +12,13 @@
  *   stale (params ran out of blocks, or it forgot our credit): drop the session
  *   and retry the same orchestrator once with a fresh one (go-livepeer
  *   suspends on the latter; a fresh session costs one GetOrchestrator);
+ * - a fee over the job's spend ceiling (ADR 0036): try another, blame no one;
  * - anything else (transport, refusal, result error, timeout, download,
  *   verification): suspend it and try another.
  */
 import { errors, isLpxError, type LpxError } from '@lpx/sdk';
 
-export type SegmentFailover = 'stop' | 'fresh-session' | 'suspend-and-try-another';
+export type SegmentFailover = 'stop' | 'fresh-session' | 'try-another' | 'suspend-and-try-another';
 
 /** lpms' non-retryable texts → what they say about the request. */
 const NON_RETRYABLE: readonly (readonly [string, 'input' | 'profile' | 'backend'])[] = [
@@ -53,6 +54,8 @@ function nonRetryable(text: string): 'input' | 'profile' | 'backend' | undefined
 
 export function segmentFailover(error: unknown): SegmentFailover {
   if (errors.gateway.BUDGET_EXHAUSTED.is(error)) return 'stop';
+  // Its fee is over the job's spend ceiling (ADR 0036): nothing was paid, a cheaper one may do.
+  if (errors.plugin.PERMISSION_DENIED.is(error)) return 'try-another';
   if (isLpxError(error) && SENDER_SIDE.has(error.code)) return 'stop';
   const isTranscodeFailure = errors.gateway.SEGMENT_TRANSCODE_FAILED.is(error);
   const text = remoteMessageOf(error);

@@ -10,7 +10,7 @@
  * All amounts are exact rationals; the tenant is charged the EV sent, in wei
  * rounded up, before the tickets exist (ADR 0017).
  */
-import { nominalPixels, type TranscodeProfile } from '@lpx/sdk';
+import { errors, nominalPixels, type TranscodeProfile } from '@lpx/sdk';
 import type { OrchestratorInfo } from '../../network/index.js';
 import { DEFAULT_SEGMENT_DURATION_MS } from '../../network/segment/index.js';
 import {
@@ -104,16 +104,18 @@ export class SegmentPayments {
     return key === undefined ? undefined : this.#balances.balance(key.party, key.sessionId);
   }
 
-  async prepare(session: SegmentSession, estimatedPixels: bigint, charge?: ChargeTenant): Promise<PreparedSegmentPayment> {
-    return this.prepareUnits(session, estimatedPixels, PIXEL_ESTIMATE_MULTIPLIER, charge);
+  async prepare(session: SegmentSession, estimatedPixels: bigint, charge?: ChargeTenant, maxJobWei?: bigint): Promise<PreparedSegmentPayment> {
+    return this.prepareUnits(session, estimatedPixels, PIXEL_ESTIMATE_MULTIPLIER, charge, maxJobWei);
   }
 
   /**
    * The same payment for any per-unit work: fee = units × multiplier × price.
    * Segments estimate pixels × 1.02; AI requests pay their units × price exactly
    * (go-livepeer's estimateAIFee), settled with the same units (ADR 0034).
+   * A fee over `maxJobWei` (the job's spend ceiling, ADR 0036) is refused
+   * before anything is charged or any ticket made.
    */
-  async prepareUnits(session: SegmentSession, units: bigint, multiplier: Rational, charge?: ChargeTenant): Promise<PreparedSegmentPayment> {
+  async prepareUnits(session: SegmentSession, units: bigint, multiplier: Rational, charge?: ChargeTenant, maxJobWei?: bigint): Promise<PreparedSegmentPayment> {
     const tickets = this.#tickets;
     const priceInfo = session.info.priceInfo;
     if (tickets === undefined) return { header: '', ...FREE };
@@ -126,6 +128,11 @@ export class SegmentPayments {
     const pmSession = session.pmSession;
     const ev = tickets.ev(pmSession);
     const fee = multiplier.mulInt(units).mul(price);
+    if (maxJobWei !== undefined && fee.gt(Rational.of(maxJobWei, 1n))) {
+      throw errors.plugin.PERMISSION_DENIED.create(`${session.uri} asks about ${ceilWei(fee)} wei for this job, over its spend ceiling of ${maxJobWei} wei (maxJobWei, capped by the submitting plugin's grants.spend.maxPerJobWei)`, {
+        details: { permission: 'spend', grant: 'grants.spend.maxPerJobWei', orchestrator: session.uri, feeWei: ceilWei(fee).toString(), maxJobWei: maxJobWei.toString() },
+      });
+    }
     const minCredit = fee.gt(ev) ? fee : ev;
     const update = new BalanceUpdate(this.#balances, key.party, key.sessionId, stageUpdate(this.#balances, key.party, key.sessionId, minCredit, ev));
     let undo: (() => Promise<void>) | undefined;

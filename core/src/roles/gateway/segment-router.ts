@@ -69,9 +69,9 @@ function remember(failures: Map<string, unknown> | undefined, jobId: string, err
 }
 
 /** One attempt at one orchestrator: pay, send, settle, adopt the fresh info, download, verify. */
-async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: SegmentJobInput, tenant: string | undefined, signal: AbortSignal): Promise<SegmentJobOutput> {
+async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: SegmentJobInput, tenant: string | undefined, signal: AbortSignal, maxJobWei: bigint | undefined): Promise<SegmentJobOutput> {
   const charge = deps.chargeFor(tenant);
-  const payment = await deps.payments.prepare(session, estimatePixels(input.profiles, input.durationMs), charge);
+  const payment = await deps.payments.prepare(session, estimatePixels(input.profiles, input.durationMs), charge, maxJobWei);
   const timeouts = segmentTimeouts(input.durationMs);
   const started = Date.now();
   const t0 = performance.now();
@@ -109,6 +109,7 @@ async function attempt(deps: SegmentRouterDeps, session: SegmentSession, input: 
 export function segmentRouterProcessor(deps: SegmentRouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<{ output: SegmentJobOutput; orchestrator: string; tried: number }> => {
     const { tenant } = job.data;
+    const maxJobWei = job.data.maxJobWei === undefined ? undefined : BigInt(job.data.maxJobWei);
     const input = segmentJobInput(job.data.input);
     const local = deps.cancels?.get(job.id);
     const signal = local === undefined ? job.signal : AbortSignal.any([job.signal, local.signal]);
@@ -137,7 +138,7 @@ export function segmentRouterProcessor(deps: SegmentRouterDeps) {
         const target = uri;
         try {
           const session = await deps.sessions.session(input.streamId, target, () => deps.openSession(target, jobCapabilities));
-          const output = await attempt(deps, session, input, tenant, signal);
+          const output = await attempt(deps, session, input, tenant, signal, maxJobWei);
           deps.sessions.succeeded(input.streamId, target);
           return { output, orchestrator: target, tried };
         } catch (error) {
@@ -147,6 +148,13 @@ export function segmentRouterProcessor(deps: SegmentRouterDeps) {
           const fresh = action === 'fresh-session' && !freshened.has(target);
           deps.onAttemptFailed?.({ jobId: job.id, uri: target, error, action: fresh ? action : action === 'fresh-session' ? 'suspend-and-try-another' : action });
           if (action === 'stop') throw callerError(error);
+          if (action === 'try-another') {
+            // Nothing was paid or sent: another orchestrator may be cheap enough, this one is not at fault.
+            deps.sessions.failed(input.streamId, target);
+            exclude.add(target);
+            uri = undefined;
+            continue;
+          }
           // Either way the session is done: a fresh one (new auth token, params, balance) or none.
           deps.sessions.failed(input.streamId, target);
           if (fresh) {

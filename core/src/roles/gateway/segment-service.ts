@@ -58,7 +58,7 @@ export function createSegmentService(deps: SegmentServiceDeps): SegmentGatewaySe
         durationMs: request.durationMs,
         profiles: request.profiles,
       };
-      const data: RouteJobData = { capabilityId: TRANSCODE_CAPABILITY_ID, input, ...(request.tenant !== undefined ? { tenant: request.tenant } : {}) };
+      const data: RouteJobData = { capabilityId: TRANSCODE_CAPABILITY_ID, input, ...(request.tenant !== undefined ? { tenant: request.tenant } : {}), ...(request.maxJobWei !== undefined ? { maxJobWei: request.maxJobWei } : {}) };
       // Our own id: a replayed seq is a new job, never the result of an earlier one.
       const jobId = randomUUID();
       const cancel = new AbortController();
