@@ -178,7 +178,7 @@ export interface Gateway {
   readonly failed: { uri: string; action: string; error: unknown }[];
   readonly deps: SegmentRouterDeps;
   /** Runs one segment route job the way a router worker would. */
-  route(input: { streamId: string; seq: number; data: Buffer; durationMs: number; profiles: readonly TranscodeProfile[] }): Promise<{ output: import('../../src/roles/gateway/segment-job.js').SegmentJobOutput; orchestrator: string; tried: number }>;
+  route(input: { streamId: string; seq: number; data: Buffer; durationMs: number; profiles: readonly TranscodeProfile[] }, extra?: Pick<RouteJobData, 'maxJobWei'>): Promise<{ output: import('../../src/roles/gateway/segment-job.js').SegmentJobOutput; orchestrator: string; tried: number }>;
 }
 
 export async function startGateway(
@@ -225,8 +225,8 @@ export async function startGateway(
     sessions,
     failed,
     deps,
-    route: (input) => {
-      const job = { id: randomUUID(), capabilityId: TRANSCODE_CAPABILITY_ID, attempt: 1, data: { capabilityId: TRANSCODE_CAPABILITY_ID, input }, progress: async () => undefined, signal: new AbortController().signal } as unknown as JobContext<RouteJobData>;
+    route: (input, extra = {}) => {
+      const job = { id: randomUUID(), capabilityId: TRANSCODE_CAPABILITY_ID, attempt: 1, data: { capabilityId: TRANSCODE_CAPABILITY_ID, input, ...extra }, progress: async () => undefined, signal: new AbortController().signal } as unknown as JobContext<RouteJobData>;
       return processor(job);
     },
   };
