@@ -58,7 +58,7 @@ t.test('plugins list and capabilities list', async (t) => {
   const plugins = await runCli('plugins', 'list', '--config', `${dir}/node.yaml`, '--json');
   t.match(JSON.parse(plugins.stdout), [{ id: 'example-echo', version: '0.1.0', capabilities: ['byoc/echo'] }]);
   const table = await runCli('plugins', 'list', '--config', `${dir}/node.yaml`);
-  t.match(table.stdout, /ID\s+VERSION\s+CAPABILITIES\s+SOURCE\nexample-echo\s+0\.1\.0\s+byoc\/echo/);
+  t.match(table.stdout, /ID\s+VERSION\s+CAPABILITIES\s+PERMISSIONS\s+SOURCE\nexample-echo\s+0\.1\.0\s+byoc\/echo\s+-\s/);
   const caps = await runCli('capabilities', 'list', '--config', `${dir}/node.yaml`, '--json');
   t.match(JSON.parse(caps.stdout), [{ id: 'byoc/echo', capacity: 3, providedBy: 'example-echo', queue: 'cap.byoc.echo.v1', livepeerCapabilities: [37] }]);
   const ghost = await runCli('capabilities', 'list', '--config', `${dir}/ghost-cap.yaml`);
