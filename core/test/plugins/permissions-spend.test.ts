@@ -1,8 +1,11 @@
 import t from 'tap';
 import { coreServices, errors, presetProfile, type GatewayService, type TranscodeProfile } from '@lpx/sdk';
 import { Rational } from '../../src/payments/index.js';
+import { PluginPermissions } from '../../src/permissions/plugin-permissions.js';
+import { spendGateway } from '../../src/permissions/spend-gateway.js';
 import { estimateFee, estimatePixels } from '../../src/roles/gateway/segment-payments.js';
 import { makeSource, memoryChain, startGateway, startOrchestrator } from '../gateway/segment-fixture.js';
+import { memoryChain as aiMemoryChain, SDXL, startAIGateway, startDouble } from '../roles/gateway/ai-fixture.js';
 import { grabbing, startHost } from './permissions-fixture.js';
 
 // spend: paying orchestrators through coreServices.gateway needs the permission, and
@@ -60,4 +63,33 @@ t.test('a job whose fee is over its ceiling skips that orchestrator (nothing pai
     message: /spend ceiling of 1 wei/,
   }, 'a ceiling nobody fits fails the job, naming it');
   t.equal(dear.calls.length + cheap.calls.length, 1, 'and nothing was sent for it');
+});
+
+t.test('AI requests: the ceiling travels in the route job and skips an orchestrator whose units × price is over it', async (t) => {
+  const chain = aiMemoryChain();
+  const dear = await startDouble(t, chain, [{ ...SDXL, price: Rational.of(1n), warm: true }]);
+  const cheap = await startDouble(t, chain, [{ ...SDXL, warm: true }]);
+  const gw = await startAIGateway(t, chain, [dear, cheap], { prefer: () => [dear.uri, cheap.uri] });
+  // 64 × 32 units: 2048 wei at the dear price, about 2 wei at SDXL's.
+  const result = await gw.service.ai({ pipeline: 'text-to-image', body: { kind: 'json', json: { prompt: 'a lighthouse', width: 64, height: 32 } }, maxJobWei: '100' });
+  t.equal(result.orchestrator, cheap.uri);
+  t.equal(gw.queued[0]!.maxJobWei, '100', 'the route job carries the ceiling');
+  t.same(gw.failed.map((f) => [f.uri, f.action]), [[dear.uri, 'try-another']]);
+  t.ok(errors.plugin.PERMISSION_DENIED.is(gw.failed[0]!.error));
+  t.equal(dear.calls.length, 0, 'the dear one got nothing');
+  t.notOk(gw.pool.isSuspended(dear.uri), 'and is not blamed');
+});
+
+t.test("a plugin's grant becomes the ceiling of a request that names none", async (t) => {
+  const chain = aiMemoryChain();
+  const dear = await startDouble(t, chain, [{ ...SDXL, price: Rational.of(1n), warm: true }]);
+  const cheap = await startDouble(t, chain, [{ ...SDXL, warm: true }]);
+  const gw = await startAIGateway(t, chain, [dear, cheap], { prefer: () => [dear.uri, cheap.uri] });
+  // The plugin's view of the gateway, as its scope builds it, over the real AI service.
+  const node: GatewayService = { enabled: true, ...gw.service, transcodeSegment: () => Promise.reject(new Error('unused')), endStream: async () => undefined, authenticate: async () => undefined };
+  const asPlugin = spendGateway(node, new PluginPermissions({ id: 'capped', permissions: ['spend'], grants: { spend: { maxPerJobWei: '100' } } }));
+  const result = await asPlugin.ai({ pipeline: 'text-to-image', body: { kind: 'json', json: { prompt: 'a lighthouse', width: 64, height: 32 } } });
+  t.equal(result.orchestrator, cheap.uri);
+  t.equal(gw.queued[0]!.maxJobWei, '100', 'the grant is the job’s ceiling');
+  t.equal(dear.calls.length, 0);
 });
