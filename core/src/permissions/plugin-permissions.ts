@@ -32,7 +32,7 @@ export class PluginPermissions {
   deny(permission: Permission, what: string, options: DenyOptions = {}): LpxError {
     const how = options.grant === undefined || !this.has(permission)
       ? `its manifest does not declare the "${permission}" permission${options.grant === undefined ? '' : ` (and ${options.grant} must allow it)`}`
-      : `${options.grant} does not allow it`;
+      : `it declares "${permission}" but ${options.grant} does not allow it`;
     return errors.plugin.PERMISSION_DENIED.create(`plugin ${this.pluginId} may not ${what}: ${how}`, {
       details: { plugin: this.pluginId, permission, ...(options.grant !== undefined ? { grant: options.grant } : {}), ...options.details },
     });
