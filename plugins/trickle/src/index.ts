@@ -55,7 +55,9 @@ export const tricklePlugin = definePlugin({
         wire.register(async (scope) => mountTrickle(scope, running));
         running.onRemoved((names) => logger.debug({ channels: names }, 'trickle channels removed (idle or deleted by a client)'));
         lifecycle.onStart(() => running.start());
-        // Closing every channel first ends the preconnected requests, so the door closes without waiting on them.
+        // Closing every channel as soon as shutdown begins answers the preconnected requests with
+        // end of stream, before the front door starts draining (it would otherwise wait on them).
+        lifecycle.signal.addEventListener('abort', () => running.stop(), { once: true });
         lifecycle.onShutdown(() => running.stop());
       },
     });
