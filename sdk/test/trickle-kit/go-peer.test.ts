@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { errors } from '../../src/index.js';
 import { readSegment, TricklePublisher, TrickleSubscriber, writeSegment } from '../../src/trickle/kit/index.js';
 
-type Script = (req: IncomingMessage, res: ServerResponse) => void;
+type Script = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly early?: boolean };
 
 /** A peer that answers each request with the next scripted handler; records what it was asked. */
 async function goPeer(t: Test, script: Script[]): Promise<{ url: string; asked: string[] }> {
@@ -16,6 +16,10 @@ async function goPeer(t: Test, script: Script[]): Promise<{ url: string; asked: 
   const server = createServer((req, res) => {
     asked.push(`${req.method} ${req.url}`);
     req.resume();
+    if (script[0]?.early === true) {
+      script.shift()!(req, res);
+      return;
+    }
     req.on('end', () => {
       // Answers go in the order requests complete; with nothing scripted it hangs like a preconnect with no data.
       script.shift()?.(req, res);
@@ -81,6 +85,27 @@ t.test('publisher: Lp-Trickle-Seq is the written index; Lp-Trickle-Closed is CLO
   t.ok(errors.trickle.CHANNEL_NOT_FOUND.is(await writeSegment(missing.url, 'x').catch((e: unknown) => e)));
   await publisher.close();
   t.equal(peer.asked.at(-1), 'DELETE /ai/trickle/ch', 'close() is DELETE {channel}');
+});
+
+t.test('publisher: a preconnect the server timed out before any byte is opened again at the same index', async (t) => {
+  let socketClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+  // Node's HTTP/1 servers answer 408 and close when a request outlives requestTimeout (5 min on the front door).
+  const timedOut: Script = Object.assign(
+    (req: IncomingMessage, res: ServerResponse) => {
+      req.socket.once('close', socketClosed);
+      res.writeHead(408, { Connection: 'close' });
+      res.end();
+    },
+    { early: true },
+  );
+  const peer = await goPeer(t, [timedOut, answer(200, { 'Lp-Trickle-Seq': '0' }), answer(200, {})]);
+  const publisher = new TricklePublisher(peer.url);
+  await closed;
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(await publisher.write('after a long pause'), 0, 'written at index 0 after all');
+  t.equal(peer.asked.filter((a) => a === 'POST /ai/trickle/ch/0').length, 2, 'index 0 was opened twice');
+  await publisher.close();
 });
 
 t.test('readSegment at -1 reads what the peer serves', async (t) => {

@@ -26,6 +26,8 @@ export class TrickleSegmentWriter {
   readonly #url: string;
   readonly #agent: TrickleAgent;
   #answer: IncomingMessage | undefined;
+  #failed = false;
+  #written = false;
   #ended = false;
 
   /** @internal */
@@ -36,13 +38,31 @@ export class TrickleSegmentWriter {
     this.#req.flushHeaders();
     this.#response = responseOf(this.#req);
     // An early answer (404, end of stream) must not be an unhandled rejection before anyone writes.
-    this.#response.then((res) => (this.#answer = res), () => undefined);
+    this.#response.then(
+      (res) => (this.#answer = res),
+      () => (this.#failed = true),
+    );
+  }
+
+  /**
+   * A preconnect that ended before anything was written for a reason other
+   * than the channel's (not 404, not closed): the server timed the idle POST
+   * out (Node's front door cuts a request after 5 min), or the connection
+   * dropped. The protocol lets the publisher open the same index again.
+   * @internal
+   */
+  get stale(): boolean {
+    if (this.#written || this.#ended) return false;
+    if (this.#failed) return true;
+    const res = this.#answer;
+    return res !== undefined && res.statusCode !== 404 && !isClosedReply(res.headers);
   }
 
   /** Writes one chunk, waiting while the connection is backed up; rejects with the server's refusal if it already answered. */
   async write(chunk: Uint8Array | string): Promise<void> {
     if (this.#answer !== undefined) throw await this.#refusal();
     if (this.#ended) throw errors.trickle.PROTOCOL_ERROR.create(`trickle segment ${this.#url} was already ended`);
+    this.#written = true;
     const flushed = this.#req.write(chunk);
     if (!flushed) {
       await new Promise<void>((resolve, reject) => {
@@ -147,7 +167,11 @@ export class TricklePublisher {
   /** The segment to write now (the preconnected POST); the following one is preconnected before this returns. */
   next(): TrickleSegmentWriter {
     if (this.#closed) throw errors.trickle.CLOSED.create(`trickle publisher for ${this.#base} is closed`, { details: { url: this.#base } });
-    const segment = this.#pending ?? this.#preconnect();
+    let segment = this.#pending ?? this.#preconnect();
+    if (segment.stale) {
+      segment.destroy();
+      segment = this.#preconnect(segment.seq);
+    }
     this.#pending = this.#preconnect();
     return segment;
   }
@@ -175,8 +199,9 @@ export class TricklePublisher {
     }
   }
 
-  #preconnect(): TrickleSegmentWriter {
-    const index = this.#index++;
+  /** Opens the POST of the next index, or of `again` when an idle preconnect is replaced. */
+  #preconnect(again?: number): TrickleSegmentWriter {
+    const index = again ?? this.#index++;
     const headers: Record<string, string> = { 'content-type': this.#mimeType };
     if (this.#reset) {
       headers[HEADER_RESET] = '1';
