@@ -96,21 +96,26 @@ t.test('HTTP/2 clients are served too (the front door speaks both)', async (t) =
   await node.service.local('h2').publish('over h2');
   const session = connect(node.serviceUri!, { rejectUnauthorized: false });
   t.teardown(() => session.close());
-  const get = (path: string) =>
+  const get = (path: string, method = 'GET', body?: string) =>
     new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-      const stream = session.request({ ':path': `${TRICKLE_HTTP_PATH}${path}` });
+      const stream = session.request({ ':path': `${TRICKLE_HTTP_PATH}${path}`, ':method': method });
       const chunks: Buffer[] = [];
       let headers: Record<string, unknown> = {};
       stream.on('response', (h) => (headers = h));
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => resolve({ status: Number(headers[':status']), headers, body: Buffer.concat(chunks).toString() }));
       stream.on('error', reject);
-      stream.end();
+      stream.end(body);
     });
   const ok = await get('h2/0');
   t.same([ok.status, ok.body, ok.headers['lp-trickle-seq']], [200, 'over h2', '0']);
   const gone = await get('h2/7');
   t.same([gone.status, gone.headers['lp-trickle-latest']], [470, '1']);
+  const posted = await get('h2/-1', 'POST', 'posted over h2');
+  t.same([posted.status, posted.headers['lp-trickle-seq']], [200, '1'], 'POST over HTTP/2');
+  t.equal((await get('h2/1')).body, 'posted over h2');
+  const unknown = await get('nope/0', 'POST', 'x');
+  t.same([unknown.status, unknown.body], [404, 'Stream not found\n'], 'the 404 goes without Connection: close, which HTTP/2 forbids');
 });
 
 t.test("a certificate check is the client's choice: without insecure the self-signed door is refused", async (t) => {
