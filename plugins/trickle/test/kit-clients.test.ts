@@ -60,7 +60,8 @@ t.test('unknown channels are CHANNEL_NOT_FOUND on every client call', async (t) 
 t.test('a preconnect with no answer is re-opened, and still delivers', async (t) => {
   const trickle = await startPlainTrickle(t);
   trickle.server.create('quiet', 'text/plain', false);
-  const subscriber = new TrickleSubscriber(trickle.url('quiet'), { preconnectRefreshMs: 30 });
+  // Index 0, not -1: a re-opened -1 that lands after the write would rightly wait for index 1.
+  const subscriber = new TrickleSubscriber(trickle.url('quiet'), { start: 0, preconnectRefreshMs: 30 });
   t.teardown(() => subscriber.close());
   const reading = subscriber.read();
   await until(() => (trickle.requests['GET'] ?? 0) >= 3, 'the GET opened again twice');
