@@ -24,6 +24,7 @@ t.test('unknown channels and bad indices', async (t) => {
   t.same([(await raw('POST', trickle.url('known/1.5'), { body: 'x' })).status], [400]);
   t.same([(await raw('DELETE', trickle.url('known/0'))).body], ['Nonexistent segment\n'], 'DELETE of a segment not in the window');
   t.equal((await raw('GET', trickle.url('known/0/extra'))).status, 404, 'deeper paths are not routes');
+  t.equal((await raw('GET', trickle.url('known%zz/0'))).status, 400, 'a broken escape is a bad request');
 });
 
 t.test('the ring keeps five segments; older ones answer 470 with Lp-Trickle-Latest', async (t) => {

@@ -61,7 +61,13 @@ function closeConnection(req: RawRequest, res: Response): void {
 /** Serves one request whose path (below the base path) is `rest`. */
 export function handleTrickle(server: TrickleServer, req: RawRequest, rawRes: RawResponse, rest: string, options: HandlerOptions = {}): Promise<void> {
   const res = rawRes as unknown as Response;
-  const parts = rest.split('/').map((part) => decodeURIComponent(part));
+  let parts: string[];
+  try {
+    parts = rest.split('/').map((part) => decodeURIComponent(part));
+  } catch {
+    plain(res, 400, 'Bad Request'); // a broken %-escape
+    return Promise.resolve();
+  }
   const name = parts[0] ?? '';
   const method = req.method ?? 'GET';
   if (name === '' || parts.length > 2 || (parts.length === 2 && parts[1] === '')) {
