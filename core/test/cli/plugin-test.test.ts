@@ -1,0 +1,92 @@
+// The partner's path with a real docker engine: `lpx images base`, a
+// scaffolded project's `npm run build:image` (its digest lands in the
+// manifest and matches the archive) and `npm test`, then `lpx plugin test`
+// passing — and failing with PLUGIN_TEST_FAILED, naming the steps, for a
+// broken app, a stale digest and a missing archive.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { runCli } from '../../../test/helpers/cli.js';
+import { testDocker } from '../../../test/helpers/docker.js';
+import { dockerSaveImages } from '../../src/cli/partner/docker-save-id.js';
+
+const exec = promisify(execFile);
+
+t.test('scaffold → base image → build → npm test → lpx plugin test, and its refusals', { timeout: 900_000 }, async (t) => {
+  const { dockerHost } = await testDocker(t);
+  const env = { ...process.env, DOCKER_HOST: dockerHost };
+  const npm = (dir: string, ...args: string[]) => exec('npm', args, { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
+  const root = await mkdtemp(join(tmpdir(), 'lpx-partner-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+
+  const base = await runCli('images', 'base', '--docker-host', dockerHost, '--json');
+  t.equal(base.code, 0, base.stderr);
+  const image = JSON.parse(base.stdout) as { ref: string; id: string };
+  t.match(image.ref, /^lpx\/busybox:\d+\.\d+\.\d+$/);
+  const again = JSON.parse((await runCli('images', 'base', '--docker-host', dockerHost, '--json')).stdout) as { id: string };
+  t.equal(again.id, image.id, 'a second run keeps the image');
+  const dynamic = await runCli('images', 'base', '--docker-host', dockerHost, '--busybox', process.execPath);
+  t.equal(dynamic.code, 1);
+  t.match(dynamic.stderr, /LPX_ERR_CONTAINERS_IMAGE_BUILD_FAILED: .* is dynamically linked/);
+
+  const dir = join(root, 'text-upper');
+  t.equal((await runCli('plugin', 'init', 'byoc', 'text-upper', '--dir', dir)).code, 0);
+  const manifestPath = join(dir, 'plugin.manifest.json');
+  await npm(dir, 'run', 'build:image');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { byoc: { container: { digest: string; image: string } } };
+  const [saved] = await dockerSaveImages(join(dir, 'image', 'app.tar'));
+  t.equal(manifest.byoc.container.digest, saved!.id, 'the digest in the manifest is the archive\'s image id');
+  t.same(saved!.repoTags, ['text-upper:0.1.0']);
+  t.not(manifest.byoc.container.digest, `sha256:${'0'.repeat(64)}`);
+
+  const own = await npm(dir, 'test');
+  t.match(own.stdout, /# pass 1\n# fail 0/, 'the generated project\'s own tests pass');
+
+  const pass = await runCli('plugin', 'test', dir, '--docker-host', dockerHost);
+  t.equal(pass.code, 0, `${pass.stdout}\n${pass.stderr}`);
+  for (const step of ['manifest', 'image archive', 'image loads into the node', 'container starts', 'conformance: a valid request succeeds in the declared mode', 'conformance: input the schema forbids is refused with a 4xx', 'own tests \\(npm test\\)']) {
+    t.match(pass.stdout, new RegExp(`^ok   ${step}`, 'm'), step);
+  }
+  t.match(pass.stdout, /^skip local network: one paid job/m);
+  t.match(pass.stdout, /^10 passed, 0 failed, 1 skipped$/m);
+
+  t.test('a broken app fails the conformance suite and its own tests', async (t) => {
+    const cgi = join(dir, 'container/www/cgi-bin/index.cgi');
+    const good = await readFile(cgi, 'utf8');
+    t.teardown(() => writeFile(cgi, good));
+    // Answers every request 200 in plain text: neither JSON nor a refusal of bad input.
+    await writeFile(cgi, '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nhello\\n"\n', { mode: 0o755 });
+    await npm(dir, 'run', 'build:image');
+    const run = await runCli('plugin', 'test', dir, '--docker-host', dockerHost, '--json');
+    t.equal(run.code, 1);
+    const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string; detail?: string }[]; error: { code: string; message: string } };
+    t.equal(report.ok, false);
+    t.equal(report.error.code, 'LPX_ERR_BYOC_PLUGIN_TEST_FAILED');
+    t.same(report.steps.filter((s) => s.status === 'failed').map((s) => s.name), ['conformance: a valid request succeeds in the declared mode', 'conformance: input the schema forbids is refused with a 4xx', 'own tests (npm test)']);
+    t.match(report.error.message, /3 of \d+ steps failed in .*text-upper: conformance: a valid request/);
+    await writeFile(cgi, good);
+    await npm(dir, 'run', 'build:image');
+  });
+
+  t.test('a stale digest or a missing archive is refused before anything runs', async (t) => {
+    const text = await readFile(manifestPath, 'utf8');
+    t.teardown(() => writeFile(manifestPath, text));
+    const stale = JSON.parse(text) as typeof manifest;
+    stale.byoc.container.digest = `sha256:${'1'.repeat(64)}`;
+    await writeFile(manifestPath, JSON.stringify(stale));
+    const run = await runCli('plugin', 'test', dir, '--docker-host', dockerHost);
+    t.equal(run.code, 1);
+    t.match(run.stdout, /^FAIL image archive\n\s+image\/app\.tar holds text-upper:0\.1\.0 as sha256:[0-9a-f]{64}, but the manifest pins sha256:1{64}: run npm run build:image again/m);
+    t.notMatch(run.stdout, /container starts/, 'no container was started');
+    t.match(run.stderr, /error LPX_ERR_BYOC_PLUGIN_TEST_FAILED: 2 of 4 steps failed .*: image archive; own tests \(npm test\)/);
+
+    await writeFile(manifestPath, text);
+    await rm(join(dir, 'image'), { recursive: true });
+    const missing = await runCli('plugin', 'test', dir, '--docker-host', dockerHost);
+    t.equal(missing.code, 1);
+    t.match(missing.stdout, /^FAIL image archive\n\s+image\/app\.tar does not exist: run npm run build:image/m);
+  });
+});
