@@ -15,6 +15,7 @@ import { addAICommand } from './commands/ai-models.js';
 import { addContainersCommand } from './commands/containers-list.js';
 import { addImagesCommand } from './commands/images-base.js';
 import { addPluginPartnerCommands } from './commands/plugin-partner.js';
+import { addSdkCommand } from './commands/sdk-pack.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addContainersCommand(program, io, setExit);
   addImagesCommand(program, io, setExit);
   addPluginPartnerCommands(program, io, setExit);
+  addSdkCommand(program, io, setExit);
   return program;
 }
 
