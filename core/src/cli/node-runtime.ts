@@ -26,6 +26,8 @@ export interface NodeRuntime {
   readonly runtime: ContainerRuntime;
   /** The node's owner id: containers created with it are the node's (`lpx containers list`). */
   readonly ownerId: string;
+  /** DOCKER_HOST for the docker CLI to reach the same engine, when the runtime is docker. */
+  readonly dockerHost?: string;
 }
 
 /** The engine the docker CLI would talk to. */
@@ -50,7 +52,8 @@ export async function withNodeRuntime<T>(options: NodeRuntimeOptions, body: (nod
     host = new Host({ config: { ...loaded, config } });
     await host.start();
     const runtime = await host.containers.ready();
-    return await body({ runtime, ownerId: host.containers.ownerId });
+    const { endpoint } = await host.containers.status();
+    return await body({ runtime, ownerId: host.containers.ownerId, ...(runtime.name === 'docker' && endpoint !== undefined ? { dockerHost: endpoint } : {}) });
   } finally {
     await host?.stop();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });

@@ -53,6 +53,22 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
   t.match(pass.stdout, /^skip local network: one paid job/m);
   t.match(pass.stdout, /^10 passed, 0 failed, 1 skipped$/m);
 
+  t.test("--config runs it on that node's runtime, and the project's tests on the same engine", async (t) => {
+    const config = join(root, 'node.yaml');
+    await writeFile(config, `node:\n  dataDir: ${JSON.stringify(join(root, 'node-data'))}\nplugins:\n  runtime-docker:\n    config:\n      host: ${JSON.stringify(dockerHost)}\n`);
+    const { DOCKER_HOST: _unset, ...withoutDockerHost } = process.env;
+    const saved = process.env;
+    process.env = withoutDockerHost;
+    t.teardown(() => {
+      process.env = saved;
+    });
+    const run = await runCli('plugin', 'test', dir, '--config', config, '--json');
+    t.equal(run.code, 0, run.stdout);
+    const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string }[] };
+    t.equal(report.ok, true);
+    t.match(report.steps.find((s) => s.name === 'own tests (npm test)'), { status: 'passed' });
+  });
+
   t.test('a broken app fails the conformance suite and its own tests', async (t) => {
     const cgi = join(dir, 'container/www/cgi-bin/index.cgi');
     const good = await readFile(cgi, 'utf8');

@@ -68,6 +68,8 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
     return `${manifest.id}@${manifest.version}, app ${manifest.byoc.name} (${manifest.byoc.mode})`;
   });
   const spec = manifest?.byoc;
+  // The engine the container ran on: the project's own tests use it too (the image was just loaded there).
+  let engine: string | undefined = options.config === undefined ? options.dockerHost : undefined;
   const container = spec?.container;
 
   let archiveOk = false;
@@ -77,7 +79,8 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
   if (manifest !== undefined && spec !== undefined && (archiveOk || spec.external !== undefined)) {
     const app = manifest;
     try {
-      await withNodeRuntime(options, async ({ runtime, ownerId }) => {
+      await withNodeRuntime(options, async ({ runtime, ownerId, dockerHost }) => {
+        engine = dockerHost ?? engine;
         if (spec.external !== undefined) return runSuite(app, spec.external.url);
         const loaded = await attempt('image loads into the node', () => loadImage(runtime, dir, container!));
         if (!loaded) return;
@@ -128,7 +131,7 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
   if (manifest !== undefined) record(await (options.localNetwork ?? pendingLocalNetworkStep)({ dir, manifest, node: options }));
   else record({ name: 'local network', status: 'skipped', detail: 'no valid manifest' });
 
-  await ownTests(dir, options, record, attempt);
+  await ownTests(dir, engine, options.ownTestsTimeoutMs, record, attempt);
   return steps;
 }
 
@@ -170,7 +173,8 @@ async function loadImage(runtime: ContainerRuntime, dir: string, container: Byoc
 
 async function ownTests(
   dir: string,
-  options: PluginTestOptions,
+  engine: string | undefined,
+  timeoutMs: number | undefined,
   record: (step: PluginTestStep) => PluginTestStep,
   attempt: (name: string, body: () => Promise<string | undefined>) => Promise<boolean>,
 ): Promise<void> {
@@ -180,9 +184,9 @@ async function ownTests(
     return;
   }
   await attempt('own tests (npm test)', async () => {
-    // The project's tests use the docker CLI: point it at the engine the node used when that was given.
-    const env = { ...process.env, ...(options.config === undefined && options.dockerHost !== undefined ? { DOCKER_HOST: options.dockerHost } : {}) };
-    const { code, output } = await run('npm', ['test'], dir, env, options.ownTestsTimeoutMs ?? 600_000);
+    // The project's tests use the docker CLI: point it at the engine the node used.
+    const env = { ...process.env, ...(engine !== undefined ? { DOCKER_HOST: engine } : {}) };
+    const { code, output } = await run('npm', ['test'], dir, env, timeoutMs ?? 600_000);
     const tail = output.trimEnd().split('\n').slice(-20).join('\n');
     if (code !== 0) throw new Error(`npm test exited ${code}:\n${tail}`);
     return undefined;
