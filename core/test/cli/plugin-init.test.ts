@@ -23,7 +23,7 @@ t.test('scaffolds a BYOC project outside the repo with a manifest that validates
   t.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout) as { ok: boolean; dir: string; files: string[] };
   t.equal(result.dir, dir);
-  t.same(result.files, ['.gitignore', 'README.md', 'container/Dockerfile', 'container/www/cgi-bin/index.cgi', 'container/www/health', 'index.js', 'package.json', 'plugin.manifest.json', 'scripts/build-image.mjs', 'test/app.test.js']);
+  t.same(result.files, ['.gitignore', 'README.md', 'container/Dockerfile', 'container/lib/text-input.sh', 'container/www/cgi-bin/index.cgi', 'container/www/health', 'index.js', 'package.json', 'plugin.manifest.json', 'scripts/build-image.mjs', 'test/app.test.js']);
 
   const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'plugin.manifest.json'), 'utf8')));
   t.match(manifest, { id: 'text-upper', version: '0.1.0', host: `^${HOST_API_VERSION}`, permissions: ['docker'], grants: { docker: { images: ['text-upper:0.1.0'] } } });
@@ -55,8 +55,8 @@ t.test('refuses a bad name, a non-empty folder and a mode without a template, wr
   t.match(JSON.parse(refused.stdout), { ok: false, error: { code: 'LPX_ERR_BYOC_SCAFFOLD_FAILED', message: /busy is not empty \(1 entries\)/ } });
   t.same(await readdir(busy), ['notes.txt'], 'the folder is untouched');
 
-  const sse = await runCli('plugin', 'init', 'byoc', 'ok-name', '--dir', join(root, 'sse'), '--mode', 'sse', '--base', 'b:1');
-  t.match(sse.stderr, /LPX_ERR_BYOC_SCAFFOLD_FAILED: no template for mode "sse" yet; templates exist for request-response/);
+  const ws = await runCli('plugin', 'init', 'byoc', 'ok-name', '--dir', join(root, 'ws'), '--mode', 'websocket', '--base', 'b:1');
+  t.match(ws.stderr, /LPX_ERR_BYOC_SCAFFOLD_FAILED: no template for mode "websocket" yet; templates exist for request-response, sse/);
   t.same((await readdir(root)).sort(), ['busy'], 'nothing half-written');
 
   const empty = join(root, 'empty');
@@ -64,6 +64,17 @@ t.test('refuses a bad name, a non-empty folder and a mode without a template, wr
   const into = await runCli('plugin', 'init', 'byoc', 'ok-name', '--dir', empty, '--base', 'b:1');
   t.equal(into.code, 0, 'an empty folder is fine');
   t.ok((await readdir(empty)).includes('plugin.manifest.json'));
+});
+
+t.test('an sse project: the mode in the manifest and a CGI script that streams events', async (t) => {
+  const root = await scratch(t);
+  const dir = join(root, 'words');
+  t.equal((await runCli('plugin', 'init', 'byoc', 'words', '--dir', dir, '--mode', 'sse', '--base', 'b:1')).code, 0);
+  const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'plugin.manifest.json'), 'utf8')));
+  t.equal(manifest.byoc!.mode, 'sse');
+  const cgi = await readFile(join(dir, 'container/www/cgi-bin/index.cgi'), 'utf8');
+  t.match(cgi, /Content-Type: text\/event-stream/);
+  t.match(cgi, /^\. \/usr\/lib\/app\/text-input\.sh$/m);
 });
 
 t.test('defaults the base image to lpx/busybox:<the local busybox version>', async (t) => {

@@ -69,6 +69,16 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     t.match(report.steps.find((s) => s.name === 'own tests (npm test)'), { status: 'passed' });
   });
 
+  t.test('an sse project passes as generated', async (t) => {
+    const words = join(root, 'words');
+    t.equal((await runCli('plugin', 'init', 'byoc', 'words', '--dir', words, '--mode', 'sse')).code, 0);
+    await npm(words, 'run', 'build:image');
+    const run = await runCli('plugin', 'test', words, '--docker-host', dockerHost);
+    t.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    t.match(run.stdout, /^ok   conformance: a valid request succeeds in the declared mode$/m);
+    t.match(run.stdout, /^ok   own tests \(npm test\)$/m);
+  });
+
   t.test('a broken app fails the conformance suite and its own tests', async (t) => {
     const cgi = join(dir, 'container/www/cgi-bin/index.cgi');
     const good = await readFile(cgi, 'utf8');

@@ -10,9 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { BYOC_APP_NAME_PATTERN, HOST_API_VERSION, PLUGIN_ID_PATTERN, errors, type ByocInteractionMode } from '@lpx/sdk';
 import { sdkPackageJson } from './sdk-package.js';
 
-export const BYOC_TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates', 'byoc');
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates');
+/** The project, as the request-response app. */
+export const BYOC_TEMPLATE_DIR = join(TEMPLATES, 'byoc');
+/** Per mode, files that replace the project's (`byoc-modes/<mode>/...`). */
+export const BYOC_MODE_OVERLAY_DIR = join(TEMPLATES, 'byoc-modes');
 /** Modes a template exists for. */
-export const SCAFFOLD_MODES: readonly ByocInteractionMode[] = ['request-response'];
+export const SCAFFOLD_MODES: readonly ByocInteractionMode[] = ['request-response', 'sse'];
 
 export interface ScaffoldByocOptions {
   readonly name: string;
@@ -56,9 +60,13 @@ export async function scaffoldByoc(options: ScaffoldByocOptions): Promise<Scaffo
   await mkdir(dirname(dir), { recursive: true });
   const staging = await mkdtemp(join(dirname(dir), `.${basename(dir)}-scaffold-`));
   try {
+    // Relative path → template file; a mode's overlay wins over the base project.
+    const sources = new Map<string, string>();
+    for (const root of [BYOC_TEMPLATE_DIR, join(BYOC_MODE_OVERLAY_DIR, mode)]) {
+      for (const source of await listFiles(root)) sources.set(relative(root, source), source);
+    }
     const files: string[] = [];
-    for (const source of await listFiles(BYOC_TEMPLATE_DIR)) {
-      const rel = relative(BYOC_TEMPLATE_DIR, source);
+    for (const [rel, source] of sources) {
       const target = join(staging, dirname(rel), basename(rel).replace(/^_/, '.'));
       const text = (await readFile(source, 'utf8')).replace(TOKEN, (token) => {
         const value = tokens[token];
@@ -83,7 +91,10 @@ export async function scaffoldByoc(options: ScaffoldByocOptions): Promise<Scaffo
 }
 
 async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
   const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
   return nested.flat();
 }

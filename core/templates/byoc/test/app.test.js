@@ -23,7 +23,20 @@ async function until(what, check, timeoutMs = 30_000) {
   }
 }
 
-test('the container answers its health check and uppercases text', async (t) => {
+/** Server-sent events as {event, data} (data parsed as JSON); enough for this app's stream. */
+function events(stream) {
+  return stream
+    .split('\n\n')
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
+      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      return { event, data: JSON.parse(data) };
+    });
+}
+
+test('the container answers its health check and uppercases text in its mode', async (t) => {
   let id;
   try {
     id = docker('image', 'inspect', '--format', '{{.Id}}', container.image);
@@ -52,8 +65,17 @@ test('the container answers its health check and uppercases text', async (t) => 
 
   const good = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hello partner' }) });
   assert.equal(good.status, 200);
-  assert.match(good.headers.get('content-type') ?? '', /^application\/json/);
-  assert.deepEqual(await good.json(), { text: 'HELLO PARTNER' });
+  if (manifest.byoc.mode === 'sse') {
+    assert.match(good.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.deepEqual(events(await good.text()), [
+      { event: 'message', data: { word: 'HELLO' } },
+      { event: 'message', data: { word: 'PARTNER' } },
+      { event: 'done', data: { text: 'HELLO PARTNER' } },
+    ]);
+  } else {
+    assert.match(good.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(await good.json(), { text: 'HELLO PARTNER' });
+  }
 
   for (const body of ['{}', '{"text": 5}', 'not json']) {
     const bad = await fetch(`${base}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

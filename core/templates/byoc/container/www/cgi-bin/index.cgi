@@ -1,20 +1,5 @@
 #!/bin/sh
 # POST / with {"text": "..."} answers {"text": "<THE TEXT, UPPERCASED>"}.
 # busybox httpd runs cgi-bin/index.cgi for "/"; the request body is on stdin.
-# Anything else is refused with a 4xx and a JSON error (the node also checks
-# the manifest's inputSchema before a job is paid; the app must not trust it).
-reply() {
-  printf 'Status: %s\r\nContent-Type: application/json\r\n\r\n%s\n' "$1" "$2"
-  exit 0
-}
-
-[ "$REQUEST_METHOD" = "POST" ] || reply '405 Method Not Allowed' '{"error":"POST a JSON body {\"text\": \"...\"}"}'
-body=$(head -c "${CONTENT_LENGTH:-0}")
-# The one accepted shape: an object with a single string field "text" (no escapes, to keep sh honest).
-text=$(printf '%s' "$body" | sed -n 's/^[[:space:]]*{[[:space:]]*"text"[[:space:]]*:[[:space:]]*"\([^"\\]*\)"[[:space:]]*}[[:space:]]*$/ok:\1/p')
-case "$text" in
-  ok:*) ;;
-  *) reply '400 Bad Request' '{"error":"expected a JSON object {\"text\": \"...\"} with a string text and no other fields"}' ;;
-esac
-upper=$(printf '%s' "${text#ok:}" | tr 'a-z' 'A-Z')
+. /usr/lib/app/text-input.sh
 reply '200 OK' "{\"text\":\"$upper\"}"
