@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { publishToLocalRegistry } from '@lpx/registry';
+import { byocAppsExtensionPoint, definePlugin, type ByocAppContribution } from '@lpx/sdk';
 import { runCli } from '../../../test/helpers/cli.js';
 import { testDocker } from '../../../test/helpers/docker.js';
+import { makeHost } from '../../../test/helpers/host.js';
 import { dockerSaveImages } from '../../src/cli/partner/docker-save-id.js';
 
 const exec = promisify(execFile);
@@ -67,6 +70,27 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string }[] };
     t.equal(report.ok, true);
     t.match(report.steps.find((s) => s.name === 'own tests (npm test)'), { status: 'passed' });
+  });
+
+  t.test("published to a local registry, an operator's node installs it by name and gets its app", async (t) => {
+    // Stands in for the BYOC host plugin (built in parallel): owns byoc.apps and records what is added.
+    const apps: ByocAppContribution[] = [];
+    const byocHostDouble = definePlugin({
+      manifest: { id: 'byoc-host-double', version: '0.1.0', host: '^0.1.0', provides: { extensionPoints: [byocAppsExtensionPoint.id] } },
+      register: (registrar) => {
+        registrar.registerExtensionPoint(byocAppsExtensionPoint, { addApp: (app) => void apps.push(app) });
+        registrar.registerInit({ deps: {}, init: () => undefined });
+      },
+    });
+    const registry = join(root, 'registry');
+    t.equal((await publishToLocalRegistry(registry, dir)).status, 'published');
+    const host = makeHost(t, [byocHostDouble], { node: { roles: [] }, http: { enabled: false }, registry: { dir: registry }, plugins: { 'text-upper': { version: '^0.1.0' } } });
+    await host.start();
+    t.equal(apps.length, 1);
+    const [app] = apps;
+    t.match(app, { pluginId: 'text-upper', pluginVersion: '0.1.0', spec: { name: 'text-upper', container: { digest: manifest.byoc.container.digest } } });
+    const [installed] = await dockerSaveImages(join(app!.packageDir, app!.spec.container!.archive!));
+    t.equal(installed!.id, manifest.byoc.container.digest, 'the installed package carries the pinned image');
   });
 
   t.test('an sse project passes as generated', async (t) => {
