@@ -78,6 +78,6 @@ export function addPluginPartnerCommands(program: Command, io: Io, setExit: (cod
 }
 
 function line(step: PluginTestStep): string {
-  const mark = step.status === 'passed' ? 'ok  ' : step.status === 'failed' ? 'FAIL' : 'skip';
+  const mark = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', info: '    ' }[step.status];
   return `${mark} ${step.name}${step.detail ? `\n       ${step.detail.replace(/\n/g, '\n       ')}` : ''}`;
 }

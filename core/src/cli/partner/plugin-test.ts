@@ -16,13 +16,14 @@ import { errors, type ByocContainer, type ContainerRuntime, type PluginManifest 
 import { byocAppSuite, runConformanceSuite } from '@lpx/sdk/testing';
 import { withNodeRuntime, type NodeRuntimeOptions } from '../node-runtime.js';
 import { dockerSaveImages } from './docker-save-id.js';
-import { pendingLocalNetworkStep, type LocalNetworkStep } from './local-network-step.js';
+import { LOCAL_NETWORK_STEP_NAME, pendingLocalNetworkStep, type LocalNetworkStep } from './local-network-step.js';
 
 export const UNBUILT_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 export interface PluginTestStep {
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /** `info`: context for a failure (the container's logs), not a step of its own. */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'info';
   readonly detail?: string;
 }
 
@@ -76,12 +77,13 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
   if (container === undefined) record({ name: 'image archive', status: 'skipped', detail: spec?.external ? 'an external app has no image' : 'no valid manifest' });
   else archiveOk = await attempt('image archive', () => checkArchive(dir, container));
 
-  if (manifest !== undefined && spec !== undefined && (archiveOk || spec.external !== undefined)) {
+  // An external app is already running where its manifest says: no engine needed.
+  if (manifest !== undefined && spec?.external !== undefined) await runSuite(manifest, spec.external.url);
+  if (manifest !== undefined && spec !== undefined && archiveOk) {
     const app = manifest;
     try {
       await withNodeRuntime(options, async ({ runtime, ownerId, dockerHost }) => {
         engine = dockerHost ?? engine;
-        if (spec.external !== undefined) return runSuite(app, spec.external.url);
         const loaded = await attempt('image loads into the node', () => loadImage(runtime, dir, container!));
         if (!loaded) return;
         const name = `lpx-plugin-test-${app.id}-${randomBytes(3).toString('hex')}`;
@@ -110,7 +112,7 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
           });
           if (started && !(await runSuite(app, baseUrl)) && id !== undefined) {
             const logs = await runtime.logs(id, { tail: 20 }).catch(() => '');
-            if (logs.trim() !== '') record({ name: 'container logs (last 20 lines)', status: 'skipped', detail: logs.trimEnd() });
+            if (logs.trim() !== '') record({ name: 'container logs (last 20 lines)', status: 'info', detail: logs.trimEnd() });
           }
         } finally {
           if (id !== undefined) await runtime.remove(id, { force: true }).catch(() => undefined);
@@ -129,7 +131,7 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
   }
 
   if (manifest !== undefined) record(await (options.localNetwork ?? pendingLocalNetworkStep)({ dir, manifest, node: options }));
-  else record({ name: 'local network', status: 'skipped', detail: 'no valid manifest' });
+  else record({ name: LOCAL_NETWORK_STEP_NAME, status: 'skipped', detail: 'no valid manifest' });
 
   await ownTests(dir, engine, options.ownTestsTimeoutMs, record, attempt);
   return steps;
