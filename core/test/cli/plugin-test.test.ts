@@ -17,6 +17,8 @@ import { makeHost } from '../../../test/helpers/host.js';
 import { dockerSaveImages } from '../../src/cli/partner/docker-save-id.js';
 
 const exec = promisify(execFile);
+// Longer than .taprc's per-file 180 s: image builds and containers on a loaded machine.
+t.setTimeout(900_000);
 
 t.test('scaffold → base image → build → npm test → lpx plugin test, and its refusals', { timeout: 900_000 }, async (t) => {
   const { dockerHost } = await testDocker(t);

@@ -12,6 +12,8 @@ import { compiledExports } from '../../src/cli/partner/sdk-pack.js';
 import { sdkPackageJson } from '../../src/cli/partner/sdk-package.js';
 
 const exec = promisify(execFile);
+// Longer than .taprc's per-file 180 s: tsc over the sdk and two npm installs: minutes on a loaded machine.
+t.setTimeout(900_000);
 // Plain Node: none of tap's or tsx's loaders.
 const { NODE_OPTIONS: _loaders, ...plainEnv } = process.env;
 const node = (cwd: string, script: string) => exec(process.execPath, ['--input-type=module', '-e', script], { cwd, env: plainEnv });
