@@ -8,7 +8,7 @@ import { bounded } from './bounded.js';
 export interface ImageTimeouts {
   /** Inspect, remove. */
   readonly callMs: number;
-  /** Pull, import, build, load: whole operation. */
+  /** Pull, import, build: whole operation. */
   readonly buildMs: number;
 }
 
@@ -83,10 +83,7 @@ export class DockerImages {
         throw errors.containers.SPEC_INVALID.create(`image ${spec.ref}: unknown source kind ${JSON.stringify((source as { kind?: unknown }).kind)}`);
     }
     const made = await this.inspect(spec.ref);
-    if (made === undefined) {
-      const why = source.kind === 'load' ? `the archive ${source.tarPath} loaded but holds no image tagged ${spec.ref}` : 'the engine reported success but has no such image';
-      throw errors.containers.IMAGE_BUILD_FAILED.create(`image ${spec.ref}: ${why}`, { details: { ref: spec.ref } });
-    }
+    if (made === undefined) throw errors.containers.IMAGE_BUILD_FAILED.create(`image ${spec.ref}: the engine reported success but has no such image`, { details: { ref: spec.ref } });
     return made;
   }
 
@@ -116,18 +113,22 @@ export class DockerImages {
     if (failed) throw buildFailed(spec.ref, 'import', [...texts(lines), failed.error!]);
   }
 
-  /** `docker load`: the archive brings its own tags; ensure() then finds `ref` or says the archive lacks it. */
+  /** `docker load`: the archive names its own tags, so the ref must be among them or the load is refused. */
   async #load(spec: ImageSpec, tarPath: string, options: EnsureOptions): Promise<void> {
     const file = await stat(tarPath).catch(() => undefined);
     if (file === undefined || !file.isFile()) throw errors.containers.IMAGE_NOT_FOUND.create(`image ${spec.ref}: image archive ${tarPath} does not exist`, { details: { ref: spec.ref, tarPath } });
     const lines = await bounded(
       `load ${spec.ref}`,
       this.#timeouts.buildMs,
-      async (signal) => follow(this.#docker, await this.#docker.loadImage(createReadStream(tarPath), { abortSignal: signal } as object), options.onProgress),
+      async (signal) => follow(this.#docker, await this.#docker.loadImage(createReadStream(tarPath), { quiet: true, abortSignal: signal } as object), options.onProgress),
       { ...(options.signal ? { signal: options.signal } : {}), map: (http) => buildFailed(spec.ref, 'load', [http.message]) },
     );
     const failed = lines.find((line) => line.error !== undefined);
     if (failed) throw buildFailed(spec.ref, 'load', [...texts(lines), failed.error!]);
+    if ((await this.inspect(spec.ref)) === undefined) {
+      const loaded = texts(lines).join('; ') || 'nothing';
+      throw errors.containers.IMAGE_NOT_FOUND.create(`image ${spec.ref}: archive ${tarPath} does not contain it (loaded: ${loaded})`, { details: { ref: spec.ref, tarPath } });
+    }
   }
 
   async #build(spec: ImageSpec, contextDir: string, dockerfile: string | undefined, buildArgs: Readonly<Record<string, string>> | undefined, options: EnsureOptions): Promise<void> {
