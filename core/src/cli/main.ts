@@ -13,6 +13,9 @@ import { addTenantsCommand } from './commands/tenants.js';
 import { addTranscodeCommand } from './commands/transcode-probe.js';
 import { addAICommand } from './commands/ai-models.js';
 import { addContainersCommand } from './commands/containers-list.js';
+import { addImagesCommand } from './commands/images-base.js';
+import { addPluginPartnerCommands } from './commands/plugin-partner.js';
+import { addSdkCommand } from './commands/sdk-pack.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -35,6 +38,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addTranscodeCommand(program, io, setExit);
   addAICommand(program, io, setExit);
   addContainersCommand(program, io, setExit);
+  addImagesCommand(program, io, setExit);
+  addPluginPartnerCommands(program, io, setExit);
+  addSdkCommand(program, io, setExit);
   return program;
 }
 

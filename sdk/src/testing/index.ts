@@ -15,3 +15,5 @@ export * from './media/probe-media.js';
 export * from './media/descendant-processes.js';
 export type { MediaTools } from './media/run-tool.js';
 export * from './problem-json.js';
+export { isStaticElf } from './containers/busybox-rootfs.js';
+export * from './suites/byoc-app-suite.js';
