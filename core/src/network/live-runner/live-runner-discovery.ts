@@ -11,8 +11,8 @@
  * prices. An orchestrator that answers 404 runs no Live Runner apps.
  */
 import { errors, type LiveRunnerMode, type LiveRunnerPriceUnit, type LpxError } from '@lpx/sdk';
-import { request, type Dispatcher } from 'undici';
-import { segmentAgent } from '../segment/segment-client.js';
+import type { Dispatcher } from 'undici';
+import { liveRunnerCall, readText } from './live-runner-wire.js';
 
 export const LIVE_RUNNER_PRICE_UNITS: readonly LiveRunnerPriceUnit[] = ['seconds', '720p-pixel-seconds', 'fixed'];
 
@@ -163,18 +163,7 @@ export interface FetchDiscoveryOptions {
 /** GET {serviceUri}/discovery; 404 (no Live Runner support) is an empty list. */
 export async function fetchDiscovery(serviceUri: string, options: FetchDiscoveryOptions): Promise<ParsedDiscovery> {
   const url = `${serviceUri.replace(/\/+$/, '')}/discovery`;
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(url, {
-      method: 'GET',
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      dispatcher: options.dispatcher ?? segmentAgent(),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    });
-  } catch (cause) {
-    throw errors.liveRunner.CLIENT_FAILED.create(`${url}: ${(cause as Error).message}`, { cause, details: { status: 0 } });
-  }
+  const response = await liveRunnerCall(url, { method: 'GET', headers: {} }, options);
   if (response.statusCode === 404) {
     await response.body.dump().catch(() => undefined);
     return { runners: [], refused: [] };
@@ -185,19 +174,4 @@ export async function fetchDiscovery(serviceUri: string, options: FetchDiscovery
   }
   const text = await readText(response.body, MAX_DISCOVERY_BYTES, url);
   return parseDiscovery(text, { paid: options.paid, source: url });
-}
-
-/** Reads a body as UTF-8, at most `limit` bytes. */
-export async function readText(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, limit: number, what: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) {
-      body.destroy();
-      throw errors.liveRunner.CLIENT_FAILED.create(`${what}: the answer is larger than ${limit} bytes`);
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

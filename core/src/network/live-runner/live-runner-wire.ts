@@ -19,7 +19,6 @@ import { segmentAgent } from '../segment/segment-client.js';
 import { decodePaymentResult } from '../segment/transcode-result-codec.js';
 import type { OrchestratorInfo } from '../wire/types.js';
 import { MAX_CHALLENGE_BYTES, parseChallenge, type LiveRunnerChallenge } from './live-runner-challenge.js';
-import { readText } from './live-runner-discovery.js';
 
 /** go-livepeer's header naming who will pay, so the challenge's ticket params are issued for it. */
 export const PAYER_ADDRESS_HEADER = 'livepeer-payer-address';
@@ -51,7 +50,8 @@ function failed(url: string, status: number, remoteMessage: string, cause?: unkn
   return errors.liveRunner.CLIENT_FAILED.create(what, { ...(cause !== undefined ? { cause: cause as Error } : {}), details: { url, status, remoteMessage } });
 }
 
-async function call(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer | Readable | null }, options: WireCallOptions): Promise<Dispatcher.ResponseData> {
+/** One request to an orchestrator; a transport failure is CLIENT_FAILED with status 0. */
+export async function liveRunnerCall(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer | Readable | null }, options: WireCallOptions): Promise<Dispatcher.ResponseData> {
   try {
     return await request(url, {
       method: init.method as Dispatcher.HttpMethod,
@@ -103,7 +103,7 @@ export async function reserveLiveSession(url: string, options: WireCallOptions &
     headers[PAYMENT_HEADER] = options.paid.payment;
     headers[SEGMENT_HEADER] = options.paid.segment;
   }
-  const response = await call(url, { method: 'POST', headers }, options);
+  const response = await liveRunnerCall(url, { method: 'POST', headers }, options);
   if (response.statusCode === 402 && options.paid === undefined) {
     return { kind: 'challenge', challenge: parseChallenge(await readText(response.body, MAX_CHALLENGE_BYTES, url), url) };
   }
@@ -113,7 +113,7 @@ export async function reserveLiveSession(url: string, options: WireCallOptions &
 
 /** POST {payment_url}: the fresh OrchestratorInfo of the PaymentResult (undefined when it carries none). */
 export async function payLiveSession(paymentUrl: string, paid: PaymentHeaders, options: WireCallOptions): Promise<OrchestratorInfo | undefined> {
-  const response = await call(paymentUrl, { method: 'POST', headers: { [PAYMENT_HEADER]: paid.payment, [SEGMENT_HEADER]: paid.segment } }, options);
+  const response = await liveRunnerCall(paymentUrl, { method: 'POST', headers: { [PAYMENT_HEADER]: paid.payment, [SEGMENT_HEADER]: paid.segment } }, options);
   if (response.statusCode !== 200) throw await refusalOf(paymentUrl, response);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -135,7 +135,7 @@ export async function payLiveSession(paymentUrl: string, paid: PaymentHeaders, o
 /** POST {control_url}/stop; true when released now, false when the orchestrator had already let it go (404). */
 export async function stopLiveSession(controlUrl: string, options: WireCallOptions): Promise<boolean> {
   const url = `${controlUrl}/stop`;
-  const response = await call(url, { method: 'POST', headers: {} }, options);
+  const response = await liveRunnerCall(url, { method: 'POST', headers: {} }, options);
   if (response.statusCode === 404) {
     await response.body.dump().catch(() => undefined);
     return false;
@@ -162,10 +162,25 @@ export async function callLiveApp(base: string, app: AppRequest, options: WireCa
     headers[PAYMENT_HEADER] = options.paid.payment;
     headers[SEGMENT_HEADER] = options.paid.segment;
   }
-  return call(`${base.replace(/\/+$/, '')}${app.path}`, { method: app.method, headers, body: app.body ?? null }, options);
+  return liveRunnerCall(`${base.replace(/\/+$/, '')}${app.path}`, { method: app.method, headers, body: app.body ?? null }, options);
 }
 
 /** A 402 answer of a single-shot call read as its challenge. */
 export async function challengeOf(url: string, response: Dispatcher.ResponseData): Promise<LiveRunnerChallenge> {
   return parseChallenge(await readText(response.body, MAX_CHALLENGE_BYTES, url), url);
+}
+
+/** Reads a body as UTF-8, at most `limit` bytes. */
+export async function readText(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, limit: number, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      body.destroy();
+      throw errors.liveRunner.CLIENT_FAILED.create(`${what}: the answer is larger than ${limit} bytes`);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -85,6 +85,16 @@ export function liveRunnerFailover(error: unknown): FailoverAction {
   return 'suspend-and-try-another';
 }
 
+/** The reservation's payment; a failure to make it closes the ticket session (nothing left). */
+async function firstPayment(loop: LivePaymentLoop, payer: LivePayer): ReturnType<LivePaymentLoop['initial']> {
+  try {
+    return await loop.initial();
+  } catch (error) {
+    payer.close();
+    throw error;
+  }
+}
+
 /** Statuses an orchestrator answers itself before the app is reached (go-livepeer's single-shot handler): safe to try elsewhere. */
 const BEFORE_APP = new Set([402, 403, 404, 503]);
 
@@ -169,13 +179,7 @@ export class LiveRunnerRouter {
       const first = await reserveLiveSession(offer.runner.url, { payer: this.#deps.payer, timeoutMs: this.#deps.timeoutMs });
       if (first.kind === 'session') return { reply: first.session, loop: undefined, payer: undefined, offer, initial: undefined, ended: undefined };
       const { payer, loop, ended } = this.#payerFor(offer, first.challenge, request.ceilings, request.tenant);
-      let initial;
-      try {
-        initial = await loop.initial();
-      } catch (error) {
-        payer.close();
-        throw error;
-      }
+      const initial = await firstPayment(loop, payer);
       try {
         const paid = await reserveLiveSession(offer.runner.url, { paid: initial.headers, timeoutMs: this.#deps.timeoutMs });
         if (paid.kind !== 'session') throw errors.liveRunner.CLIENT_FAILED.create(`${offer.runner.url} challenged a paid reservation`);
@@ -239,13 +243,7 @@ export class LiveRunnerRouter {
       }
       const challenge = await challengeOf(offer.runner.url, first);
       const { payer, loop } = this.#payerFor(offer, challenge, request.ceilings, request.tenant);
-      let initial;
-      try {
-        initial = await loop.initial();
-      } catch (error) {
-        payer.close();
-        throw error;
-      }
+      const initial = await firstPayment(loop, payer);
       let response: Dispatcher.ResponseData;
       try {
         response = await callLiveApp(offer.runner.url, request.call, { ...opts, paid: initial.headers });

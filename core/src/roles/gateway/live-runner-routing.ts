@@ -12,13 +12,12 @@ import type { LocalAccount } from 'viem';
 import type { LiveRunnerPriceUnit, SelectionAlgorithm } from '@lpx/sdk';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
-import { personalSign } from '../../network/index.js';
-import { fromHex, Rational, TicketSender } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { LiveRunnerDirectory } from './live-runner-directory.js';
 import type { LiveRunnerCeilings } from './live-runner-price.js';
 import { LiveRunnerRouter } from './live-runner-router.js';
 import { registerLiveRunnerRoutes } from './live-runner-routes.js';
+import { gatewayTicketSender } from './gateway-ticket-sender.js';
 import { SegmentPayments } from './segment-payments.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
@@ -42,15 +41,7 @@ export function createLiveRunnerRouting(options: LiveRunnerRoutingOptions): { ro
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
   const live = settings.liveRunner;
-  const tickets =
-    chain === undefined
-      ? undefined
-      : new TicketSender({
-          signer: { address: fromHex(account.address), signMessage: (message) => personalSign(account, message) },
-          rounds: chain.rounds,
-          senderInfo: chain.senderInfo,
-          limits: { maxEV: Rational.of(BigInt(settings.maxTicketEV)), maxTotalEV: Rational.of(BigInt(settings.maxTotalEV)) },
-        });
+  const tickets = gatewayTicketSender(account, chain, settings);
   const directory = new LiveRunnerDirectory({
     orchestrators: () => pool.cached(),
     paid: tickets !== undefined,

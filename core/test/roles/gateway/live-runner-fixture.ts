@@ -8,11 +8,10 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { Test } from 'tap';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { RationalPrice, SelectionAlgorithm } from '@lpx/sdk';
+import type { RationalPrice } from '@lpx/sdk';
 import { installProblemJson, problemJsonServerOptions } from '../../../src/http/problem-json.js';
 import { OrchestratorPool } from '../../../src/gateway/pool/orchestrator-pool.js';
 import { PrivateKeyTicketSigner, TicketSender, toHex } from '../../../src/payments/index.js';
-import { InMemoryRoundsSource, InMemorySenderInfoSource } from '../../../src/payments/testing/index.js';
 import { LiveRunnerDirectory } from '../../../src/roles/gateway/live-runner-directory.js';
 import type { LiveRunnerCeilings } from '../../../src/roles/gateway/live-runner-price.js';
 import { LiveRunnerRouter } from '../../../src/roles/gateway/live-runner-router.js';
@@ -20,23 +19,13 @@ import { registerLiveRunnerRoutes } from '../../../src/roles/gateway/live-runner
 import { SegmentPayments } from '../../../src/roles/gateway/segment-payments.js';
 import type { TenantBudgets } from '../../../src/roles/gateway/tenants/tenant-budgets.js';
 import { TenantDirectory } from '../../../src/roles/gateway/tenants/tenant-directory.js';
+import { memoryChain, preferring } from './ai-fixture.js';
 import { GoLiveRunnerOrchestratorDouble, type GoLiveChain, type GoLiveRunner } from '../../network/helpers/go-live-runner-orchestrator-double.js';
 
-export function memoryChain(): GoLiveChain {
-  return { rounds: new InMemoryRoundsSource(), senderInfo: new InMemorySenderInfoSource() };
-}
+export { memoryChain };
 
 export async function startLiveDouble(t: Test, chain: GoLiveChain, runners: readonly GoLiveRunner[]): Promise<GoLiveRunnerOrchestratorDouble> {
   return new GoLiveRunnerOrchestratorDouble(chain, runners).start(t);
-}
-
-/** Picks in the order of `prefer` (then the pool's). */
-function preferring(prefer: () => readonly string[]): SelectionAlgorithm {
-  const rank = (uri: string): number => {
-    const i = prefer().indexOf(uri);
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return { name: 'test-order', select: (candidates) => [...candidates].sort((a, b) => rank(a.uri) - rank(b.uri)) };
 }
 
 export interface LiveGatewayOptions {
