@@ -208,6 +208,11 @@ export class GoLiveRunnerOrchestratorDouble {
     session.timer = setInterval(() => void tick(), this.debitIntervalMs);
   }
 
+  /** Releases a session as the orchestrator would on its own (runner gone, expiry). */
+  release(id: string): boolean {
+    return this.#release(id);
+  }
+
   #release(id: string): boolean {
     const session = this.sessions.get(id);
     if (session === undefined) return false;

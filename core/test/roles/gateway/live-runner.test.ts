@@ -186,3 +186,31 @@ t.test('an offchain gateway uses free runners only; /discovery 404 means no apps
   t.equal((await request(`${body.control_url as string}/stop`, { method: 'POST' })).statusCode, 204);
   t.equal((await request(`${body.control_url as string}/stop`, { method: 'POST' })).statusCode, 404, 'a stopped session is gone');
 });
+
+t.test('a session the orchestrator released is no longer paid, and the client is told', async (t) => {
+  const chain = memoryChain();
+  const orch = await startLiveDouble(t, chain, [{ route: 'scope', app: APP, mode: 'persistent', capacity: 1, price: { price: PRICE, unit: 'seconds' } }]);
+  const gw = await startLiveGateway(t, chain, [orch], { intervalMs: 50, aheadSeconds: 1 });
+  const body = await json(await request(`${gw.url}/v1/apps/${ENC}/sessions`, { method: 'POST' }));
+  const session = orch.history[0]!;
+  orch.release(session.id);
+  await until(() => gw.ended.length === 1, 'the gateway to notice');
+  t.equal(session.paymentsAfterStop, 1, 'one refused payment told it (404)');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(session.paymentsAfterStop, 1, 'and no more after that');
+  t.equal(gw.router.size, 0);
+  t.equal((await request(`${body.app_url as string}/hello`)).statusCode, 404);
+});
+
+t.test("the tenant's ceiling applies to the runner's unit", async (t) => {
+  const chain = memoryChain();
+  const orch = await startLiveDouble(t, chain, [{ route: 'scope', app: APP, mode: 'persistent', capacity: 1, price: { price: PRICE, unit: 'seconds' } }]);
+  const gw = await startLiveGateway(t, chain, [orch], { tenantMaxPrice: { pricePerUnit: PRICE - 1n, pixelsPerUnit: 1n } });
+  const res = await request(`${gw.url}/v1/apps/${ENC}/sessions`, { method: 'POST' });
+  t.equal(res.statusCode, 503);
+  t.equal((await json(res)).code, 'LPX_ERR_GATEWAY_PRICE_TOO_HIGH');
+  t.equal(orch.challenges.length, 0, 'not even challenged');
+  const bad = await request(`${gw.url}/v1/apps/${ENC}/sessions`, { method: 'POST', headers: { 'lpx-max-price': 'cheap' } });
+  t.equal(bad.statusCode, 400);
+  t.equal((await json(bad)).code, 'LPX_ERR_HTTP_BAD_REQUEST');
+});
