@@ -22,3 +22,4 @@ export {
   type ReserveAnswer,
   type WireCallOptions,
 } from './live-runner-wire.js';
+export { pipeUpgrade, refuseUpgrade } from './upgrade-pipe.js';

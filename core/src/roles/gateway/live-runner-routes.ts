@@ -4,17 +4,20 @@
  *   GET  /v1/apps                                   apps on offer in the pool
  *   POST /v1/apps/:app/sessions                     reserve a persistent session →
  *        201 {session_id, app_url, control_url, orchestrator} (URLs on this gateway)
- *   ANY  /v1/apps/:app/sessions/:id/app/*           the session's app, streamed both ways
+ *   ANY  /v1/apps/:app/sessions/:id/app/*           the session's app, streamed both ways (WebSocket upgrades too)
  *   POST /v1/apps/:app/sessions/:id/stop            stop paying, release → 204
  *   ANY  /v1/apps/:app/app/*                        one single-shot call (failover before the app saw a byte)
  * `:app` is the app id URL-encoded (`live-video-to-video%2Fscope`). `Lpx-Max-Price`
  * (wei per unit) lowers the price ceiling for one request. Refusals are
  * problem+json with lpx codes; app answers pass through untouched.
  */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE } from '../../http/problem-json.js';
 import type { Readable } from 'node:stream';
-import { errors, type RationalPrice } from '@lpx/sdk';
-import { callLiveApp } from '../../network/live-runner/index.js';
+import { errors, isLpxError, type RationalPrice } from '@lpx/sdk';
+import { callLiveApp, pipeUpgrade, refuseUpgrade } from '../../network/live-runner/index.js';
 import { BodyTooLargeError, passBodyThrough, readAtMost } from '../../network/segment/request-body.js';
 import type { LiveRunnerDirectory } from './live-runner-directory.js';
 import { MAX_PRICE_HEADER, parseMaxPriceHeader, type LiveRunnerCeilings } from './live-runner-price.js';
@@ -138,5 +141,37 @@ export function registerLiveRunnerRoutes(app: FastifyInstance, deps: LiveRunnerR
     };
     scope.all('/v1/apps/:app/app', singleShot);
     scope.all('/v1/apps/:app/app/*', singleShot);
+  });
+  registerSessionUpgrades(app, deps);
+}
+
+const SESSION_APP = /^\/v1\/apps\/([^/?]+)\/sessions\/([^/?]+)\/app(\/[^?]*)?(\?.*)?$/;
+
+/**
+ * WebSocket upgrades on a session's app URL, relayed to the orchestrator's
+ * app_url byte for byte (Fastify routes no upgrades, so this listens on the
+ * server). Tenants authenticate as on the other routes; refusals are
+ * problem+json.
+ */
+function registerSessionUpgrades(app: FastifyInstance, deps: LiveRunnerRoutesDeps): void {
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = SESSION_APP.exec(request.url ?? '');
+    if (match === null) {
+      // Others may handle theirs; alone, nobody would answer.
+      if (app.server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, `no upgrade route for ${request.url ?? ''}`);
+      return;
+    }
+    try {
+      const appId = checkApp(decodeURIComponent(match[1]!));
+      const tenant = deps.tenants.authenticate(request.headers.authorization);
+      if (tenant !== undefined && !tenant.allows(liveRunnerCapability(appId))) throw errors.gateway.CAPABILITY_NOT_ALLOWED.create(`tenant ${tenant.name} may not use ${liveRunnerCapability(appId)}`);
+      const session = deps.router.get(decodeURIComponent(match[2]!), appId, tenant?.name);
+      const target = new URL(`${session.reply.appUrl}${match[3] ?? ''}${match[4] ?? ''}`);
+      pipeUpgrade(request, socket, head, target, (name) => name !== 'authorization' && name !== MAX_PRICE_HEADER && !name.startsWith('livepeer-'));
+    } catch (error) {
+      const coded = isLpxError(error) ? error : errors.http.INTERNAL.create('the upgrade failed');
+      const problem = { type: 'about:blank', title: STATUS_CODES[coded.status] ?? 'Error', status: coded.status, detail: coded.message, code: coded.code, instance: request.url ?? '' };
+      refuseUpgrade(socket, coded.status, JSON.stringify(problem), PROBLEM_CONTENT_TYPE);
+    }
   });
 }

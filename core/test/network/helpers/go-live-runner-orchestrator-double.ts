@@ -16,7 +16,7 @@
  * LivePaymentProcessor: every `debitIntervalMs`, the whole units elapsed at
  * the reservation's expected price; a session that cannot pay is released.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -26,7 +26,7 @@ import type { LiveRunnerMode, LiveRunnerPriceUnit } from '@lpx/sdk';
 import { emptyLivepeerCapabilities } from '../../../src/capabilities/index.js';
 import { AuthTokenIssuer, encodeOrchestratorInfo, type OrchestratorInfo } from '../../../src/network/index.js';
 import { encodePaymentResult, verifySegmentCredentials } from '../../../src/network/segment/index.js';
-import { PIXELS_720P_PER_SECOND } from '../../../src/network/live-runner/index.js';
+import { PIXELS_720P_PER_SECOND, pipeUpgrade, refuseUpgrade } from '../../../src/network/live-runner/index.js';
 import { Balances, decodePaymentHeaderValue, parseAddress, PaymentProcessor, PrivateKeyTicketSigner, Rational, Recipient, SenderMonitor, type Address } from '../../../src/payments/index.js';
 import { FixedGasPrice, InMemoryWinningTicketSink, type InMemoryRoundsSource, type InMemorySenderInfoSource } from '../../../src/payments/testing/index.js';
 
@@ -343,6 +343,12 @@ export class GoLiveRunnerOrchestratorDouble {
         this.#release(session.id);
       }
     });
+    // go-livepeer's reverse proxy keeps WebSocket upgrades.
+    app.server.on('upgrade', (request, socket, head) => {
+      const match = /^\/apps\/([^/]+)\/session\/([^/]+)\/app\/([^?]*)(\?.*)?$/.exec(request.url ?? '');
+      if (match === null || !this.sessions.has(match[2]!)) return refuseUpgrade(socket, 404, 'session not found\n');
+      pipeUpgrade(request, socket, head, new URL(`${this.appUri}/${match[3]!}${match[4] ?? ''}`));
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     t.teardown(async () => {
       for (const id of [...this.sessions.keys()]) this.#release(id);
@@ -377,6 +383,21 @@ export class GoLiveRunnerOrchestratorDouble {
       reply.raw.end();
     });
     app.get('/fail', async (_request, reply) => reply.status(500).send({ app: 'failed' }));
+    // A WebSocket echo (one unfragmented frame per message, short payloads: enough for the tests).
+    app.server.on('upgrade', (request, socket) => {
+      this.appRequests++;
+      const accept = createHash('sha1').update(`${String(request.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${accept}\r\n\r\n`);
+      socket.on('data', (frame: Buffer) => {
+        const opcode = frame[0]! & 0x0f;
+        const length = frame[1]! & 0x7f;
+        const mask = frame.subarray(2, 6);
+        const payload = Buffer.from(frame.subarray(6, 6 + length).map((b, i) => b ^ mask[i % 4]!));
+        if (opcode === 0x8) return socket.end(Buffer.from([0x88, 0]));
+        socket.write(Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]));
+      });
+      socket.on('error', () => socket.destroy());
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     t.teardown(() => app.close());
     this.appUri = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

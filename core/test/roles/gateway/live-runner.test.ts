@@ -214,3 +214,25 @@ t.test("the tenant's ceiling applies to the runner's unit", async (t) => {
   t.equal(bad.statusCode, 400);
   t.equal((await json(bad)).code, 'LPX_ERR_HTTP_BAD_REQUEST');
 });
+
+t.test('a WebSocket on the session app URL is relayed to the app', async (t) => {
+  const { WebSocket } = await import('undici');
+  const chain = memoryChain();
+  const orch = await startLiveDouble(t, chain, [{ route: 'scope', app: APP, mode: 'persistent', capacity: 1, price: { price: PRICE, unit: 'seconds' } }]);
+  const gw = await startLiveGateway(t, chain, [orch]);
+  const body = await json(await request(`${gw.url}/v1/apps/${ENC}/sessions`, { method: 'POST' }));
+  const ws = new WebSocket(`${(body.app_url as string).replace(/^http/, 'ws')}/ws`);
+  const echoed = await new Promise<string>((resolve, reject) => {
+    ws.addEventListener('open', () => ws.send('hello over ws'));
+    ws.addEventListener('message', (event) => resolve(String(event.data)));
+    ws.addEventListener('error', () => reject(new Error('websocket failed')));
+  });
+  t.equal(echoed, 'hello over ws');
+  ws.close();
+  const refused = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/v1/apps/${ENC}/sessions/nope/app/ws`);
+  const outcome = await new Promise<string>((resolve) => {
+    refused.addEventListener('open', () => resolve('open'));
+    refused.addEventListener('error', () => resolve('refused'));
+  });
+  t.equal(outcome, 'refused', 'an unknown session is not upgraded');
+});
