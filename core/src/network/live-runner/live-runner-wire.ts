@@ -35,7 +35,10 @@ export interface LiveRunnerSessionReply {
 }
 
 export interface WireCallOptions {
+  /** Until the answer's headers, and (unless bodyTimeoutMs) the longest pause in its body. */
   readonly timeoutMs: number;
+  /** 0: a body may pause for ever (a session's SSE or long poll). */
+  readonly bodyTimeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly dispatcher?: Dispatcher;
 }
@@ -58,7 +61,7 @@ export async function liveRunnerCall(url: string, init: { method: string; header
       headers: init.headers,
       body: init.body ?? null,
       headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      bodyTimeout: options.bodyTimeoutMs ?? options.timeoutMs,
       dispatcher: options.dispatcher ?? segmentAgent(),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });

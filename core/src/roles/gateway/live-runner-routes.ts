@@ -33,6 +33,8 @@ export interface LiveRunnerRoutesDeps {
   readonly budgets: TenantBudgets;
   readonly ceilings: LiveRunnerCeilings;
   maxPriceOf(tenant: string | undefined): RationalPrice | undefined;
+  /** Until the app's answer headers on a session request (its body may stream for ever). */
+  readonly requestTimeoutMs: number;
   /** Largest single-shot body: it is kept so the call can go to another orchestrator. */
   readonly maxSingleShotBodyBytes: number;
 }
@@ -108,7 +110,7 @@ export function registerLiveRunnerRoutes(app: FastifyInstance, deps: LiveRunnerR
       const hasBody = request.body !== undefined && request.body !== null;
       let response;
       try {
-        response = await callLiveApp(session.reply.appUrl, { method: request.method, path: appPath(request.params['*'], request.url), headers: outgoingHeaders(request.headers), body: hasBody ? (request.body as Readable) : null }, { timeoutMs: 0 });
+        response = await callLiveApp(session.reply.appUrl, { method: request.method, path: appPath(request.params['*'], request.url), headers: outgoingHeaders(request.headers), body: hasBody ? (request.body as Readable) : null }, { timeoutMs: deps.requestTimeoutMs, bodyTimeoutMs: 0 });
       } catch (cause) {
         throw errors.liveRunner.UPSTREAM_FAILED.create(`the app of session ${session.id} on ${session.orchestrator} could not be reached: ${(cause as Error).message}`, { cause: cause as Error });
       }

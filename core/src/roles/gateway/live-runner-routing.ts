@@ -82,6 +82,7 @@ export function createLiveRunnerRouting(options: LiveRunnerRoutingOptions): { ro
     budgets: options.clients.budgets,
     ceilings,
     maxPriceOf: (tenant) => options.clients.maxPriceOf(tenant),
+    requestTimeoutMs: settings.requestTimeoutMs,
     maxSingleShotBodyBytes: live.maxSingleShotBodyBytes,
   });
   return { router, directory, close: () => router.close() };

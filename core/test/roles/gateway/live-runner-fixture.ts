@@ -16,7 +16,7 @@ import { LiveRunnerDirectory } from '../../../src/roles/gateway/live-runner-dire
 import type { LiveRunnerCeilings } from '../../../src/roles/gateway/live-runner-price.js';
 import { LiveRunnerRouter } from '../../../src/roles/gateway/live-runner-router.js';
 import { registerLiveRunnerRoutes } from '../../../src/roles/gateway/live-runner-routes.js';
-import { SegmentPayments } from '../../../src/roles/gateway/segment-payments.js';
+import { SegmentPayments, type ChargeTenant } from '../../../src/roles/gateway/segment-payments.js';
 import type { TenantBudgets } from '../../../src/roles/gateway/tenants/tenant-budgets.js';
 import { TenantDirectory } from '../../../src/roles/gateway/tenants/tenant-directory.js';
 import { memoryChain, preferring } from './ai-fixture.js';
@@ -34,6 +34,8 @@ export interface LiveGatewayOptions {
   readonly intervalMs?: number;
   readonly aheadSeconds?: number;
   readonly paid?: boolean;
+  /** The tenant charge hook (budgets). */
+  readonly charge?: ChargeTenant;
 }
 
 export async function startLiveGateway(t: Test, chain: GoLiveChain, orchestrators: readonly GoLiveRunnerOrchestratorDouble[], options: LiveGatewayOptions = {}) {
@@ -57,7 +59,7 @@ export async function startLiveGateway(t: Test, chain: GoLiveChain, orchestrator
     payer: account.address,
     isSuspended: (uri) => pool.isSuspended(uri),
     suspend: (uri, reason) => pool.suspend(uri, reason),
-    chargeFor: () => undefined,
+    chargeFor: () => options.charge,
     timeoutMs: 10_000,
     maxAttempts: 3,
     intervalMs: options.intervalMs ?? 100,
@@ -75,6 +77,7 @@ export async function startLiveGateway(t: Test, chain: GoLiveChain, orchestrator
     budgets: { assertWithin: async () => undefined } as unknown as TenantBudgets,
     ceilings: options.ceilings ?? {},
     maxPriceOf: () => options.tenantMaxPrice,
+    requestTimeoutMs: 10_000,
     maxSingleShotBodyBytes: 1024 * 1024,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -236,3 +236,32 @@ t.test('a WebSocket on the session app URL is relayed to the app', async (t) => 
   });
   t.equal(outcome, 'refused', 'an unknown session is not upgraded');
 });
+
+t.test("a tenant's spent budget ends the session: no tickets past it", async (t) => {
+  const { errors } = await import('@lpx/sdk');
+  const chain = memoryChain();
+  const orch = await startLiveDouble(t, chain, [{ route: 'scope', app: APP, mode: 'persistent', capacity: 1, price: { price: PRICE, unit: 'seconds' } }]);
+  let charged = 0n;
+  const budget = PRICE * 3n;
+  const gw = await startLiveGateway(t, chain, [orch], {
+    intervalMs: 50,
+    aheadSeconds: 1,
+    charge: async (wei) => {
+      if (charged + wei > budget) throw errors.gateway.BUDGET_EXHAUSTED.create('spent');
+      charged += wei;
+      return async () => {
+        charged -= wei;
+      };
+    },
+  });
+  t.equal((await request(`${gw.url}/v1/apps/${ENC}/sessions`, { method: 'POST' })).statusCode, 201);
+  await until(() => gw.ended.length === 1, 'the session to end on the budget', 30_000);
+  t.equal((gw.ended[0]!.reason as Error & { code?: string }).code, 'LPX_ERR_LIVE_RUNNER_CLIENT_FAILED');
+  t.ok(charged <= budget, 'never charged past the budget');
+  await until(() => orch.sessions.size === 0, 'the orchestrator to be told');
+  const session = orch.history[0]!;
+  const payments = session.payments;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(session.payments, payments, 'nothing paid after');
+  t.ok(session.credited.lte(Rational.of(budget)), 'the orchestrator got at most the budget');
+});
