@@ -308,6 +308,22 @@ export const KernelConfigSchema = Type.Object(
         webhooks: GatewayWebhooks,
         /** Capability ids routed even before discovery finds an orchestrator offering them (others: only when offered). */
         capabilities: Type.Array(Type.String({ minLength: 1 }), { default: [], uniqueItems: true }),
+        /** Live Runner apps through this gateway (ADR 0043): price ceilings in wei per unit, payment cadence. */
+        liveRunner: Type.Object(
+          {
+            maxPrice: Type.Object(
+              { seconds: Type.Optional(Type.String({ pattern: '^[0-9]+$' })), '720p-pixel-seconds': Type.Optional(Type.String({ pattern: '^[0-9]+$' })), fixed: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) },
+              { additionalProperties: false, default: {} },
+            ),
+            /** Top-up period of a session's payments (go-livepeer debits every 5 s). */
+            paymentIntervalMs: Type.Integer({ minimum: 100, default: 3_000 }),
+            /** Seconds of use kept paid ahead. */
+            aheadSeconds: Type.Integer({ minimum: 1, default: 10 }),
+            /** Single-shot bodies are kept (for failover) up to this size. */
+            maxSingleShotBodyBytes: Type.Integer({ minimum: 0, default: 32 * 1024 * 1024 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
         /** Clients of /v1/jobs, by name (ADR 0017); none: the API is open, allowed only on a loopback http.host. */
         tenants: Type.Record(Type.String({ pattern: TENANT_NAME_PATTERN }), Tenant, { default: {} }),
       },

@@ -192,6 +192,12 @@ export class OrchestratorPool {
     return this.#cache.get(uri);
   }
 
+  /** Every cached orchestrator whose auth token is still good, whatever it offers (Live Runner apps are not capabilities). */
+  cached(): CachedInfo[] {
+    const now = this.#now();
+    return [...this.#cache.values()].filter((slot) => !tokenExpired(slot, now));
+  }
+
   /** The last failure of `uri`'s GetOrchestrator, if its last call failed. */
   lastError(uri: string): unknown {
     return this.#errors.get(uri);

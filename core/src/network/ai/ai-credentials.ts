@@ -10,11 +10,8 @@
  *   inlines images as data URLs (old gateways).
  */
 import { bitstringOf, type LivepeerCapabilities } from '../../capabilities/index.js';
-import { keccak256 } from '../../payments/index.js';
 import type { PersonalSigner } from '../auth/gateway-signature.js';
-import { emptySegData, encodeSegDataHeader } from '../segment/seg-data-codec.js';
-import { INVALID_PROFILES_MARKER } from '../segment/segment-client-seg-data.js';
-import { signSegment } from '../segment/segment-signature.js';
+import { emptySegmentHeader } from '../segment/empty-segment-header.js';
 import type { AuthToken } from '../wire/types.js';
 
 /** go-livepeer's protoVerAIWorker, sent as the Authorization header value. */
@@ -53,22 +50,12 @@ export interface AISegmentHeaderInput {
   readonly signer: PersonalSigner;
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** The Livepeer-Segment header value for one AI request. */
 export async function aiSegmentHeader(input: AISegmentHeaderInput): Promise<string> {
-  const manifestId = aiManifestId(input.livepeerCapability, input.modelId);
-  const hash = keccak256(EMPTY);
-  const sig = await signSegment(input.signer, { manifestId, seq: 0n, hash, profileNames: [] });
-  return encodeSegDataHeader({
-    ...emptySegData(),
-    manifestId,
-    seq: 0n,
-    hash,
-    profiles: INVALID_PROFILES_MARKER,
-    sig,
-    duration: 0,
+  return emptySegmentHeader({
+    manifestId: aiManifestId(input.livepeerCapability, input.modelId),
     capabilities: aiJobCapabilities(input.livepeerCapability, input.modelId),
-    ...(input.authToken !== undefined ? { authToken: input.authToken } : {}),
+    authToken: input.authToken,
+    signer: input.signer,
   });
 }

@@ -13,10 +13,10 @@ import { blobUrlWithToken, type BlobStore } from '../../blobs/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
-import { getOrchestratorInfo, personalSign, type GatewayCredentials, type OrchestratorInfo } from '../../network/index.js';
+import { getOrchestratorInfo, type GatewayCredentials, type OrchestratorInfo } from '../../network/index.js';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { livepeerMappingFor } from '../../capabilities/index.js';
-import { fromHex, Rational, TicketSender } from '../../payments/index.js';
+import { Rational } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import type { AIPipelineSource } from './ai-pipeline-source.js';
 import { aiModelsOf } from './ai-models.js';
@@ -25,6 +25,7 @@ import { aiRouterProcessor } from './ai-processor.js';
 import type { AIRouterDeps } from './ai-router.js';
 import { createAIService, type AIGatewayService } from './ai-service.js';
 import { AISessions } from './ai-sessions.js';
+import { gatewayTicketSender } from './gateway-ticket-sender.js';
 import { SegmentPayments } from './segment-payments.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
@@ -82,15 +83,7 @@ export function pickAIOrchestrator(
 export function createAIRouting(options: AIRoutingOptions): AIRouting {
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
-  const tickets =
-    chain === undefined
-      ? undefined
-      : new TicketSender({
-          signer: { address: fromHex(account.address), signMessage: (message) => personalSign(account, message) },
-          rounds: chain.rounds,
-          senderInfo: chain.senderInfo,
-          limits: { maxEV: Rational.of(BigInt(settings.maxTicketEV)), maxTotalEV: Rational.of(BigInt(settings.maxTotalEV)) },
-        });
+  const tickets = gatewayTicketSender(account, chain, settings);
   const payments = new SegmentPayments(tickets);
   const openInfo = options.openInfo ?? ((uri: string, capabilities: LivepeerCapabilities) => getOrchestratorInfo(uri, { credentials: options.credentials, capabilities, timeoutMs: SESSION_OPEN_MS }));
   const sessions = new AISessions({ openInfo, payments });

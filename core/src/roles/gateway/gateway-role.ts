@@ -32,6 +32,7 @@ import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
 import { createAIRouting } from './ai-routing.js';
 import { registerAIRoutes } from './ai-routes.js';
 import type { AIPipelineSource } from './ai-pipeline-source.js';
+import { createLiveRunnerRouting } from './live-runner-routing.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -189,6 +190,8 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   });
   teardown.push('gateway AI sessions', async () => ai.close());
   registerAIRoutes(app, { service: ai.service, pipelines, tenants: clients.tenants, budgets: clients.budgets, routes, ensureRouter });
+  const liveRunners = createLiveRunnerRouting({ config, app, pool, algorithm, account, chain, clients, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
+  teardown.push('gateway Live Runner sessions', () => liveRunners.close());
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {

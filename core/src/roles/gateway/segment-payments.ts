@@ -58,6 +58,8 @@ export interface PreparedSegmentPayment {
   /** Mark the payment spent once the orchestrator answered; settle with the pixels it charged. */
   sent(): void;
   settle(pixels: bigint): void;
+  /** Settles with an exact debit in wei (Live Runner sessions debit at their first price, ADR 0043). */
+  settleAmount(debit: Rational): void;
   /** The request never reached the orchestrator: the set-aside credit comes back. */
   abort(): void;
 }
@@ -67,7 +69,7 @@ export type ChargeTenant = (wei: bigint) => Promise<() => Promise<void>>;
 
 const ceilWei = (amount: Rational): bigint => (amount.num + amount.den - 1n) / amount.den;
 
-const FREE: Omit<PreparedSegmentPayment, 'header'> = { numTickets: 0, chargedWei: 0n, price: undefined, sent: () => undefined, settle: () => undefined, abort: () => undefined };
+const FREE: Omit<PreparedSegmentPayment, 'header'> = { numTickets: 0, chargedWei: 0n, price: undefined, sent: () => undefined, settle: () => undefined, settleAmount: () => undefined, abort: () => undefined };
 
 export class SegmentPayments {
   readonly #tickets: TicketSender | undefined;
@@ -152,6 +154,7 @@ export class SegmentPayments {
           update.sent();
         },
         settle: (pixels) => update.settle(price.mulInt(pixels)),
+        settleAmount: (debit) => update.settle(debit),
         // Tickets that never left cost nothing: the tenant gets its charge back.
         abort: () => {
           if (sent) return;

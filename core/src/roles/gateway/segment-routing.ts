@@ -11,11 +11,11 @@ import type { LocalAccount } from 'viem';
 import { livepeerCompatibleWith, TRANSCODE_CAPABILITY_ID, type LivepeerCapabilities } from '../../capabilities/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
-import { endTranscodingSession, getOrchestratorInfo, networkErrors, personalSign, type GatewayCredentials } from '../../network/index.js';
+import { endTranscodingSession, getOrchestratorInfo, networkErrors, type GatewayCredentials } from '../../network/index.js';
 import { ffprobePixelCounter, segmentTimeouts } from '../../network/segment/index.js';
-import { fromHex, Rational, TicketSender } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
+import { gatewayTicketSender } from './gateway-ticket-sender.js';
 import { SegmentPayments, type SegmentSession } from './segment-payments.js';
 import { segmentRouterProcessor } from './segment-router.js';
 import { createSegmentService, type SegmentGatewayService } from './segment-service.js';
@@ -69,15 +69,7 @@ const SESSION_OPEN_MS = 8_000;
 export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRouting {
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
-  const tickets =
-    chain === undefined
-      ? undefined
-      : new TicketSender({
-          signer: { address: fromHex(account.address), signMessage: (message) => personalSign(account, message) },
-          rounds: chain.rounds,
-          senderInfo: chain.senderInfo,
-          limits: { maxEV: Rational.of(BigInt(settings.maxTicketEV)), maxTotalEV: Rational.of(BigInt(settings.maxTotalEV)) },
-        });
+  const tickets = gatewayTicketSender(account, chain, settings);
   const payments = new SegmentPayments(tickets);
   const endSession = async (session: SegmentSession): Promise<void> => {
     payments.close(session);

@@ -74,7 +74,7 @@ export async function startDouble(t: Test, chain: GoAIChain, models: readonly Go
 }
 
 /** Picks in the order of `prefer` (then the pool's). */
-function preferring(prefer: () => readonly string[]): SelectionAlgorithm {
+export function preferring(prefer: () => readonly string[]): SelectionAlgorithm {
   const rank = (uri: string): number => {
     const i = prefer().indexOf(uri);
     return i === -1 ? Number.MAX_SAFE_INTEGER : i;
