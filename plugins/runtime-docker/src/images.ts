@@ -76,6 +76,9 @@ export class DockerImages {
       case 'build':
         await this.#build(spec, source.contextDir, source.dockerfile, source.buildArgs, options);
         break;
+      case 'load':
+        await this.#load(spec, source.tarPath, options);
+        break;
       default:
         throw errors.containers.SPEC_INVALID.create(`image ${spec.ref}: unknown source kind ${JSON.stringify((source as { kind?: unknown }).kind)}`);
     }
@@ -108,6 +111,24 @@ export class DockerImages {
     );
     const failed = lines.find((line) => line.error !== undefined);
     if (failed) throw buildFailed(spec.ref, 'import', [...texts(lines), failed.error!]);
+  }
+
+  /** `docker load`: the archive names its own tags, so the ref must be among them or the load is refused. */
+  async #load(spec: ImageSpec, tarPath: string, options: EnsureOptions): Promise<void> {
+    const file = await stat(tarPath).catch(() => undefined);
+    if (file === undefined || !file.isFile()) throw errors.containers.IMAGE_NOT_FOUND.create(`image ${spec.ref}: image archive ${tarPath} does not exist`, { details: { ref: spec.ref, tarPath } });
+    const lines = await bounded(
+      `load ${spec.ref}`,
+      this.#timeouts.buildMs,
+      async (signal) => follow(this.#docker, await this.#docker.loadImage(createReadStream(tarPath), { quiet: true, abortSignal: signal } as object), options.onProgress),
+      { ...(options.signal ? { signal: options.signal } : {}), map: (http) => buildFailed(spec.ref, 'load', [http.message]) },
+    );
+    const failed = lines.find((line) => line.error !== undefined);
+    if (failed) throw buildFailed(spec.ref, 'load', [...texts(lines), failed.error!]);
+    if ((await this.inspect(spec.ref)) === undefined) {
+      const loaded = texts(lines).join('; ') || 'nothing';
+      throw errors.containers.IMAGE_NOT_FOUND.create(`image ${spec.ref}: archive ${tarPath} does not contain it (loaded: ${loaded})`, { details: { ref: spec.ref, tarPath } });
+    }
   }
 
   async #build(spec: ImageSpec, contextDir: string, dockerfile: string | undefined, buildArgs: Readonly<Record<string, string>> | undefined, options: EnsureOptions): Promise<void> {
@@ -175,7 +196,7 @@ function texts(lines: readonly ProgressLine[]): string[] {
   return lines.filter((line) => line.error === undefined).flatMap((line) => describe(line).split('\n')).filter((text) => text.trim() !== '');
 }
 
-function buildFailed(ref: string, what: 'build' | 'import', output: readonly string[]) {
+function buildFailed(ref: string, what: 'build' | 'import' | 'load', output: readonly string[]) {
   const tail = output.slice(-TAIL_LINES);
   return errors.containers.IMAGE_BUILD_FAILED.create(`${what} of ${ref} failed: ${tail.at(-1) ?? 'no output'}\n${tail.join('\n')}`, { details: { ref, output: tail } });
 }
