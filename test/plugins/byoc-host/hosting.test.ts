@@ -86,7 +86,7 @@ async function post(uri: string, path: string, body: string, authorization?: str
   return { status: res.statusCode, text: await res.body.text() };
 }
 
-t.test('a partner app is hosted from its archive, registered with its price, and serves paid BYOC jobs', async (t) => {
+t.test('a partner app is hosted from its archive, registered with its price, and serves BYOC jobs (offchain node: free)', async (t) => {
   const app = await byocTestApp(t);
   const partner = partnerPlugin(app, {
     name: 'echo-app',
