@@ -196,4 +196,15 @@ t.test('go-livepeer external workers: registered with the orchestrator secret, u
   t.same(await post(uri, '/capability/register', registerBody({ name: 'ext-worker', url: workerUrl }), SECRET), { status: 200, text: 'ok' }, 'it may register again');
   t.same(await post(uri, '/capability/unregister', 'ext-worker', SECRET), { status: 200, text: 'ok' });
   t.equal(host.capabilities.get('byoc/ext-worker'), undefined);
+
+  // A worker whose token changed answers 401: go-livepeer drops it so it registers again with the new one.
+  const strict = createServer((_req, res) => res.writeHead(401).end('bad token'));
+  await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => strict.close());
+  const strictUrl = `http://127.0.0.1:${(strict.address() as AddressInfo).port}`;
+  t.same(await post(uri, '/capability/register', registerBody({ name: 'strict-worker', url: strictUrl, token: 'old' }), SECRET), { status: 200, text: 'ok' });
+  const unauthorized = await rejection(job(uri, 'strict-worker', '{}'));
+  t.equal(unauthorized.status, 500);
+  t.match(unauthorized.text, /worker auth token failed/);
+  t.equal(sink.hosted!.get('strict-worker'), undefined, 'a 401 removes the worker');
 });
