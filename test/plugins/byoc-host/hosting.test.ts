@@ -18,7 +18,7 @@ import { byocTestApp } from '../../helpers/byoc-test-app.js';
 import { testDocker } from '../../helpers/docker.js';
 import { makeHost } from '../../helpers/host.js';
 import { testRedis, uniquePrefix } from '../../helpers/redis.js';
-import { hostedGrabber, partnerPlugin } from './partner-fixture.js';
+import { hostedGrabber, partnerPlugin, unloadedApp } from './partner-fixture.js';
 
 const SECRET = 'byoc-host-secret';
 const gateway = privateKeyToAccount(generatePrivateKey());
@@ -87,7 +87,8 @@ async function post(uri: string, path: string, body: string, authorization?: str
 }
 
 t.test('a partner app is hosted from its archive, registered with its price, and serves BYOC jobs (offchain node: free)', async (t) => {
-  const app = await byocTestApp(t);
+  const app = await unloadedApp(t, await byocTestApp(t));
+  t.equal(await app.runtime.inspectImage(app.ref), undefined, 'the image is not on the engine before the node starts');
   const partner = partnerPlugin(app, {
     name: 'echo-app',
     inputSchema: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
@@ -102,6 +103,7 @@ t.test('a partner app is hosted from its archive, registered with its price, and
   const running = await containersOf('echo-app');
   t.equal(running.length, 1, 'one instance');
   t.equal(running[0]!.ImageID, app.digest, 'from the pinned image');
+  t.equal((await app.runtime.inspectImage(app.ref))?.id, app.digest, "loaded from the partner package's archive");
   t.equal(host.capabilities.get('byoc/echo-app')?.providedBy, 'byoc-host');
 
   const answer = await job(uri, 'echo-app', '{"text":"hello"}');

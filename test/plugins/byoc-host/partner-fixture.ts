@@ -4,14 +4,36 @@
  * section, and the plugin defineByocPlugin makes of it. Also a plugin that
  * hands the test `byoc.hosted`.
  */
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import Dockerode from 'dockerode';
 import { byocHostedServiceRef, defineByocPlugin, definePlugin, type ByocAppHooks, type ByocAppSpec, type ByocHostedService, type PluginDefinition } from '@lpx/sdk';
 import type { ByocTestApp } from '../../helpers/byoc-test-app.js';
+import { testDocker, type Teardownable } from '../../helpers/docker.js';
 
 export const ARCHIVE = 'image/app.tar';
+
+/**
+ * The test app under a tag of its own that is NOT on the engine, saved as an
+ * archive: the node must `docker load` it from the partner's package. The tag
+ * is removed again at teardown.
+ */
+export async function unloadedApp(t: Teardownable, app: ByocTestApp): Promise<ByocTestApp> {
+  const { socketPath } = await testDocker(t);
+  const docker = new Dockerode({ socketPath });
+  const repo = `lpx-byoc-partner-${randomBytes(4).toString('hex')}`;
+  const ref = `${repo}:1`;
+  await docker.getImage(app.ref).tag({ repo, tag: '1' });
+  const archivePath = join(mkdtempSync(join(tmpdir(), 'lpx-byoc-archive-')), 'app.tar');
+  await pipeline(await docker.getImage(ref).get(), createWriteStream(archivePath));
+  await docker.getImage(ref).remove();
+  t.teardown(() => docker.getImage(ref).remove().catch(() => undefined));
+  return { ...app, ref, archivePath };
+}
 
 export function partnerPlugin(app: ByocTestApp, spec: Partial<ByocAppSpec> & { readonly name: string }, options: { readonly id?: string; readonly hooks?: ByocAppHooks } = {}): PluginDefinition {
   const packageDir = mkdtempSync(join(tmpdir(), 'lpx-byoc-partner-'));
