@@ -7,6 +7,7 @@ export * from './extension-points/discovery-strategies.js';
 export * from './extension-points/selection-algorithms.js';
 export * from './extension-points/transcode-backends.js';
 export * from './extension-points/container-runtimes.js';
+export * from './containers/container-kit.js';
 export * from './extension-points/ai-pipelines.js';
 export * from './ai/pipelines.js';
 export * from './extension-points/byoc-apps.js';

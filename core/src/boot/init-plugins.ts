@@ -63,7 +63,7 @@ export async function initPlugins(inputs: InitPluginsInputs): Promise<Map<string
         metrics: inputs.metrics,
         grpc: inputs.grpc,
         capabilities: kernel.capabilities.forPlugin(plugin.id),
-        jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds),
+        jobs: kernel.jobs.forPlugin(plugin.id, capabilityIds, (id) => kernel.capabilities.registeredAtRuntimeBy(id) === plugin.id),
         wire: kernel.wire,
         containers: kernel.containers,
         gateway: inputs.gateway,

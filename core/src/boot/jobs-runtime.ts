@@ -8,7 +8,8 @@ import { connectRedis } from '../redis/index.js';
 export interface JobsRuntime {
   /** The unscoped service (CLI, demo, test host); plugins get `forPlugin` views. */
   readonly service: JobsService;
-  forPlugin(pluginId: string, capabilityIds: readonly string[]): JobsService;
+  /** `registeredAtRuntime`: ids the plugin registered through CapabilitiesService.register count as declared. */
+  forPlugin(pluginId: string, capabilityIds: readonly string[], registeredAtRuntime?: (capabilityId: string) => boolean): JobsService;
   startWorkers(): Promise<void>;
   /** Jobs this process runs at once for a capability it processes; 0 pauses (transcode capacity moves with backends). */
   setConcurrency(capabilityId: string, concurrency: number): Promise<void>;
@@ -34,7 +35,7 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
   const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.blobs ? { blobs: options.blobs } : {}) });
   return {
     service: kernel,
-    forPlugin: (pluginId, capabilityIds) => kernel.forPlugin(pluginId, capabilityIds),
+    forPlugin: (pluginId, capabilityIds, registeredAtRuntime) => kernel.forPlugin(pluginId, capabilityIds, registeredAtRuntime),
     startWorkers: async () => kernel.start(),
     setConcurrency: (capabilityId, concurrency) => kernel.setConcurrency(capabilityId, concurrency),
     close: () => kernel.close(),

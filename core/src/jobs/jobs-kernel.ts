@@ -55,8 +55,8 @@ export class JobsKernel implements JobsService {
   }
 
   /** A JobsService that may bind processors only for the capabilities the plugin declared. */
-  forPlugin(pluginId: string, declaredCapabilityIds: readonly string[]): JobsService {
-    return createPluginJobsService(this, pluginId, declaredCapabilityIds);
+  forPlugin(pluginId: string, declaredCapabilityIds: readonly string[], registeredAtRuntime?: (capabilityId: string) => boolean): JobsService {
+    return createPluginJobsService(this, pluginId, declaredCapabilityIds, registeredAtRuntime);
   }
 
   registerProcessor<Input, Output>(capabilityId: string, processor: JobProcessor<Input, Output>, options: ProcessorOptions = {}): void {

@@ -6,11 +6,12 @@ import { errors, type JobsService } from '@lpx/sdk';
  * binding a processor is allowed only for capabilities the manifest declares:
  * the capability registry must never advertise work nobody declared.
  */
-export function createPluginJobsService(kernel: JobsService, pluginId: string, declaredCapabilityIds: readonly string[]): JobsService {
+export function createPluginJobsService(kernel: JobsService, pluginId: string, declaredCapabilityIds: readonly string[], registeredAtRuntime: (capabilityId: string) => boolean = () => false): JobsService {
   const declared = new Set(declaredCapabilityIds);
   return {
     registerProcessor(capabilityId, processor, options) {
-      if (!declared.has(capabilityId)) {
+      // A capability the plugin registered at run time (CapabilitiesService.register) is declared too.
+      if (!declared.has(capabilityId) && !registeredAtRuntime(capabilityId)) {
         throw errors.plugin.CAPABILITY_UNDECLARED.create(
           `plugin '${pluginId}' bound a processor for '${capabilityId}', which its manifest does not declare (declared: ${[...declared].join(', ') || 'none'})`,
           { details: { pluginId, capabilityId } },

@@ -44,3 +44,11 @@ t.test('JobsKernel.connect owns its connection and fails fast on a dead url', as
   await owned.close();
   await t.rejects(JobsKernel.connect('redis://127.0.0.1:1', { redis: { connectTimeoutMs: 300 } }), { code: errors.redis.UNREACHABLE.code });
 });
+
+t.test('a capability the plugin registered at run time may have its processor bound', async (t) => {
+  const registered = new Set(['byoc/app']);
+  const jobs = kernel.forPlugin('byoc-host', [], (id) => registered.has(id));
+  t.throws(() => jobs.registerProcessor('byoc/other', async () => 1), { code: errors.plugin.CAPABILITY_UNDECLARED.code });
+  jobs.registerProcessor<{ n: number }, number>('byoc/app', async (job) => job.data.n + 1);
+  t.equal(await jobs.submitAndWait('byoc/app', { n: 1 }), 2);
+});

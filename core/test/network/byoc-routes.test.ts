@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap';
 import { fastify } from 'fastify';
 import { request } from 'undici';
+import { errors } from '@lpx/sdk';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   fetchJobToken,
@@ -55,6 +56,7 @@ class ObservedDedupe extends JobDedupe {
 interface FixtureOptions {
   offchain?: boolean;
   capacity?: number;
+  validate?: JobRoutesDeps['validate'];
   dispatch?: (input: JobDispatchInput) => Promise<JobDispatchResult>;
 }
 
@@ -83,6 +85,7 @@ async function start(t: Test, options: FixtureOptions = {}) {
   const deps: JobRoutesDeps<{ n: number }> = {
     ...(options.offchain ? {} : { payments: { processor, recipient } }),
     priceFor: (capability) => (capability === CAP ? PRICE : undefined),
+    ...(options.validate !== undefined ? { validate: options.validate } : {}),
     admit: (capability) => (capability === CAP && capacity > 0 ? { n: capacity-- } : undefined),
     release: () => void capacity++,
     availableCapacity: () => capacity,
@@ -223,6 +226,26 @@ t.test('no capacity is 503 before payment: nothing credited, the tickets stay us
   f.setCapacity(1);
   const res = await f.post('job-1', prepared.header);
   t.equal(res.status, 200, 'the same payment (same nonces) is accepted once capacity is back');
+});
+
+t.test("the capability's input check refuses before capacity and payment: its status, nothing credited or run", async (t) => {
+  const checked: { capability: string; subpath: string; contentType: string; body: string }[] = [];
+  const f = await start(t, {
+    capacity: 1,
+    validate: (capability, request) => {
+      checked.push({ capability, subpath: request.subpath, contentType: request.contentType, body: request.body.toString() });
+      if (request.body.toString() === 'bad') throw errors.byoc.INPUT_INVALID.create('body: bad');
+    },
+  });
+  const prepared = await f.pay(60n);
+  const error = await refusal(f.post('job-1', prepared.header, { body: 'bad' }));
+  t.equal(error.details['status'], 400);
+  t.equal(error.details['text'], 'body: bad');
+  t.same(checked, [{ capability: CAP, subpath: 'run', contentType: 'text/plain', body: 'bad' }]);
+  t.equal(await f.balance(), undefined, 'nothing credited');
+  t.equal(f.dispatched.length, 0);
+  const res = await f.post('job-2', prepared.header);
+  t.equal(res.status, 200, 'good input goes through with the same payment; capacity was never held');
 });
 
 t.test('no payment and no credit is 400 Insufficient balance', async (t) => {

@@ -81,10 +81,10 @@ t.test('a plugin mounts a root route, a fastify plugin and a gRPC service on the
   t.throws(() => wire!.route({ method: 'GET', url: '/late', handler: async () => 'x' }), { code: 'LPX_ERR_PLUGIN_REGISTER_INVALID' }, 'calls after init are refused');
 });
 
-t.test('kernel paths and services are refused', async (t) => {
+t.test('kernel paths and services are refused; /capability/* (BYOC worker registration) is a plugin\'s', async (t) => {
   const refused: string[] = [];
   const plugin = wirePlugin((w) => {
-    for (const url of ['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/capability/x']) {
+    for (const url of ['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/capability/register']) {
       try {
         w.route({ method: 'POST', url, handler: async () => 'x' });
       } catch (error) {
@@ -106,7 +106,7 @@ t.test('kernel paths and services are refused', async (t) => {
   const host = makeHost(t, [plugin], { node: { roles: ['orchestrator'] }, orchestrator: { port: 0 } });
   await host.start();
   t.same(refused, [
-    ...['/segment', '/payment', '/process/request/x', '/v1/blobs/x', '/capability/x'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`),
+    ...['/segment', '/payment', '/process/request/x', '/v1/blobs/x'].map((what) => `${what}:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED`),
     'fastify-plugin:LPX_ERR_PLUGIN_ENCAPSULATION',
     'grpc:LPX_ERR_HTTP_ROOT_ROUTE_RESERVED',
   ]);

@@ -173,3 +173,24 @@ t.test('a request id whose job failed fails again without rerunning the processo
   t.match((second as Error).message, /crash 1/);
   t.equal(runs, 1);
 });
+
+t.test('a capability registered at run time gets the request as sent and answers status, type and body', async (t) => {
+  const jobs = new JobsKernel({ connection, prefix: uniquePrefix('dispatch-raw') });
+  t.teardown(() => jobs.close());
+  const registry = new CapabilityRegistry();
+  registry.forPlugin('byoc-host').register({ id: 'byoc/app', version: 1, mode: 'request-response', workUnit: 'second', priceUnit: 'wei/second', capacity: 1 });
+  const inputs: unknown[] = [];
+  jobs.registerProcessor('byoc/app', async (job) => {
+    inputs.push(job.data);
+    return { status: 201, contentType: 'text/plain', body: Buffer.from('made').toString('base64') };
+  });
+  jobs.start();
+  const bytes = Buffer.from('{not json');
+  const result = await workerDispatch(jobs, registry)(
+    request({ capabilityId: 'byoc/app', requestId: 'raw-1', body: bytes, contentType: 'application/json', subpath: 'v1/run', sender: '0xAb', request: '{}', parameters: '{"p":1}' }),
+  );
+  t.same(inputs, [{ subpath: 'v1/run', contentType: 'application/json', body: bytes.toString('base64'), timeoutMs: 10_000, sender: '0xAb', request: '{}', parameters: '{"p":1}' }], 'not parsed: the app gets the bytes');
+  t.equal(result.status, 201);
+  t.equal(result.contentType, 'text/plain');
+  t.equal(Buffer.from(result.body).toString(), 'made');
+});

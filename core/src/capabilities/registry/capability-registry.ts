@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { errors, type CapabilitiesService, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation, type ModelConstraint } from '@lpx/sdk';
+import { errors, RUNTIME_CAPABILITY_PREFIXES, type CapabilitiesService, type CapabilityRequest, type RuntimeCapabilityOptions, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation, type ModelConstraint } from '@lpx/sdk';
 import { CapacityLedger, type CapacityLimits } from './capacity-ledger.js';
 import { mergeDeclarations, type ProvidedDeclaration } from './merge-declarations.js';
 import { PluginCapabilities } from './plugin-capabilities.js';
@@ -12,6 +12,8 @@ interface Entry {
   declaration: CapabilityDeclaration;
   overrides: CapabilityOverrides | undefined;
   descriptor: CapabilityDescriptor;
+  /** Set for capabilities registered at run time: they can be removed, and may check requests first. */
+  runtime?: { readonly token: symbol; readonly options: RuntimeCapabilityOptions };
 }
 
 function limitsOf(descriptor: CapabilityDescriptor): CapacityLimits {
@@ -56,7 +58,59 @@ export class CapabilityRegistry extends EventEmitter<CapabilityRegistryEvents> i
     return descriptor;
   }
 
-  /** Freezes the set of capabilities; later declarations fail with LPX_ERR_CAPABILITY_LOCKED. */
+  /**
+   * Adds a capability at run time (before or after lock), for ids under
+   * RUNTIME_CAPABILITY_PREFIXES: BYOC apps and external workers come and go
+   * while the node runs. The same provider re-registering replaces its entry
+   * (go-livepeer: re-registering a name replaces it); another provider's id,
+   * or a manifest-declared one, is a duplicate. Returns the remover.
+   */
+  registerAtRuntime(pluginId: string, declaration: CapabilityDeclaration, options: RuntimeCapabilityOptions = {}): () => void {
+    if (!RUNTIME_CAPABILITY_PREFIXES.some((prefix) => declaration.id.startsWith(prefix))) {
+      throw errors.capability.INVALID_DECLARATION.create(
+        `plugin "${pluginId}" registered "${declaration.id}" at run time; only ${RUNTIME_CAPABILITY_PREFIXES.map((p) => `${p}*`).join(' and ')} ids can be (declare the rest in the manifest)`,
+        { details: { pluginId, capabilityId: declaration.id } },
+      );
+    }
+    const existing = this.#entries.get(declaration.id);
+    if (existing !== undefined && (existing.runtime === undefined || existing.descriptor.providedBy !== pluginId)) {
+      throw errors.capability.DUPLICATE.create(`capability "${declaration.id}" is already provided by plugin "${existing.descriptor.providedBy}"; plugin "${pluginId}" cannot register it`, {
+        details: { capabilityId: declaration.id, pluginIds: [existing.descriptor.providedBy, pluginId] },
+      });
+    }
+    const descriptor = resolveDescriptor(pluginId, declaration, undefined);
+    const token = Symbol(declaration.id);
+    this.#entries.set(declaration.id, { providers: [{ pluginId, declaration }], declaration, overrides: undefined, descriptor, runtime: { token, options } });
+    this.#ledger.define(descriptor.id, limitsOf(descriptor));
+    this.#emitCapacity(descriptor.id, undefined, 'set-capacity');
+    return () => {
+      if (this.#entries.get(declaration.id)?.runtime?.token !== token) return;
+      this.#entries.delete(declaration.id);
+      this.#ledger.remove(declaration.id);
+      this.#emitCapacity(declaration.id, undefined, 'set-capacity');
+    };
+  }
+
+  /** The CapabilitiesService form: registered by the kernel itself. */
+  register(declaration: CapabilityDeclaration, options?: RuntimeCapabilityOptions): () => void {
+    return this.registerAtRuntime('kernel', declaration, options);
+  }
+
+  /** Whether a plugin registered this id at run time (it may then bind the id's job processor). */
+  registeredAtRuntimeBy(id: string): string | undefined {
+    const entry = this.#entries.get(id);
+    return entry?.runtime === undefined ? undefined : entry.descriptor.providedBy;
+  }
+
+  /**
+   * Runs a run-time capability's request check, if it has one; throws what
+   * the check threw. Capabilities without one accept every request.
+   */
+  async validateRequest(id: string, request: CapabilityRequest): Promise<void> {
+    await this.#entries.get(id)?.runtime?.options.validate?.(request);
+  }
+
+  /** Freezes the set of manifest-declared capabilities; later declarations fail with LPX_ERR_CAPABILITY_LOCKED (run-time registration stays open). */
   lock(): void {
     this.#locked = true;
   }

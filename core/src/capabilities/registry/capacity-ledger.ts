@@ -29,10 +29,18 @@ interface Held {
 export class CapacityLedger {
   readonly #counters = new Map<string, Counter>();
   readonly #held = new Map<string, Held>();
+  /** Reservations of a removed capability: releasing them only forgets them (a re-registered id starts from zero). */
+  readonly #orphaned = new Set<string>();
 
   define(capabilityId: string, limits: CapacityLimits): void {
     const existing = this.#counters.get(capabilityId);
     this.#counters.set(capabilityId, { limits, inUse: existing?.inUse ?? 0, modelInUse: existing?.modelInUse ?? new Map() });
+  }
+
+  /** Forgets a capability (run-time capabilities come and go); its outstanding reservations stay releasable. */
+  remove(capabilityId: string): void {
+    this.#counters.delete(capabilityId);
+    for (const [id, held] of this.#held) if (held.reservation.capabilityId === capabilityId) this.#orphaned.add(id);
   }
 
   has(capabilityId: string): boolean {
@@ -83,6 +91,7 @@ export class CapacityLedger {
       });
     }
     this.#held.delete(reservation.id);
+    if (this.#orphaned.delete(reservation.id)) return;
     const { capabilityId, model } = held.reservation;
     const counter = this.#counters.get(capabilityId);
     if (!counter) return;

@@ -1,4 +1,4 @@
-import type { CapabilitiesService, CapabilityDeclaration, CapabilityDescriptor, CapacityReservation } from '@lpx/sdk';
+import { errors, type CapabilitiesService, type CapabilityDeclaration, type CapabilityDescriptor, type CapacityReservation, type RuntimeCapabilityOptions } from '@lpx/sdk';
 import type { CapabilityRegistry } from './capability-registry.js';
 import type { CapabilityOverrides } from './resolve-descriptor.js';
 
@@ -39,5 +39,17 @@ export class PluginCapabilities implements CapabilitiesService {
 
   release(reservation: CapacityReservation): void {
     this.#registry.releaseFor(this.pluginId, reservation);
+  }
+
+  register(declaration: CapabilityDeclaration, options?: RuntimeCapabilityOptions): () => void {
+    return this.#registry.registerAtRuntime(this.pluginId, declaration, options);
+  }
+
+  /** Only for ids this plugin registered at run time: manifest capacity is the operator's, through config. */
+  setCapacity(id: string, capacity: number): void {
+    if (this.#registry.registeredAtRuntimeBy(id) !== this.pluginId) {
+      throw errors.capability.UNKNOWN.create(`plugin "${this.pluginId}" did not register "${id}" at run time, so it cannot set its capacity`, { details: { capabilityId: id, pluginId: this.pluginId } });
+    }
+    this.#registry.setCapacity(id, capacity);
   }
 }

@@ -56,6 +56,12 @@ export interface JobRoutesDeps<R = unknown> {
    * or zero means free, as a capability registered without a price is upstream.
    */
   priceFor(capability: string, sender: Address): PriceInfo | undefined;
+  /**
+   * Checks the request before dedupe, capacity and payment (a run-time
+   * capability's input check); throws an LpxError whose status is the reply's.
+   * Absent: every request passes.
+   */
+  validate?(capability: string, request: { readonly subpath: string; readonly contentType: string; readonly body: Buffer }): void | Promise<void>;
   /** Reserves one unit of capacity; undefined when none is free (or the capability is unknown). */
   admit(capability: string): R | undefined;
   release(reservation: R): void;

@@ -4,6 +4,7 @@
  *
  * A job goes through, in order:
  * 1. 400: missing/undecodable `Livepeer` header, no timeout, bad signature;
+ * 1b. the capability's own input check (run-time BYOC apps): its 4xx, nothing paid;
  * 2. dedupe on (sender, JobRequest.id): a retry joins the run in flight or gets
  *    the kept result, without new admission, payment or debit; 409 if the id
  *    is reused for a different request;
@@ -76,6 +77,14 @@ function jobHandler<R>(deps: JobRoutesDeps<R>, dedupe: JobDedupe, verifier: Sign
     const subpath = (request.params as Record<string, string | undefined>)['*'] ?? '';
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const work: Work = { verified, subpath, body, contentType: headerValue(request.headers['content-type']) ?? '' };
+    // Bad input is refused before anything is reserved, paid or remembered.
+    if (deps.validate !== undefined) {
+      try {
+        await deps.validate(job.capability, { subpath, contentType: work.contentType, body });
+      } catch (error) {
+        return refuseError(reply, error);
+      }
+    }
 
     if (job.id === '') return runJob(deps, request, reply, work, undefined, randomUUID());
     const key = `${addressKey(sender)}\u0000${job.id}`;

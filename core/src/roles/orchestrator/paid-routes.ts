@@ -88,6 +88,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
       const price = capabilities.get(capabilityIdFor(capability))?.price;
       return price === undefined ? undefined : { pricePerUnit: BigInt(price.pricePerUnit), pixelsPerUnit: BigInt(price.pixelsPerUnit ?? '1') };
     },
+    validate: (capability, request) => capabilities.validateRequest(capabilityIdFor(capability), request),
     admit: (capability) => {
       const id = capabilityIdFor(capability);
       if (capabilities.get(id) === undefined || capabilities.available(id) < 1) return undefined;
@@ -98,7 +99,18 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
       const id = capabilityIdFor(capability);
       return capabilities.get(id) === undefined ? 0 : capabilities.available(id);
     },
-    dispatch: (input) => dispatch({ capabilityId: capabilityIdFor(input.capability), requestId: input.requestId, body: input.body, contentType: input.contentType, timeoutMs: input.timeoutMs }),
+    dispatch: (input) =>
+      dispatch({
+        capabilityId: capabilityIdFor(input.capability),
+        requestId: input.requestId,
+        body: input.body,
+        contentType: input.contentType,
+        timeoutMs: input.timeoutMs,
+        subpath: input.subpath,
+        sender: input.sender,
+        request: input.request,
+        parameters: input.parameters,
+      }),
     serviceAddr: deps.serviceUri,
     now: () => Date.now(),
   });

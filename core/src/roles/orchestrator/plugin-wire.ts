@@ -14,8 +14,12 @@ import { errors, type OrchestratorWireService } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
 
-/** Front-door paths the kernel serves (paid work, BYOC, signed rendition links). */
-export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/capability', '/v1'];
+/**
+ * Front-door paths the kernel serves (paid work, BYOC jobs, signed rendition
+ * links). `/capability/*` (go-livepeer's external worker registration) is
+ * left to the hosting plugin (byoc-host, docs/adr/0041-byoc-hosting.md).
+ */
+export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/v1'];
 /** gRPC services the kernel serves on the door. */
 export const RESERVED_GRPC_SERVICES: readonly string[] = ['net.Orchestrator'];
 

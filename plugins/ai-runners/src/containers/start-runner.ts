@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors, type AIRunnerEndpoint, type ContainerInfo, type ContainerSpec, type ContainersService } from '@lpx/sdk';
+import { containerDeathReason, createContainerFresh, errors, publishedUrl, removeContainerByName, type AIRunnerEndpoint, type ContainerInfo, type ContainerSpec, type ContainersService } from '@lpx/sdk';
 import type { RunnerTimeouts } from '../config/plugin-config.js';
 import { readHardwareInfo, readVersion, type RunnerVersion } from '../runner/runner-client.js';
 import { waitUntilReady } from '../runner/wait-ready.js';
@@ -16,20 +16,10 @@ export interface StartedRunner {
   readonly hardware?: Record<string, unknown>;
 }
 
-const TERMINAL = new Set(['exited', 'dead', 'removing']);
-
 /** The engine-picked host port for 8000/tcp (read again after a restart: the engine may pick another). */
 export function endpointOf(info: ContainerInfo): AIRunnerEndpoint | undefined {
-  const port = info.ports.find((p) => p.containerPort === RUNNER_PORT && p.hostPort > 0);
-  return port ? { baseUrl: `http://${port.hostIp === '0.0.0.0' || port.hostIp === '' ? '127.0.0.1' : port.hostIp}:${port.hostPort}` } : undefined;
-}
-
-async function deathReason(containers: ContainersService, id: string): Promise<string | undefined> {
-  const info = await containers.inspect(id).catch(() => undefined);
-  if (!info) return 'the container is gone';
-  if (!TERMINAL.has(info.state)) return undefined;
-  const logs = await containers.logs(id, { tail: 20 }).catch(() => '');
-  return `the container ${info.state} (exit code ${info.exitCode ?? '?'})${logs.trim() ? `; last log lines:\n${logs.trim()}` : ''}`;
+  const baseUrl = publishedUrl(info, RUNNER_PORT);
+  return baseUrl === undefined ? undefined : { baseUrl };
 }
 
 /**
@@ -42,11 +32,12 @@ export async function startRunner(containers: ContainersService, spec: Container
   const { timeouts, signal } = options;
   let created: ContainerInfo | undefined;
   try {
-    created = await createFresh(containers, spec);
+    // Our names are per node, model and slot, and a slot holds one runner: a container under the name is a leftover.
+    created = await createContainerFresh(containers, spec);
     let info = await containers.start(created.id);
     const deadline = Date.now() + options.startTimeoutMs;
     while (info.state !== 'running') {
-      const dead = await deathReason(containers, created.id);
+      const dead = await containerDeathReason(containers, created.id);
       if (dead) throw errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} did not start: ${dead}`);
       if (Date.now() > deadline) throw errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} not running within ${options.startTimeoutMs} ms (state ${info.state})`);
       if (signal?.aborted) throw errors.ai.CANCELLED.create(`runner ${spec.name}: start cancelled`);
@@ -61,7 +52,7 @@ export async function startRunner(containers: ContainersService, spec: Container
       pollMs: timeouts.pollMs,
       healthMs: timeouts.healthMs,
       ...(signal ? { signal } : {}),
-      stillAlive: () => deathReason(containers, id),
+      stillAlive: () => containerDeathReason(containers, id),
       acceptLoading: options.acceptLoading ?? true,
     });
     if (!ready.ready) throw (signal?.aborted ? errors.ai.CANCELLED : errors.ai.RUNNER_UNAVAILABLE).create(`runner ${spec.name} never became healthy: ${ready.reason}`);
@@ -70,32 +61,11 @@ export async function startRunner(containers: ContainersService, spec: Container
   } catch (error) {
     // Without an id the create may still have happened on an engine that answered too late: look it up by name.
     if (created) await containers.remove(created.id, { force: true }).catch(() => undefined);
-    else await removeByName(containers, spec.name).catch(() => undefined);
+    else await removeContainerByName(containers, spec.name).catch(() => undefined);
     throw errors.ai.RUNNER_UNAVAILABLE.is(error) || errors.ai.CANCELLED.is(error)
       ? error
       : errors.ai.RUNNER_UNAVAILABLE.create(`runner ${spec.name} could not start: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/**
- * Our names are per node, model and slot, and a slot holds one runner, so a
- * container already under the name is a leftover of a failed start (a create
- * or remove the engine finished after we gave up on it): remove it, create again.
- */
-async function createFresh(containers: ContainersService, spec: ContainerSpec): Promise<ContainerInfo> {
-  try {
-    return await containers.create(spec);
-  } catch (error) {
-    if (!errors.containers.NAME_IN_USE.is(error)) throw error;
-    await removeByName(containers, spec.name);
-    return containers.create(spec);
-  }
-}
-
-/** `list` is scoped to this node and plugin: only our own containers can match. */
-async function removeByName(containers: ContainersService, name: string): Promise<void> {
-  const leftovers = (await containers.list()).filter((c) => c.name === name);
-  for (const leftover of leftovers) await containers.remove(leftover.id, { force: true });
 }
 
 /** go-livepeer's dockerRemoveContainer: stop with the grace period, then remove; a missing container is fine. */
