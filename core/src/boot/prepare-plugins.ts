@@ -2,13 +2,15 @@ import { resolve } from 'node:path';
 import { coreServices, errors, type PluginDefinition } from '@lpx/sdk';
 import { listRegistry } from '@lpx/registry';
 import { validatePluginConfig, type LoadedConfig } from '../config/load-config.js';
-import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
+import { loadConfiguredPlugins, type RegistryRelease } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
 import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
 import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategiesExtensionPoint, selectionAlgorithmsExtensionPoint, transcodeBackendsExtensionPoint, containerRuntimesExtensionPoint } from '@lpx/sdk';
 
 export interface PreparedPlugin extends RegisteredPlugin {
   readonly source: string;
+  /** For plugins from the plugin registry: the release, for the revocation watch. */
+  readonly release?: RegistryRelease;
   /** Validated config slice with defaults applied. */
   readonly config: Record<string, unknown>;
 }
@@ -32,9 +34,9 @@ export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([
  * ranges, register steps, config slices, capability overrides and the graph.
  * `lpx config check` stops here.
  */
-export async function preparePlugins(loaded: LoadedConfig, inline: readonly PluginDefinition[]): Promise<PreparedPlugins> {
+export async function preparePlugins(loaded: LoadedConfig, inline: readonly PluginDefinition[], warn?: (message: string) => void): Promise<PreparedPlugins> {
   const { config } = loaded;
-  const plugins = await loadConfiguredPlugins(config, loaded.baseDir, inline);
+  const plugins = await loadConfiguredPlugins(config, loaded.baseDir, inline, { configFile: loaded.file, warn });
   const byId = new Map<string, PreparedPlugin>();
   const registered: RegisteredPlugin[] = [];
   for (const plugin of plugins) {
@@ -42,7 +44,7 @@ export async function preparePlugins(loaded: LoadedConfig, inline: readonly Plug
     if (byId.has(id)) throw errors.plugin.DUPLICATE_ID.create(`two plugins have the id ${id} (${byId.get(id)!.source} and ${plugin.source})`);
     const registration = registerPlugin(plugin.definition);
     const slice = validatePluginConfig(id, plugin.definition.manifest.config, config.plugins[id]?.config);
-    byId.set(id, { ...registration, source: plugin.source, config: slice });
+    byId.set(id, { ...registration, source: plugin.source, config: slice, ...(plugin.release ? { release: plugin.release } : {}) });
     registered.push(registration);
   }
   const declared = new Set([...byId.values()].flatMap((p) => (p.definition.manifest.capabilities ?? []).map((c) => c.id)));

@@ -119,7 +119,7 @@ export interface LockedPlugin {
 
 // The implementation (registry-trust, ADR 0037), re-exported so both sides import one module.
 export { canonicalBytes, canonicalJson } from './canonical-json.js';
-export { checkPrivateKeyRecord, checkPublicKeyRecord, generateKey, KEY_ALGORITHMS, keyIdFor, publicKeyOf } from './keys.js';
+export { checkPrivateKeyRecord, checkPublicKeyRecord, generateKey, KEY_ALGORITHMS, keyIdFor, normalizeKeyId, publicKeyOf } from './keys.js';
 export { readPrivateKeyFile, readPublicKeyFile, writePrivateKeyFile } from './key-files.js';
 export { personalMessageHash, signBytes, verifyBytes } from './sign-bytes.js';
 export { imagePins, manifestIntegrity, releaseStatementFor } from './release-statement.js';

@@ -51,6 +51,11 @@ export function keyIdFor(algorithm: KeyAlgorithm, publicKey: string): KeyId {
   throw keyInvalid(`unknown key algorithm ${JSON.stringify(algorithm)}; expected one of ${KEY_ALGORITHMS.join(', ')}`);
 }
 
+/** Key ids as compared: Ethereum addresses lowercased (configs may hold checksummed ones). */
+export function normalizeKeyId(keyId: KeyId): KeyId {
+  return keyId.startsWith('eth:') ? keyId.toLowerCase() : keyId;
+}
+
 /** Checks a public key record is well formed and its id is the one its key derives to. */
 export function checkPublicKeyRecord(record: unknown, source: string): PublicKeyRecord {
   const r = record as Partial<PublicKeyRecord> | null;

@@ -1,7 +1,7 @@
 import { errors } from '@lpx/sdk';
 import type { RegistryEntry } from '../local-registry/layout.js';
 import type { KeyId, PublicKeyRecord, ReviewState, TrustPolicy, TrustVerdict } from './contract.js';
-import { checkPublicKeyRecord } from './keys.js';
+import { checkPublicKeyRecord, normalizeKeyId } from './keys.js';
 import { readRevokedKeys } from './revoked-keys.js';
 import { readReviews, reviewStatusOf } from './review.js';
 import { verifyReleaseSignatures } from './signatures.js';
@@ -17,7 +17,7 @@ export interface TrustResult extends TrustVerdict {
 export const DEFAULT_ACCEPTED_STATES: readonly ReviewState[] = ['approved'];
 
 function keyIds(keys: readonly (KeyId | PublicKeyRecord)[], where: string): Set<KeyId> {
-  return new Set(keys.map((key, index) => (typeof key === 'string' ? key : checkPublicKeyRecord(key, `${where}[${index}]`).keyId)));
+  return new Set(keys.map((key, index) => (typeof key === 'string' ? normalizeKeyId(key) : checkPublicKeyRecord(key, `${where}[${index}]`).keyId)));
 }
 
 /** Dev mode: no policy at all, or one that names no publishers and does not require signatures. */
