@@ -134,3 +134,4 @@ export { registryRootOf, TRUST_FILES } from './trust-layout.js';
 export { LOCKFILE_NAME, readLockfile, sortedLockfile, validateLockfile, writeLockfile } from '../lockfile/lockfile.js';
 export { checkAgainstLock, lockedPluginFor } from '../lockfile/locked-release.js';
 export { HOST_SDK, installDependencies, needsDependencyInstall, PACKAGE_LOCK } from '../deps/dependencies.js';
+export { describeRelease, type ReleaseReport, type Refusal } from './describe-release.js';

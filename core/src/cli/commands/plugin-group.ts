@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
 import type { Io } from '../output.js';
+import { addPluginInfoCommand } from './plugin-info.js';
+import { addPluginKeygenCommand } from './plugin-keygen.js';
+import { addPluginListCommand } from './plugin-list.js';
+import { addPluginOutdatedCommand } from './plugin-outdated.js';
+import { addPluginReviewCommand } from './plugin-review.js';
+import { addPluginRevokeCommand } from './plugin-revoke.js';
+import { addPluginSignCommand } from './plugin-sign.js';
+import { addPluginVerifyCommand } from './plugin-verify.js';
 
 /**
  * One `lpx plugin <verb>` subcommand. Each verb lives in its own file
@@ -12,7 +20,15 @@ export type PluginSubcommand = (group: Command, io: Io, setExit: (code: number) 
 
 /** Registration order is the order `lpx plugin --help` lists them. Add one line per verb. */
 const SUBCOMMANDS: readonly PluginSubcommand[] = [
-  // registry-trust (ADR 0037): keygen, sign, verify, review, revoke, outdated, info, list
+  // registry-trust (ADR 0037)
+  addPluginKeygenCommand,
+  addPluginSignCommand,
+  addPluginVerifyCommand,
+  addPluginReviewCommand,
+  addPluginRevokeCommand,
+  addPluginOutdatedCommand,
+  addPluginInfoCommand,
+  addPluginListCommand,
   // registry-http (ADR 0038): pack, publish, install
 ];
 
