@@ -45,7 +45,7 @@ interface Checked {
   readonly withDependencies: boolean;
 }
 
-interface Failure {
+export interface ResolveFailureItem {
   readonly request: PluginRequest;
   readonly error: Error;
 }
@@ -68,7 +68,7 @@ async function resolveAndVerify(root: string, request: PluginRequest, lock: Plug
   };
 }
 
-function duplicateFailures(requests: readonly PluginRequest[]): Failure[] {
+function duplicateFailures(requests: readonly PluginRequest[]): ResolveFailureItem[] {
   const seen = new Set<string>();
   return requests.flatMap((request) => {
     if (!seen.has(request.id)) {
@@ -79,7 +79,8 @@ function duplicateFailures(requests: readonly PluginRequest[]): Failure[] {
   });
 }
 
-function failureError(failures: readonly Failure[], total: number, stage: string): Error {
+/** One coded error listing every plugin that failed at `stage` ("resolved", "installed", "mirrored from <url>"). */
+export function resolveFailure(failures: readonly ResolveFailureItem[], total: number, stage: string): Error {
   const lines = failures.map(({ request, error }) => {
     const code = isLpxError(error) ? `${error.code}: ` : '';
     return `  - "${request.id}" (${request.version}): ${code}${error.message.replace(/\n/g, '\n    ')}`;
@@ -116,14 +117,14 @@ export async function resolvePluginsForNode(
   options: ResolveForNodeOptions = {},
 ): Promise<ResolvedPlugin[]> {
   const duplicates = duplicateFailures(requests);
-  if (duplicates.length > 0) throw failureError(duplicates, requests.length, 'resolved');
+  if (duplicates.length > 0) throw resolveFailure(duplicates, requests.length, 'resolved');
   const lock = options.lockfilePath === undefined ? undefined : await readLockfile(options.lockfilePath);
 
   const settled = await Promise.allSettled(requests.map((request) => resolveAndVerify(root, request, lock, options)));
-  const failures = settled.flatMap((result, index): Failure[] =>
+  const failures = settled.flatMap((result, index): ResolveFailureItem[] =>
     result.status === 'rejected' ? [{ request: requests[index]!, error: result.reason as Error }] : [],
   );
-  if (failures.length > 0) throw failureError(failures, requests.length, 'resolved');
+  if (failures.length > 0) throw resolveFailure(failures, requests.length, 'resolved');
   const checked = settled.map((result) => (result as PromiseFulfilledResult<Checked>).value);
 
   const installed: ResolvedPlugin[] = [];
@@ -135,7 +136,7 @@ export async function resolvePluginsForNode(
     } catch (error) {
       // Disk or npm trouble mid-way: take back what this call wrote so no partial set is left to boot from.
       await Promise.all(installed.map((done) => rm(done.dir, { recursive: true, force: true })));
-      throw failureError([{ request: requests[index]!, error: error as Error }], requests.length, 'installed');
+      throw resolveFailure([{ request: requests[index]!, error: error as Error }], requests.length, 'installed');
     }
   }
   if (options.lockfilePath !== undefined) {

@@ -236,9 +236,9 @@ export const KernelConfigSchema = Type.Object(
     ),
     registry: Type.Object(
       {
-        /** Local plugin registry folder; needed when a plugin entry names a `version` (with `url`: where the mirror is kept). */
+        /** Local plugin registry folder; needed when a plugin entry names a `version`. */
         dir: Type.Optional(Type.String()),
-        /** An HTTP plugin registry (`lpx registry serve`), mirrored into a local folder before resolving (ADR 0038). */
+        /** HTTP plugin registry (`lpx registry serve`); requested plugins are mirrored to `<dataDir>/registry-mirror` and resolved there. */
         url: Type.Optional(Type.String({ pattern: '^https?://' })),
         /** Which releases this node accepts (ADR 0037). Absent = dev mode: unsigned releases load with a warning; revocations still apply. */
         trust: Type.Optional(

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, LOCKFILE_NAME, resolvePluginsForNode, validateManifest, type RegistryEntry, type TrustPolicy, type TrustVerdict } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
-import { registrySource, type RegistrySource } from './registry-source.js';
+import { registryOrigin, type RegistrySource } from './registry-origin.js';
 
 /** A plugin installed from the registry: what the revocation watch re-checks while the node runs. */
 export interface RegistryRelease {
@@ -56,7 +56,7 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
   const fromRegistry = entries.filter(([, entry]) => entry.version !== undefined && entry.module === undefined);
   if (fromRegistry.length > 0) {
     const requests = fromRegistry.map(([id, entry]) => ({ id, version: entry.version! }));
-    const registry = await registrySource(config, baseDir, requests, fromRegistry[0]![0]);
+    const registry = await registryOrigin(config, baseDir, requests, fromRegistry[0]![0]);
     const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
     const resolved = await resolvePluginsForNode(registry.root, requests, installDir, {
       trust: trustPolicyOf(config),

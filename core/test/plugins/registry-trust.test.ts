@@ -7,7 +7,7 @@ import { HOST_API_VERSION, type PluginManifest } from '@lpx/sdk';
 import { generateKey, publishToLocalRegistry, readEntry, reviewRelease, revokeKey, signRelease } from '@lpx/registry';
 import { Host } from '../../src/boot/host.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { provideRegistryMirror } from '../../src/plugins/registry-source.js';
+import { provideRegistryMirror } from '../../src/plugins/registry-origin.js';
 
 const capability = { id: 'byoc/hello', version: 1, mode: 'request-response' as const, workUnit: 'request', priceUnit: 'wei/request', capacity: 2 };
 const publisher = generateKey('ed25519', 'publisher');

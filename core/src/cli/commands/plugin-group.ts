@@ -34,6 +34,7 @@ const SUBCOMMANDS: readonly PluginSubcommand[] = [
 
 /** `lpx plugin …`: author and registry tools (singular, unlike `lpx plugins list`, which inspects a node). */
 export function addPluginCommand(program: Command, io: Io, setExit: (code: number) => void): void {
-  const group = program.command('plugin').description('build, sign, review and inspect plugin releases in a registry');
+  // Get-or-create: the HTTP registry verbs may have created the group already (order of registration does not matter).
+  const group = program.commands.find((command) => command.name() === 'plugin') ?? program.command('plugin').description('build, sign, review and inspect plugin releases in a registry');
   for (const add of SUBCOMMANDS) add(group, io, setExit);
 }

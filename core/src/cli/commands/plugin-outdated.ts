@@ -3,7 +3,7 @@ import { isLpxError } from '@lpx/sdk';
 import { listVersions, readLockfile, selectRelease } from '@lpx/registry';
 import { loadConfig } from '../../config/load-config.js';
 import { lockfilePathOf, trustPolicyOf } from '../../plugins/load-plugins.js';
-import { registrySource } from '../../plugins/registry-source.js';
+import { registryOrigin } from '../../plugins/registry-origin.js';
 import { reportError, table, type Io } from '../output.js';
 
 interface OutdatedRow {
@@ -33,7 +33,7 @@ export function addPluginOutdatedCommand(group: Command, io: Io, setExit: (code:
         const rows: OutdatedRow[] = [];
         if (entries.length > 0) {
           const requests = entries.map(([id, entry]) => ({ id, version: entry.version! }));
-          const { root } = await registrySource(config, loaded.baseDir, requests, entries[0]![0]);
+          const { root } = await registryOrigin(config, loaded.baseDir, requests, entries[0]![0]);
           const lockfilePath = lockfilePathOf(config, loaded.baseDir, loaded.file);
           const lock = lockfilePath === undefined ? undefined : await readLockfile(lockfilePath);
           for (const { id, version: range } of requests) {

@@ -30,11 +30,16 @@ export interface RegistrySource {
 
 /**
  * Where registry plugins come from. `registry.url` is mirrored into
- * `registry.dir` (default `<dataDir>/registry-mirror`) so signatures and
- * reviews are verified from files, the same way for both kinds of registry.
+ * `<dataDir>/registry-mirror` so signatures and reviews are verified from
+ * files, the same way for both kinds of registry (ADR 0037, ADR 0038). At
+ * merge with the HTTP registry client this wraps its `registryRootFor` /
+ * `mirrorForNode`, and `refresh` re-runs the mirror for the revocation watch.
  */
-export async function registrySource(config: KernelConfig, baseDir: string, requests: readonly PluginRequest[], firstId: string): Promise<RegistrySource> {
+export async function registryOrigin(config: KernelConfig, baseDir: string, requests: readonly PluginRequest[], firstId: string): Promise<RegistrySource> {
   const { dir, url } = config.registry;
+  if (url !== undefined && dir !== undefined) {
+    throw errors.config.INVALID.create('registry: set either registry.dir (a local folder) or registry.url (an HTTP registry), not both');
+  }
   if (url === undefined) {
     if (!dir) throw errors.config.INVALID.create(`plugins.${firstId}.version: a version needs registry.dir (the local plugin registry folder) or registry.url`);
     const root = resolve(baseDir, dir);
@@ -44,7 +49,7 @@ export async function registrySource(config: KernelConfig, baseDir: string, requ
   if (fetchInto === undefined) {
     throw errors.config.INVALID.create(`registry.url (${url}) is set but this build has no HTTP registry client to mirror it; use registry.dir with a local registry folder`);
   }
-  const root = resolve(baseDir, dir ?? resolve(config.node.dataDir, 'registry-mirror'));
+  const root = resolve(baseDir, config.node.dataDir, 'registry-mirror');
   const refresh = () => fetchInto(url, root, requests);
   await refresh();
   return { root, source: url, refresh };

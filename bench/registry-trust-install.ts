@@ -5,7 +5,7 @@
  *   1. signed + approved, under a trust policy (signature and review checks);
  *   2. the same with one npm dependency from its package-lock (`npm ci`,
  *      which talks to the npm registry: network time dominates).
- * Prints ms per install; no thresholds. Run: node --import tsx bench/registry-install.ts
+ * Prints ms per install; no thresholds. Run: node --import tsx bench/registry-trust-install.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
