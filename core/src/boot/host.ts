@@ -214,6 +214,8 @@ export class Host {
     const checks: Record<string, string> = { boot: this.#state };
     const redisOk = this.#kernel ? await this.#kernel.jobs.ping().then(() => true, () => false) : false;
     checks.redis = redisOk ? 'ok' : 'unreachable';
+    // A revoked plugin does not make the node unready (its other plugins still serve), but operators see it here.
+    for (const revoked of this.#revocations?.revoked() ?? []) checks[`plugin:${revoked.id}`] = `revoked (${revoked.version})`;
     return { ready: this.#state === 'ready' && redisOk, checks };
   }
 

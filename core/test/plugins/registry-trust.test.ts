@@ -98,6 +98,8 @@ t.test('a signed, approved plugin boots and is locked; revoked later, the runnin
   const [revoked] = await host.revocations.check();
   t.match(revoked, { id: 'hello', version: '1.0.0', capabilities: ['byoc/hello'], reason: /revoked by eth:0x[0-9a-f]{40} \(exfiltrates prompts\)/ });
   t.same(host.revocations.revoked().map((r) => r.id), ['hello']);
+  const ready = (await host.http.inject({ method: 'GET', url: '/readyz' })).json() as { status: string; checks: Record<string, string> };
+  t.match(ready, { status: 'ready', checks: { 'plugin:hello': 'revoked (1.0.0)' } }, 'operators see it in /readyz; the node stays ready');
   t.equal(host.capabilities.available('byoc/hello'), 0, 'no capacity: no new job is routed to it');
   t.throws(() => host.capabilities.reserve('byoc/hello'), { code: 'LPX_ERR_CAPABILITY_NO_CAPACITY' });
   (host.capabilities as unknown as { setCapacity(id: string, n: number): void }).setCapacity('byoc/hello', 5);
