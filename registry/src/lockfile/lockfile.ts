@@ -38,7 +38,7 @@ export function validateLockfile(value: unknown, source: string): PluginLockfile
 
 /** The lockfile at `path`, or undefined when there is none yet. */
 export async function readLockfile(path: string): Promise<PluginLockfile | undefined> {
-  const parsed = await readJsonFile<undefined>(path, undefined, (message, cause) => errors.registry.LOCKFILE_INVALID.create(message, { cause }));
+  const parsed = await readJsonFile(path, undefined, (message, cause) => errors.registry.LOCKFILE_INVALID.create(message, { cause }));
   return parsed === undefined ? undefined : validateLockfile(parsed, path);
 }
 

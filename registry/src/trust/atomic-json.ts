@@ -18,7 +18,7 @@ export async function writeJsonAtomic(path: string, value: unknown, mode = 0o644
 }
 
 /** The JSON in `path`, or `fallback` when the file does not exist; unparseable JSON is the caller's `invalid` error. */
-export async function readJsonFile<T>(path: string, fallback: T, invalid: (message: string, cause: unknown) => Error): Promise<T | unknown> {
+export async function readJsonFile(path: string, fallback: unknown, invalid: (message: string, cause: unknown) => Error): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

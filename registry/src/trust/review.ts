@@ -26,7 +26,7 @@ function isReview(value: unknown): value is ReviewRecord {
 /** `<entry>/review.json`, oldest first; absent = no reviews (pending). */
 export async function readReviews(entry: Entry): Promise<ReviewRecord[]> {
   const path = reviewPath(entry);
-  const parsed = await readJsonFile<ReviewRecord[]>(path, [], (message) => reviewInvalid(entry, message));
+  const parsed = await readJsonFile(path, [], (message) => reviewInvalid(entry, message));
   if (!Array.isArray(parsed) || !parsed.every(isReview)) throw reviewInvalid(entry, `${path} must be an array of signed review records`);
   return parsed;
 }

@@ -17,7 +17,7 @@ export interface RevokedKey {
  */
 export async function readRevokedKeys(root: string): Promise<RevokedKey[]> {
   const path = join(root, TRUST_FILES.revokedKeys);
-  const parsed = await readJsonFile<RevokedKey[]>(path, [], (message, cause) => errors.registry.ENTRY_INVALID.create(message, { cause }));
+  const parsed = await readJsonFile(path, [], (message, cause) => errors.registry.ENTRY_INVALID.create(message, { cause }));
   if (!Array.isArray(parsed) || !parsed.every((k) => typeof (k as RevokedKey | null)?.keyId === 'string')) {
     throw errors.registry.ENTRY_INVALID.create(`${path} must be an array of {keyId, reason, at}`);
   }

@@ -27,7 +27,7 @@ function isSignature(value: unknown): value is ReleaseSignature {
 export async function readSignatures(entry: Pick<RegistryEntry, 'id' | 'version' | 'dir'>): Promise<ReleaseSignature[]> {
   const path = signaturesPath(entry);
   const invalid = (message: string, cause?: unknown) => errors.registry.SIGNATURE_INVALID.create(`${subjectOf(entry)}: ${message}`, cause === undefined ? {} : { cause });
-  const parsed = await readJsonFile<ReleaseSignature[]>(path, [], invalid);
+  const parsed = await readJsonFile(path, [], invalid);
   if (!Array.isArray(parsed) || !parsed.every(isSignature)) throw invalid(`${path} must be an array of signatures {keyId, algorithm, publicKey, signature, signedAt}`);
   return parsed;
 }
