@@ -144,3 +144,8 @@ t.test('registry.url without an HTTP registry client is a coded config error', a
   const node = await nodeWith(t, { url: 'http://127.0.0.1:9/registry' });
   await t.rejects(node.host.start(), { code: 'LPX_ERR_CONFIG_INVALID', message: /registry\.url \(http:\/\/127\.0\.0\.1:9\/registry\) is set but this build has no HTTP registry client/ });
 });
+
+t.test('registry.url and registry.dir together are a coded config error', async (t) => {
+  const node = await nodeWith(t, { url: 'http://127.0.0.1:9/registry', dir: './registry' });
+  await t.rejects(node.host.start(), { code: 'LPX_ERR_CONFIG_INVALID', message: /set either registry\.dir .* or registry\.url .*, not both/ });
+});
