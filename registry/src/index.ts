@@ -16,5 +16,7 @@ export { installResolvedPlugin, verifyEntry, type InstalledPlugin, type Verified
 export { ENTRY_FILES, type RegistryEntry } from './local-registry/layout.js';
 export { publishToLocalRegistry, type PublishResult } from './local-registry/publish.js';
 export { listRegistry, resolvePlugin } from './local-registry/resolve.js';
-export { resolvePluginsForNode, type PluginRequest, type ResolveForNodeOptions } from './resolve-for-node.js';
+export { resolvePluginsForNode, type PluginRequest, type ResolvedPlugin, type ResolveForNodeOptions } from './resolve-for-node.js';
+export * from './trust/contract.js';
+export { listVersions, readEntry } from './local-registry/read-entry.js';
 export { sha512Integrity, verifyIntegrity } from './verify/integrity.js';

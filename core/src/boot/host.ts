@@ -14,6 +14,8 @@ import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
 import { LateGatewayService } from '../roles/gateway/segment-service.js';
+import { RevocationWatch } from '../plugins/revocation-watch.js';
+import { trustPolicyOf, type RegistryRelease } from '../plugins/load-plugins.js';
 
 export interface HostOptions {
   config: LoadedConfig;
@@ -43,6 +45,7 @@ export class Host {
   #grpc = new GrpcEdge();
   #stopping: Promise<void> | undefined;
   #roles: RolesRuntime | undefined;
+  #revocations: RevocationWatch | undefined;
 
   constructor(options: HostOptions) {
     this.#options = options;
@@ -103,6 +106,11 @@ export class Host {
     return this.#roles?.address;
   }
 
+  /** Re-checks registry plugins for revocation (every registry.refreshMs; `check()` runs a pass now); `revoked()` lists what was withdrawn. */
+  get revocations(): RevocationWatch {
+    return this.#require(this.#revocations);
+  }
+
   get http(): FastifyInstance {
     return this.#require(this.#app);
   }
@@ -112,7 +120,7 @@ export class Host {
     this.#state = 'starting';
     const { config } = this.#options.config;
     try {
-      const prepared = await preparePlugins(this.#options.config, this.#options.plugins ?? []);
+      const prepared = await preparePlugins(this.#options.config, this.#options.plugins ?? [], (message) => this.logger.warn(message));
       const kernel = await bootKernelServices(this.#options.config, prepared, this.logger, this.metrics, this.#teardown);
       this.#kernel = kernel;
       const scopes = new ContainerScopes();
@@ -170,6 +178,11 @@ export class Host {
       }
       await roles.start();
       await runStartHooks(prepared.graph.order, pluginScopes, config.lifecycle.initTimeoutMs);
+      const releases = new Map<string, RegistryRelease>([...prepared.byId].flatMap(([id, plugin]) => (plugin.release ? [[id, plugin.release] as const] : [])));
+      const revocations = new RevocationWatch({ releases, policy: trustPolicyOf(config), capabilities: kernel.capabilities, logger: this.logger, refreshMs: config.registry.refreshMs });
+      this.#revocations = revocations;
+      revocations.start();
+      this.#teardown.push('revocation watch', () => revocations.stop());
       this.#state = 'ready';
       this.logger.info({ url: this.#address, grpcPort: this.#grpc.port, serviceUri: this.serviceUri, plugins: prepared.graph.order, roles: config.node.roles }, 'lpx node ready');
     } catch (error) {
@@ -202,6 +215,8 @@ export class Host {
     const checks: Record<string, string> = { boot: this.#state };
     const redisOk = this.#kernel ? await this.#kernel.jobs.ping().then(() => true, () => false) : false;
     checks.redis = redisOk ? 'ok' : 'unreachable';
+    // A revoked plugin does not make the node unready (its other plugins still serve), but operators see it here.
+    for (const revoked of this.#revocations?.revoked() ?? []) checks[`plugin:${revoked.id}`] = `revoked (${revoked.version})`;
     return { ready: this.#state === 'ready' && redisOk, checks };
   }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { coreServices, errors, type PluginDefinition } from '@lpx/sdk';
 import { listRegistry } from '@lpx/registry';
 import { validatePluginConfig, type LoadedConfig } from '../config/load-config.js';
-import { loadConfiguredPlugins } from '../plugins/load-plugins.js';
+import { loadConfiguredPlugins, type RegistryRelease } from '../plugins/load-plugins.js';
 import { buildPluginGraph, type PluginGraph } from '../plugins/plugin-graph.js';
 import { registerPlugin, type RegisteredPlugin } from '../plugins/registration.js';
 import { checkPluginPermissions } from '../permissions/prepare-checks.js';
@@ -10,6 +10,8 @@ import { aiExecutorsExtensionPoint, aiPipelinesExtensionPoint, discoveryStrategi
 
 export interface PreparedPlugin extends RegisteredPlugin {
   readonly source: string;
+  /** For plugins from the plugin registry: the release, for the revocation watch. */
+  readonly release?: RegistryRelease;
   /** Validated config slice with defaults applied. */
   readonly config: Record<string, unknown>;
 }
@@ -33,9 +35,9 @@ export const KERNEL_EXTENSION_POINT_IDS: ReadonlySet<string> = new Set([
  * ranges, register steps, config slices, capability overrides and the graph.
  * `lpx config check` stops here.
  */
-export async function preparePlugins(loaded: LoadedConfig, inline: readonly PluginDefinition[]): Promise<PreparedPlugins> {
+export async function preparePlugins(loaded: LoadedConfig, inline: readonly PluginDefinition[], warn?: (message: string) => void): Promise<PreparedPlugins> {
   const { config } = loaded;
-  const plugins = await loadConfiguredPlugins(config, loaded.baseDir, inline);
+  const plugins = await loadConfiguredPlugins(config, loaded.baseDir, inline, { configFile: loaded.file, warn });
   const byId = new Map<string, PreparedPlugin>();
   const registered: RegisteredPlugin[] = [];
   for (const plugin of plugins) {
@@ -44,7 +46,7 @@ export async function preparePlugins(loaded: LoadedConfig, inline: readonly Plug
     const registration = registerPlugin(plugin.definition);
     checkPluginPermissions(registration, config.plugins[id]?.grants);
     const slice = validatePluginConfig(id, plugin.definition.manifest.config, config.plugins[id]?.config);
-    byId.set(id, { ...registration, source: plugin.source, config: slice });
+    byId.set(id, { ...registration, source: plugin.source, config: slice, ...(plugin.release ? { release: plugin.release } : {}) });
     registered.push(registration);
   }
   const declared = new Set([...byId.values()].flatMap((p) => (p.definition.manifest.capabilities ?? []).map((c) => c.id)));

@@ -6,6 +6,7 @@ import { addConfigCommand } from './commands/config-check.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addDevCommand } from './commands/dev.js';
 import { addPluginsCommand } from './commands/plugins-list.js';
+import { addPluginCommand } from './commands/plugin-group.js';
 import { addPmCommand } from './commands/pm-decode.js';
 import { addSelectionCommand } from './commands/selection.js';
 import { addStartCommand } from './commands/start.js';
@@ -28,6 +29,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addStartCommand(program, io, setExit);
   addConfigCommand(program, io, setExit);
   addPluginsCommand(program, io, setExit);
+  addPluginCommand(program, io, setExit);
   addCapabilitiesCommand(program, io, setExit);
   addPmCommand(program, io, setExit);
   addBrokerCommand(program, io, setExit);

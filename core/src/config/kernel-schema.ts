@@ -19,6 +19,21 @@ const PluginEntry = Type.Object(
   { additionalProperties: false },
 );
 
+/** A key in `registry.trust`: its id, or the whole public key record (checked: the id must be its key's). */
+const RegistryKey = Type.Union([
+  Type.String({ pattern: '^(ed25519:[A-Za-z0-9_-]+|eth:0x[0-9a-fA-F]{40})$' }),
+  Type.Object(
+    {
+      keyId: Type.String({ minLength: 1 }),
+      algorithm: Type.Union([Type.Literal('ed25519'), Type.Literal('secp256k1')]),
+      publicKey: Type.String({ minLength: 1 }),
+      name: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+]);
+const ReviewStateSchema = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('revoked')]);
+
 const CapabilityOverride = Type.Object(
   {
     capacity: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -225,6 +240,28 @@ export const KernelConfigSchema = Type.Object(
       {
         /** Local plugin registry folder; needed when a plugin entry names a `version`. */
         dir: Type.Optional(Type.String()),
+        /** HTTP plugin registry (`lpx registry serve`); requested plugins are mirrored to `<dataDir>/registry-mirror` and resolved there. */
+        url: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** Which releases this node accepts (ADR 0037). Absent = dev mode: unsigned releases load with a warning; revocations still apply. */
+        trust: Type.Optional(
+          Type.Object(
+            {
+              /** Publisher key ids (`ed25519:…`, `eth:0x…`) or whole public key records whose release signatures count. */
+              publishers: Type.Array(RegistryKey),
+              /** Key ids whose reviews (approve, reject, revoke) count; default: the publishers. */
+              reviewers: Type.Optional(Type.Array(RegistryKey)),
+              /** Review states a release may be in; default `[approved]`. */
+              states: Type.Optional(Type.Array(ReviewStateSchema, { minItems: 1, uniqueItems: true })),
+              /** Default true: an unsigned release, or one signed only by others, is refused. */
+              requireSignature: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        /** The plugin lockfile; default `lpx-plugins.lock` next to the config file (none for a config without a file). */
+        lockfile: Type.Optional(Type.String({ minLength: 1 })),
+        /** How often a running node re-reads the review state of its registry plugins and withdraws revoked ones. */
+        refreshMs: Type.Integer({ minimum: 1000, default: 300_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,13 +3,41 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
-import { checkHostCompatibility, resolvePluginsForNode, validateManifest } from '@lpx/registry';
+import { checkHostCompatibility, LOCKFILE_NAME, resolvePluginsForNode, validateManifest, type RegistryEntry, type TrustPolicy, type TrustVerdict } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
+import { registryOrigin, type RegistrySource } from './registry-origin.js';
+
+/** A plugin installed from the registry: what the revocation watch re-checks while the node runs. */
+export interface RegistryRelease {
+  readonly entry: RegistryEntry;
+  readonly trust: TrustVerdict;
+  readonly registry: RegistrySource;
+}
 
 export interface LoadedPlugin {
   readonly definition: PluginDefinition;
   /** Where it came from, for `lpx plugins list`. */
   readonly source: string;
+  /** Set for plugins resolved from the plugin registry. */
+  readonly release?: RegistryRelease;
+}
+
+export interface LoadPluginsOptions {
+  /** The config file, whose folder holds the default lockfile. */
+  readonly configFile?: string;
+  /** Non-fatal trust notes (an unsigned plugin accepted in dev mode). */
+  readonly warn?: (message: string) => void;
+}
+
+/** `registry.trust` as the registry's TrustPolicy; undefined = dev mode. */
+export function trustPolicyOf(config: KernelConfig): TrustPolicy | undefined {
+  return config.registry.trust as TrustPolicy | undefined;
+}
+
+/** `registry.lockfile`, else `lpx-plugins.lock` next to the config file; none for a config that is not a file. */
+export function lockfilePathOf(config: KernelConfig, baseDir: string, configFile: string | undefined): string | undefined {
+  if (config.registry.lockfile !== undefined) return resolve(baseDir, config.registry.lockfile);
+  return configFile === undefined ? undefined : join(dirname(configFile), LOCKFILE_NAME);
 }
 
 /**
@@ -19,7 +47,7 @@ export interface LoadedPlugin {
  * `@lpx/plugin-<id>`. Every manifest is validated and host-checked here,
  * before any of the plugin's register code runs.
  */
-export async function loadConfiguredPlugins(config: KernelConfig, baseDir: string, extra: readonly PluginDefinition[] = []): Promise<LoadedPlugin[]> {
+export async function loadConfiguredPlugins(config: KernelConfig, baseDir: string, extra: readonly PluginDefinition[] = [], options: LoadPluginsOptions = {}): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = extra.map((definition) => ({ definition, source: 'inline' }));
   // An inline plugin is given as a value; its config entry (if any) only carries its settings.
   const inlineIds = new Set(extra.map((definition) => definition.manifest.id));
@@ -27,12 +55,15 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
 
   const fromRegistry = entries.filter(([, entry]) => entry.version !== undefined && entry.module === undefined);
   if (fromRegistry.length > 0) {
-    if (!config.registry.dir) {
-      throw errors.config.INVALID.create(`plugins.${fromRegistry[0]![0]}.version: a version needs registry.dir (the local plugin registry folder)`);
-    }
-    const registryDir = resolve(baseDir, config.registry.dir);
+    const requests = fromRegistry.map(([id, entry]) => ({ id, version: entry.version! }));
+    const registry = await registryOrigin(config, baseDir, requests, fromRegistry[0]![0]);
     const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
-    const resolved = await resolvePluginsForNode(registryDir, fromRegistry.map(([id, entry]) => ({ id, version: entry.version! })), installDir);
+    const resolved = await resolvePluginsForNode(registry.root, requests, installDir, {
+      trust: trustPolicyOf(config),
+      lockfilePath: lockfilePathOf(config, baseDir, options.configFile),
+      source: registry.source,
+      warn: options.warn ?? ((message) => process.emitWarning(message, 'LpxPluginTrust')),
+    });
     linkSdkInto(installDir);
     for (const item of resolved) {
       const definition = await importDefinition(item.manifest.id, item.entryUrl);
@@ -40,7 +71,7 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
       if (!isDeepStrictEqual(JSON.parse(JSON.stringify(definition.manifest)), item.manifest)) {
         throw errors.plugin.MANIFEST_INVALID.create(`plugins.${item.manifest.id}: the manifest exported by its code differs from the verified plugin.manifest.json`);
       }
-      loaded.push({ definition, source: `registry ${item.manifest.id}@${item.manifest.version}` });
+      loaded.push({ definition, source: `registry ${item.manifest.id}@${item.manifest.version}`, release: { entry: item.entry, trust: item.trust, registry } });
     }
   }
 

@@ -48,8 +48,10 @@ export async function verifyEntry(entry: RegistryEntry): Promise<VerifiedPackage
  * Writes a verified package to `<installDir>/<id>/<version>/`, replacing any
  * earlier copy: the install folder is a cache of the registry, and rewriting
  * it from verified bytes means a local edit there never survives a boot.
+ * `prepare` runs in the staging folder before it is renamed into place (npm
+ * dependencies), so a failure there leaves nothing installed.
  */
-export async function extractVerified(verified: VerifiedPackage, installDir: string): Promise<InstalledPlugin> {
+export async function extractVerified(verified: VerifiedPackage, installDir: string, prepare?: (staging: string) => Promise<void>): Promise<InstalledPlugin> {
   const { entry, pkg } = verified;
   const target = join(installDir, entry.id, entry.version);
   const staging = stagingDir(dirname(target), entry.version);
@@ -60,6 +62,7 @@ export async function extractVerified(verified: VerifiedPackage, installDir: str
       await writeFile(path, file.content, { mode: file.executable ? 0o755 : 0o644 });
     }
     await mkdir(staging, { recursive: true }); // an empty package still gets its folder
+    await prepare?.(staging);
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
   } catch (error) {

@@ -9,6 +9,16 @@ export interface TarEntry {
 }
 
 const FILE_TYPES = new Set(['0', '\0', '']);
+const LINK_TYPES = new Set(['1', '2']);
+
+export interface ReadTarOptions {
+  /**
+   * `skip` drops hard and symbolic links instead of refusing the archive. Only
+   * for archives that are read, never extracted (a `docker save` image inside a
+   * package, whose duplicate layers may be links).
+   */
+  readonly links?: 'refuse' | 'skip';
+}
 
 function invalid(message: string): Error {
   return errors.registry.PACKAGE_INVALID.create(`package tarball is malformed: ${message}`);
@@ -43,7 +53,7 @@ function paxPath(content: Buffer): string | undefined {
  * refused rather than skipped: a plugin package has no use for them and a
  * symlink is the classic way to make extraction write outside its folder.
  */
-export function readTar(archive: Buffer): TarEntry[] {
+export function readTar(archive: Buffer, options: ReadTarOptions = {}): TarEntry[] {
   const entries: TarEntry[] = [];
   let longPath: string | undefined;
   let offset = 0;
@@ -62,6 +72,7 @@ export function readTar(archive: Buffer): TarEntry[] {
     else if (type === 'L') longPath = content.toString('utf8').replace(/\0+$/, '');
     else if (type === 'g') continue; // global pax metadata: nothing we use
     else if (type === '5') longPath = undefined; // directories are implied by file paths
+    else if (LINK_TYPES.has(type) && options.links === 'skip') longPath = undefined;
     else if (FILE_TYPES.has(type)) {
       const prefix = readString(header, FIELD.prefix);
       const name = readString(header, FIELD.name);

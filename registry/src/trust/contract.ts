@@ -116,3 +116,22 @@ export interface LockedPlugin {
   /** Registry folder or URL it was resolved from. */
   readonly source: string;
 }
+
+// The implementation (registry-trust, ADR 0037), re-exported so both sides import one module.
+export { canonicalBytes, canonicalJson } from './canonical-json.js';
+export { checkPrivateKeyRecord, checkPublicKeyRecord, generateKey, KEY_ALGORITHMS, keyIdFor, normalizeKeyId, publicKeyOf } from './keys.js';
+export { readPrivateKeyFile, readPublicKeyFile, writePrivateKeyFile } from './key-files.js';
+export { personalMessageHash, signBytes, verifyBytes } from './sign-bytes.js';
+export { imagePins, manifestIntegrity, releaseStatementFor } from './release-statement.js';
+export { readSignatures, signRelease, verifyReleaseSignatures, type SignatureCheck } from './signatures.js';
+export { readReviews, REVIEW_DECISIONS, REVIEW_STATES, reviewRelease, reviewStatusOf, reviewVerifies, type ReviewStatus } from './review.js';
+export { readRevokedKeys, revokeKey, type RevokedKey } from './revoked-keys.js';
+export { addPublisherKey, listPublisherKeys, publisherFileName } from './publishers.js';
+export { DEFAULT_ACCEPTED_STATES, evaluateTrust, isDevMode, type TrustResult } from './policy.js';
+export { verifyImageArchive, type ImageArchiveCheck } from './image-archive.js';
+export { selectRelease, type SelectedRelease } from './select-release.js';
+export { registryRootOf, TRUST_FILES } from './trust-layout.js';
+export { LOCKFILE_NAME, readLockfile, sortedLockfile, validateLockfile, writeLockfile } from '../lockfile/lockfile.js';
+export { checkAgainstLock, lockedPluginFor } from '../lockfile/locked-release.js';
+export { HOST_SDK, installDependencies, needsDependencyInstall, PACKAGE_LOCK } from '../deps/dependencies.js';
+export { describeRelease, type ReleaseReport, type Refusal } from './describe-release.js';
