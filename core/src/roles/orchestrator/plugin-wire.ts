@@ -82,7 +82,7 @@ export class PluginWire {
         return wire.#payments.enabled;
       },
       challenge: (input) => this.#payments.challenge(input),
-      accept: (headers) => this.#payments.accept(headers),
+      accept: (headers, options) => this.#payments.accept(headers, options),
       debit: (input) => this.#payments.debit(input),
       balance: (input) => this.#payments.balance(input),
     };

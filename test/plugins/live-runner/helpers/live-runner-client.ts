@@ -17,14 +17,16 @@ export const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 export interface Answer {
   readonly status: number;
   readonly text: string;
+  readonly bytes: Buffer;
   readonly headers: Record<string, string | string[] | undefined>;
   json<T = Record<string, unknown>>(): T;
 }
 
 export async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   const res = await request(url, { method: (init.method ?? 'GET') as 'GET', dispatcher: insecure, ...(init.headers !== undefined ? { headers: init.headers } : {}), ...(init.body !== undefined ? { body: init.body } : {}) });
-  const text = await res.body.text();
-  return { status: res.statusCode, text, headers: res.headers, json: <T>() => JSON.parse(text) as T };
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const text = bytes.toString('utf8');
+  return { status: res.statusCode, text, bytes, headers: res.headers, json: <T>() => JSON.parse(text) as T };
 }
 
 export interface Challenge {

@@ -2,6 +2,7 @@
 // trickle.channels test double, plus polling helpers for the tests.
 import type { PluginDefinition } from '@lpx/sdk';
 import type { Host } from '../../../../core/src/boot/host.js';
+import type { TestRedis } from '../../../helpers/redis.js';
 import { makeHost, type Teardownable } from '../../../helpers/host.js';
 import { testRedis, uniquePrefix } from '../../../helpers/redis.js';
 import { liveRunnerPlugin } from '../../../../plugins/live-runner/src/index.js';
@@ -13,6 +14,9 @@ export interface LiveRunnerTestNode {
   readonly host: Host;
   readonly uri: string;
   readonly trickle: TrickleDouble;
+  readonly redis: TestRedis;
+  /** The node's redis.prefix (its credit store lives under it). */
+  readonly prefix: string;
 }
 
 export async function startLiveRunnerNode(
@@ -21,15 +25,16 @@ export async function startLiveRunnerNode(
 ): Promise<LiveRunnerTestNode> {
   const redis = await testRedis(t);
   const trickle = trickleDoublePlugin();
+  const prefix = uniquePrefix('live-runner');
   const host = makeHost(t, [trickle.plugin, liveRunnerPlugin, ...(options.extraPlugins ?? [])], {
-    redis: { url: redis.url, prefix: uniquePrefix('live-runner') },
+    redis: { url: redis.url, prefix },
     node: { roles: ['orchestrator'] },
     orchestrator: { port: 0, secret: ORCH_SECRET, ...options.orchestrator },
     plugins: { 'live-runner': { config: { healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 60_000, ...options.config } } },
     ...options.raw,
   });
   await host.start();
-  return { host, uri: host.serviceUri!, trickle: trickle.instance() };
+  return { host, uri: host.serviceUri!, trickle: trickle.instance(), redis, prefix };
 }
 
 /** Polls `probe` until it returns something other than undefined/false. */

@@ -1,0 +1,97 @@
+// Paid Live Runner sessions on the embedded dev chain: an lpx orchestrator
+// with payments (anvil, the protocol contracts, its own Redis credit store)
+// and a go-livepeer-style client (helpers/live-runner-client.ts) paying with
+// the kernel's TicketSender from a funded sender. The 402 challenge, the paid
+// reservation (session id = manifest id), follow-up payments, fixed prices,
+// and every refusal — with nothing credited and no session left behind.
+import t, { type Test } from 'tap';
+import { privateKeyToAccount } from 'viem/accounts';
+import { startEmbeddedChain } from '../../../core/src/chain/embedded-anvil.js';
+import { decodeOrchestratorInfo } from '../../../core/src/network/index.js';
+import { decodePaymentResult } from '../../../core/src/network/segment/index.js';
+import { Balances, fromHex, GatewayPayer, PrivateKeyTicketSigner, RedisCreditStore, TicketSender, Rational } from '../../../core/src/payments/index.js';
+import { createChainPaymentSources } from '../../../core/src/payments-chain/create-sources.js';
+import { call, LiveRunnerClientDouble, type Challenge } from './helpers/live-runner-client.js';
+import { startLiveRunnerNode, until } from './helpers/node.js';
+import { startRunnerApp } from './helpers/runner-app.js';
+
+const chain = await startEmbeddedChain();
+t.teardown(() => chain.stop());
+const orchestratorAccount = chain.accounts.find((a) => a.role === 'orchestrator')!;
+const senderAccount = chain.accounts.find((a) => a.role === 'sender')!;
+// The node's default ticket EV (orchestrator.ticketEV): one ticket credits 10^12 wei.
+const TICKET_EV = 1_000_000_000_000n;
+
+async function paidNode(t: Test) {
+  const app = await startRunnerApp();
+  t.teardown(() => app.close());
+  const entry = (label: string, price: string, unit: string, extra: Record<string, unknown> = {}) => ({ label, routing: 'label', runner_url: app.url, health_url: '/health', app: `test/${label}`, capacity: 2, price_info: { price, unit }, ...extra });
+  const node = await startLiveRunnerNode(t, {
+    raw: { chain: { rpcUrl: chain.rpcUrl, controller: chain.controller, privateKey: orchestratorAccount.privateKey, l1BlockTimeMs: 20 } },
+    config: {
+      paymentIntervalMs: 100,
+      runners: [
+        entry('timed', '1000000000', 'seconds'),
+        entry('fixed', '500000000000', 'fixed'),
+        // One ticket pays for about a second: the session runs out.
+        entry('drain', '1000000000000', 'seconds', { capacity: 1 }),
+        entry('pixels', '1', '720p-pixel-seconds'),
+        entry('shot', '1000000000', 'seconds', { mode: 'single-shot' }),
+      ],
+    },
+  });
+  const sources = await createChainPaymentSources({ rpcUrl: chain.rpcUrl, controller: chain.controller, senderInfoTtlMs: 500 });
+  t.teardown(() => sources.close());
+  await sources.refresh();
+  const signer = new PrivateKeyTicketSigner(fromHex(senderAccount.privateKey));
+  const gateway = new GatewayPayer(new TicketSender({ signer, rounds: sources.rounds, senderInfo: sources.senderInfo }), new Balances());
+  const client = new LiveRunnerClientDouble({ account: privateKeyToAccount(senderAccount.privateKey), gateway });
+  const credits = new RedisCreditStore({ redis: await node.redis.connect(), prefix: node.prefix, recipient: fromHex(orchestratorAccount.address) });
+  const balance = (manifestId: string): Promise<Rational | undefined> => credits.balance(senderAccount.address.toLowerCase(), manifestId);
+  return { ...node, app, client, balance };
+}
+
+t.test('a priced runner answers 402 with payment params; the paid retry reserves the session', async (t) => {
+  const { uri, client, balance, app } = await paidNode(t);
+
+  const discovery = (await call(`${uri}/discovery`)).json<{ runners: { app: string; price_info: unknown }[] }[]>()[0]!;
+  t.same(discovery.runners.find((r) => r.app === 'test/timed')!.price_info, { price: 1000000000, currency: 'wei', unit: 'seconds' }, 'wei prices in discovery on a paid node');
+
+  const anonymous = await call(`${uri}/apps/timed/session`, { method: 'POST' });
+  t.equal(anonymous.status, 402);
+  t.equal(anonymous.text, 'invalid live runner payment signer address\n');
+
+  const challenged = await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': client.address } });
+  t.equal(challenged.status, 402);
+  const challenge = challenged.json<Challenge>();
+  t.same(Object.keys(challenge).sort(), ['manifest_id', 'orchestrator', 'payment_params', 'payment_url']);
+  t.equal(challenge.orchestrator, uri);
+  t.equal(challenge.payment_url, `${uri}/apps/timed/session/${challenge.manifest_id}/payment`);
+  const info = decodeOrchestratorInfo(Buffer.from(challenge.payment_params, 'base64'));
+  t.equal(info.transcoder, uri);
+  t.same(info.priceInfo, { pricePerUnit: 1_000_000_000n, pixelsPerUnit: 1n }, 'ticket params at the runner price per 1');
+  t.equal(info.authToken!.sessionId, challenge.manifest_id, "the auth token's session id is the manifest id");
+  t.equal(Buffer.from(info.ticketParams!.recipient).toString('hex'), orchestratorAccount.address.slice(2).toLowerCase());
+  t.equal(await balance(challenge.manifest_id), undefined, 'a challenge credits nothing');
+
+  const { answer, challenge: used } = await client.reserve(`${uri}/apps/timed/session`, { units: 10n });
+  t.equal(answer.status, 200, answer.text);
+  const session = answer.json<{ session_id: string; app_url: string; control_url: string }>();
+  t.equal(session.session_id, used!.manifest_id, 'the session id is the manifest id');
+  const credited = await balance(session.session_id);
+  t.ok(credited !== undefined && credited.gte(Rational.of(TICKET_EV)), 'at least one ticket EV credited under the manifest id');
+  t.equal((await call(`${session.app_url}/hi`)).status, 200, 'the paid session is proxied');
+  t.equal(app.seen.at(-1)!.headers['livepeer-session-id'], session.session_id);
+  await until(async () => ((await balance(session.session_id))!.lt(credited!) ? true : undefined), 'the session to be debited for its time');
+
+  const paid = await client.pay(`${session.control_url}/payment`, session.session_id, 10n);
+  t.equal(paid.status, 200, paid.text);
+  const result = decodePaymentResult(paid.bytes);
+  t.equal(result?.authToken?.sessionId, session.session_id, "the reply carries the gateway's auth token");
+
+  const elsewhere = await client.pay(`${session.control_url}/payment`, session.session_id, 10n, { segmentManifest: 'someothermanifest' });
+  t.equal(elsewhere.status, 403, 'a payment for another manifest is refused');
+  t.equal(elsewhere.text, 'mismatched session and payment manifest\n');
+  t.equal(await balance('someothermanifest'), undefined, 'and credited nowhere');
+  t.equal((await call(`${session.control_url}/stop`, { method: 'POST' })).status, 204);
+});
