@@ -3,6 +3,7 @@
 // sessions proxied over HTTP, SSE and WebSocket with go-livepeer's four
 // injected headers, single-shot calls, stop, capacity, unknown runners and
 // the generated proxy URLs. Offchain: no payment challenge, no price.
+import { connect } from 'node:http2';
 import t from 'tap';
 import { call } from './helpers/live-runner-client.js';
 import { startLiveRunnerNode, until } from './helpers/node.js';
@@ -143,4 +144,42 @@ t.test('a bad static entry fails the boot with a coded error naming it', async (
     startLiveRunnerNode(t, { config: { runners: [{ label: 'ok', runner_url: 'http://127.0.0.1:1', health_url: '/h', app: 'a/b' }, { label: 'bad/label', routing: 'label', runner_url: 'http://127.0.0.1:1', health_url: '/h', app: 'a/b' }] } }),
     { code: 'LPX_ERR_PLUGIN_START_FAILED', message: /runners\[1\]: label cannot contain \/ when routing is "label"/, cause: { code: 'LPX_ERR_LIVE_RUNNER_CONFIG_INVALID' } },
   );
+});
+
+t.test('HTTP/2 clients (Go negotiates h2 on TLS) are proxied too, SSE included; runnerAddr names the control URL', async (t) => {
+  const app = await startRunnerApp();
+  t.teardown(() => app.close());
+  const { uri } = await startLiveRunnerNode(t, {
+    orchestrator: { runnerAddr: 'http://lpx-internal:8936' },
+    config: { runners: [{ label: 'h2', routing: 'label', runner_url: app.url, health_url: '/health', app: 'a/b', capacity: 1 }] },
+  });
+  const session = (await call(`${uri}/apps/h2/session`, { method: 'POST' })).json<{ app_url: string }>();
+  const client = connect(uri, { rejectUnauthorized: false });
+  t.teardown(() => client.close());
+  const get = (path: string, body?: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+      const stream = client.request({ ':method': body === undefined ? 'GET' : 'POST', ':path': path, 'x-h2': 'yes' });
+      let text = '';
+      let status = 0;
+      let headers: Record<string, unknown> = {};
+      stream.on('response', (h) => {
+        status = Number(h[':status']);
+        headers = h;
+      });
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (text += chunk));
+      stream.on('end', () => resolve({ status, headers, text }));
+      stream.on('error', reject);
+      stream.end(body);
+    });
+  const path = new URL(session.app_url).pathname;
+  const echoed = await get(`${path}/v1/echo?h=2`, 'over h2');
+  t.equal(echoed.status, 200);
+  const seen = JSON.parse(echoed.text) as { method: string; query: string; body: string; headers: Record<string, string> };
+  t.same([seen.method, seen.query, seen.body, seen.headers['x-h2']], ['POST', '?h=2', 'over h2', 'yes']);
+  t.notOk(Object.keys(seen.headers).some((h) => h.startsWith(':')), 'no HTTP/2 pseudo-headers reach the runner');
+  t.match(seen.headers['livepeer-session-control'], /^http:\/\/lpx-internal:8936\/runner\/h2\/session\//, 'runners are told the runnerAddr');
+  const events = await get(`${path}/events`);
+  t.equal(events.headers['content-type'], 'text/event-stream');
+  t.equal(events.text.split('\n\n').filter(Boolean).length, 3);
 });
