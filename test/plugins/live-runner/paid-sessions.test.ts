@@ -57,7 +57,7 @@ t.test('a priced runner answers 402 with payment params; the paid retry reserves
 
   const anonymous = await call(`${uri}/apps/timed/session`, { method: 'POST' });
   t.equal(anonymous.status, 402);
-  t.equal(anonymous.text, 'invalid live runner payment signer address\n');
+  t.same(anonymous.json(), { error: { message: 'invalid live runner payment signer address' } }, "go-livepeer's JSON API error");
 
   const challenged = await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': client.address } });
   t.equal(challenged.status, 402);
@@ -134,6 +134,11 @@ t.test('fixed prices: exactly the runner price, charged once, no follow-up payme
   const after = await balance(session.session_id);
   const params = decodeOrchestratorInfo(Buffer.from(challenge!.payment_params, 'base64')).ticketParams!;
   t.ok(after!.eq(ticketEV(params.faceValue, params.winProb).sub(Rational.of(500_000_000_000n))), 'one ticket credited, the fixed price debited once');
+  const cheaper = await client.reserve(`${uri}/apps/fixed/session`, { tamper: async (_headers, c) => ({ ...(await client.headers(client.adopt(c, { pricePerUnit: 499_999_999_999n, pixelsPerUnit: 1n }).manifestId, 1n)) }) });
+  t.equal(cheaper.answer.status, 400, 'a fixed price must be matched exactly');
+  t.equal(cheaper.answer.text, 'payment price does not match live runner price\n');
+  const cheaperBalance = await balance(cheaper.challenge!.manifest_id);
+  t.ok(cheaperBalance === undefined || cheaperBalance.isZero(), 'nothing credited for it');
   const followUp = await client.pay(challenge!.payment_url, session.session_id, 1n);
   t.equal(followUp.status, 409);
   t.equal(followUp.text, 'fixed-price live runner sessions do not accept follow-up payments\n');

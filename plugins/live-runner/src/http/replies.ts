@@ -2,9 +2,11 @@
  * Replies as go-livepeer writes them on these routes: JSON bodies with
  * `application/json`, refusals as Go's `http.Error` (plain text, the message
  * and a newline) with the status of the error's catalogue code, and the code
- * itself in `Lpx-Error-Code` for lpx clients and logs.
+ * itself in `Lpx-Error-Code` for lpx clients and logs. The one JSON refusal is
+ * go-livepeer's: a challenge without a payer address (`respondJsonError`,
+ * `{"error":{"message":...}}`).
  */
-import { isLpxError } from '@lpx/sdk';
+import { errors, isLpxError } from '@lpx/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export function sendJson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {
@@ -15,6 +17,9 @@ export function sendRefusal(reply: FastifyReply, error: unknown, onUnexpected: (
   if (!isLpxError(error)) {
     onUnexpected(error);
     return reply.code(500).header('content-type', 'text/plain; charset=utf-8').send('Internal Server Error\n');
+  }
+  if (error.code === errors.liveRunner.PAYMENT_REQUIRED.code) {
+    return reply.code(402).header('content-type', 'application/json').header('lpx-error-code', error.code).send(`${JSON.stringify({ error: { message: error.message } })}\n`);
   }
   return reply.code(error.status).header('content-type', 'text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').header('lpx-error-code', error.code).send(`${error.message}\n`);
 }

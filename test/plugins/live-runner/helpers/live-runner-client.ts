@@ -10,7 +10,7 @@ import type { LocalAccount } from 'viem';
 import { decodeOrchestratorInfo } from '../../../../core/src/network/index.js';
 import { emptySegData, encodeSegDataHeader, signSegment } from '../../../../core/src/network/segment/index.js';
 import type { AuthToken } from '../../../../core/src/network/wire/types.js';
-import { keccak256, type GatewayPayer, type OrchestratorSession } from '../../../../core/src/payments/index.js';
+import { keccak256, type GatewayPayer, type OrchestratorSession, type PriceInfo } from '../../../../core/src/payments/index.js';
 
 export const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
@@ -57,11 +57,12 @@ export class LiveRunnerClientDouble {
   }
 
   /** Adopts a challenge: ticket params at the runner's price, the manifest id and its auth token. */
-  adopt(challenge: Challenge): Paying {
+  adopt(challenge: Challenge, price?: PriceInfo): Paying {
     const info = decodeOrchestratorInfo(Buffer.from(challenge.payment_params, 'base64'));
     if (info.ticketParams === undefined || info.priceInfo === undefined || info.authToken === undefined) throw new Error('payment_params without ticket params, price or auth token');
     if (info.authToken.sessionId !== challenge.manifest_id) throw new Error('the challenge auth token is not for its manifest id');
-    const paying = { session: this.payer!.gateway.startSession(info.ticketParams, info.priceInfo, challenge.manifest_id), authToken: info.authToken, manifestId: challenge.manifest_id };
+    // `price` lets a test pay at another expected price than the challenge's.
+    const paying = { session: this.payer!.gateway.startSession(info.ticketParams, price ?? info.priceInfo, challenge.manifest_id), authToken: info.authToken, manifestId: challenge.manifest_id };
     this.#paying.set(challenge.manifest_id, paying);
     return paying;
   }
