@@ -23,6 +23,8 @@ t.test('registration: orchestrator secret, heartbeat secret, o2r channel, sessio
   const bad = await call(`${uri}/runners/heartbeat`, { method: 'POST', headers: { authorization: ORCH_SECRET }, body: JSON.stringify({ ...body, mode: 'sometimes' }) });
   t.equal(bad.status, 400);
   t.equal(bad.text, 'mode must be "persistent" or "single-shot"\n');
+  const badId = await call(`${uri}/runners/heartbeat`, { method: 'POST', headers: { authorization: ORCH_SECRET }, body: JSON.stringify({ ...body, runner_id: 'a/b' }) });
+  t.equal(badId.status, 400, 'a runner id must fit in a URL segment and a trickle name');
   const big = await call(`${uri}/runners/heartbeat`, { method: 'POST', headers: { authorization: ORCH_SECRET }, body: JSON.stringify({ ...body, metadata: 'x'.repeat(1025) }) });
   t.equal(big.text, 'metadata must be at most 1024 bytes\n');
 
@@ -121,6 +123,7 @@ t.test('session callbacks: channels, proxies, stop — with the session token', 
   t.equal(tooMany.text, 'channels cannot contain more than 25 entries\n');
   t.equal([...trickle.channels.keys()].filter((n) => n.startsWith(session.session_id)).length, 2, 'nothing of the refused batch was created');
   t.equal((await call(`${control}/channels`, { method: 'POST', headers: token, body: JSON.stringify({ channels: [] }) })).text, 'channels is required\n');
+  t.equal((await call(`${control}/channels`, { method: 'POST', headers: token, body: JSON.stringify({ channels: [{ name: 'x'.repeat(65) }] }) })).text, 'trickle channel name must be at most 64 characters\n');
   t.equal((await call(`${control}/channels`, { method: 'POST', headers: token, body: JSON.stringify({ channels: [{ name: 'a b' }] }) })).text, 'trickle channel name may only contain alphanumerics, underscores, or hyphens\n');
 
   const deleted = await call(`${control}/channels`, { method: 'DELETE', headers: token, body: JSON.stringify({ channels: ['video-out'] }) });

@@ -11,7 +11,9 @@ import { discoveryJson } from './discovery.js';
 import { header, jsonBody, sendJson, sendRefusal } from './replies.js';
 
 export const MAX_CHANNELS_PER_REQUEST = 25;
+// go-livepeer's alphabet; the length bound keeps `<session>-<random>-<name>` a valid trickle name (≤ 128).
 const CHANNEL_NAME = /^[A-Za-z0-9_-]+$/;
+const MAX_CHANNEL_NAME = 64;
 
 type Params = { runner: string; session: string };
 
@@ -25,6 +27,7 @@ function channelList(body: unknown): unknown[] {
 function channelName(raw: unknown): string {
   const name = typeof raw === 'string' ? raw.trim().replaceAll('/', '-') : '';
   if (name === '') throw errors.liveRunner.CHANNELS_INVALID.create('trickle channel name is required');
+  if (name.length > MAX_CHANNEL_NAME) throw errors.liveRunner.CHANNELS_INVALID.create(`trickle channel name must be at most ${MAX_CHANNEL_NAME} characters`, { details: { name } });
   if (!CHANNEL_NAME.test(name)) throw errors.liveRunner.CHANNELS_INVALID.create('trickle channel name may only contain alphanumerics, underscores, or hyphens', { details: { name } });
   return name;
 }

@@ -11,6 +11,8 @@ import { heartbeatSpec } from './runner-spec.js';
 import type { DynamicRunner, RunnerTable } from './runner-table.js';
 import { deriveSecret, newSeed, randomId, secretEquals } from './secrets.js';
 
+const RUNNER_ID = /^[A-Za-z0-9._~-]{1,64}$/;
+
 export interface DynamicRunnersOptions {
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTtlMs: number;
@@ -43,6 +45,8 @@ export class DynamicRunners {
   async heartbeat(body: unknown, auth: string | undefined): Promise<Record<string, unknown>> {
     const proposed = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['runner_id'] : undefined;
     const runnerId = typeof proposed === 'string' && proposed.trim() !== '' ? proposed.trim() : `runner_${randomId(5)}`;
+    // It is a URL path segment and part of the o2r channel name (trickle names: A-Z a-z 0-9 . _ ~ -).
+    if (!RUNNER_ID.test(runnerId)) throw errors.liveRunner.HEARTBEAT_INVALID.create('runner_id may only contain 1-64 alphanumerics, dots, underscores, tildes or hyphens', { details: { runnerId } });
     const spec = heartbeatSpec(body, runnerId, this.options.paid());
     const existing = this.table.byId(runnerId);
     if (existing !== undefined && existing.kind === 'static') throw errors.liveRunner.HEARTBEAT_INVALID.create('static runner cannot heartbeat', { details: { runnerId } });
