@@ -36,6 +36,12 @@ export function goDuration(ms: number): string {
 
 export class DynamicRunners {
   #timer: NodeJS.Timeout | undefined;
+  /**
+   * Runners dropped for silence, by id: their old heartbeat secret still gets
+   * 404 (the runner SDKs' cue to register again) after the sweep removed them,
+   * instead of the 401 a stranger gets. Kept for ten TTLs.
+   */
+  readonly #expired = new Map<string, { readonly secret: string; readonly at: number }>();
 
   constructor(
     private readonly table: RunnerTable,
@@ -50,11 +56,11 @@ export class DynamicRunners {
     const spec = heartbeatSpec(body, runnerId, this.options.paid());
     const existing = this.table.byId(runnerId);
     if (existing !== undefined && existing.kind === 'static') throw errors.liveRunner.HEARTBEAT_INVALID.create('static runner cannot heartbeat', { details: { runnerId } });
-    if (existing !== undefined && this.table.expired(existing)) {
-      this.table.remove(existing, 'heartbeat expired');
-      // A heartbeat secret on an expired runner: go-livepeer's 404, so the runner re-registers with the orchestrator secret.
-      if (!this.options.secretMatches(auth)) throw errors.liveRunner.RUNNER_UNKNOWN.create('runner not found', { details: { runnerId } });
-    } else if (existing !== undefined) {
+    if (existing !== undefined && this.table.expired(existing)) this.#expire(existing);
+    const tombstone = this.#expired.get(runnerId);
+    // An expired runner's heartbeat: go-livepeer's 404, so it registers again with the orchestrator secret.
+    if (tombstone !== undefined && secretEquals(auth, tombstone.secret)) throw errors.liveRunner.RUNNER_UNKNOWN.create('runner not found', { details: { runnerId } });
+    if (existing !== undefined && !existing.removed) {
       if (!secretEquals(auth, existing.heartbeatSecret)) throw errors.liveRunner.UNAUTHORIZED.create('invalid heartbeat authorization', { details: { runnerId } });
       existing.spec = spec;
       existing.lastHeartbeat = this.table.now();
@@ -78,6 +84,7 @@ export class DynamicRunners {
       lastHeartbeat: this.table.now(),
       o2r,
     };
+    this.#expired.delete(runnerId);
     this.table.add(runner);
     return this.#reply(runner, true);
   }
@@ -107,8 +114,15 @@ export class DynamicRunners {
   /** Drops every dynamic runner past its TTL (and releases its sessions). */
   sweep(): void {
     for (const runner of this.table.all()) {
-      if (runner.kind === 'dynamic' && this.table.expired(runner)) this.table.remove(runner, 'heartbeat expired');
+      if (runner.kind === 'dynamic' && this.table.expired(runner)) this.#expire(runner);
     }
+    const horizon = this.table.now() - 10 * this.options.heartbeatTtlMs;
+    for (const [id, tombstone] of this.#expired) if (tombstone.at < horizon) this.#expired.delete(id);
+  }
+
+  #expire(runner: DynamicRunner): void {
+    this.table.remove(runner, 'heartbeat expired');
+    this.#expired.set(runner.runnerId, { secret: runner.heartbeatSecret, at: this.table.now() });
   }
 
   start(): void {
