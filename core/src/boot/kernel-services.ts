@@ -68,6 +68,6 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const ai = new KernelAI({ config, redisUrl: redis.url, store, jobs, logger, metrics });
   teardown.push('ai', () => ai.close());
 
-  const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret });
+  const wire = new PluginWire({ enabled: config.node.roles.includes('orchestrator'), secret: () => config.orchestrator.secret, runnerAddr: () => config.orchestrator.runnerAddr });
   return { capabilities, jobs, discovery: new KernelDiscovery(logger.child({ component: 'discovery' }) as unknown as LoggerService), selection: new SelectionRegistry(), payments: offchainPaymentsService, redisUrl: redis.url, dataDir: dataDirOf(loaded), blobs, wire, transcode, containers, ai };
 }

@@ -291,6 +291,8 @@ export const KernelConfigSchema = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8936 }),
         /** The advertised `host:port` (go-livepeer's -serviceAddr); default: host and the bound port. */
         serviceAddr: Type.Optional(Type.String({ minLength: 1 })),
+        /** Base URL runners and workers reach this node at (go-livepeer's -liveRunnerAddr), e.g. a container network address; default: the service URI. */
+        runnerAddr: Type.Optional(Type.String({ pattern: '^https?://', minLength: 8 })),
         /** Shared with remote workers (go-livepeer's -orchSecret); absent: remote workers are refused. */
         secret: Type.Optional(Type.String({ minLength: 8 })),
         /** go-livepeer's -maxSessions: concurrent gateway sessions; 'auto' follows the capacity of connected remote transcoders. */

@@ -28,6 +28,14 @@ export interface WirePaymentChallenge {
   readonly manifestId: string;
 }
 
+/** What the kernel verified before crediting: a caller's `verify` may still refuse here, and then nothing is credited. */
+export interface WirePaymentCheck {
+  readonly sender: string;
+  readonly manifestId: string;
+  readonly authSessionId: string;
+  readonly expectedPrice?: WirePrice;
+}
+
 /** A payment the kernel verified and credited. */
 export interface WirePaymentReceipt {
   /** 0x address (EIP-55) that signed the tickets; the zero address for an empty payment on an offchain node. */
@@ -60,7 +68,18 @@ export interface WirePayments {
    * (payment unreadable), 403 (credentials refused) or 400 (payment refused);
    * nothing is credited then.
    */
-  accept(headers: { readonly payment?: string; readonly segment?: string }): Promise<WirePaymentReceipt>;
+  accept(
+    headers: { readonly payment?: string; readonly segment?: string },
+    options?: {
+      /**
+       * Called once the credentials passed, before the payment is processed
+       * (go-livepeer checks the manifest, a fixed price and runner capacity
+       * there): a throw refuses the payment, nothing is credited, and the
+       * thrown LpxError is what accept rejects with.
+       */
+      readonly verify?: (check: WirePaymentCheck) => void | Promise<void>;
+    },
+  ): Promise<WirePaymentReceipt>;
   /** Debits units × price under (sender, manifestId); resolves with the new balance (may be negative: the session ran out). */
   debit(input: { readonly sender: string; readonly manifestId: string; readonly units: bigint; readonly price: WirePrice }): Promise<string>;
   balance(input: { readonly sender: string; readonly manifestId: string }): Promise<string | undefined>;

@@ -43,6 +43,11 @@ export class AuthTokenIssuer {
     return this.tokenFor(sessionId, this.#nowSeconds() + this.#validity);
   }
 
+  /** A current token for a session id chosen by the caller (go-livepeer's runner challenge: the manifest id). */
+  issueFor(sessionId: string): AuthToken {
+    return this.tokenFor(sessionId, this.#nowSeconds() + this.#validity);
+  }
+
   tokenFor(sessionId: string, expiration: bigint): AuthToken {
     // Go's big.Int.Bytes() drops the sign; mirror it so any echoed value hashes the same.
     const expiry = bigIntToMinimalBytes(expiration < 0n ? -expiration : expiration);

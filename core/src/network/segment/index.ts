@@ -42,7 +42,7 @@ export {
   type TranscodeOutcome,
   type TranscodeResult,
 } from './transcode-result-codec.js';
-export { acceptPaidRequest, PAYMENT_HEADER, SEGMENT_HEADER, type PaidRequest, type PaidRouteDeps, type PaidRoutePayments } from './paid-request.js';
+export { acceptPaidRequest, checkPaidHeaders, PAYMENT_HEADER, SEGMENT_HEADER, type PaidHeaders, type PaidOutcome, type PaidRefusal, type PaidRequest, type PaidRouteDeps, type PaidRoutePayments } from './paid-request.js';
 export { PAYMENT_ROUTE_PATH, registerPaymentRoute, type PaymentRouteDeps } from './payment-route.js';
 export {
   BAD_REQUEST_TEXT,

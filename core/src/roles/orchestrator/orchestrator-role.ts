@@ -26,6 +26,8 @@ import { fromHex, type PriceInfo } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { startOrchestratorPayments, type OrchestratorPayments } from './orchestrator-payments.js';
 import { mountPaidRoutes } from './paid-routes.js';
+import { createWirePayments } from './wire-payments.js';
+import { toLivepeerCapabilities } from '../../capabilities/index.js';
 import { SessionLimit } from './session-limit.js';
 
 export interface OrchestratorRole {
@@ -93,6 +95,16 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const advertisedHost = settings.serviceAddr?.split(':')[0] ?? settings.host;
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
+  kernel.wire.setPayments(
+    createWirePayments({
+      authTokens,
+      info,
+      serviceUri: () => serviceUri,
+      address: fromHex(account.address),
+      orchestratorCapabilities: () => toLivepeerCapabilities(kernel.capabilities.publish(), HOST_API_VERSION),
+      ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
+    }),
+  );
   kernel.wire.applyHttp(door.app);
   mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, metrics: options.metrics, serviceUri: () => serviceUri, logger });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { errors, type OrchestratorWireService } from '@lpx/sdk';
+import { errors, type OrchestratorWireService, type WirePayments } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
 
@@ -42,7 +42,18 @@ export interface PluginWireOptions {
   readonly enabled: boolean;
   /** orchestrator.secret; read per check so a test can change config objects freely. */
   readonly secret: () => string | undefined;
+  /** orchestrator.runnerAddr (go-livepeer's -liveRunnerAddr): where runners and workers reach this node. */
+  readonly runnerAddr?: () => string | undefined;
 }
+
+/** What plugins get before the role has started (and on nodes without it): no challenges, nothing credited. */
+const UNSTARTED_PAYMENTS: WirePayments = {
+  enabled: false,
+  challenge: () => Promise.reject(errors.payments.NOT_CONFIGURED.create('the orchestrator role has not started: no payment challenges yet')),
+  accept: () => Promise.reject(errors.payments.NOT_CONFIGURED.create('the orchestrator role has not started: no payments accepted yet')),
+  debit: () => Promise.resolve('0'),
+  balance: () => Promise.resolve(undefined),
+};
 
 function reservedPath(url: string): string | undefined {
   const path = url.split('?', 1)[0]!;
@@ -63,9 +74,22 @@ export class PluginWire {
   readonly #records = new Map<string, PluginRecords>();
   #applied = false;
   #opened: WireOpened | undefined;
+  #payments: WirePayments = UNSTARTED_PAYMENTS;
+  // One delegating object for every plugin: they keep it from init, the role fills it at start.
+  readonly #paymentsFacade: WirePayments;
 
   constructor(options: PluginWireOptions) {
     this.#options = options;
+    const wire = this;
+    this.#paymentsFacade = {
+      get enabled() {
+        return wire.#payments.enabled;
+      },
+      challenge: (input) => this.#payments.challenge(input),
+      accept: (headers, options) => this.#payments.accept(headers, options),
+      debit: (input) => this.#payments.debit(input),
+      balance: (input) => this.#payments.balance(input),
+    };
   }
 
   get enabled(): boolean {
@@ -120,15 +144,11 @@ export class PluginWire {
       secretMatches: (candidate) => secretMatches(candidate, this.#options.secret()),
       serviceUri: () => this.#opened?.serviceUri,
       address: () => this.#opened?.address,
-      // STUB (session 7 contract): the live-runner work replaces this with the kernel's wire payments.
-      payments: {
-        enabled: false,
-        challenge: () => Promise.reject(errors.liveRunner.DISABLED.create('wire payments are not wired yet')),
-        accept: () => Promise.reject(errors.liveRunner.DISABLED.create('wire payments are not wired yet')),
-        debit: () => Promise.resolve('0'),
-        balance: () => Promise.resolve(undefined),
+      payments: this.#paymentsFacade,
+      internalUri: () => {
+        if (this.#opened === undefined) return undefined;
+        return this.#options.runnerAddr?.() ?? this.#opened.serviceUri;
       },
-      internalUri: () => this.#opened?.serviceUri,
     };
   }
 
@@ -159,6 +179,11 @@ export class PluginWire {
         }
       });
     }
+  }
+
+  /** The role's payments (wire-payments.ts); set before the door listens. */
+  setPayments(payments: WirePayments): void {
+    this.#payments = payments;
   }
 
   /** The role listens: serviceUri()/address() answer from now on. */

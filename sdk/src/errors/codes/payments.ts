@@ -8,6 +8,7 @@ export const paymentsErrors = defineErrors('PAYMENTS', {
 
   // Decoding
   MALFORMED_HEADER: { status: 402, description: 'The Livepeer-Payment header is not valid base64 or not a valid protobuf Payment.' },
+  REFUSED: { status: 400, description: 'A payment to a plugin-served paid route was refused for a reason whose own code is not a 400 (chain state, queueing); nothing was credited, the cause names why.' },
   MALFORMED_FIELD: { status: 400, description: 'A payment field has the wrong size or range (address, hash, nonce, round).' },
   MISSING_SENDER: { status: 400, description: 'A payment carries ticket params but no sender address.' },
   MISSING_EXPIRATION_PARAMS: { status: 400, description: 'A payment carries tickets but no expiration params (creation round).' },
