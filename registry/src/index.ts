@@ -17,3 +17,12 @@ export { publishToLocalRegistry, type PublishResult } from './local-registry/pub
 export { listRegistry, resolvePlugin } from './local-registry/resolve.js';
 export { resolvePluginsForNode, type PluginRequest, type ResolveForNodeOptions } from './resolve-for-node.js';
 export { sha512Integrity, verifyIntegrity } from './verify/integrity.js';
+export { packPluginFolder, type PackedPlugin } from './package/pack-folder.js';
+export { storeRelease, type ReleaseToStore } from './local-registry/store-release.js';
+export { pickVersion } from './local-registry/resolve.js';
+export { RECORD_FILES, REGISTRY_FILES } from './local-registry/release-records.js';
+export { createRegistryServer, serveRegistry, DEFAULT_MAX_PUBLISH_BYTES, type RegistryServerOptions, type ServedRegistry } from './http/registry-server.js';
+export { readTokenFile } from './http/tokens.js';
+export { mirrorForNode, mirrorRegistryKeys, mirrorRelease, type MirrorOptions } from './http/mirror.js';
+export { publishToHttpRegistry, type HttpPublishOptions, type HttpPublishResult } from './http/publish-client.js';
+export { RELEASE_UPLOAD_TYPE, releaseUploadBody } from './http/release-upload.js';
