@@ -223,6 +223,8 @@ export const KernelConfigSchema = Type.Object(
       {
         /** Local plugin registry folder; needed when a plugin entry names a `version`. */
         dir: Type.Optional(Type.String()),
+        /** HTTP plugin registry (`lpx registry serve`); requested plugins are mirrored to `<dataDir>/registry-mirror` and resolved there. */
+        url: Type.Optional(Type.String({ pattern: '^https?://' })),
       },
       { additionalProperties: false, default: {} },
     ),
