@@ -13,6 +13,8 @@ import { addTenantsCommand } from './commands/tenants.js';
 import { addTranscodeCommand } from './commands/transcode-probe.js';
 import { addAICommand } from './commands/ai-models.js';
 import { addContainersCommand } from './commands/containers-list.js';
+import { addPluginRegistryCommands } from './commands/plugin-registry-commands.js';
+import { addRegistryCommand } from './commands/registry-serve.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -35,6 +37,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addTranscodeCommand(program, io, setExit);
   addAICommand(program, io, setExit);
   addContainersCommand(program, io, setExit);
+  addPluginRegistryCommands(program, io, setExit);
+  addRegistryCommand(program, io, setExit);
   return program;
 }
 
