@@ -16,7 +16,7 @@ export interface ResolveForNodeOptions {
   readonly hostVersion?: string;
 }
 
-export interface ResolveFailureItem {
+interface Failure {
   readonly request: PluginRequest;
   readonly error: Error;
 }
@@ -27,7 +27,7 @@ async function resolveAndVerify(root: string, request: PluginRequest, hostVersio
   return verifyEntry(entry);
 }
 
-function duplicateFailures(requests: readonly PluginRequest[]): ResolveFailureItem[] {
+function duplicateFailures(requests: readonly PluginRequest[]): Failure[] {
   const seen = new Set<string>();
   return requests.flatMap((request) => {
     if (!seen.has(request.id)) {
@@ -38,8 +38,7 @@ function duplicateFailures(requests: readonly PluginRequest[]): ResolveFailureIt
   });
 }
 
-/** One coded error listing every plugin that failed at `stage` ("resolved", "installed", "mirrored from <url>"). */
-export function resolveFailure(failures: readonly ResolveFailureItem[], total: number, stage: string): Error {
+function failureError(failures: readonly Failure[], total: number, stage: string): Error {
   const lines = failures.map(({ request, error }) => {
     const code = isLpxError(error) ? `${error.code}: ` : '';
     return `  - "${request.id}" (${request.version}): ${code}${error.message.replace(/\n/g, '\n    ')}`;
@@ -75,13 +74,13 @@ export async function resolvePluginsForNode(
 ): Promise<InstalledPlugin[]> {
   const hostVersion = options.hostVersion ?? HOST_API_VERSION;
   const duplicates = duplicateFailures(requests);
-  if (duplicates.length > 0) throw resolveFailure(duplicates, requests.length, 'resolved');
+  if (duplicates.length > 0) throw failureError(duplicates, requests.length, 'resolved');
 
   const settled = await Promise.allSettled(requests.map((request) => resolveAndVerify(root, request, hostVersion)));
-  const failures = settled.flatMap((result, index): ResolveFailureItem[] =>
+  const failures = settled.flatMap((result, index): Failure[] =>
     result.status === 'rejected' ? [{ request: requests[index]!, error: result.reason as Error }] : [],
   );
-  if (failures.length > 0) throw resolveFailure(failures, requests.length, 'resolved');
+  if (failures.length > 0) throw failureError(failures, requests.length, 'resolved');
   const verified = settled.map((result) => (result as PromiseFulfilledResult<VerifiedPackage>).value);
 
   const installed: InstalledPlugin[] = [];
@@ -91,7 +90,7 @@ export async function resolvePluginsForNode(
     } catch (error) {
       // Disk trouble mid-way: take back what this call wrote so no partial set is left to boot from.
       await Promise.all(installed.map((done) => rm(done.dir, { recursive: true, force: true })));
-      throw resolveFailure([{ request: requests[index]!, error: error as Error }], requests.length, 'installed');
+      throw failureError([{ request: requests[index]!, error: error as Error }], requests.length, 'installed');
     }
   }
   return installed;

@@ -221,9 +221,9 @@ export const KernelConfigSchema = Type.Object(
     ),
     registry: Type.Object(
       {
-        /** Local plugin registry folder; needed when a plugin entry names a `version`. */
+        /** Local plugin registry folder; needed when a plugin entry names a `version` (with `url`: where the mirror is kept). */
         dir: Type.Optional(Type.String()),
-        /** HTTP plugin registry (`lpx registry serve`); requested plugins are mirrored to `<dataDir>/registry-mirror` and resolved there. */
+        /** An HTTP plugin registry (`lpx registry serve`), mirrored into a local folder before resolving (ADR 0038). */
         url: Type.Optional(Type.String({ pattern: '^https?://' })),
       },
       { additionalProperties: false, default: {} },

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, resolvePluginsForNode, validateManifest } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
-import { pluginInstallDir, registryRootFor } from './registry-source.js';
+import { registrySource } from './registry-source.js';
 
 export interface LoadedPlugin {
   readonly definition: PluginDefinition;
@@ -29,9 +29,9 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
   const fromRegistry = entries.filter(([, entry]) => entry.version !== undefined && entry.module === undefined);
   if (fromRegistry.length > 0) {
     const requests = fromRegistry.map(([id, entry]) => ({ id, version: entry.version! }));
-    const registryDir = await registryRootFor(config, baseDir, requests, `plugins.${fromRegistry[0]![0]}.version`);
-    const installDir = pluginInstallDir(config, baseDir);
-    const resolved = await resolvePluginsForNode(registryDir, requests, installDir);
+    const registry = await registrySource(config, baseDir, requests, fromRegistry[0]![0]);
+    const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
+    const resolved = await resolvePluginsForNode(registry.root, requests, installDir);
     linkSdkInto(installDir);
     for (const item of resolved) {
       const definition = await importDefinition(item.manifest.id, item.entryUrl);

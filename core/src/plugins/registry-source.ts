@@ -1,40 +1,53 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errors } from '@lpx/sdk';
-import { mirrorForNode, type PluginRequest } from '@lpx/registry';
+import type { PluginRequest } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
+import { mirrorHttpRegistry } from './registry-mirror.js';
 
-/** Where a node keeps what it mirrored from `registry.url`, relative to its data dir. */
-export const REGISTRY_MIRROR_DIR = 'registry-mirror';
+/**
+ * Brings an HTTP registry's releases for `requests` (with their signatures,
+ * reviews and the registry's revoked keys) into `mirrorDir`, a plain registry
+ * folder the trust checks then read exactly like a local one. Implemented by
+ * the HTTP registry client (ADR 0038), which installs it with
+ * `provideRegistryMirror`.
+ */
+export type RegistryMirror = (url: string, mirrorDir: string, requests: readonly PluginRequest[]) => Promise<void>;
 
-/** Where verified registry plugins are extracted and imported from. */
-export function pluginInstallDir(config: KernelConfig, baseDir: string): string {
-  return resolve(baseDir, config.node.dataDir, 'plugins-installed');
+let mirror: RegistryMirror | undefined = mirrorHttpRegistry;
+
+/** The hook the HTTP registry client calls at import time; `undefined` takes it away (tests). */
+export function provideRegistryMirror(fn: RegistryMirror | undefined): void {
+  mirror = fn;
 }
 
-/** `registry.url`, else `registry.dir`, as the operator wrote it; undefined when neither is set. */
-export function configuredRegistry(config: KernelConfig): string | undefined {
-  return config.registry.url ?? config.registry.dir;
+export interface RegistrySource {
+  /** The registry folder to resolve from (the local one, or the mirror of `registry.url`). */
+  readonly root: string;
+  /** What the lockfile records as the origin. */
+  readonly source: string;
+  /** Re-fetches the mirror before a revocation check; absent for a local folder. */
+  readonly refresh?: () => Promise<void>;
 }
 
 /**
- * The registry folder to resolve `requests` from. With `registry.url` the
- * requested plugins (and the registry's keys) are first mirrored into
- * `<dataDir>/registry-mirror`, checked on the way in, so trust and install
- * read a local folder either way. Fails closed: an unreachable registry stops
- * the boot rather than silently using an older mirror (see ADR 0038).
+ * Where registry plugins come from. `registry.url` is mirrored into
+ * `registry.dir` (default `<dataDir>/registry-mirror`) so signatures and
+ * reviews are verified from files, the same way for both kinds of registry.
  */
-export async function registryRootFor(config: KernelConfig, baseDir: string, requests: readonly PluginRequest[], subject: string): Promise<string> {
-  const { url, dir } = config.registry;
-  if (url !== undefined && dir !== undefined) {
-    throw errors.config.INVALID.create('registry: set either registry.dir (a local folder) or registry.url (an HTTP registry), not both');
+export async function registrySource(config: KernelConfig, baseDir: string, requests: readonly PluginRequest[], firstId: string): Promise<RegistrySource> {
+  const { dir, url } = config.registry;
+  if (url === undefined) {
+    if (!dir) throw errors.config.INVALID.create(`plugins.${firstId}.version: a version needs registry.dir (the local plugin registry folder) or registry.url`);
+    const root = resolve(baseDir, dir);
+    return { root, source: root };
   }
-  if (url !== undefined) {
-    const mirrorDir = resolve(baseDir, config.node.dataDir, REGISTRY_MIRROR_DIR);
-    await mirrorForNode(url, requests, mirrorDir);
-    return mirrorDir;
+  const fetchInto = mirror;
+  if (fetchInto === undefined) {
+    throw errors.config.INVALID.create(`registry.url (${url}) is set but this build has no HTTP registry client to mirror it; use registry.dir with a local registry folder`);
   }
-  if (dir === undefined) {
-    throw errors.config.INVALID.create(`${subject}: a version needs registry.dir (a local plugin registry folder) or registry.url (an HTTP registry)`);
-  }
-  return resolve(baseDir, dir);
+  // join, not resolve: a relative data dir is relative to the config's folder, not the working directory.
+  const root = resolve(baseDir, dir ?? join(config.node.dataDir, 'registry-mirror'));
+  const refresh = () => fetchInto(url, root, requests);
+  await refresh();
+  return { root, source: url, refresh };
 }

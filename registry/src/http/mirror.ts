@@ -9,7 +9,6 @@ import { RECORD_FILES, REGISTRY_FILES } from '../local-registry/release-records.
 import { pickVersion } from '../local-registry/resolve.js';
 import { validateManifest } from '../manifest/validate.js';
 import type { PluginRequest } from '../resolve-for-node.js';
-import { resolveFailure } from '../resolve-for-node.js';
 import { sha512Digests, verifyIntegrity } from '../verify/integrity.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
 
@@ -157,6 +156,19 @@ export async function mirrorRegistryKeys(url: string, mirrorDir: string, options
   );
 }
 
+/** Every failed request in one coded error, worded like the local resolve's, so the operator fixes all of them at once. */
+function mirrorFailure(url: string, failed: readonly { request: PluginRequest; error: Error }[], total: number): Error {
+  const describe = (error: Error) => `${isLpxError(error) ? `${error.code}: ` : ''}${error.message}`;
+  return errors.registry.RESOLVE_FAILED.create(
+    `${failed.length} of ${total} plugin(s) named by the node config could not be mirrored from ${url}; nothing was installed:\n` +
+      failed.map(({ request, error }) => `  - "${request.id}" (${request.version}): ${describe(error).replace(/\n/g, '\n    ')}`).join('\n'),
+    {
+      cause: new AggregateError(failed.map((f) => f.error), 'plugin mirroring failed'),
+      details: { url, failures: failed.map(({ request, error }) => ({ id: request.id, range: request.version, code: isLpxError(error) ? error.code : undefined, message: error.message })) },
+    },
+  );
+}
+
 /**
  * Mirrors every plugin a node config asks for, plus the registry's keys, so
  * the node then resolves, checks trust and installs from `mirrorDir` exactly
@@ -167,10 +179,8 @@ export async function mirrorForNode(url: string, requests: readonly PluginReques
   // A plugin named twice is mirrored once; the resolve that follows reports the duplicate.
   const unique = requests.filter((request, index) => requests.findIndex((other) => other.id === request.id) === index);
   const settled = await Promise.allSettled(unique.map((request) => mirrorRelease(url, request.id, request.version, mirrorDir, options)));
-  const failures = settled.flatMap((result, index) => (result.status === 'rejected' ? [{ request: unique[index]!, error: result.reason as Error }] : []));
-  if (failures.length > 0) throw resolveFailure(failures, unique.length, `mirrored from ${url}`);
-  await mirrorRegistryKeys(url, mirrorDir, options).catch((error: unknown) => {
-    throw isLpxError(error) ? error : errors.registry.REMOTE_FAILED.create(`mirroring the keys of ${url} failed: ${(error as Error).message}`, { cause: error });
-  });
+  const failed = settled.flatMap((result, index) => (result.status === 'rejected' ? [{ request: unique[index]!, error: result.reason as Error }] : []));
+  if (failed.length > 0) throw mirrorFailure(url, failed, unique.length);
+  await mirrorRegistryKeys(url, mirrorDir, options);
   return settled.map((result) => (result as PromiseFulfilledResult<RegistryEntry>).value);
 }

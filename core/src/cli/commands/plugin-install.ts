@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errors, isLpxError, PLUGIN_ID_PATTERN } from '@lpx/sdk';
-import { resolvePluginsForNode, type InstalledPlugin } from '@lpx/registry';
+import { resolvePluginsForNode, type ResolveForNodeOptions } from '@lpx/registry';
 import { EditableConfigFile } from '../../config/editable-config-file.js';
 import { loadConfig } from '../../config/load-config.js';
-import { configuredRegistry, pluginInstallDir, registryRootFor } from '../../plugins/registry-source.js';
+import type { KernelConfig } from '../../config/kernel-schema.js';
+import { registrySource } from '../../plugins/registry-source.js';
 import { reportError, type Io } from '../output.js';
 
 export interface PluginInstallResult {
@@ -14,7 +16,8 @@ export interface PluginInstallResult {
   readonly integrity: string;
   readonly registry: string;
   readonly config: string;
-  readonly lockfile: LockfileOutcome;
+  /** The lockfile written, if this build writes one. */
+  readonly lockfile: string | undefined;
 }
 
 /** `<id>@<range>`, or a bare `<id>` (then the newest version, written to the config as `^<version>`, as npm does). */
@@ -28,16 +31,15 @@ export function parsePluginSpec(spec: string): { id: string; range: string | und
   return { id, range };
 }
 
-export type LockfileOutcome = 'not-written';
-
 /**
- * The one place `lpx plugin install` records the resolved release in the
- * plugin lockfile (`lpx-plugins.lock`, see registry/src/trust/contract.ts).
- * The lockfile, with the trust verdict it records, belongs to the signed
- * registry work; until its API is merged this writes nothing and says so.
+ * The one place `lpx plugin install` asks for the plugin lockfile
+ * (`lpx-plugins.lock`, ADR 0037) to be written: the resolve options that make
+ * `resolvePluginsForNode` check the trust policy and record the release, and
+ * the lockfile path. The lockfile belongs to the signed-registry work; until
+ * its options exist in this build this asks for none, and install says so.
  */
-export async function recordInstallInLockfile(_configFile: string, _range: string, _installed: InstalledPlugin, _source: string): Promise<LockfileOutcome> {
-  return 'not-written';
+export function lockfileOptionsFor(_config: KernelConfig, _baseDir: string, _configFile: string, _source: string): { options: ResolveForNodeOptions; lockfile: string | undefined } {
+  return { options: {}, lockfile: undefined };
 }
 
 /**
@@ -50,15 +52,15 @@ export async function installPlugin(spec: string, configFile: string): Promise<P
   const { id, range } = parsePluginSpec(spec);
   const file = new EditableConfigFile(configFile);
   const { config, baseDir } = loadConfig({ file: file.path });
-  const registry = configuredRegistry(config);
-  if (registry === undefined) throw errors.config.INVALID.create(`${file.path}: plugin install needs registry.dir (a local registry folder) or registry.url (an HTTP registry) in the config`);
   if (file.getIn(['plugins', id, 'module']) !== undefined) {
     throw errors.config.INVALID.create(`${file.path}: plugins.${id}.module is set, and a module wins over a registry version; remove it to install ${id} from the registry`);
   }
 
   const request = { id, version: range ?? '*' };
-  const root = await registryRootFor(config, baseDir, [request], `plugin install ${spec}`);
-  const [installed] = await resolvePluginsForNode(root, [request], pluginInstallDir(config, baseDir));
+  const registry = await registrySource(config, baseDir, [request], id);
+  const { options, lockfile } = lockfileOptionsFor(config, baseDir, file.path, registry.source);
+  const installDir = resolve(baseDir, config.node.dataDir, 'plugins-installed');
+  const [installed] = await resolvePluginsForNode(registry.root, [request], installDir, options);
   const written = range ?? `^${installed!.version}`;
 
   file.setIn(['plugins', id, 'version'], written);
@@ -68,8 +70,7 @@ export async function installPlugin(spec: string, configFile: string): Promise<P
     throw errors.config.INVALID.create(`the change would make ${file.path} invalid: ${isLpxError(error) ? `${error.code}: ${error.message}` : String(error)}`, { cause: error });
   }
   file.write();
-  const lockfile = await recordInstallInLockfile(file.path, written, installed!, registry);
-  return { id, range: written, version: installed!.version, integrity: installed!.integrity, registry, config: file.path, lockfile };
+  return { id, range: written, version: installed!.version, integrity: installed!.integrity, registry: registry.source, config: file.path, lockfile };
 }
 
 /** `lpx plugin install <id>@<range> --config node.yaml` */
@@ -86,7 +87,7 @@ export function addPluginInstallCommand(group: Command, io: Io, setExit: (code: 
         else {
           io.out(`installed ${result.id}@${result.version} from ${result.registry}\nintegrity ${result.integrity}`);
           io.out(`${result.config}: plugins.${result.id}.version = ${result.range}`);
-          if (result.lockfile === 'not-written') io.out('lockfile: not written (this build has no plugin lockfile support yet)');
+          io.out(result.lockfile === undefined ? 'lockfile: none written (this build has no plugin lockfile)' : `lockfile: ${result.lockfile}`);
         }
         setExit(0);
       } catch (error) {
