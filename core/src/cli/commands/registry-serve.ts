@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { errors } from '@lpx/sdk';
 import { DEFAULT_MAX_PUBLISH_BYTES, readTokenFile, serveRegistry } from '@lpx/registry';
+import { createRootLogger } from '../../observability/logger.js';
 import { reportError, type Io } from '../output.js';
 import { commandGroup } from './command-group.js';
 
@@ -11,6 +13,7 @@ interface ServeOptions {
   publishTokenFile?: string;
   adminTokenFile?: string;
   maxBodyBytes: string;
+  logLevel: string;
 }
 
 /**
@@ -29,12 +32,15 @@ export function addRegistryCommand(program: Command, io: Io, setExit: (code: num
     .option('--publish-token-file <file>', 'tokens allowed to publish and add signatures, one per line')
     .option('--admin-token-file <file>', 'tokens allowed to post reviews (and publish), one per line')
     .option('--max-body-bytes <n>', 'largest release upload', String(DEFAULT_MAX_PUBLISH_BYTES))
+    .option('--log-level <level>', 'pino log level for requests, publishes and reviews (stderr)', 'info')
     .action(async (options: ServeOptions) => {
       try {
         const root = resolve(options.dir);
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw errors.config.INVALID.create(`--port ${options.port} is not a port number (0 = any free port)`);
         const publishTokens = options.publishTokenFile ? await readTokenFile(options.publishTokenFile) : [];
         const adminTokens = options.adminTokenFile ? await readTokenFile(options.adminTokenFile) : [];
-        const served = await serveRegistry({ root, host: options.host, port: Number(options.port), publishTokens, adminTokens, maxPublishBytes: Number(options.maxBodyBytes) });
+        const served = await serveRegistry({ root, host: options.host, port, publishTokens, adminTokens, maxPublishBytes: Number(options.maxBodyBytes), logger: createRootLogger({ level: options.logLevel, name: 'lpx-registry' }) });
         io.out(`registry ${root} serving at ${served.url}`);
         if (publishTokens.length + adminTokens.length === 0) io.out('read-only: no --publish-token-file or --admin-token-file given');
         const stop = () => void served.close();
