@@ -1,8 +1,8 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { errors, isPluginDefinition } from '@lpx/sdk';
-import { mirrorForNode, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry } from '../src/index.js';
+import { mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry } from '../src/index.js';
 import { gzipPackage, packageTar } from '../src/tarball/package-tarball.js';
 import { sha512Integrity } from '../src/verify/integrity.js';
 import { catchError } from './helpers/catch-error.js';
@@ -119,4 +119,26 @@ t.test('mirrorForNode: every request and the registry keys, every failure report
   t.match(error.message, /2 of 3 plugin\(s\) named by the node config could not be mirrored from/);
   t.match(error.message, /"beta" \(\^1\.0\.0\): LPX_ERR_REGISTRY_ENTRY_MISSING/);
   t.match(error.message, /"ghost" \(\*\): LPX_ERR_REGISTRY_ENTRY_MISSING/);
+});
+
+t.test('registry keys: publishers mirrored under their registry file names, unsafe key ids refused before anything is written', async (t) => {
+  const dir = t.testdir(releaseFolders());
+  const root = join(dir, 'registry');
+  const url = await startRegistry(t, root);
+  const mirror = join(dir, 'mirror');
+  const key = { keyId: 'ed25519:abc_-1', algorithm: 'ed25519', publicKey: 'cA==', name: 'Partner' };
+  await mkdir(join(root, 'publishers'), { recursive: true });
+  await writeFile(join(root, 'publishers', 'ed25519-abc_-1.json'), JSON.stringify(key));
+  await mirrorRegistryKeys(url, mirror);
+  t.same(await listing(join(mirror, 'publishers')), ['ed25519-abc_-1.json']);
+  t.same(JSON.parse(await readFile(join(mirror, 'publishers', 'ed25519-abc_-1.json'), 'utf8')), key);
+  t.same(JSON.parse(await readFile(join(mirror, 'revoked-keys.json'), 'utf8')), []);
+
+  await writeFile(join(root, 'publishers', 'evil.json'), JSON.stringify({ ...key, keyId: '../../escape' }));
+  await writeFile(join(root, 'revoked-keys.json'), JSON.stringify([{ keyId: 'ed25519:abc_-1', reason: 'leaked', at: 'now' }]));
+  const error = await catchError(() => mirrorRegistryKeys(url, mirror));
+  t.ok(errors.registry.REMOTE_FAILED.is(error));
+  t.match(error.message, /publisher key id "\.\.\/\.\.\/escape" that is not a safe file name/);
+  t.same(JSON.parse(await readFile(join(mirror, 'revoked-keys.json'), 'utf8')), [], 'nothing was rewritten');
+  t.same(await listing(join(dir)), ['changed', 'mirror', 'registry', 'v100', 'v120'], 'nothing escaped the mirror');
 });

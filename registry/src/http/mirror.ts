@@ -132,8 +132,17 @@ export async function mirrorRelease(url: string, id: string, range: string, mirr
   return readEntry(mirrorDir, id, version);
 }
 
-function safeFileName(keyId: string): string {
-  return keyId.replace(/[^A-Za-z0-9._-]/g, '_');
+/**
+ * `ed25519:abc` → `ed25519-abc.json`, the name the registry folder itself uses
+ * (key ids hold a `:`). The id comes from the network, so anything that could
+ * leave the folder or hide as a dot file is refused rather than cleaned.
+ */
+function publisherFileName(keyId: string, url: string): string {
+  const name = keyId.replace(/:/g, '-');
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name)) {
+    throw errors.registry.REMOTE_FAILED.create(`GET ${url} listed a publisher key id ${JSON.stringify(keyId)} that is not a safe file name`, { details: { url } });
+  }
+  return `${name}.json`;
 }
 
 /** The registry-wide trust inputs: revoked keys and known publisher keys, replaced as a whole each time. */
@@ -141,10 +150,13 @@ export async function mirrorRegistryKeys(url: string, mirrorDir: string, options
   const base = registryBaseUrl(url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_METADATA_TIMEOUT_MS;
   const [revoked, publishers] = await Promise.all([remoteJson(`${base}/v1/keys/revoked`, { timeoutMs }), remoteJson(`${base}/v1/publishers`, { timeoutMs })]);
-  if (!Array.isArray(revoked)) throw errors.registry.REMOTE_FAILED.create(`GET ${base}/v1/keys/revoked did not answer a JSON array`, { details: { url: `${base}/v1/keys/revoked` } });
+  if (!Array.isArray(revoked) || !revoked.every((k: { keyId?: unknown }) => typeof k?.keyId === 'string')) {
+    throw errors.registry.REMOTE_FAILED.create(`GET ${base}/v1/keys/revoked did not answer a JSON array of {keyId, reason, at}`, { details: { url: `${base}/v1/keys/revoked` } });
+  }
   if (!Array.isArray(publishers) || !publishers.every((p: { keyId?: unknown }) => typeof p?.keyId === 'string')) {
     throw errors.registry.REMOTE_FAILED.create(`GET ${base}/v1/publishers did not answer a JSON array of key records`, { details: { url: `${base}/v1/publishers` } });
   }
+  const publisherFiles = publishers.map((record: { keyId: string }): [string, Buffer] => [publisherFileName(record.keyId, `${base}/v1/publishers`), Buffer.from(`${JSON.stringify(record, null, 2)}\n`)]);
   await mkdir(mirrorDir, { recursive: true });
   const revokedPath = join(mirrorDir, REGISTRY_FILES.revokedKeys);
   await writeFile(`${revokedPath}.tmp`, `${JSON.stringify(revoked, null, 2)}\n`);
@@ -152,7 +164,7 @@ export async function mirrorRegistryKeys(url: string, mirrorDir: string, options
   await writeFolder(
     join(mirrorDir, REGISTRY_FILES.publishers),
     'publishers',
-    publishers.map((record: { keyId: string }) => [`${safeFileName(record.keyId)}.json`, Buffer.from(`${JSON.stringify(record, null, 2)}\n`)]),
+    publisherFiles,
   );
 }
 
