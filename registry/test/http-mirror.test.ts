@@ -39,6 +39,27 @@ t.test('mirrors the best matching version with its records, then installs from t
   t.equal(again.integrity, entry.integrity, 'mirroring again refreshes the same release');
 });
 
+t.test('re-mirroring a held release refreshes its records and reuses the verified tarball', async (t) => {
+  const dir = t.testdir(releaseFolders());
+  const root = join(dir, 'registry');
+  const url = await startRegistry(t, root);
+  await publishAll(url, dir, ['v100']);
+  const mirror = join(dir, 'mirror');
+  const first = await mirrorRelease(url, 'hello-world', '1.0.0', mirror);
+  t.same((await listing(first.dir)).sort(), ['integrity', 'manifest.json', 'package.tgz', 'signatures.json']);
+
+  await writeFile(join(root, 'hello-world', '1.0.0', 'review.json'), JSON.stringify([{ state: 'approved' }]));
+  // The server's copy breaks; the mirror's verified copy still matches the integrity, so it is kept.
+  await writeFile(join(root, 'hello-world', '1.0.0', 'package.tgz'), 'broken on the server');
+  const again = await mirrorRelease(url, 'hello-world', '1.0.0', mirror);
+  t.equal(again.integrity, first.integrity);
+  t.same(JSON.parse(await readFile(join(again.dir, 'review.json'), 'utf8')), [{ state: 'approved' }], 'the new review is mirrored');
+
+  await writeFile(join(again.dir, 'package.tgz'), 'broken in the mirror too');
+  const error = await catchError(() => mirrorRelease(url, 'hello-world', '1.0.0', mirror));
+  t.ok(errors.registry.INTEGRITY_MISMATCH.is(error), 'a bad cached copy is fetched again, and the bad download refused');
+});
+
 t.test('a tarball changed on the server after publishing is refused and leaves nothing in the mirror', async (t) => {
   const dir = t.testdir(releaseFolders());
   const root = join(dir, 'registry');

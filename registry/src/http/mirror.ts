@@ -9,7 +9,7 @@ import { RECORD_FILES, REGISTRY_FILES } from '../local-registry/release-records.
 import { pickVersion } from '../local-registry/resolve.js';
 import { validateManifest } from '../manifest/validate.js';
 import type { PluginRequest } from '../resolve-for-node.js';
-import { sha512Digests, verifyIntegrity } from '../verify/integrity.js';
+import { sha512Digests, sha512Integrity, verifyIntegrity } from '../verify/integrity.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
 
 export interface MirrorOptions {
@@ -54,9 +54,13 @@ async function downloadRelease(base: string, id: string, version: string, mirror
   const integrity = integrityBytes!.toString('utf8').trim();
   sha512Digests(integrity);
   const target = entryDir(mirrorDir, id, version);
-  await refuseChangedRelease(target, integrity, subject);
+  const held = await refuseChangedRelease(target, integrity, subject);
 
-  const tgz = (await fetchFile(`${releaseUrl}/${ENTRY_FILES.tarball}`, options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS, false))!;
+  // Re-mirroring a release already held (every boot) only refreshes its records: the
+  // tarball is reused when it still hashes to the integrity, else fetched again.
+  const cached = held === undefined ? undefined : await readFile(join(target, ENTRY_FILES.tarball)).catch(() => undefined);
+  const reusable = cached !== undefined && sha512Digests(integrity).includes(sha512Integrity(cached));
+  const tgz = reusable ? cached : (await fetchFile(`${releaseUrl}/${ENTRY_FILES.tarball}`, options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS, false))!;
   verifyIntegrity(tgz, integrity, subject);
   let manifestJson: unknown;
   try {
@@ -85,12 +89,12 @@ async function downloadRelease(base: string, id: string, version: string, mirror
  * with other bytes, the registry changed a release after the fact: refuse
  * rather than silently follow it.
  */
-async function refuseChangedRelease(target: string, integrity: string, subject: string): Promise<void> {
+async function refuseChangedRelease(target: string, integrity: string, subject: string): Promise<string | undefined> {
   const held = await readFile(join(target, ENTRY_FILES.integrity), 'utf8').then((text) => text.trim(), (error: unknown) => {
     if (isNodeError(error, 'ENOENT', 'ENOTDIR')) return undefined;
     throw error;
   });
-  if (held === undefined || held === integrity) return;
+  if (held === undefined || held === integrity) return held;
   throw errors.registry.INTEGRITY_MISMATCH.create(
     `${subject}: the registry now serves integrity ${integrity} for a version this mirror holds as ${held}; published versions are immutable, so the registry's copy is not trusted (remove ${target} to accept it)`,
     { details: { expected: held, actual: integrity } },
