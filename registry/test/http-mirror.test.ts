@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { errors, isPluginDefinition } from '@lpx/sdk';
 import { mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry } from '../src/index.js';
 import { gzipPackage, packageTar } from '../src/tarball/package-tarball.js';
@@ -15,6 +15,15 @@ async function listing(dir: string): Promise<string[]> {
 
 async function publishAll(url: string, dir: string, names: string[]): Promise<void> {
   for (const name of names) await publishToHttpRegistry(url, await packPluginFolder(join(dir, name)), { token: PUBLISH_TOKEN, signatures: [signatureRecord()] });
+}
+
+/** A registry server over a fresh folder holding `names` (folders of releaseFolders), and an empty mirror path. */
+async function servedWith(t: Test, names: string[]) {
+  const dir = t.testdir(releaseFolders());
+  const root = join(dir, 'registry');
+  const url = await startRegistry(t, root);
+  await publishAll(url, dir, names);
+  return { dir, root, url, mirror: join(dir, 'mirror') };
 }
 
 t.test('mirrors the best matching version with its records, then installs from the mirror like a local registry', async (t) => {
@@ -40,11 +49,7 @@ t.test('mirrors the best matching version with its records, then installs from t
 });
 
 t.test('re-mirroring a held release refreshes its records and reuses the verified tarball', async (t) => {
-  const dir = t.testdir(releaseFolders());
-  const root = join(dir, 'registry');
-  const url = await startRegistry(t, root);
-  await publishAll(url, dir, ['v100']);
-  const mirror = join(dir, 'mirror');
+  const { dir, root, url, mirror } = await servedWith(t, ['v100']);
   const first = await mirrorRelease(url, 'hello-world', '1.0.0', mirror);
   t.same((await listing(first.dir)).sort(), ['integrity', 'manifest.json', 'package.tgz', 'signatures.json']);
 
@@ -79,11 +84,7 @@ t.test('a tarball changed on the server after publishing is refused and leaves n
 });
 
 t.test('a registry that rewrites a mirrored version (bytes and integrity) is not followed', async (t) => {
-  const dir = t.testdir(releaseFolders());
-  const root = join(dir, 'registry');
-  const url = await startRegistry(t, root);
-  await publishAll(url, dir, ['v100']);
-  const mirror = join(dir, 'mirror');
+  const { dir, root, url, mirror } = await servedWith(t, ['v100']);
   const first = await mirrorRelease(url, 'hello-world', '1.0.0', mirror);
 
   const rewritten = gzipPackage(packageTar([{ path: 'package.json', content: Buffer.from('{}'), executable: false }]));
