@@ -20,3 +20,13 @@ export { resolvePluginsForNode, type PluginRequest, type ResolvedPlugin, type Re
 export * from './trust/contract.js';
 export { listVersions, readEntry } from './local-registry/read-entry.js';
 export { sha512Integrity, verifyIntegrity } from './verify/integrity.js';
+export { packPluginFolder, type PackedPlugin } from './package/pack-folder.js';
+export { storeRelease, type ReleaseToStore } from './local-registry/store-release.js';
+export { pickVersion } from './local-registry/resolve.js';
+export { appendRecord, claimedReviewState, readRecords, RECORD_FILES, REGISTRY_FILES } from './local-registry/release-records.js';
+export { checkReviewShape, checkSignatureList } from './http/record-shapes.js';
+export { createRegistryServer, serveRegistry, DEFAULT_MAX_PUBLISH_BYTES, type RegistryServerOptions, type ServedRegistry } from './http/registry-server.js';
+export { readTokenFile } from './http/tokens.js';
+export { mirrorForNode, mirrorRegistryKeys, mirrorRelease, type MirrorOptions } from './http/mirror.js';
+export { publishToHttpRegistry, type HttpPublishOptions, type HttpPublishResult } from './http/publish-client.js';
+export { RELEASE_UPLOAD_TYPE, releaseUploadBody } from './http/release-upload.js';

@@ -58,7 +58,7 @@ t.test('re-publishing identical content is a no-op; different content is a confl
 
   const error = await catchError(() => publishToLocalRegistry(root, join(dir, 'changed')));
   t.ok(errors.registry.PUBLISH_CONFLICT.is(error), 'LPX_ERR_REGISTRY_PUBLISH_CONFLICT');
-  t.match(error.message, /hello-world[/\\]1\.0\.0 already holds different content \(sha512-.+\) than the folder being published \(sha512-.+\)/);
+  t.match(error.message, /hello-world[/\\]1\.0\.0 already holds different content \(sha512-.+\) than the release being published \(sha512-.+\)/);
   t.equal(sha512Integrity(await readFile(tarball)), first.entry.integrity, 'the published entry is untouched');
 });
 

@@ -17,6 +17,8 @@ import { addContainersCommand } from './commands/containers-list.js';
 import { addImagesCommand } from './commands/images-base.js';
 import { addPluginPartnerCommands } from './commands/plugin-partner.js';
 import { addSdkCommand } from './commands/sdk-pack.js';
+import { addPluginRegistryCommands } from './commands/plugin-registry-commands.js';
+import { addRegistryCommand } from './commands/registry-serve.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -43,6 +45,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addImagesCommand(program, io, setExit);
   addPluginPartnerCommands(program, io, setExit);
   addSdkCommand(program, io, setExit);
+  addPluginRegistryCommands(program, io, setExit);
+  addRegistryCommand(program, io, setExit);
   return program;
 }
 

@@ -238,7 +238,7 @@ export const KernelConfigSchema = Type.Object(
     ),
     registry: Type.Object(
       {
-        /** Local plugin registry folder; needed when a plugin entry names a `version`. */
+        /** Local plugin registry folder; needed when a plugin entry names a `version` (with `url`: where the mirror is kept). */
         dir: Type.Optional(Type.String()),
         /** HTTP plugin registry (`lpx registry serve`); requested plugins are mirrored to `<dataDir>/registry-mirror` and resolved there. */
         url: Type.Optional(Type.String({ pattern: '^https?://' })),

@@ -1,20 +1,20 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errors } from '@lpx/sdk';
 import type { PluginRequest } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
+import { mirrorHttpRegistry } from './registry-mirror.js';
 
 /**
  * Brings an HTTP registry's releases for `requests` (with their signatures,
  * reviews and the registry's revoked keys) into `mirrorDir`, a plain registry
  * folder the trust checks then read exactly like a local one. Implemented by
- * the HTTP registry client (ADR 0038), which installs it with
- * `provideRegistryMirror`.
+ * the HTTP registry client (ADR 0038).
  */
 export type RegistryMirror = (url: string, mirrorDir: string, requests: readonly PluginRequest[]) => Promise<void>;
 
-let mirror: RegistryMirror | undefined;
+let mirror: RegistryMirror | undefined = mirrorHttpRegistry;
 
-/** The hook the HTTP registry client calls at import time; `undefined` takes it away (tests). */
+/** Replaces the HTTP registry client (tests); `undefined` takes it away. */
 export function provideRegistryMirror(fn: RegistryMirror | undefined): void {
   mirror = fn;
 }
@@ -31,9 +31,8 @@ export interface RegistrySource {
 /**
  * Where registry plugins come from. `registry.url` is mirrored into
  * `<dataDir>/registry-mirror` so signatures and reviews are verified from
- * files, the same way for both kinds of registry (ADR 0037, ADR 0038). At
- * merge with the HTTP registry client this wraps its `registryRootFor` /
- * `mirrorForNode`, and `refresh` re-runs the mirror for the revocation watch.
+ * files, the same way for both kinds of registry (ADR 0037, ADR 0038);
+ * `refresh` re-runs the mirror for the revocation watch.
  */
 export async function registryOrigin(config: KernelConfig, baseDir: string, requests: readonly PluginRequest[], firstId: string): Promise<RegistrySource> {
   const { dir, url } = config.registry;
@@ -49,7 +48,8 @@ export async function registryOrigin(config: KernelConfig, baseDir: string, requ
   if (fetchInto === undefined) {
     throw errors.config.INVALID.create(`registry.url (${url}) is set but this build has no HTTP registry client to mirror it; use registry.dir with a local registry folder`);
   }
-  const root = resolve(baseDir, config.node.dataDir, 'registry-mirror');
+  // join, not resolve: a relative data dir is relative to the config's folder, not the working directory.
+  const root = resolve(baseDir, join(config.node.dataDir, 'registry-mirror'));
   const refresh = () => fetchInto(url, root, requests);
   await refresh();
   return { root, source: url, refresh };

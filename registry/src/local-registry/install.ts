@@ -37,11 +37,20 @@ export async function verifyEntry(entry: RegistryEntry): Promise<VerifiedPackage
     throw errors.registry.ENTRY_INVALID.create(`${subject}: cannot read ${entry.tarballPath}: ${(error as Error).message}`, { cause: error });
   });
   verifyIntegrity(tgz, entry.integrity, subject);
-  const pkg = inspectPluginPackage(unpackPackage(tgz), `${subject} (${entry.tarballPath})`);
-  if (!isDeepStrictEqual(pkg.manifest, entry.manifest)) {
-    throw errors.registry.ENTRY_INVALID.create(`${subject}: ${entry.dir}/manifest.json differs from the plugin.manifest.json inside its verified tarball`);
+  return { entry, pkg: inspectVerifiedTarball(tgz, entry.manifest, `${subject} (${entry.tarballPath})`, `${entry.dir}/manifest.json`) };
+}
+
+/**
+ * Unpacks a tarball whose integrity was already checked and holds it to the
+ * package convention and to the release's `manifest.json`: only the tarball is
+ * covered by the integrity, so the manifest beside it must say the same.
+ */
+export function inspectVerifiedTarball(tgz: Buffer, manifest: PluginManifest, subject: string, manifestSource: string): PluginPackage {
+  const pkg = inspectPluginPackage(unpackPackage(tgz), subject);
+  if (!isDeepStrictEqual(pkg.manifest, manifest)) {
+    throw errors.registry.ENTRY_INVALID.create(`${subject}: ${manifestSource} differs from the plugin.manifest.json inside its verified tarball`);
   }
-  return { entry, pkg };
+  return pkg;
 }
 
 /**

@@ -1,76 +1,13 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { errors } from '@lpx/sdk';
-import { collectPluginFiles } from '../package/collect-files.js';
-import { inspectPluginPackage } from '../package/plugin-package.js';
-import { gunzipPackage, gzipPackage, packageTar } from '../tarball/package-tarball.js';
-import { sha512Integrity } from '../verify/integrity.js';
-import { ENTRY_FILES, entryDir, isNodeError, stagingDir, type RegistryEntry } from './layout.js';
-import { readEntry } from './read-entry.js';
+import { packPluginFolder } from '../package/pack-folder.js';
+import { storeRelease, type PublishResult } from './store-release.js';
 
-export interface PublishResult {
-  readonly entry: RegistryEntry;
-  /** `unchanged` when the same content was already published: publishing is idempotent. */
-  readonly status: 'published' | 'unchanged';
-}
-
-/**
- * Published versions are immutable. Content is compared as the uncompressed
- * archive, not the .tgz bytes, so a different zlib build cannot turn an
- * identical re-publish into a conflict.
- */
-async function compareWithExisting(dir: string, tar: Buffer, integrity: string): Promise<void> {
-  const existingTgz = await readFile(join(dir, ENTRY_FILES.tarball)).catch((error: unknown) => {
-    throw errors.registry.ENTRY_INVALID.create(`registry entry ${dir} exists but has no readable ${ENTRY_FILES.tarball}; remove the folder and publish again`, { cause: error });
-  });
-  if (gunzipPackage(existingTgz).equals(tar)) return;
-  const existing = (await readFile(join(dir, ENTRY_FILES.integrity), 'utf8').catch(() => 'unknown')).trim();
-  throw errors.registry.PUBLISH_CONFLICT.create(
-    `${dir} already holds different content (${existing}) than the folder being published (${integrity}); published versions are immutable, bump the version`,
-    { details: { dir, existing, publishing: integrity } },
-  );
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, (error: unknown) => {
-    if (isNodeError(error, 'ENOENT')) return false;
-    throw error;
-  });
-}
+export type { PublishResult } from './store-release.js';
 
 /**
  * Packs a plugin folder (see `collectPluginFiles` and `inspectPluginPackage`
- * for the convention), validates its manifest and writes
- * `<root>/<id>/<version>/{manifest.json,package.tgz,integrity}`. The entry is
- * written to a staging folder and renamed into place, so readers never see a
- * half-written version.
+ * for the convention), validates its manifest and writes it into a local
+ * registry folder (see `storeRelease`).
  */
 export async function publishToLocalRegistry(root: string, pluginDir: string): Promise<PublishResult> {
-  const files = await collectPluginFiles(pluginDir);
-  const { manifest } = inspectPluginPackage(files, pluginDir);
-  const tar = packageTar(files);
-  const tgz = gzipPackage(tar);
-  const integrity = sha512Integrity(tgz);
-  const dir = entryDir(root, manifest.id, manifest.version);
-
-  if (await exists(dir)) {
-    await compareWithExisting(dir, tar, integrity);
-    return { entry: await readEntry(root, manifest.id, manifest.version), status: 'unchanged' };
-  }
-
-  const staging = stagingDir(dirname(dir), manifest.version);
-  await mkdir(staging, { recursive: true });
-  try {
-    await writeFile(join(staging, ENTRY_FILES.tarball), tgz);
-    await writeFile(join(staging, ENTRY_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-    await writeFile(join(staging, ENTRY_FILES.integrity), `${integrity}\n`);
-    await rename(staging, dir);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    // Someone published the same version between our check and our rename.
-    if (!isNodeError(error, 'EEXIST', 'ENOTEMPTY')) throw error;
-    await compareWithExisting(dir, tar, integrity);
-    return { entry: await readEntry(root, manifest.id, manifest.version), status: 'unchanged' };
-  }
-  return { entry: await readEntry(root, manifest.id, manifest.version), status: 'published' };
+  return storeRelease(root, await packPluginFolder(pluginDir));
 }

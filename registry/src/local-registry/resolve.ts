@@ -13,23 +13,29 @@ export async function listRegistry(root: string): Promise<RegistryEntry[]> {
 }
 
 /**
- * The highest published version of `id` that satisfies `range`. Prereleases
- * are only picked when the range names one, as npm does.
+ * The highest of `available` that satisfies `range`. Prereleases are only
+ * picked when the range names one, as npm does. `where` names the registry
+ * (a folder or a URL) for the message. Shared by the local resolve and the
+ * HTTP mirror, so both pick the same version from the same list.
  */
-export async function resolvePlugin(root: string, id: string, range: string): Promise<RegistryEntry> {
-  assertPluginId(id);
-  const available = await listVersions(root, id);
+export function pickVersion(id: string, range: string, available: readonly string[], where: string): string {
   if (semver.validRange(range) === null) {
     throw errors.registry.ENTRY_MISSING.create(`"${range}" is not a valid semver range for plugin "${id}"`, {
       details: { id, range, available },
     });
   }
-  const best = semver.maxSatisfying(available, range, { includePrerelease: false });
+  const best = semver.maxSatisfying([...available], range, { includePrerelease: false });
   if (best === null) {
     const listed = available.length > 0 ? `available: ${available.join(', ')}` : 'no versions of it are published there';
-    throw errors.registry.ENTRY_MISSING.create(`no version of plugin "${id}" in ${root} satisfies "${range}"; ${listed}`, {
-      details: { id, range, available, root },
+    throw errors.registry.ENTRY_MISSING.create(`no version of plugin "${id}" in ${where} satisfies "${range}"; ${listed}`, {
+      details: { id, range, available, root: where },
     });
   }
-  return readEntry(root, id, best);
+  return best;
+}
+
+/** The highest published version of `id` in a registry folder that satisfies `range` (see `pickVersion`). */
+export async function resolvePlugin(root: string, id: string, range: string): Promise<RegistryEntry> {
+  assertPluginId(id);
+  return readEntry(root, id, pickVersion(id, range, await listVersions(root, id), root));
 }

@@ -17,5 +17,7 @@ export const registryErrors = defineErrors('REGISTRY', {
   DEPENDENCIES_FAILED: { status: 500, description: 'A registry plugin\'s npm dependencies could not be installed from its lockfile (no package-lock.json, integrity mismatch, install error).' },
   KEY_INVALID: { status: 500, description: 'A publisher key file is unreadable, of an unknown algorithm, or not the key its id names.' },
   REMOTE_FAILED: { status: 502, description: 'An HTTP registry could not be reached or answered an error; the detail has the URL and status.' },
+  UNAUTHORIZED: { status: 401, description: 'A write to an HTTP registry (publish, signature, review) carried no bearer token, or one the registry does not know.' },
+  FORBIDDEN: { status: 403, description: 'An HTTP registry refused a write: the token is not allowed that action (a publish token posting a review), or the registry serves read-only (no token file configured).' },
   REVIEW_INVALID: { status: 400, description: 'A review (approve, reject, revoke) is malformed or signed by a key the registry does not accept as a reviewer.' },
 });

@@ -7,11 +7,9 @@
  * before it is written: a change that would stop the node from starting is
  * refused. A running gateway reads tenants at start: restart it to apply.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { errors, isLpxError } from '@lpx/sdk';
 import { TENANT_NAME_PATTERN, type TenantConfig } from '../../../config/kernel-schema.js';
+import { EditableConfigFile } from '../../../config/editable-config-file.js';
 import { loadConfig } from '../../../config/load-config.js';
 import { generateApiKey, hashApiKey } from './api-keys.js';
 import { TenantDirectory } from './tenant-directory.js';
@@ -36,77 +34,27 @@ function refuse(message: string, cause?: unknown): Error {
   return errors.gateway.TENANT_CONFIG.create(message, cause === undefined ? undefined : { cause });
 }
 
-/** The file as an editable document: YAML keeps its comments, JSON is a plain object. */
-class ConfigFile {
-  readonly path: string;
-  readonly #json: boolean;
-  readonly #yaml: Document | undefined;
-  #object: Record<string, unknown>;
-
-  constructor(file: string) {
-    this.path = resolve(file);
-    this.#json = this.path.endsWith('.json');
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (cause) {
-      throw errors.config.FILE_UNREADABLE.create(`cannot read config file ${this.path}: ${(cause as Error).message}`, { cause });
-    }
-    try {
-      if (this.#json) {
-        this.#object = (JSON.parse(text) ?? {}) as Record<string, unknown>;
-      } else {
-        this.#yaml = parseDocument(text);
-        if (this.#yaml.errors.length > 0) throw this.#yaml.errors[0];
-        this.#object = {};
-      }
-    } catch (cause) {
-      throw errors.config.PARSE.create(`${this.path}: not valid ${this.#json ? 'JSON' : 'YAML'}: ${(cause as Error).message}`, { cause });
-    }
-  }
-
-  toJS(): Record<string, unknown> {
-    return this.#yaml !== undefined ? ((this.#yaml.toJS() ?? {}) as Record<string, unknown>) : structuredClone(this.#object);
-  }
-
+/** The config file with the tenant edits `lpx tenants` makes. */
+class ConfigFile extends EditableConfigFile {
   tenants(): Record<string, TenantConfig> {
     const gateway = this.toJS().gateway as { tenants?: Record<string, TenantConfig> } | undefined;
     return gateway?.tenants ?? {};
   }
 
   setTenant(name: string, tenant: Record<string, unknown>): void {
-    if (this.#yaml !== undefined) this.#yaml.setIn([...TENANTS, name], this.#yaml.createNode(tenant));
-    else {
-      const gateway = (this.#object.gateway ??= {}) as Record<string, unknown>;
-      const tenants = (gateway.tenants ??= {}) as Record<string, unknown>;
-      tenants[name] = tenant;
-    }
+    this.setIn([...TENANTS, name], tenant);
   }
 
   /** Appends a key hash (or replaces them all), leaving the rest of the tenant's entry as written. */
   addKey(name: string, hash: string, replace: boolean): void {
-    if (this.#yaml !== undefined) {
-      const path = [...TENANTS, name, 'keys'];
-      const keys = this.#yaml.getIn(path);
-      if (replace || !isSeq(keys)) this.#yaml.setIn(path, this.#yaml.createNode([hash]));
-      else this.#yaml.addIn(path, hash);
-      return;
-    }
-    const tenant = (this.#object.gateway as { tenants: Record<string, { keys?: string[] }> }).tenants[name]!;
-    tenant.keys = replace ? [hash] : [...(tenant.keys ?? []), hash];
+    const path = [...TENANTS, name, 'keys'];
+    if (replace) this.setIn(path, [hash]);
+    else this.appendIn(path, hash);
   }
 
   removeTenant(name: string): void {
-    if (this.#yaml !== undefined) {
-      this.#yaml.deleteIn([...TENANTS, name]);
-      const tenants = this.#yaml.getIn(TENANTS);
-      // An empty `tenants: {}` would read as "open gateway" anyway; keep the file tidy.
-      if (isMap(tenants) && tenants.items.length === 0) this.#yaml.deleteIn(TENANTS);
-      return;
-    }
-    const gateway = this.#object.gateway as { tenants: Record<string, unknown> };
-    delete gateway.tenants[name];
-    if (Object.keys(gateway.tenants).length === 0) delete (gateway as { tenants?: unknown }).tenants;
+    // An empty `tenants: {}` would read as "open gateway" anyway; keep the file tidy.
+    this.deleteIn([...TENANTS, name], true);
   }
 
   /** Validates the edited config as the node would, then replaces the file atomically, keeping its mode. */
@@ -117,11 +65,7 @@ class ConfigFile {
     } catch (error) {
       throw refuse(`the change would make ${this.path} invalid: ${isLpxError(error) ? `${error.code}: ${error.message}` : String(error)}`, error);
     }
-    const text = this.#yaml !== undefined ? this.#yaml.toString() : `${JSON.stringify(this.#object, null, 2)}\n`;
-    const mode = statSync(this.path).mode & 0o777;
-    const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, text, { mode });
-    renameSync(temp, this.path);
+    this.write();
   }
 }
 

@@ -1,0 +1,57 @@
+import { errors } from '@lpx/sdk';
+import type { PackedPlugin } from '../package/pack-folder.js';
+import type { ReleaseSignature, ReviewState } from '../trust/contract.js';
+import { DEFAULT_DOWNLOAD_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteRequest } from './remote-fetch.js';
+import { releaseUploadBody, RELEASE_UPLOAD_TYPE } from './release-upload.js';
+
+export interface HttpPublishResult {
+  readonly id: string;
+  readonly version: string;
+  readonly integrity: string;
+  readonly status: 'published' | 'unchanged';
+  readonly state: ReviewState;
+}
+
+export interface HttpPublishOptions {
+  readonly token: string;
+  readonly signatures?: readonly ReleaseSignature[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * PUTs a packed plugin to an HTTP registry. The server's refusals keep their
+ * codes where the client can act on them (a conflict, a bad package, a bad
+ * token); everything else is REMOTE_FAILED naming the URL and status.
+ */
+export async function publishToHttpRegistry(url: string, packed: PackedPlugin, options: HttpPublishOptions): Promise<HttpPublishResult> {
+  const target = `${registryBaseUrl(url)}/v1/plugins/${packed.manifest.id}/${packed.manifest.version}`;
+  try {
+    const response = (await remoteRequest(target, {
+      method: 'PUT',
+      headers: { 'content-type': RELEASE_UPLOAD_TYPE, authorization: `Bearer ${options.token}` },
+      body: releaseUploadBody(packed, options.signatures),
+      timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
+    }))!;
+    return JSON.parse((await remoteBody(response, target)).toString('utf8')) as HttpPublishResult;
+  } catch (error) {
+    throw remoteRefusal(error) ?? error;
+  }
+}
+
+const KEPT = [
+  errors.registry.PUBLISH_CONFLICT,
+  errors.registry.PACKAGE_INVALID,
+  errors.registry.INTEGRITY_MISMATCH,
+  errors.registry.SIGNATURE_INVALID,
+  errors.registry.UNAUTHORIZED,
+  errors.registry.FORBIDDEN,
+  errors.plugin.MANIFEST_INVALID,
+];
+
+/** A REMOTE_FAILED whose server answered one of the codes above, re-raised with that code. */
+function remoteRefusal(error: unknown): Error | undefined {
+  if (!errors.registry.REMOTE_FAILED.is(error)) return undefined;
+  const remoteCode = error.details?.['remoteCode'];
+  const code = KEPT.find((candidate) => candidate.code === remoteCode);
+  return code?.create(error.message, { cause: error, ...(error.details ? { details: error.details } : {}) });
+}

@@ -1,0 +1,94 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { errors } from '@lpx/sdk';
+import { ENTRY_FILES, entryDir } from '../local-registry/layout.js';
+import { appendRecord, claimedReviewState, RECORD_FILES } from '../local-registry/release-records.js';
+import { storeRelease } from '../local-registry/store-release.js';
+import { checkReviewShape, checkSignatureList } from './record-shapes.js';
+import { parseReleaseUpload, RELEASE_UPLOAD_TYPE } from './release-upload.js';
+import { releaseParams, type ReleaseParams } from './release-params.js';
+import type { RegistryTokens } from './tokens.js';
+
+export interface WriteLimits {
+  /** Largest PUT body (the whole release tar), bytes. */
+  readonly maxPublishBytes: number;
+}
+
+/** Signature and review records are small; a large body is a mistake or an attack. */
+const RECORD_BODY_LIMIT = 64 * 1024;
+
+async function publishedIntegrity(root: string, { id, version }: ReleaseParams): Promise<string> {
+  const path = join(entryDir(root, id, version), ENTRY_FILES.integrity);
+  const exists = await stat(path).then(() => true, () => false);
+  if (!exists) throw errors.registry.ENTRY_MISSING.create(`"${id}"@${version} is not published here`, { details: { id, version } });
+  return (await readFile(path, 'utf8')).trim();
+}
+
+/**
+ * The write side, behind bearer tokens. Releases are immutable once stored
+ * (same rule and code as the local publish); what can still grow is the list
+ * of signatures and the list of reviews, each appended, never rewritten.
+ */
+export function registerWriteRoutes(app: FastifyInstance, root: string, tokens: RegistryTokens, limits: WriteLimits): void {
+  app.addContentTypeParser(RELEASE_UPLOAD_TYPE, { parseAs: 'buffer', bodyLimit: limits.maxPublishBytes }, (_request, body, done) => done(null, body));
+
+  app.put<{ Params: { id: string; version: string }; Body: Buffer }>(
+    '/v1/plugins/:id/:version',
+    { bodyLimit: limits.maxPublishBytes },
+    async (request, reply) => {
+      tokens.authorize(request, 'publish');
+      const { id, version } = releaseParams(request.params, 'write');
+      if (!Buffer.isBuffer(request.body)) throw errors.http.UNSUPPORTED_MEDIA_TYPE.create(`a publish body must be ${RELEASE_UPLOAD_TYPE}`);
+      const { release, signatures } = parseReleaseUpload(request.body, id, version);
+      const result = await storeRelease(root, release).catch((error: unknown) => {
+        // The local message names the server's folder; a client needs the versions, not our paths.
+        if (!errors.registry.PUBLISH_CONFLICT.is(error)) throw error;
+        throw errors.registry.PUBLISH_CONFLICT.create(
+          `"${id}"@${version} is already published with other content (${String(error.details?.['existing'])}) than this upload (${release.integrity}); published versions are immutable, bump the version`,
+          { details: { id, version, existing: error.details?.['existing'], publishing: release.integrity } },
+        );
+      });
+      for (const signature of signatures) await appendRecord(join(result.entry.dir, RECORD_FILES.signatures), signature);
+      request.log.info({ id, version, status: result.status }, 'release published');
+      return reply.status(result.status === 'published' ? 201 : 200).send({
+        id,
+        version,
+        integrity: result.entry.integrity,
+        status: result.status,
+        state: await claimedReviewState(result.entry.dir),
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string; version: string }; Body: unknown }>(
+    '/v1/plugins/:id/:version/signatures',
+    { bodyLimit: RECORD_BODY_LIMIT },
+    async (request, reply) => {
+      tokens.authorize(request, 'publish');
+      const params = releaseParams(request.params, 'write');
+      await publishedIntegrity(root, params);
+      const signatures = checkSignatureList(request.body, `signature for "${params.id}"@${params.version}`);
+      let added = 0;
+      for (const signature of signatures) {
+        if (await appendRecord(join(entryDir(root, params.id, params.version), RECORD_FILES.signatures), signature)) added++;
+      }
+      return reply.status(added > 0 ? 201 : 200).send({ id: params.id, version: params.version, added });
+    },
+  );
+
+  app.post<{ Params: { id: string; version: string }; Body: unknown }>(
+    '/v1/plugins/:id/:version/reviews',
+    { bodyLimit: RECORD_BODY_LIMIT },
+    async (request, reply) => {
+      tokens.authorize(request, 'review');
+      const params = releaseParams(request.params, 'write');
+      const integrity = await publishedIntegrity(root, params);
+      const review = checkReviewShape(request.body, { ...params, integrity });
+      const dir = entryDir(root, params.id, params.version);
+      const added = await appendRecord(join(dir, RECORD_FILES.review), review);
+      request.log.info({ id: params.id, version: params.version, state: review.state }, 'review recorded');
+      return reply.status(added ? 201 : 200).send({ id: params.id, version: params.version, state: await claimedReviewState(dir) });
+    },
+  );
+}
