@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { errors, isPluginDefinition } from '@lpx/sdk';
-import { mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry } from '../src/index.js';
+import { generateKey, mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry, signRelease } from '../src/index.js';
 import { gzipPackage, packageTar } from '../src/tarball/package-tarball.js';
 import { sha512Integrity } from '../src/verify/integrity.js';
 import { catchError } from './helpers/catch-error.js';
@@ -40,6 +40,11 @@ t.test('mirrors the best matching version with its records, then installs from t
   t.equal((await mirrorRelease(url, 'hello-world', '~1.0.0', mirror)).version, '1.0.0');
   t.same(await listing(join(mirror, 'hello-world')), ['1.0.0', '1.2.0'], 'no staging folders left');
 
+  // The fixture's signature record is only a shape: installing checks it for real and refuses.
+  const refused = await catchError(() => resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '^1.0.0' }], join(dir, 'installed')));
+  t.match(refused?.message, /LPX_ERR_REGISTRY_SIGNATURE_INVALID/, 'a mirrored signature that does not verify stops the install');
+  await rm(join(entry.dir, 'signatures.json'));
+  await signRelease(entry, generateKey('ed25519', 'test publisher'));
   const [installed] = await resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '^1.0.0' }], join(dir, 'installed'));
   const module = (await import(installed!.entryUrl)) as { default: unknown };
   t.ok(isPluginDefinition(module.default), 'the mirrored plugin imports');

@@ -55,11 +55,12 @@ t.test('a node boots a plugin from an HTTP registry named by registry.url', asyn
   t.same(await readdir(join(dataDir, 'plugins-installed', 'greeter')), ['1.1.0'], 'and installed from the mirror');
 });
 
-t.test('with registry.url, registry.dir names where the mirror is kept', async (t) => {
+t.test('with registry.url the mirror is kept in the data dir; url and dir together are refused', async (t) => {
   const { url, dir } = await registryWith(t, ['1.0.0']);
-  const { host } = node(t, { registry: { url, dir: join(dir, 'kept-mirror') }, plugins: { greeter: { version: '*' } } });
-  await host.start();
-  t.same(await readdir(join(dir, 'kept-mirror', 'greeter', '1.0.0')), ['integrity', 'manifest.json', 'package.tgz']);
+  const { host: both } = node(t, { registry: { url, dir: join(dir, 'kept-mirror') }, plugins: { greeter: { version: '*' } } });
+  const error = await both.start().then(() => undefined, (e: unknown) => e as Error);
+  t.ok(errors.config.INVALID.is(error), String(error));
+  t.match(error?.message, /either registry.dir .* or registry.url/);
 });
 
 t.test('a node does not boot when the HTTP registry cannot serve what the config asks for', async (t) => {
