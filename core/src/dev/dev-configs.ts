@@ -70,6 +70,11 @@ export function devDockerStateDir(): string {
   return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lpx', 'dev-docker');
 }
 
+/** The BYOC example's built archive and image id, per build inputs (core/src/dev/byoc-example.ts). */
+export function devByocCacheDir(): string {
+  return join(devDockerStateDir(), '..', 'dev-byoc-example');
+}
+
 /** Every batch AI pipeline is a plugin: gateways load them to validate and price requests, orchestrators to run them. */
 function pipelinePlugins(): Record<string, unknown> {
   return Object.fromEntries(AI_PIPELINES.map((pipeline) => [`ai-${pipeline}`, { module: moduleFile(`@lpx/plugin-ai-${pipeline}`) }]));

@@ -12,7 +12,7 @@ import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
-import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, devRuntimeDockerConfig, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
+import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, devByocCacheDir, devRuntimeDockerConfig, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
 import { installByocExample } from './byoc-example.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
@@ -108,7 +108,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   const reaper = startOrphanReaper(join(dataDir, 'dev-pids.json'));
   stops.push(async () => reaper.stop());
   // Built while Redis and the chain start: the image takes seconds, and only orchestrator 1 needs it.
-  const byocInstall = options.byoc === true ? installByocExample(join(dataDir, 'byoc-echo-plugin'), devRuntimeDockerConfig()) : undefined;
+  const byocInstall = options.byoc === true ? installByocExample(join(dataDir, 'byoc-echo-plugin'), devRuntimeDockerConfig(), { cacheDir: devByocCacheDir() }) : undefined;
   byocInstall?.catch(() => undefined);
   try {
     const redis = await startEmbeddedRedis({ dataDir: join(dataDir, 'redis') });
