@@ -20,6 +20,8 @@ export interface NodeRuntimeOptions {
   readonly sets?: readonly string[];
   /** Without a config: the engine to use (`unix:///…/docker.sock`, `tcp://…`). */
   readonly dockerHost?: string;
+  /** Without a config: runtime-docker's whole config slice (e.g. the dev network's stateDir); wins over dockerHost. */
+  readonly runtimeConfig?: Record<string, unknown>;
 }
 
 export interface NodeRuntime {
@@ -45,7 +47,7 @@ export async function withNodeRuntime<T>(options: NodeRuntimeOptions, body: (nod
       loaded = loadConfig({ file: options.config, sets: options.sets ?? [] });
     } else {
       scratch = await mkdtemp(join(tmpdir(), 'lpx-tool-node-'));
-      const raw = { node: { dataDir: scratch }, plugins: { 'runtime-docker': { config: { host: options.dockerHost ?? defaultDockerHost() } } } };
+      const raw = { node: { dataDir: scratch }, plugins: { 'runtime-docker': { config: options.runtimeConfig ?? { host: options.dockerHost ?? defaultDockerHost() } } } };
       loaded = loadConfig({ raw, sets: options.sets ?? [] });
     }
     const config = { ...loaded.config, node: { ...loaded.config.node, roles: [] }, http: { ...loaded.config.http, enabled: false }, log: { ...loaded.config.log, level: 'error' } };

@@ -16,6 +16,7 @@ import { scrapeCounter } from './demo-metrics.js';
 import { DEV_AI_MODELS } from '../dev/dev-configs.js';
 import { runDemoAI, waitForAIRunners } from './demo-ai.js';
 import { pushDemoSegments } from './demo-segments.js';
+import { runDemoByoc } from './demo-byoc.js';
 
 export interface DemoSummary {
   jobs: number;
@@ -41,6 +42,12 @@ export interface DemoSummary {
   /** AI requests answered through the gateway (one per kind of runner engine), and those that failed; 0/0 with `ai: false`. */
   ai: number;
   aiFailed: number;
+  /** Paid BYOC jobs for the example partner app that came back right, of those sent; 0/0 with `byoc: false`. */
+  byoc: number;
+  byocSent: number;
+  /** Live Runner single-shot calls to the same app through the gateway's /v1/apps, right of sent; 0/0 with `byoc: false`. */
+  apps: number;
+  appsSent: number;
 }
 
 export interface DemoOptions {
@@ -52,6 +59,8 @@ export interface DemoOptions {
   redeemTimeoutMs?: number;
   /** AI requests in reference runner containers (default true; the first run on a machine builds the image). */
   ai?: boolean;
+  /** The example BYOC partner app: a paid job and a Live Runner call (default true; builds a busybox image in seconds). */
+  byoc?: boolean;
   log?: (line: string) => void;
 }
 
@@ -82,12 +91,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const log = options.log ?? (() => {});
   const dataDir = mkdtempSync(join(tmpdir(), 'lpx-demo-'));
   const ai = options.ai ?? true;
-  log(`starting the local network (redis, dev chain, orchestrators, gateway${ai ? ', AI runner containers: the first run on a machine builds their image' : ''})...`);
+  const byoc = options.byoc ?? true;
+  let byocCapability: string | undefined;
+  log(`starting the local network (redis, dev chain, orchestrators, gateway${ai ? ', AI runner containers: the first run on a machine builds their image' : ''}${byoc ? ', the BYOC example partner app' : ''})...`);
   const network = await startDevNetwork({
     orchestrators: options.orchestrators ?? 2,
     ai,
+    byoc,
     dataDir,
     onEvent: (event) => {
+      if ('service' in event && event.service === 'byoc') {
+        byocCapability = event.capability;
+        log(`byoc partner app ${event.capability} (image ${event.digest}) on orchestrator 1`);
+      }
       if (!('role' in event)) return;
       if (event.role === 'worker') log(`worker ${event.httpUrl} for ${event.orchestrator}`);
       else log(`${event.role} ${event.role === 'orchestrator' ? event.serviceUri : event.httpUrl} (${event.address})`);
@@ -118,6 +134,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       aiRun = await runDemoAI(network.gateway.httpUrl, network.tenants[0]?.apiKey, log);
     }
 
+    let byocRun = { byoc: 0, byocSent: 0, apps: 0, appsSent: 0 };
+    if (byocCapability !== undefined) {
+      log('the BYOC example partner app through the gateway: a paid job, then a Live Runner call...');
+      byocRun = await runDemoByoc(network.gateway.httpUrl, network.tenants[0]?.apiKey, byocCapability, log);
+    }
+
     const tickets = await scrapeCounter(network.gateway.httpUrl, 'lpx_gateway_tickets_sent_total');
     const winnersPer = await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_winning_tickets_total')));
     const winners = winnersPer.reduce((a, b) => a + b, 0);
@@ -139,7 +161,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
     const depositSpent = depositBefore - (await readSenderInfo(publicClient, broker, gateway)).deposit;
     log(`redeemed ${redeemed}/${winners} winners on-chain; the gateway's deposit fell by ${depositSpent} wei (redeemed face values ${redeemedFaceValue})`);
-    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged, ai: aiRun.ok, aiFailed: aiRun.failed };
+    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged, ai: aiRun.ok, aiFailed: aiRun.failed, ...byocRun };
   } finally {
     await redis.quit().catch(() => redis.disconnect());
     await network.stop();

@@ -44,6 +44,8 @@ export interface OrchestratorConfigInput {
   readonly separateWorkers?: boolean;
   /** Serve AI: runner containers of the reference image through the node's own dockerd (`lpx dev up --ai`). */
   readonly ai?: boolean;
+  /** Host this installed BYOC partner plugin (`lpx dev up --byoc`): its container on the same dockerd, also as a Live Runner app. */
+  readonly byoc?: { readonly pluginId: string; readonly module: string };
 }
 
 /** What a dev AI orchestrator runs warm, one reference runner container each: every kind of engine the runner has. */
@@ -68,16 +70,42 @@ export function devDockerStateDir(): string {
   return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lpx', 'dev-docker');
 }
 
+/** The BYOC example's built archive and image id, per build inputs (core/src/dev/byoc-example.ts). */
+export function devByocCacheDir(): string {
+  return join(devDockerStateDir(), '..', 'dev-byoc-example');
+}
+
 /** Every batch AI pipeline is a plugin: gateways load them to validate and price requests, orchestrators to run them. */
 function pipelinePlugins(): Record<string, unknown> {
   return Object.fromEntries(AI_PIPELINES.map((pipeline) => [`ai-${pipeline}`, { module: moduleFile(`@lpx/plugin-ai-${pipeline}`) }]));
 }
 
+/** runtime-docker's config on a dev orchestrator (and for building the BYOC example's image): the shared dev dockerd. */
+export function devRuntimeDockerConfig(): Record<string, unknown> {
+  // Six warm runners start at once on a 2-core machine that is also running the chain and the gateway:
+  // container starts have been seen to take over 30 s there.
+  return { stateDir: devDockerStateDir(), callTimeoutMs: 120_000 };
+}
+
+function runtimeDockerPlugin(): Record<string, unknown> {
+  return { 'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: devRuntimeDockerConfig() } };
+}
+
+/** A BYOC partner plugin hosted in a container, served on /process/request/* and, through the bridge, as a Live Runner app. */
+function byocPlugins(partner: { readonly pluginId: string; readonly module: string }): Record<string, unknown> {
+  return {
+    ...runtimeDockerPlugin(),
+    'byoc-host': { module: moduleFile('@lpx/plugin-byoc-host') },
+    trickle: { module: moduleFile('@lpx/plugin-trickle') },
+    'live-runner': { module: moduleFile('@lpx/plugin-live-runner') },
+    'byoc-live-runner': { module: moduleFile('@lpx/plugin-byoc-live-runner') },
+    [partner.pluginId]: { module: partner.module },
+  };
+}
+
 function aiRunnerPlugins(): Record<string, unknown> {
   return {
-    // Six warm runners start at once on a 2-core machine that is also running the chain and the gateway:
-    // container starts have been seen to take over 30 s there.
-    'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: { stateDir: devDockerStateDir(), callTimeoutMs: 120_000 } },
+    ...runtimeDockerPlugin(),
     'ai-runners': {
       module: moduleFile('@lpx/plugin-ai-runners'),
       config: {
@@ -109,7 +137,7 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
     // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
-    plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS), ...(input.ai === true ? aiRunnerPlugins() : {}) },
+    plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS), ...(input.ai === true ? aiRunnerPlugins() : {}), ...(input.byoc !== undefined ? byocPlugins(input.byoc) : {}) },
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
 }

@@ -12,7 +12,8 @@ import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
-import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
+import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, devByocCacheDir, devRuntimeDockerConfig, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
+import { installByocExample } from './byoc-example.js';
 import { startOrphanReaper } from './orphan-reaper.js';
 import { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
 import { makePrivateDir, writePrivateFile } from './private-files.js';
@@ -24,6 +25,8 @@ export type DevNetworkEvent =
   | { role: 'orchestrator'; serviceUri: string; address: string; httpUrl: string; pid: number }
   | { role: 'gateway'; httpUrl: string; address: string; pid: number }
   | { role: 'worker'; orchestrator: string; httpUrl: string; pid: number }
+  /** The BYOC example partner installed for orchestrator 1 (`--byoc`): its capability and pinned image id. */
+  | { service: 'byoc'; capability: string; digest: string }
   /** One per tenant of the dev gateway: the API key scripts send as `Authorization: Bearer <apiKey>`. */
   | { tenant: string; apiKey: string }
   | { ready: true };
@@ -47,6 +50,11 @@ export interface DevNetworkOptions {
    * image built once per machine) and the gateway serves go-livepeer's AI routes and OpenAI's /v1.
    */
   readonly ai?: boolean;
+  /**
+   * BYOC on the network: orchestrator 1 hosts the example partner plugin (examples/byoc-echo-plugin,
+   * its image built on the same dockerd as --ai) as `byoc/<name>` and as a Live Runner app.
+   */
+  readonly byoc?: boolean;
 }
 
 export interface DevTenant {
@@ -85,6 +93,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   const workerCount = options.workers ?? 0;
   if (!Number.isInteger(workerCount) || workerCount < 0) throw new RangeError(`--workers must be a non-negative integer, got ${workerCount}`);
   if (options.ai === true && workerCount > 0) throw new RangeError('--ai runs the runner containers on orchestrator 1 itself: use it without --workers');
+  if (options.byoc === true && workerCount > 0) throw new RangeError('--byoc runs the partner container on orchestrator 1 itself: use it without --workers');
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
   await rm(dataDir, { recursive: true, force: true });
@@ -98,6 +107,9 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   };
   const reaper = startOrphanReaper(join(dataDir, 'dev-pids.json'));
   stops.push(async () => reaper.stop());
+  // Built while Redis and the chain start: the image takes seconds, and only orchestrator 1 needs it.
+  const byocInstall = options.byoc === true ? installByocExample(join(dataDir, 'byoc-echo-plugin'), devRuntimeDockerConfig(), { cacheDir: devByocCacheDir() }) : undefined;
+  byocInstall?.catch(() => undefined);
   try {
     const redis = await startEmbeddedRedis({ dataDir: join(dataDir, 'redis') });
     reaper.track(redis.pid);
@@ -120,6 +132,8 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
       orchestratorAccounts.map(async (account, i) => ({ account, index: i + 1, httpPort: await findFreePort(), servicePort: await findFreePort() })),
     );
     for (const o of planned) await registerServiceUri(chain.rpcUrl, chain.addresses.serviceRegistry, o.account.privateKey, `https://127.0.0.1:${o.servicePort}`);
+    const byoc = await byocInstall;
+    if (byoc !== undefined) emit({ service: 'byoc', capability: `byoc/${byoc.app}`, digest: byoc.digest });
 
     const orchestrators = await Promise.all(
       planned.map(async (o) => {
@@ -134,6 +148,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           secret: randomBytes(16).toString('hex'),
           separateWorkers: workerCount > 0,
           ai: options.ai === true && o.index === 1,
+          ...(byoc !== undefined && o.index === 1 ? { byoc: { pluginId: byoc.pluginId, module: join(byoc.dir, 'index.js') } } : {}),
         });
         const process = await startNodeProcess(`orchestrator-${o.index}`, dataDir, config, o.httpPort, options.readiness);
         reaper.track(process.pid);

@@ -94,7 +94,7 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
 }
 
 /** Installed plugins import @lpx/sdk; make it resolvable wherever the data dir lives. */
-function linkSdkInto(installDir: string): void {
+export function linkSdkInto(installDir: string): void {
   const sdkRoot = dirname(dirname(fileURLToPath(import.meta.resolve('@lpx/sdk'))));
   const link = join(installDir, 'node_modules', '@lpx', 'sdk');
   if (existsSync(link)) return;

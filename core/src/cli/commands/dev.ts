@@ -6,7 +6,10 @@ import { reportError, type Io } from '../output.js';
 function describe(event: DevNetworkEvent): string {
   if ('ready' in event) return 'local network ready (Ctrl-C stops everything)';
   if ('tenant' in event) return `tenant       ${event.tenant} key ${event.apiKey} (send Authorization: Bearer <key>)`;
-  if ('service' in event) return event.service === 'redis' ? `redis        ${event.url}` : `chain        ${event.rpcUrl} controller ${event.controller}`;
+  if ('service' in event) {
+    if (event.service === 'byoc') return `byoc         ${event.capability} (image ${event.digest}) on orchestrator 1`;
+    return event.service === 'redis' ? `redis        ${event.url}` : `chain        ${event.rpcUrl} controller ${event.controller}`;
+  }
   if (event.role === 'orchestrator') return `orchestrator ${event.serviceUri} ${event.address} (pid ${event.pid})`;
   if (event.role === 'worker') return `worker       ${event.httpUrl} for ${event.orchestrator} (pid ${event.pid})`;
   return `gateway      ${event.httpUrl} ${event.address} (pid ${event.pid})`;
@@ -22,9 +25,10 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
     .option('--data-dir <dir>', 'configs, logs and state (wiped at start)', '.lpx/dev')
     .option('--tenants <n>', "gateway clients, each with an API key and a budget, printed at start (0: an open gateway, loopback only)", '1')
     .option('--ai', 'AI too: orchestrator 1 runs reference runner containers in its own dockerd (the image is built once per machine), the gateway serves the AI routes and OpenAI\'s /v1')
+    .option('--byoc', 'BYOC too: orchestrator 1 hosts the example partner plugin (examples/byoc-echo-plugin; its busybox image built in the same dockerd as --ai) as byoc/echo-box, also as a Live Runner app')
     .option('--json', 'one JSON object per line, for scripts (one {"tenant","apiKey"} line per tenant)')
     .option('--ready-timeout <seconds>', 'how long each node may take to become ready (it fails at once if it exits, or after 120 s without any progress)', '900')
-    .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; ai?: boolean; readyTimeout: string; tenants: string }) => {
+    .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; ai?: boolean; byoc?: boolean; readyTimeout: string; tenants: string }) => {
       const count = Number(options.orchestrators);
       if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
         io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
@@ -60,6 +64,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
           workers,
           tenants,
           ...(options.ai === true ? { ai: true } : {}),
+          ...(options.byoc === true ? { byoc: true } : {}),
           dataDir: options.dataDir,
           readiness: { readyTimeoutMs: readySeconds * 1_000 },
           onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
