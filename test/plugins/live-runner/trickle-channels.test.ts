@@ -3,7 +3,7 @@
 // with the sdk's trickle kit over the TLS front door, makes session channels
 // with its session token, publishes into one while a client subscribes, and
 // the channels go with their session.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { errors } from '@lpx/sdk';
 import { readSegment, TricklePublisher, TrickleSubscriber, writeSegment, type TrickleSegment } from '@lpx/sdk/trickle-kit';
 import { liveRunnerPlugin } from '../../../plugins/live-runner/src/index.js';
@@ -32,15 +32,7 @@ async function nextText(subscriber: TrickleSubscriber, what: string): Promise<st
 t.test('a dynamic runner on the real trickle server: o2r events, session channels over the front door, cleanup', async (t) => {
   const app = await startRunnerApp();
   t.teardown(() => app.close());
-  const redis = await testRedis(t);
-  const host = makeHost(t, [tricklePlugin, liveRunnerPlugin], {
-    redis: { url: redis.url, prefix: uniquePrefix('live-runner-trickle') },
-    node: { roles: ['orchestrator'] },
-    orchestrator: { port: 0, secret: ORCH_SECRET },
-    plugins: { 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 60_000, o2rIntervalMs: 100 } } },
-  });
-  await host.start();
-  const uri = host.serviceUri!;
+  const uri = await startNode(t);
   t.match(uri, /^https:\/\//, 'the front door is TLS');
 
   const registered = await call(`${uri}/runners/heartbeat`, { method: 'POST', headers: { authorization: ORCH_SECRET }, body: JSON.stringify({ runner_id: 'echo-1', runner_url: app.url, app: 'live/echo', capacity: 1 }) });
@@ -105,6 +97,36 @@ t.test('a dynamic runner on the real trickle server: o2r events, session channel
   t.equal(await after, 'closed', "the client's subscription ends with the session");
   for (const channel of live) t.ok(await until(() => gone(channel.url), `${channel.name} to go with its session`), `${channel.name} went with the session`);
   t.ok(events.some((e) => e['keep'] === 'alive'), 'keep-alives kept coming');
+});
+
+/** An orchestrator with the real trickle plugin and live-runner (dynamic runners on); its service URI. */
+async function startNode(t: Test, trickle: Record<string, unknown> = {}): Promise<string> {
+  const redis = await testRedis(t);
+  const host = makeHost(t, [tricklePlugin, liveRunnerPlugin], {
+    redis: { url: redis.url, prefix: uniquePrefix('live-runner-trickle') },
+    node: { roles: ['orchestrator'] },
+    orchestrator: { port: 0, secret: ORCH_SECRET },
+    plugins: { trickle: { config: trickle }, 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 60_000, o2rIntervalMs: 100 } } },
+  });
+  await host.start();
+  return host.serviceUri!;
+}
+
+t.test('a session channel the trickle server swept as idle is made again, not handed out dead', async (t) => {
+  const app = await startRunnerApp();
+  t.teardown(() => app.close());
+  const uri = await startNode(t, { idleTimeoutMs: 300, sweepIntervalMs: 100 });
+  await call(`${uri}/runners/heartbeat`, { method: 'POST', headers: { authorization: ORCH_SECRET }, body: JSON.stringify({ runner_id: 'idle-1', runner_url: app.url, app: 'live/idle' }) });
+  const session = (await call(`${uri}/apps/idle-1/session`, { method: 'POST' })).json<{ app_url: string }>();
+  const seen = (await call(`${session.app_url}/who`)).json<{ headers: Record<string, string> }>().headers;
+  const control = seen['livepeer-session-control']!;
+  const token = { 'livepeer-session-token': seen['livepeer-session-token']! };
+  const ask = async () => (await call(`${control}/channels`, { method: 'POST', headers: token, body: JSON.stringify({ channels: [{ name: 'events' }] }) })).json<{ channels: { url: string }[] }>().channels[0]!.url;
+  const first = await ask();
+  await until(() => gone(first), 'the idle channel to be swept');
+  const second = await ask();
+  t.not(second, first, 'a new channel for the same name');
+  t.equal(await writeSegment(second, 'e0', insecure), 0, 'and it takes writes');
 });
 
 /** True when the channel no longer exists on the server (404) or is closed. */
