@@ -1,9 +1,12 @@
 // The partner's path with a real docker engine: `lpx images base`, a
 // scaffolded project's `npm run build:image` (its digest lands in the
 // manifest and matches the archive) and `npm test`, then `lpx plugin test`
-// passing — and failing with PLUGIN_TEST_FAILED, naming the steps, for a
-// broken app, a stale digest and a missing archive.
+// passing — a job through a local gateway and a Live Runner call on a local
+// orchestrator included, all torn down after — and failing with
+// PLUGIN_TEST_FAILED, naming the steps, for a broken app, a stale digest and
+// a missing archive.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +58,25 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
   for (const step of ['manifest', 'image archive', 'image loads into the node', 'container starts', 'conformance: a valid request succeeds in the declared mode', 'conformance: input the schema forbids is refused with a 4xx', 'own tests \\(npm test\\)']) {
     t.match(pass.stdout, new RegExp(`^ok   ${step}`, 'm'), step);
   }
-  t.match(pass.stdout, /^skip local network: one paid job/m);
-  t.match(pass.stdout, /^10 passed, 0 failed, 1 skipped$/m);
+  const booted = /^ok   local network: orchestrator installs the plugin from a local registry and hosts the app\n\s+text-upper@0\.1\.0 from (\S+); orchestrator (https:\/\/127\.0\.0\.1:\d+), gateway (http:\/\/127\.0\.0\.1:\d+)$/m.exec(pass.stdout);
+  t.ok(booted, 'the orchestrator installed the published plugin by version');
+  t.match(pass.stdout, /^ok   local network: a job for byoc\/text-upper through the gateway\n\s+200: \{"text":"LPX CONFORMANCE"\}/m, "the gateway routed the job to the hosted app and returned its answer");
+  t.match(pass.stdout, /^ok   local network: a Live Runner call at \/apps\/text-upper\/ \(single-shot\)\n\s+single-shot 200: \{"text":"LPX CONFORMANCE"\}/m, 'a request-response app is a single-shot Live Runner');
+  t.match(pass.stdout, /^13 passed, 0 failed, 0 skipped$/m);
+  // Torn down: the registry's temp dir is gone, neither node listens, no container of the app is left.
+  const [, registry, orchestratorUri, gatewayUrl] = booted!;
+  t.notOk(existsSync(registry!), 'the temp registry (and the nodes\' data dirs beside it) are removed');
+  for (const url of [orchestratorUri!, gatewayUrl!]) {
+    const refused = await fetch(url).then(() => 'answered', (error: Error & { cause?: { code?: string } }) => error.cause?.code);
+    t.equal(refused, 'ECONNREFUSED', `${url} is closed`);
+  }
+  const left = await exec('docker', ['ps', '-aq', '--filter', 'ancestor=text-upper:0.1.0'], { env });
+  t.equal(left.stdout.trim(), '', 'no container of the app is left on the engine');
+  const skipped = await runCli('plugin', 'test', dir, '--docker-host', dockerHost, '--no-network', '--json');
+  t.equal(skipped.code, 0, skipped.stdout);
+  t.match((JSON.parse(skipped.stdout) as { steps: { name: string; status: string; detail?: string }[] }).steps.filter((s) => s.name.startsWith('local network')), [
+    { name: 'local network: gateway and orchestrator', status: 'skipped', detail: '--no-network' },
+  ]);
 
   t.test("--config runs it on that node's runtime, and the project's tests on the same engine", async (t) => {
     const config = join(root, 'node.yaml');
@@ -67,7 +87,7 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     t.teardown(() => {
       process.env = saved;
     });
-    const run = await runCli('plugin', 'test', dir, '--config', config, '--json');
+    const run = await runCli('plugin', 'test', dir, '--config', config, '--json', '--no-network');
     t.equal(run.code, 0, run.stdout);
     const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string }[] };
     t.equal(report.ok, true);
@@ -102,6 +122,8 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     const run = await runCli('plugin', 'test', words, '--docker-host', dockerHost);
     t.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     t.match(run.stdout, /^ok   conformance: a valid request succeeds in the declared mode$/m);
+    t.match(run.stdout, /^ok   local network: a job for byoc\/words through the gateway\n\s+200: data: \{"word":"LPX"\}/m, 'the event stream came back through the gateway');
+    t.match(run.stdout, /^ok   local network: a Live Runner call at \/apps\/words\/ \(persistent\)\n\s+session session_\w+ 200: data: \{"word":"LPX"\}/m, 'an sse app is called in a Live Runner session');
     t.match(run.stdout, /^ok   own tests \(npm test\)$/m);
   });
 
@@ -112,7 +134,7 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     // Answers every request 200 in plain text: neither JSON nor a refusal of bad input.
     await writeFile(cgi, '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nhello\\n"\n', { mode: 0o755 });
     await npm(dir, 'run', 'build:image');
-    const run = await runCli('plugin', 'test', dir, '--docker-host', dockerHost, '--json');
+    const run = await runCli('plugin', 'test', dir, '--docker-host', dockerHost, '--json', '--no-network');
     t.equal(run.code, 1);
     const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string; detail?: string }[]; error: { code: string; message: string } };
     t.equal(report.ok, false);
@@ -121,6 +143,33 @@ t.test('scaffold → base image → build → npm test → lpx plugin test, and 
     t.match(report.error.message, /3 of \d+ steps failed in .*text-upper: conformance: a valid request/);
     await writeFile(cgi, good);
     await npm(dir, 'run', 'build:image');
+  });
+
+  t.test('an app that answers health but fails requests fails the local network steps, saying how', async (t) => {
+    const cgi = join(dir, 'container/www/cgi-bin/index.cgi');
+    const good = await readFile(cgi, 'utf8');
+    t.teardown(async () => {
+      await writeFile(cgi, good);
+      await npm(dir, 'run', 'build:image');
+    });
+    await writeFile(cgi, '#!/bin/sh\nprintf "Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nboom\\n"\n', { mode: 0o755 });
+    await npm(dir, 'run', 'build:image');
+    const run = await runCli('plugin', 'test', dir, '--docker-host', dockerHost, '--json');
+    t.equal(run.code, 1);
+    const report = JSON.parse(run.stdout) as { ok: boolean; steps: { name: string; status: string; detail?: string }[] };
+    const network = report.steps.filter((s) => s.name.startsWith('local network'));
+    t.match(network, [
+      { name: 'local network: orchestrator installs the plugin from a local registry and hosts the app', status: 'passed' },
+      {
+        name: 'local network: a job for byoc/text-upper through the gateway',
+        status: 'failed',
+        detail: /^POST \/v1\/jobs\/byoc\/text-upper \{"text":"lpx conformance"\} answered 502: LPX_ERR_JOBS_FAILED: .*\/process\/request\/ answered 500: boom/,
+      },
+      { name: 'local network: a Live Runner call at /apps/text-upper/ (single-shot)', status: 'failed', detail: 'POST /apps/text-upper/app/ {"text":"lpx conformance"} answered 500: boom\n' },
+    ]);
+    t.equal(network.length, 3);
+    const left = await exec('docker', ['ps', '-aq', '--filter', 'ancestor=text-upper:0.1.0'], { env });
+    t.equal(left.stdout.trim(), '', 'torn down after a failure too');
   });
 
   t.test('a stale digest or a missing archive is refused before anything runs', async (t) => {

@@ -1,7 +1,7 @@
 // Dynamic runners (POST /runners/heartbeat with the orchestrator secret) and
 // the runners' session callbacks: trickle channels (through a test double of
-// `trickle.channels`; an integration test with the real trickle plugin is due
-// when both are merged), session proxies and self-stop, each with the session
+// `trickle.channels`; trickle-channels.test.ts runs them on the real trickle
+// plugin), session proxies and self-stop, each with the session
 // token the orchestrator injected into the proxied request.
 import t from 'tap';
 import { call } from './helpers/live-runner-client.js';

@@ -45,13 +45,14 @@ export function addPluginPartnerCommands(program: Command, io: Io, setExit: (cod
 
   plugin
     .command('test [dir]')
-    .description("check a BYOC plugin project: manifest, image archive and digest, the container on the node's engine, the sdk conformance suite, its own npm test")
+    .description("check a BYOC plugin project: manifest, image archive and digest, the container on the node's engine, the sdk conformance suite, a job and a Live Runner call on a local network, its own npm test")
     .option('--config <file>', "run the container on this node's runtime (default: the docker CLI's engine)")
     .option('--set <path=value...>', 'override a setting (repeatable)', [])
     .option('--docker-host <url>', 'engine to use without --config (default: DOCKER_HOST, else unix:///var/run/docker.sock)')
     .option('--ready-timeout <ms>', 'how long the container may take to pass its health check', (v) => Number.parseInt(v, 10))
+    .option('--no-network', 'skip the local network (orchestrator + gateway) step')
     .option('--json', 'print JSON')
-    .action(async (dir: string | undefined, options: { config?: string; set: string[]; dockerHost?: string; readyTimeout?: number; json?: boolean }) => {
+    .action(async (dir: string | undefined, options: { config?: string; set: string[]; dockerHost?: string; readyTimeout?: number; network: boolean; json?: boolean }) => {
       const folder = dir ?? '.';
       try {
         const steps = await runPluginTest({
@@ -60,6 +61,7 @@ export function addPluginPartnerCommands(program: Command, io: Io, setExit: (cod
           sets: options.set,
           ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
           ...(options.readyTimeout !== undefined ? { readyTimeoutMs: options.readyTimeout } : {}),
+          network: options.network,
           ...(options.json ? {} : { onStep: (step: PluginTestStep) => io.out(line(step)) }),
         });
         const failure = pluginTestFailure(folder, steps);

@@ -3,7 +3,7 @@
  * publishing. In order: the manifest validates; the image archive exists and
  * holds the pinned digest; the archive loads into the node's engine and the
  * container starts; the sdk's BYOC conformance suite passes against it; the
- * local-network step (see local-network-step.ts); the project's own
+ * local-network steps (see local-network-step.ts); the project's own
  * `npm test`. Every step runs that can (a failed suite still runs the
  * partner's tests), and the report lists them all.
  */
@@ -14,9 +14,9 @@ import { join, resolve } from 'node:path';
 import { validateManifest } from '@lpx/registry';
 import { errors, type ByocContainer, type ContainerRuntime, type PluginManifest } from '@lpx/sdk';
 import { byocAppSuite, runConformanceSuite } from '@lpx/sdk/testing';
-import { withNodeRuntime, type NodeRuntimeOptions } from '../node-runtime.js';
+import { defaultDockerHost, withNodeRuntime, type NodeRuntimeOptions } from '../node-runtime.js';
 import { dockerSaveImages } from './docker-save-id.js';
-import { LOCAL_NETWORK_STEP_NAME, pendingLocalNetworkStep, type LocalNetworkStep } from './local-network-step.js';
+import { localNetworkStep, skippedLocalNetwork, type LocalNetworkStep } from './local-network-step.js';
 
 export const UNBUILT_DIGEST = `sha256:${'0'.repeat(64)}`;
 
@@ -34,6 +34,9 @@ export interface PluginTestOptions extends NodeRuntimeOptions {
   readonly readyTimeoutMs?: number;
   /** Bound on the project's own `npm test`; default 10 min. */
   readonly ownTestsTimeoutMs?: number;
+  /** false: skip the local-network step (`--no-network`). */
+  readonly network?: boolean;
+  /** The local-network step (default localNetworkStep). */
   readonly localNetwork?: LocalNetworkStep;
   /** Each step as it finishes (the CLI prints progress). */
   readonly onStep?: (step: PluginTestStep) => void;
@@ -130,8 +133,14 @@ export async function runPluginTest(options: PluginTestOptions): Promise<PluginT
     return report.failed.length === 0;
   }
 
-  if (manifest !== undefined) record(await (options.localNetwork ?? pendingLocalNetworkStep)({ dir, manifest, node: options }));
-  else record({ name: LOCAL_NETWORK_STEP_NAME, status: 'skipped', detail: 'no valid manifest' });
+  if (manifest === undefined) record(skippedLocalNetwork('no valid manifest'));
+  else if (options.network === false) record(skippedLocalNetwork('--no-network'));
+  else if (container !== undefined && !archiveOk) record(skippedLocalNetwork('the image archive did not pass'));
+  else {
+    const dockerHost = engine ?? (options.config === undefined ? defaultDockerHost() : undefined);
+    const network = options.localNetwork ?? localNetworkStep;
+    for (const step of await network({ dir, manifest, dockerHost, ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}) })) record(step);
+  }
 
   await ownTests(dir, engine, options.ownTestsTimeoutMs, record, attempt);
   return steps;

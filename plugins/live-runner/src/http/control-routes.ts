@@ -114,6 +114,8 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
       const out = [];
       for (const { name, mimeType } of wanted) {
         let channel = session.channels.get(name);
+        // The trickle server sweeps channels idle too long: a name whose channel is gone is made again.
+        if (channel !== undefined && !node.deps.trickle.exists(channel.name)) channel = undefined;
         if (channel === undefined) {
           // Random in the middle: the channel URL is the credential (go-livepeer names it `<session>-<name>`).
           channel = await node.deps.trickle.create({ name: `${session.id}-${node.newChannelSecret()}-${name}`, mimeType });
