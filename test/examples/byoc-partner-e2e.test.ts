@@ -5,10 +5,12 @@
 // installing by name from config (`lpx plugin install`, lockfile) and booting
 // `lpx start` as an orchestrator on the embedded dev chain (payments on) with
 // the test dockerd, and an lpx gateway (discovery-static) whose paid job
-// reaches the partner's container. Then the refusals in the same flow: an
-// undeclared GPU permission, a tarball tampered on the registry's disk, and a
-// revoked release (a running node withdraws it at refresh; a fresh one
-// refuses it).
+// reaches the partner's container. The same hosted app as a Live Runner app:
+// a go-livepeer-style client's 402 challenge and paid single-shot call, and
+// one call through the gateway's /v1/apps route. Then the refusals in the
+// same flow: an undeclared GPU permission, a tarball tampered on the
+// registry's disk, and a revoked release (a running node withdraws its
+// capability at refresh; a fresh one refuses it).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -275,20 +277,25 @@ t.test('a partner publishes a signed BYOC app; an operator installs it by name a
   });
   t.same(viaGateway, { text: 'VIA GATEWAY' }, "a single-shot call through the gateway's /v1/apps route reaches the container");
 
+  /** A new operator's node (own folder, own mirror, no lockfile) asking for the plugin: the boot's refusal, or undefined if it booted. */
+  const freshBoot = async (dir: string): Promise<string | undefined> => {
+    mkdirSync(dir);
+    const config = { ...operatorConfig(join(dir, 'data'), await findFreePort(), await findFreePort()), plugins: { ...operatorConfig('', 0, 0).plugins, [name]: { version: '^0.1.0' } } };
+    return startNodeProcess('orchestrator', dir, config, config.http.port, { readyTimeoutMs: 10 * 60_000 }).then(
+      async (node) => {
+        await node.stop();
+        return undefined;
+      },
+      (error: Error) => error.message,
+    );
+  };
+
   // ── Tampering on the registry's disk ─────────────────────────────────────
   const tarball = join(registryDir, name, '0.1.0', 'package.tgz');
   const original = readFileSync(tarball);
   writeFileSync(tarball, Buffer.concat([original, Buffer.from('tampered')]));
   const tamperDir = join(world, 'operator-tamper');
-  mkdirSync(tamperDir);
-  const tamperConfig = { ...operatorConfig(join(tamperDir, 'data'), await findFreePort(), await findFreePort()), plugins: { ...operatorConfig('', 0, 0).plugins, [name]: { version: '^0.1.0' } } };
-  const tampered = await startNodeProcess('orchestrator', tamperDir, tamperConfig, tamperConfig.http.port, { readyTimeoutMs: 10 * 60_000 }).then(
-    async (node) => {
-      await node.stop();
-      return undefined;
-    },
-    (error: Error) => error.message,
-  );
+  const tampered = await freshBoot(tamperDir);
   t.match(tampered, /LPX_ERR_REGISTRY_INTEGRITY_MISMATCH/, 'a fresh node refuses to boot on a tampered tarball');
   t.notOk(existsSync(join(tamperDir, 'data', 'plugins-installed', name)), 'nothing of it was installed');
   writeFileSync(tarball, original);
@@ -308,16 +315,13 @@ t.test('a partner publishes a signed BYOC app; an operator installs it by name a
   t.not(refusedJob.status, 200, 'a job through the gateway is no longer served');
   t.match(await refusedJob.json(), { code: /^LPX_ERR_/ }, 'with a coded refusal');
 
+  // Known gap: byoc-live-runner follows byoc.hosted (the container is still up and healthy), not the
+  // kernel's capacity, so the Live Runner route still challenges for the revoked app.
+  const liveAfter = await call(`${runner.url}/`, { method: 'POST', headers: { 'livepeer-payer-address': liveClient.address, 'content-type': 'application/json' }, body });
+  t.not(liveAfter.status, 402, 'the Live Runner route stops offering the revoked app too', { todo: 'revocation does not reach byoc-live-runner yet' });
+
   const revokedDir = join(world, 'operator-revoked');
-  mkdirSync(revokedDir);
-  const revokedConfig = { ...operatorConfig(join(revokedDir, 'data'), await findFreePort(), await findFreePort()), plugins: { ...operatorConfig('', 0, 0).plugins, [name]: { version: '^0.1.0' } } };
-  const revokedBoot = await startNodeProcess('orchestrator', revokedDir, revokedConfig, revokedConfig.http.port, { readyTimeoutMs: 10 * 60_000 }).then(
-    async (node) => {
-      await node.stop();
-      return undefined;
-    },
-    (error: Error) => error.message,
-  );
+  const revokedBoot = await freshBoot(revokedDir);
   t.match(revokedBoot, /LPX_ERR_REGISTRY_REVOKED/, 'a fresh node refuses to boot on a revoked release');
   t.notOk(existsSync(join(revokedDir, 'data', 'plugins-installed', name)), 'nothing of it was installed');
 });
