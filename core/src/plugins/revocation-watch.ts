@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { errors } from '@lpx/sdk';
+import { byocCapabilityId, errors, type PluginManifest } from '@lpx/sdk';
 import { evaluateTrust, type TrustPolicy } from '@lpx/registry';
 import type { CapabilityRegistry } from '../capabilities/index.js';
 import type { CapacityChange } from '../capabilities/registry/registry-events.js';
@@ -97,14 +97,24 @@ export class RevocationWatch {
 
   #withdraw(id: string, release: RegistryRelease, reason: string): RevokedPlugin {
     const registry = this.#options.capabilities;
-    const capabilities = (release.entry.manifest.capabilities ?? []).map((c) => c.id).filter((capabilityId) => registry.providerOf(capabilityId) === id);
+    const capabilities = capabilitiesOf(id, release.entry.manifest, registry);
     for (const capabilityId of capabilities) {
       this.#withdrawn.add(capabilityId);
-      registry.setCapacity(capabilityId, 0);
+      if (registry.get(capabilityId) !== undefined) registry.setCapacity(capabilityId, 0);
     }
     const revoked: RevokedPlugin = { id, version: release.entry.version, reason, capabilities, detectedAt: new Date().toISOString() };
     this.#revoked.set(id, revoked);
     this.#options.logger.error({ plugin: id, version: release.entry.version, capabilities, reason }, `plugin ${id}@${release.entry.version} was revoked in the registry; its capabilities are withdrawn`);
     return revoked;
   }
+}
+
+/**
+ * What a release stands behind: the capabilities its manifest declares and it
+ * provides, and its BYOC app's `byoc/<name>` — registered by the hosting plugin
+ * (byoc-host) on the app's behalf, so its provider is not the app's plugin id.
+ */
+function capabilitiesOf(id: string, manifest: PluginManifest, registry: CapabilityRegistry): string[] {
+  const declared = (manifest.capabilities ?? []).map((c) => c.id).filter((capabilityId) => registry.providerOf(capabilityId) === id);
+  return manifest.byoc === undefined ? declared : [...new Set([...declared, byocCapabilityId(manifest.byoc.name)])];
 }

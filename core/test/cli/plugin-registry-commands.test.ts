@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { HOST_API_VERSION } from '@lpx/sdk';
-import { serveRegistry, sha512Integrity } from '@lpx/registry';
+import { generateKey, readEntry, serveRegistry, sha512Integrity, verifyReleaseSignatures, writePrivateKeyFile } from '@lpx/registry';
 import { runCli } from '../../../test/helpers/cli.js';
 import { fixtureManifest, fixturePluginFolder } from '../../../registry/test/helpers/fixture-plugin.js';
 
@@ -63,6 +63,27 @@ t.test('plugin publish: to a folder, and to an HTTP registry with a token file',
   t.equal(remote.code, 0, remote.stdout);
   t.match(JSON.parse(remote.stdout), { ok: true, id: 'greeter', version: '1.0.0', status: 'published', state: 'pending', registry: served.url });
   t.same(await listing(join(dir, 'remote', 'greeter')), ['1.0.0']);
+});
+
+t.test('plugin publish --key: the release is signed on the partner\'s machine and the signature is published with it', async (t) => {
+  const dir = t.testdir(folders({ remote: {} }));
+  const key = generateKey('ed25519', 'partner');
+  await writePrivateKeyFile(join(dir, 'partner.key'), key);
+  const served = await serveRegistry({ root: join(dir, 'remote'), publishTokens: [TOKEN], port: 0 });
+  t.teardown(() => served.close());
+  const remote = await runCli('plugin', 'publish', join(dir, 'v100'), '--registry', served.url, '--token-file', join(dir, 'publish.token'), '--key', join(dir, 'partner.key'), '--json');
+  t.equal(remote.code, 0, remote.stdout);
+  const check = await verifyReleaseSignatures(await readEntry(join(dir, 'remote'), 'greeter', '1.0.0'));
+  t.same(check.valid.map((s) => s.keyId), [key.keyId], 'the HTTP registry holds a signature that verifies over the release');
+  t.same(check.invalid, []);
+
+  const local = await runCli('plugin', 'publish', join(dir, 'v110'), '--registry', join(dir, 'registry'), '--key', join(dir, 'partner.key'), '--json');
+  t.equal(local.code, 0, local.stdout);
+  t.same((await verifyReleaseSignatures(await readEntry(join(dir, 'registry'), 'greeter', '1.1.0'))).valid.map((s) => s.keyId), [key.keyId], 'and so does a local folder');
+
+  const missing = await runCli('plugin', 'publish', join(dir, 'v100'), '--registry', join(dir, 'registry'), '--key', join(dir, 'nope.key'), '--json');
+  t.not(missing.code, 0, 'an unreadable key file is refused');
+  t.same(await listing(join(dir, 'registry', 'greeter')), ['1.1.0'], 'before anything is published');
 });
 
 const nodeConfig = (registry: string) => [

@@ -33,6 +33,21 @@ export async function readSignatures(entry: Pick<RegistryEntry, 'id' | 'version'
 }
 
 /**
+ * The key's signature over a release's statement, recorded nowhere: what a
+ * partner sends with a publish to an HTTP registry (`lpx plugin publish --key`),
+ * where the release is not in a folder of theirs yet.
+ */
+export function releaseSignature(release: Pick<RegistryEntry, 'id' | 'version' | 'integrity' | 'manifest'>, key: PrivateKeyRecord): ReleaseSignature {
+  return {
+    keyId: key.keyId,
+    algorithm: key.algorithm,
+    publicKey: key.publicKey,
+    signature: signBytes(key, canonicalBytes(releaseStatementFor(release))),
+    signedAt: new Date().toISOString(),
+  };
+}
+
+/**
  * Signs the release with `key` and records it in signatures.json. Signing
  * again with the same key is a no-op when its signature still verifies, and
  * replaces it when it does not (a re-signed entry). The signer's public key
@@ -43,13 +58,7 @@ export async function signRelease(entry: Entry, key: PrivateKeyRecord): Promise<
   const existing = await readSignatures(entry);
   const mine = existing.find((s) => s.keyId === key.keyId);
   if (mine && verifyBytes(mine, statement, mine.signature)) return mine;
-  const signature: ReleaseSignature = {
-    keyId: key.keyId,
-    algorithm: key.algorithm,
-    publicKey: key.publicKey,
-    signature: signBytes(key, statement),
-    signedAt: new Date().toISOString(),
-  };
+  const signature = releaseSignature(entry, key);
   await writeJsonAtomic(signaturesPath(entry), [...existing.filter((s) => s.keyId !== key.keyId), signature]);
   await addPublisherKey(registryRootOf(entry), key);
   return signature;

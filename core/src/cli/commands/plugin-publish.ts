@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '@lpx/sdk';
-import { appendRecord, checkSignatureList, packPluginFolder, publishToHttpRegistry, readTokenFile, RECORD_FILES, storeRelease } from '@lpx/registry';
+import { appendRecord, checkSignatureList, packPluginFolder, publishToHttpRegistry, readPrivateKeyFile, readTokenFile, RECORD_FILES, releaseSignature, storeRelease } from '@lpx/registry';
 import { reportError, type Io } from '../output.js';
 
 interface PublishOptions {
   registry: string;
   tokenFile?: string;
   signatures?: string;
+  key?: string;
   json?: boolean;
 }
 
@@ -40,6 +41,11 @@ async function publishToken(tokenFile: string | undefined, registry: string): Pr
 async function publish(pluginDir: string, options: PublishOptions) {
   const packed = await packPluginFolder(resolve(pluginDir));
   const signatures = await readSignatures(options.signatures);
+  // Signed here, before the upload: the registry stores the signature with the release, and no key leaves this machine.
+  if (options.key !== undefined) {
+    const key = await readPrivateKeyFile(options.key);
+    signatures.push(releaseSignature({ id: packed.manifest.id, version: packed.manifest.version, integrity: packed.integrity, manifest: packed.manifest }, key));
+  }
   if (isUrl(options.registry)) {
     const result = await publishToHttpRegistry(options.registry, packed, { token: await publishToken(options.tokenFile, options.registry), signatures });
     return { ...result, registry: options.registry };
@@ -58,6 +64,7 @@ export function addPluginPublishCommand(group: Command, io: Io, setExit: (code: 
     .requiredOption('--registry <dir-or-url>', 'registry folder, or http(s) URL of an HTTP registry')
     .option('--token-file <file>', `file holding the publish token (HTTP registries; default: $${REGISTRY_TOKEN_ENV})`)
     .option('--signatures <file>', 'a JSON array of release signatures to publish with it')
+    .option('--key <file>', 'sign the release with this publisher key (lpx plugin keygen) and publish the signature with it')
     .option('--json', 'print JSON')
     .action(async (pluginDir: string, options: PublishOptions) => {
       try {
