@@ -202,3 +202,15 @@ t.test('an abort during a failing send stops the failover', async (t) => {
   t.same(fleet.sends.map((s) => s.uri), ['https://o1'], 'o2 was not tried');
   t.match((error as Error).message, /after 1 tries: test script for https:\/\/o1 ran out/);
 });
+
+t.test('an input refusal is not the orchestrator\'s fault: no suspension, no failover, no BullMQ retry', async (t) => {
+  const refusal = errors.orchestrator.JOB_REFUSED.create('https://o1 answered 400: app echo: /text must be string', {
+    details: { status: 400, text: 'app echo: /text must be string', code: errors.byoc.INPUT_INVALID.code },
+  });
+  const fleet = new FakeOrchestrators({ 'https://o1': [{ error: refusal }], 'https://o2': [{ output: 'never' }] });
+  const error = await routerProcessor(fleet.deps())(job()).then(() => undefined, (e: unknown) => e as Error);
+  t.equal(error?.name, 'UnrecoverableError', 'BullMQ does not retry it');
+  t.match(error?.message, /LPX_ERR_BYOC_INPUT_INVALID: byoc\/echo: app echo: \/text must be string/);
+  t.same(fleet.suspended, [], 'the orchestrator is not suspended');
+  t.same(fleet.sends.map((send) => send.uri), ['https://o1'], 'no other orchestrator is asked');
+});

@@ -18,6 +18,7 @@ import type { GatewaySigner } from '../auth/gateway-signature.js';
 import { CAPABILITY_HEADER, encodeEthAddressHeader, ETH_ADDRESS_HEADER, type JobSender } from './eth-address-header.js';
 import { encodeJobRequestHeader, JOB_REQUEST_HEADER, signJobRequest } from './job-request.js';
 import { decodeJobToken, type JobToken } from './job-token.js';
+import { ERROR_CODE_HEADER } from './http-refusal.js';
 
 /** go-livepeer's gateway waits timeout_seconds + 5 s for an orchestrator's answer. */
 export const JOB_RESPONSE_SLACK_MS = 5_000;
@@ -105,10 +106,12 @@ async function send(url: string, options: SendOptions, waitMs: number, signal: A
   }
 }
 
-function refused(url: string, status: number, body: Buffer): never {
+function refused(url: string, status: number, body: Buffer, headers: JobResponse['headers']): never {
   const text = body.toString('utf8').trim();
+  // An lpx orchestrator names its refusal in a header; go-livepeer ones send text only.
+  const code = firstHeader(headers[ERROR_CODE_HEADER.toLowerCase()]);
   throw errors.orchestrator.JOB_REFUSED.create(`${url} answered ${status}: ${text.slice(0, 500)}`, {
-    details: { url, status, text, retry: retryAdvice(status, text) },
+    details: { url, status, text, retry: retryAdvice(status, text), ...(code !== undefined ? { code } : {}) },
   });
 }
 
@@ -133,7 +136,7 @@ export async function postJob(options: PostJobOptions): Promise<JobResponse> {
     options.timeoutMs + JOB_RESPONSE_SLACK_MS,
     options.signal,
   );
-  if (res.status < 200 || res.status > 299) refused(url, res.status, res.body);
+  if (res.status < 200 || res.status > 299) refused(url, res.status, res.body, res.headers);
   const balanceText = firstHeader(res.headers['livepeer-balance'])?.trim();
   const balance = balanceText !== undefined && /^-?\d+$/.test(balanceText) ? BigInt(balanceText) : undefined;
   return { status: res.status, headers: res.headers, body: res.body, balance };
@@ -161,6 +164,6 @@ export async function fetchJobToken(options: FetchJobTokenOptions): Promise<JobT
     options.timeoutMs ?? TOKEN_TIMEOUT_MS,
     options.signal,
   );
-  if (res.status !== 200) refused(url, res.status, res.body);
+  if (res.status !== 200) refused(url, res.status, res.body, res.headers);
   return decodeJobToken(res.body.toString('utf8'));
 }

@@ -6,7 +6,8 @@
  * what happens to a job whose gateway died mid-flight (stalled recovery).
  */
 import type { JobContext } from '@lpx/sdk';
-import { errors } from '@lpx/sdk';
+import { errors, isLpxError } from '@lpx/sdk';
+import { UnrecoverableError } from 'bullmq';
 import { failoverActionFor } from './failover-policy.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 
@@ -28,6 +29,16 @@ export interface RouterDeps {
 function textOf(error: unknown): string {
   const remote = (error as { details?: { remoteMessage?: unknown } })?.details?.remoteMessage;
   return `${typeof remote === 'string' ? remote : ''} ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** An lpx orchestrator's coded refusal of the request body (Lpx-Error-Code, carried by the job client). */
+function isInputRefusal(error: unknown): boolean {
+  return errors.orchestrator.JOB_REFUSED.is(error) && isLpxError(error) && error.details?.['code'] === errors.byoc.INPUT_INVALID.code;
+}
+
+function refusalText(error: unknown): string {
+  const text = isLpxError(error) ? error.details?.['text'] : undefined;
+  return typeof text === 'string' ? text : textOf(error).trim();
 }
 
 export function routerProcessor(deps: RouterDeps) {
@@ -57,6 +68,9 @@ export function routerProcessor(deps: RouterDeps) {
       } catch (error) {
         // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
         if (errors.gateway.BUDGET_EXHAUSTED.is(error)) throw error;
+        // The orchestrator found the caller's input invalid: another would say the same, it is not to
+        // blame, and a BullMQ retry could not help either.
+        if (isInputRefusal(error)) throw new UnrecoverableError(`${errors.byoc.INPUT_INVALID.code}: ${capabilityId}: ${refusalText(error)}`);
         lastError = error;
         const action = failoverActionFor(textOf(error));
         deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action });
