@@ -315,10 +315,13 @@ t.test('a partner publishes a signed BYOC app; an operator installs it by name a
   t.not(refusedJob.status, 200, 'a job through the gateway is no longer served');
   t.match(await refusedJob.json(), { code: /^LPX_ERR_/ }, 'with a coded refusal');
 
-  // Known gap: byoc-live-runner follows byoc.hosted (the container is still up and healthy), not the
-  // kernel's capacity, so the Live Runner route still challenges for the revoked app.
-  const liveAfter = await call(`${runner.url}/`, { method: 'POST', headers: { 'livepeer-payer-address': liveClient.address, 'content-type': 'application/json' }, body });
-  t.not(liveAfter.status, 402, 'the Live Runner route stops offering the revoked app too', { todo: 'revocation does not reach byoc-live-runner yet' });
+  // byoc-live-runner sees the withdrawn capability (capacity 0) within its check interval and takes the app off the route.
+  let liveAfter = await call(`${runner.url}/`, { method: 'POST', headers: { 'livepeer-payer-address': liveClient.address, 'content-type': 'application/json' }, body });
+  for (const deadline = Date.now() + 30_000; liveAfter.status === 402 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    liveAfter = await call(`${runner.url}/`, { method: 'POST', headers: { 'livepeer-payer-address': liveClient.address, 'content-type': 'application/json' }, body });
+  }
+  t.equal(liveAfter.status, 404, 'the Live Runner route stops offering the revoked app too');
 
   const revokedDir = join(world, 'operator-revoked');
   const revokedBoot = await freshBoot(revokedDir);

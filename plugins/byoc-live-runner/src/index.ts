@@ -13,12 +13,15 @@ export { hostedRunner, type Conversion } from './hosted-runner.js';
 
 const manifest = manifestJson as PluginManifest;
 
+/** How often the bridge looks for apps whose capability was withdrawn. */
+const WITHDRAWN_CHECK_MS = 1000;
+
 export const byocLiveRunnerPlugin = definePlugin({
   manifest,
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger, lifecycle: coreServices.lifecycle, hosted: byocHostedServiceRef, runners: liveRunnerRegistryRef },
-      init({ logger, lifecycle, hosted, runners }) {
+      deps: { logger: coreServices.logger, lifecycle: coreServices.lifecycle, capabilities: coreServices.capabilities, hosted: byocHostedServiceRef, runners: liveRunnerRegistryRef },
+      init({ logger, lifecycle, capabilities, hosted, runners }) {
         if (!runners.enabled) {
           logger.info('live runners are not served on this node (no orchestrator role): hosted BYOC apps are not bridged');
           return;
@@ -27,13 +30,19 @@ export const byocLiveRunnerPlugin = definePlugin({
         let queue: Promise<void> = Promise.resolve();
         let stopped = false;
 
-        const sync = async (apps: readonly HostedByocApp[]): Promise<void> => {
+        // A ready app whose capability the node holds at capacity 0 was withdrawn (a revoked release,
+        // ADR 0037): it leaves the Live Runner route too, and comes back if the capacity does.
+        const withdrawn = (app: HostedByocApp): boolean => app.ready && capabilities.get(app.capabilityId)?.capacity === 0;
+        let lastWithdrawn = '';
+
+        const sync = async (all: readonly HostedByocApp[]): Promise<void> => {
+          const apps = all.filter((app) => !withdrawn(app));
           const present = new Set(apps.map((app) => app.name));
           for (const name of [...registered]) {
             if (present.has(name)) continue;
             await runners.removeStatic(name);
             registered.delete(name);
-            logger.info({ app: name }, 'hosted BYOC app gone: live runner removed');
+            logger.info({ app: name }, 'hosted BYOC app gone or withdrawn: live runner removed');
           }
           for (const app of apps) {
             // Unready apps already registered stay: the registry's health checks hide them until they recover.
@@ -58,13 +67,23 @@ export const byocLiveRunnerPlugin = definePlugin({
         };
 
         let unsubscribe: (() => void) | undefined;
+        let watch: NodeJS.Timeout | undefined;
         lifecycle.onStart(async () => {
           unsubscribe = hosted.onChange(schedule);
           schedule(hosted.list());
+          // Capacity changes have no event for plugins: a cheap in-memory look every interval.
+          watch = setInterval(() => {
+            const now = hosted.list().filter(withdrawn).map((app) => app.name).sort().join(',');
+            if (now === lastWithdrawn) return;
+            lastWithdrawn = now;
+            schedule(hosted.list());
+          }, WITHDRAWN_CHECK_MS);
+          watch.unref();
           await queue;
         });
         lifecycle.onShutdown(async () => {
           stopped = true;
+          clearInterval(watch);
           unsubscribe?.();
           await queue;
         });

@@ -5,7 +5,7 @@
 // app whose price is not a whole wei per unit is left out, and an app that
 // goes away is removed with its sessions.
 import t from 'tap';
-import { byocHostedServiceRef, definePlugin, type ByocAppSpec, type HostedByocApp } from '@lpx/sdk';
+import { byocHostedServiceRef, coreServices, definePlugin, type ByocAppSpec, type CapabilitiesService, type HostedByocApp } from '@lpx/sdk';
 import { byocLiveRunnerPlugin, hostedRunner } from '../../../plugins/byoc-live-runner/src/index.js';
 import { call } from '../live-runner/helpers/live-runner-client.js';
 import { startLiveRunnerNode, until } from '../live-runner/helpers/node.js';
@@ -95,4 +95,31 @@ t.test('ready hosted apps become live runners and leave with their sessions', as
   await until(async () => ((await discovered()).some((r) => r.app === 'byoc/echo') ? undefined : true), 'the gone app to leave discovery');
   t.equal((await call(`${session.app_url}/v1/hello`)).status, 404, 'its session went with it');
   t.ok((await discovered()).some((r) => r.app === 'byoc/oneshot'), 'the others stay');
+});
+
+t.test('an app whose capability the node holds at capacity 0 (a revoked release) leaves the Live Runner route, and comes back', async (t) => {
+  const runnerApp = await startRunnerApp();
+  t.teardown(() => runnerApp.close());
+  const double = hostedDouble();
+  double.set([hosted('revocable', runnerApp.url, { mode: 'request-response' }, { unit: 'request', pricePerUnit: '7' })]);
+  // What byoc-host does for a hosted app (its capability at run time), and what the revocation watch then does (capacity 0).
+  let capabilities: CapabilitiesService | undefined;
+  const registrar = definePlugin({
+    manifest: { id: 'capability-registrar', version: '0.1.0', host: '^0.1.0', requires: { services: ['core.capabilities'] } },
+    register(reg) {
+      reg.registerInit({ deps: { capabilities: coreServices.capabilities }, init: (deps) => void (capabilities = deps.capabilities) });
+    },
+  });
+  const { uri } = await startLiveRunnerNode(t, { extraPlugins: [double.plugin, registrar, byocLiveRunnerPlugin] });
+  capabilities!.register({ id: 'byoc/revocable', version: 1, mode: 'request-response', workUnit: 'request', priceUnit: 'wei/request', capacity: 2 });
+  const listed = async () => (await call(`${uri}/discovery`)).json<{ runners?: { app: string }[] }[]>()[0]!.runners?.some((r) => r.app === 'byoc/revocable') ?? false;
+  t.ok(await listed(), 'served while its capability has capacity');
+
+  capabilities!.setCapacity('byoc/revocable', 0);
+  await until(async () => ((await listed()) ? undefined : true), 'the withdrawn app to leave discovery');
+  t.equal((await call(`${uri}/apps/revocable/app/run`, { method: 'POST', body: '{}' })).status, 404, 'and its route answers 404');
+
+  capabilities!.setCapacity('byoc/revocable', 2);
+  await until(async () => ((await listed()) ? true : undefined), 'the app to come back');
+  t.equal((await call(`${uri}/apps/revocable/app/run`, { method: 'POST', body: '{}' })).status, 200);
 });
