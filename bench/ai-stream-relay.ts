@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents, Worker } from 'bullmq';
-import { RelayReader, RelayWriter } from '../core/src/ai/ai-stream-relay.js';
+import { RelayReader, RelayWriter } from '../core/src/jobs/stream-relay.js';
 import { connectRedis, startEmbeddedRedis } from '../core/src/redis/index.js';
 
 const EVENTS = Number(process.argv[2] ?? 2_000);

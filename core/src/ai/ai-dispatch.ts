@@ -11,12 +11,10 @@ import type { Logger } from 'pino';
 import { aiCapabilityId, errors, listErrorCodes, type AIPipelineRequest, type JobsService, type LpxError } from '@lpx/sdk';
 import type { BlobStore } from '../blobs/index.js';
 import { aiJobId, type AIJobBody, type AIJobData, type AIJobFile, type AIJobResult } from './ai-job.js';
-import { relayKey, RelayReader, type RelayEntry } from './ai-stream-relay.js';
+import { openRelay, relayKey, RelayReader } from '../jobs/stream-relay.js';
 
 /** Queueing and blob round trips on top of the worker's own timeout. */
 const WAIT_SLACK_MS = 5_000;
-/** How often the relay reader looks up from its blocking read to see whether the job ended without streaming. */
-const RELAY_POLL_MS = 250;
 
 export type AIRunOutcome =
   | { readonly kind: 'json'; readonly json: unknown; readonly files: readonly AIJobFile[]; readonly executor: string }
@@ -89,66 +87,24 @@ function fromResult(result: AIJobResult): AIRunOutcome & { kind: 'json' } {
   return result;
 }
 
-/**
- * Waits for the worker's first stream entry or the job's end, whichever
- * comes first: a runner that answers JSON to a streaming request, or fails
- * before streaming, ends the job with its result and nothing on the stream.
- */
+/** A streaming request: the worker's events as it appends them to the request's stream (see openRelay). */
 async function relayed(deps: AIDispatchDeps, jobId: string, done: Promise<AIJobResult>, cleanup: () => Promise<void>): Promise<AIRunOutcome> {
-  let settled: { result?: AIJobResult; error?: unknown } | undefined;
-  done.then(
-    (result) => (settled = { result }),
-    (error: unknown) => (settled = { error }),
-  );
   const connection = await deps.blockingConnection();
   const reader = new RelayReader(connection, relayKey(deps.prefix, jobId));
-  let closed = false;
   const close = async () => {
-    if (closed) return;
-    closed = true;
     await reader.remove().catch(() => undefined);
     connection.disconnect();
     await cleanup();
   };
-  let pending: RelayEntry[] = [];
-  try {
-    while (pending.length === 0) {
-      const ended = settled;
-      pending = await reader.read(RELAY_POLL_MS);
-      if (pending.length === 0 && ended !== undefined) {
-        // The reader's connection is closed on this path too (it leaked here: a JSON answer to a streaming request).
-        await close();
-        if (ended.error !== undefined) throw ended.error;
-        return fromResult(ended.result!);
-      }
-    }
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  const first = pending.shift()!;
-  if (first.t === 'error') {
-    await close();
-    throw errorFromResult(first);
-  }
-  if (first.t !== 'start') {
-    await close();
-    throw errors.ai.RESULT_INVALID.create(`the worker's stream began with "${first.t}"`);
-  }
+  const opening = await openRelay(reader, done, close, () => errors.ai.RUNNER_FAILED.create('the worker ended the job before the stream ended'));
+  if (opening.kind === 'result') return fromResult(opening.result);
+  const { first, rest } = opening;
+  if (first.t === 'error') throw errorFromResult(first);
+  if (first.t !== 'start') throw errors.ai.RESULT_INVALID.create(`the worker's stream began with "${first.t}"`);
   async function* events(): AsyncGenerator<Readonly<Record<string, unknown>>> {
-    try {
-      while (true) {
-        for (const entry of pending.splice(0)) {
-          if (entry.t === 'data') yield entry.d;
-          else if (entry.t === 'end') return;
-          else if (entry.t === 'error') throw errorFromResult(entry);
-        }
-        const ended = settled;
-        pending = await reader.read(RELAY_POLL_MS);
-        if (pending.length === 0 && ended !== undefined) throw errors.ai.RUNNER_FAILED.create('the worker ended the job before the stream ended');
-      }
-    } finally {
-      await close();
+    for await (const entry of rest) {
+      if (entry.t === 'data') yield entry.d;
+      else if (entry.t === 'error') throw errorFromResult(entry);
     }
   }
   return { kind: 'stream', executor: first.executor, events: events() };

@@ -38,7 +38,7 @@ export interface AIJobFile {
 /** A coded failure comes back as a result so its code survives BullMQ (which keeps only a message). */
 export type AIJobResult =
   | { readonly kind: 'json'; readonly json: unknown; readonly files: readonly AIJobFile[]; readonly executor: string }
-  /** The events went through the request's Redis stream (ai-stream-relay.ts). */
+  /** The events went through the request's Redis stream (core/src/jobs/stream-relay.ts). */
   | { readonly kind: 'stream'; readonly executor: string; readonly events: number }
   | { readonly error: { readonly code: string; readonly message: string } };
 

@@ -12,7 +12,7 @@ import { errors, isLpxError, type AIExecutor, type AIPipeline, type AIPipelineRe
 import type { BlobStore } from '../blobs/index.js';
 import type { AIJobData, AIJobFile, AIJobResult } from './ai-job.js';
 import type { AIMetrics } from './ai-metrics.js';
-import { relayKey, RelayWriter } from './ai-stream-relay.js';
+import { relayKey, RelayWriter } from '../jobs/stream-relay.js';
 import type { ExecutorPicker } from './executor-picker.js';
 
 export interface AIProcessorDeps {

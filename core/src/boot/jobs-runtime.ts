@@ -16,6 +16,8 @@ export interface JobsRuntime {
   /** Stops taking jobs, drains the active ones, then closes queues; idempotent. */
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** Reads a job's stream (JobContext.stream); see JobsKernel.streamReader. */
+  streamReader: JobsKernel['streamReader'];
 }
 
 export interface JobsRuntimeOptions {
@@ -39,6 +41,7 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
     startWorkers: async () => kernel.start(),
     setConcurrency: (capabilityId, concurrency) => kernel.setConcurrency(capabilityId, concurrency),
     close: () => kernel.close(),
+    streamReader: (jobId) => kernel.streamReader(jobId),
     ping: async () => {
       await connection.ping();
     },

@@ -308,6 +308,8 @@ export const KernelConfigSchema = Type.Object(
         maxFaceValue: Type.String({ pattern: '^[0-9]+$', default: '0' }),
         /** Check the gateway's signature on GetOrchestrator (on with a chain, as go-livepeer does). */
         verifyGatewaySig: Type.Optional(Type.Boolean()),
+        /** A BYOC app's SSE answer is debited 5 units every this often (go-livepeer: 5 s). */
+        byocStreamDebitIntervalMs: Type.Integer({ minimum: 10, default: 5_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

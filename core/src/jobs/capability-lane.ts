@@ -105,6 +105,7 @@ export class CapabilityLane {
       metrics,
       blobs,
       announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
+      relay: { connection, prefix: options.prefix },
     });
     const worker = new Worker(this.queue.name, processor, {
       connection,

@@ -7,6 +7,7 @@ import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
 import { JobBlobs } from './job-blobs.js';
 import { createPluginJobsService } from './plugin-jobs-service.js';
 import { settleWithin } from './settle-within.js';
+import { relayKey, RelayReader } from './stream-relay.js';
 
 /**
  * The node's one owner of BullMQ objects. Queues, event readers and workers
@@ -90,6 +91,25 @@ export class JobsKernel implements JobsService {
   onEvent(capabilityId: string, listener: (event: JobEvent) => void): () => void {
     this.#assertOpen();
     return this.#lane(capabilityId).onEvent(listener);
+  }
+
+  /**
+   * Reads a job's stream (JobContext.stream) on a connection of its own (XREAD
+   * BLOCK holds it); `close` removes the key and drops the connection.
+   */
+  streamReader(jobId: string): { reader: RelayReader; close: () => Promise<void> } {
+    this.#assertOpen();
+    const connection = this.#raw.connection.duplicate({ connectionName: 'lpx-job-stream' });
+    // duplicate() copies no listeners: without one, ioredis prints every refused reconnect to stderr.
+    connection.on('error', (error) => this.#logger?.debug({ err: error.message, jobId }, 'job stream connection error (retrying)'));
+    const reader = new RelayReader(connection, relayKey(this.#options.prefix, jobId));
+    return {
+      reader,
+      close: async () => {
+        await reader.remove().catch(() => undefined);
+        connection.disconnect();
+      },
+    };
   }
 
   /** Deletes blobs of this kernel's jobs that are gone from Redis; runs periodically once a queue is used. */

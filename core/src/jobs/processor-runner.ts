@@ -1,5 +1,7 @@
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
-import type { JobContext, JobProcessor } from '@lpx/sdk';
+import type { JobContext, JobProcessor, JobStream } from '@lpx/sdk';
+import type { Redis } from 'ioredis';
+import { relayKey, RelayWriter } from './stream-relay.js';
 import type { JobBlobs } from './job-blobs.js';
 import type { JobsMetrics } from './jobs-metrics.js';
 
@@ -9,6 +11,26 @@ export interface RunnerHooks {
   blobs?: JobBlobs | undefined;
   /** Publishes a non-final failure so onEvent listeners everywhere see retries, not only the last failure. */
   announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void>;
+  /** Where JobContext.stream writes (the submitter reads it with a RelayReader on the same key). */
+  relay?: { readonly connection: Redis; readonly prefix: string } | undefined;
+}
+
+/** A job's stream: `start` before the first line, one `data` entry ({ line }) per line, then `end`. */
+function jobStream(relay: NonNullable<RunnerHooks['relay']>, jobId: string): JobStream {
+  const writer = new RelayWriter(relay.connection, relayKey(relay.prefix, jobId));
+  const started = writer.append({ t: 'start', executor: '' });
+  // Awaited by the first write; until then its failure must not count as unhandled.
+  started.catch(() => undefined);
+  return {
+    write: async (line) => {
+      await started;
+      await writer.append({ t: 'data', d: { line } });
+    },
+    end: async () => {
+      await started;
+      await writer.append({ t: 'end' });
+    },
+  };
 }
 
 const neverAborted = new AbortController().signal;
@@ -39,6 +61,7 @@ export function toBullProcessor<Input, Output>(
         attempt,
         progress: (value) => job.updateProgress(value),
         signal: jobSignal,
+        ...(hooks.relay === undefined ? {} : { stream: () => jobStream(hooks.relay!, job.id ?? '') }),
       };
       const result = await processor(context);
       const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;

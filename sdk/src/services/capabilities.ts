@@ -42,6 +42,8 @@ export interface CapabilityJobResponse {
   readonly contentType: string;
   /** The body, base64. */
   readonly body: string;
+  /** The body went line by line through the job's stream (JobContext.stream) instead: `body` is empty. */
+  readonly streamed?: boolean;
 }
 
 export interface RuntimeCapabilityOptions {

@@ -7,6 +7,20 @@ export interface JobContext<Input> {
   progress(value: number | Record<string, unknown>): Promise<void>;
   /** Aborted when the worker is closing; long work should stop and let the job be retried. */
   readonly signal: AbortSignal;
+  /**
+   * Opens this job's live stream to whoever submitted it (the orchestrator's
+   * route relays it as it arrives, even from another process); once opened,
+   * the job's return value only says how it ended. Absent where the kernel
+   * offers no stream.
+   */
+  stream?(): JobStream;
+}
+
+/** Text lines, in order, to the job's submitter. */
+export interface JobStream {
+  write(line: string): Promise<void>;
+  /** The last line was written. */
+  end(): Promise<void>;
 }
 
 export type JobProcessor<Input = unknown, Output = unknown> = (job: JobContext<Input>) => Promise<Output>;

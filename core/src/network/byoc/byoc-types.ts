@@ -46,6 +46,11 @@ export interface JobDispatchResult {
   readonly status?: number;
   readonly contentType: string;
   readonly body: Buffer | string;
+  /**
+   * The worker answered `text/event-stream`: its lines (no line ends) as they
+   * come; `body` is empty. Ending the iteration early (return()) stops reading.
+   */
+  readonly lines?: AsyncIterable<string>;
 }
 
 export interface JobRoutesDeps<R = unknown> {
@@ -79,4 +84,6 @@ export interface JobRoutesDeps<R = unknown> {
   /** Request body limit for /process/request (default: the app's). */
   readonly bodyLimit?: number;
   readonly verifier?: SignatureVerifier;
+  /** How often a streamed (SSE) answer is debited 5 units, go-livepeer's 5 s (tests shorten it). */
+  readonly streamDebitIntervalMs?: number;
 }

@@ -15,8 +15,8 @@
  * 5. dispatch; a rejection is 500 and debits nothing; otherwise debit
  *    ceil(seconds) × price and answer the worker's status, type and body with
  *    `Livepeer-Balance`.
- * Streaming (SSE) responses are not relayed incrementally: the body is the
- * worker's whole answer.
+ * 6. a `text/event-stream` answer is relayed line by line as it comes, with
+ *    go-livepeer's periodic debits and balance events (job-stream-relay.ts).
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { errors } from '@lpx/sdk';
@@ -27,6 +27,7 @@ import { headerValue, refuse, refuseError } from './http-refusal.js';
 import { JobDedupe, jobFingerprint, type JobClaim, type JobOutcome } from './job-dedupe.js';
 import { balanceHeader, chargeForWork, takePayment, unitPrice } from './job-payment-gate.js';
 import { decodeJobRequestHeader, verifyJobRequest, type VerifiedJobRequest } from './job-request.js';
+import { relayStream, STREAM_DEBIT_INTERVAL_MS } from './job-stream-relay.js';
 import { jobTokenHandler } from './job-token-route.js';
 
 export const BALANCE_HEADER = 'Livepeer-Balance';
@@ -145,29 +146,52 @@ async function runJob<R>(
     reply.raw.once('close', onClose);
 
     const start = deps.now();
-    let outcome: JobOutcome;
+    let result: JobDispatchResult;
+    let outcome: JobOutcome | undefined;
     try {
-      outcome = toOutcome(
-        await deps.dispatch({
-          capability: job.capability,
-          requestId,
-          jobRequestId: job.id,
-          subpath: work.subpath,
-          request: job.request,
-          parameters: job.parameters,
-          body: work.body,
-          contentType: work.contentType,
-          timeoutMs,
-          sender: toChecksumAddress(sender),
-          signal: controller.signal,
-        }),
-      );
+      result = await deps.dispatch({
+        capability: job.capability,
+        requestId,
+        jobRequestId: job.id,
+        subpath: work.subpath,
+        request: job.request,
+        parameters: job.parameters,
+        body: work.body,
+        contentType: work.contentType,
+        timeoutMs,
+        sender: toChecksumAddress(sender),
+        signal: controller.signal,
+      });
+      if (result.lines === undefined) outcome = toOutcome(result);
     } catch (error) {
+      clearTimeout(timer);
       const code = errors.orchestrator.DISPATCH_FAILED;
       return refuse(reply, code.status, `job not able to be processed err=${(error as Error).message}`, code.code);
-    } finally {
-      clearTimeout(timer);
     }
+    if (result.lines !== undefined) {
+      try {
+        const relayed = await relayStream({
+          reply,
+          lines: result.lines,
+          payments: deps.payments,
+          sender,
+          capability: job.capability,
+          price,
+          intervalMs: deps.streamDebitIntervalMs ?? STREAM_DEBIT_INTERVAL_MS,
+          now: deps.now,
+          start,
+          signal: controller.signal,
+        });
+        if (relayed.outcome !== undefined) claim?.complete(relayed.outcome);
+      } catch {
+        // The answer is already under way: it ends where the failure was.
+      } finally {
+        clearTimeout(timer);
+      }
+      return reply;
+    }
+    clearTimeout(timer);
+    if (outcome === undefined) throw new RangeError('dispatch answered neither a body nor a stream');
     if (deps.payments !== undefined) await chargeForWork(deps.payments, sender, job.capability, price, deps.now() - start);
     claim?.complete(outcome);
     return sendOutcome(reply, outcome, await balanceHeader(deps.payments, sender, job.capability));

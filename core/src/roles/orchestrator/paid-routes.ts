@@ -81,7 +81,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}), ...(charged !== undefined ? { onPixelsCharged: (pixels: bigint) => charged.inc(Number(pixels)) } : {}) });
 
-  const dispatch = workerDispatch(kernel.jobs.service, capabilities);
+  const dispatch = workerDispatch(kernel.jobs.service, capabilities, (jobId) => kernel.jobs.streamReader(jobId));
   registerJobRoutes<CapacityReservation>(app, {
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
     priceFor: (capability) => {
@@ -113,6 +113,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
       }),
     serviceAddr: deps.serviceUri,
     now: () => Date.now(),
+    streamDebitIntervalMs: deps.config.orchestrator.byocStreamDebitIntervalMs,
   });
   deps.logger.debug({ transcode: transcode !== undefined }, 'paid routes mounted');
 }

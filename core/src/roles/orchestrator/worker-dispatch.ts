@@ -5,10 +5,16 @@
  * the response, or failed over and came back — joins the job already running
  * or returns its result instead of doing the work twice. Manifest-declared
  * capabilities get the JSON-parsed body; capabilities registered at run time
- * (BYOC apps) get the request as sent and answer status, type and body.
+ * (BYOC apps) get the request as sent and answer status, type and body —
+ * or, when the app answered `text/event-stream`, stream its lines through the
+ * job's Redis stream, which this side reads as they are appended.
  */
-import { isCapabilityId, type CapabilityJobRequest, type CapabilityJobResponse, type JobsService } from '@lpx/sdk';
+import { errors, isCapabilityId, type CapabilityJobRequest, type CapabilityJobResponse, type JobsService } from '@lpx/sdk';
 import type { CapabilityRegistry } from '../../capabilities/index.js';
+import { openRelay, type RelayReader } from '../../jobs/stream-relay.js';
+
+/** Reads a job's stream (JobContext.stream): JobsKernel.streamReader. */
+export type StreamReaderFor = (jobId: string) => { reader: RelayReader; close: () => Promise<void> };
 
 export interface DispatchRequest {
   readonly capabilityId: string;
@@ -27,6 +33,8 @@ export interface DispatchResult {
   readonly status?: number;
   readonly contentType: string;
   readonly body: Buffer | string;
+  /** The app's SSE lines as they come (then `body` is empty). */
+  readonly lines?: AsyncIterable<string>;
 }
 
 /** BYOC names capabilities freely (`echo`); lpx ids are `<domain>/<name>`. A bare name means `byoc/<name>`. */
@@ -57,16 +65,34 @@ function rawResult(output: CapabilityJobResponse): DispatchResult {
   return { status: output.status, contentType: output.contentType, body: Buffer.from(output.body, 'base64') };
 }
 
-export function workerDispatch(jobs: JobsService, capabilities: CapabilityRegistry) {
+export function workerDispatch(jobs: JobsService, capabilities: CapabilityRegistry, streamReader?: StreamReaderFor) {
   return async (request: DispatchRequest): Promise<DispatchResult> => {
     const raw = capabilities.registeredAtRuntimeBy(request.capabilityId) !== undefined;
-    const output = await jobs.submitAndWait(request.capabilityId, raw ? rawInput(request) : jobInput(request.body, request.contentType), {
-      jobId: `req-${request.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+    const jobId = `req-${request.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const output = jobs.submitAndWait(request.capabilityId, raw ? rawInput(request) : jobInput(request.body, request.contentType), {
+      jobId,
       timeoutMs: request.timeoutMs,
       // The gateway retries across orchestrators; a retry here would only hold the gateway's money longer.
       attempts: 1,
     });
-    if (raw) return rawResult(output as CapabilityJobResponse);
-    return { contentType: 'application/json', body: JSON.stringify(output ?? null) };
+    if (!raw) return { contentType: 'application/json', body: JSON.stringify((await output) ?? null) };
+    if (streamReader === undefined) return rawResult((await output) as CapabilityJobResponse);
+    return streamedOrWhole(request.capabilityId, output as Promise<CapabilityJobResponse>, streamReader(jobId));
   };
+}
+
+/** The app's answer whole, or its lines as the worker appends them to the job's stream. */
+async function streamedOrWhole(capabilityId: string, output: Promise<CapabilityJobResponse>, stream: ReturnType<StreamReaderFor>): Promise<DispatchResult> {
+  const broken = (why: string) => errors.byoc.WORKER_FAILED.create(`${capabilityId}: ${why}`, { details: { capability: capabilityId } });
+  const opening = await openRelay(stream.reader, output, stream.close, () => broken('the job ended before its stream did'));
+  if (opening.kind === 'result') return rawResult(opening.result);
+  if (opening.first.t !== 'start') throw broken(`the stream began with "${opening.first.t}"`);
+  const { rest } = opening;
+  async function* lines(): AsyncGenerator<string> {
+    for await (const entry of rest) {
+      if (entry.t === 'data') yield String(entry.d['line'] ?? '');
+      else if (entry.t === 'error') throw broken(entry.message);
+    }
+  }
+  return { status: 200, contentType: 'text/event-stream', body: '', lines: lines() };
 }

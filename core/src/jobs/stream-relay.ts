@@ -77,3 +77,65 @@ export class RelayReader {
     await this.#redis.del(this.#key);
   }
 }
+
+/** How often a reader looks up from its blocking read to see whether the job ended without streaming. */
+export const RELAY_POLL_MS = 250;
+
+export type RelayOpening<R> =
+  | { readonly kind: 'result'; readonly result: R }
+  | { readonly kind: 'stream'; readonly first: RelayEntry; readonly rest: AsyncGenerator<RelayEntry> };
+
+/**
+ * Waits for a job's first stream entry or its end, whichever comes first: a
+ * worker that answers whole, or fails before streaming, ends the job with its
+ * result and nothing on the stream. `rest` yields the entries after the
+ * first up to `end` or `error` (included); it throws `unended()` if the job
+ * ends first. `close` (remove the key, drop the connection) runs once: when
+ * a result comes, on a failure, or when `rest` finishes.
+ */
+export async function openRelay<R>(reader: RelayReader, done: Promise<R>, close: () => Promise<void>, unended: () => Error): Promise<RelayOpening<R>> {
+  let settled: { result?: R; error?: unknown } | undefined;
+  done.then(
+    (result) => (settled = { result }),
+    (error: unknown) => (settled = { error }),
+  );
+  let closed = false;
+  const closeOnce = async () => {
+    if (closed) return;
+    closed = true;
+    await close();
+  };
+  let pending: RelayEntry[] = [];
+  try {
+    while (pending.length === 0) {
+      const ended = settled;
+      pending = await reader.read(RELAY_POLL_MS);
+      if (pending.length === 0 && ended !== undefined) {
+        await closeOnce();
+        if (ended.error !== undefined) throw ended.error;
+        return { kind: 'result', result: ended.result as R };
+      }
+    }
+  } catch (error) {
+    await closeOnce();
+    throw error;
+  }
+  const first = pending.shift()!;
+  async function* rest(): AsyncGenerator<RelayEntry> {
+    try {
+      while (true) {
+        for (const entry of pending.splice(0)) {
+          yield entry;
+          if (entry.t === 'end' || entry.t === 'error') return;
+        }
+        const ended = settled;
+        pending = await reader.read(RELAY_POLL_MS);
+        if (pending.length === 0 && ended !== undefined) throw unended();
+      }
+    } finally {
+      await closeOnce();
+    }
+  }
+  if (first.t !== 'start') await closeOnce();
+  return { kind: 'stream', first, rest: rest() };
+}
