@@ -26,12 +26,14 @@ export async function waitUntilReady(endpoint: AIRunnerEndpoint, options: WaitRe
   const deadline = Date.now() + options.timeoutMs;
   let lastReason = 'no answer yet';
   while (!options.signal?.aborted) {
-    const health = await checkHealth(endpoint, Math.min(options.healthMs, Math.max(1, deadline - Date.now())), options.signal);
+    const budgetMs = Math.min(options.healthMs, Math.max(1, deadline - Date.now()));
+    const health = await checkHealth(endpoint, budgetMs, options.signal);
     if (health.ok) {
       if (health.status === 'ERROR') return { ready: false, reason: 'the runner reports ERROR on /health' };
       if (health.status !== 'LOADING' || options.acceptLoading !== false) return { ready: true, status: health.status };
       lastReason = 'still LOADING';
-    } else {
+    } else if (budgetMs === options.healthMs || lastReason === 'no answer yet') {
+      // A probe the deadline cut short says nothing about the runner: the last full one's finding stays.
       lastReason = health.reason;
     }
     const dead = await options.stillAlive?.();
