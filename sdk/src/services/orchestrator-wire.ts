@@ -85,9 +85,60 @@ export interface WirePayments {
   balance(input: { readonly sender: string; readonly manifestId: string }): Promise<string | undefined>;
 }
 
+/**
+ * A BYOC `Livepeer` JobRequest header the kernel decoded and verified: the
+ * same checks `/process/request` runs (docs/adr/0047-byoc-streams-on-the-orchestrator.md).
+ */
+export interface VerifiedByocJob {
+  /** JobRequest.id as the gateway sent it (a BYOC stream's id). */
+  readonly id: string;
+  /** A JSON object as a string (go-livepeer's JobRequestDetails, e.g. `{"stream_id":"…"}`). */
+  readonly request: string;
+  /** A JSON string (JobParameters: orchestrator filters, `enable_video_ingress`, ...); may be empty. */
+  readonly parameters: string;
+  /** The capability name (a BYOC app name, `byoc/<name>` in the registry). */
+  readonly capability: string;
+  /** EIP-55 `0x` address whose signature over request ‖ parameters was verified. */
+  readonly sender: string;
+  /** JobRequest.timeout_seconds, always > 0. */
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * go-livepeer's BYOC job wire for plugins that serve BYOC routes the kernel
+ * does not (`/ai/stream/*`). Money is keyed as the kernel's `/process/*`
+ * keys it — balance (sender, capability name) — so `payments.debit/balance`
+ * with `manifestId` = the capability name read and move the same credit.
+ */
+export interface ByocJobWire {
+  /**
+   * Decodes and verifies a `Livepeer` header with the kernel's verifier
+   * (timeout, signature over request ‖ parameters, a capability name, request
+   * a JSON object). Throws an LpxError with status 400
+   * (`errors.orchestrator.JOB_REQUEST_*`); the message reads like go-livepeer's.
+   */
+  verify(header: string | undefined): VerifiedByocJob;
+  /**
+   * The price per unit (one unit = one second) `/process/token` quotes this
+   * sender for the capability; undefined when the capability is unknown or free,
+   * and always undefined on an offchain node (everything is free there).
+   */
+  priceFor(capability: string, sender: string): WirePrice | undefined;
+  /**
+   * Credits a `Livepeer-Payment` header to (sender, capability) as
+   * `/process/request` does; an absent or empty header credits nothing.
+   * Rejects, crediting nothing, with an LpxError: 402
+   * (`errors.payments.MALFORMED_HEADER`: unreadable), 400 (its sender is not
+   * `sender`, or the tickets were refused). A no-op on an offchain node.
+   */
+  pay(input: { readonly sender: string; readonly capability: string; readonly payment: string | undefined }): Promise<void>;
+}
+
 export interface OrchestratorWireService {
   /** Payments for plugin-served paid routes. */
   readonly payments: WirePayments;
+  /** The BYOC job wire's header check, price and payment step (for `/ai/stream/*`). */
+  readonly byocJobs: ByocJobWire;
   /** The base URL runners and workers reach this node at (`orchestrator.runnerAddr`, else the service URI). */
   internalUri(): string | undefined;
   /** The node runs the orchestrator role. */

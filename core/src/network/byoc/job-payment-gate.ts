@@ -36,6 +36,33 @@ export function unitPrice(quoted: PriceInfo | undefined): Rational {
   return priceFromInfo(quoted ?? FREE);
 }
 
+/**
+ * Steps 1–3: credits the header's tickets to (sender, capability); an absent
+ * or blank header credits nothing. Throws, crediting nothing, an LpxError
+ * whose status is the reply's: 402 unreadable, 400 sender mismatch or refused.
+ * Shared with plugin-served BYOC routes (orchestratorWire.byocJobs.pay).
+ */
+export async function creditJobPayment(payments: JobPayments, sender: Address, capability: string, header: string | undefined): Promise<void> {
+  if (header === undefined || header.trim() === '') return;
+  let payment: Payment;
+  try {
+    payment = decodePaymentHeaderValue(header);
+  } catch (error) {
+    throw errors.payments.MALFORMED_HEADER.create(`Could not parse payment: ${(error as Error).message}`, { cause: error, details: isLpxError(error) ? { code: error.code } : {} });
+  }
+  if (payment.sender !== undefined && addressKey(payment.sender) !== addressKey(sender)) {
+    throw errors.orchestrator.PAYMENT_SENDER_MISMATCH.create(`payment sender ${addressKey(payment.sender)} is not the job sender ${addressKey(sender)}`);
+  }
+  try {
+    await payments.processor.processPayment(payment, capability);
+  } catch (error) {
+    // go-livepeer answers every ProcessPayment failure 400 with its text (gateways match on it).
+    if (!isLpxError(error)) throw error;
+    if (error.status === 400) throw error;
+    throw errors.payments.REFUSED.create(error.message, { cause: error, details: { code: error.code } });
+  }
+}
+
 export async function takePayment(
   payments: JobPayments,
   sender: Address,
@@ -43,24 +70,14 @@ export async function takePayment(
   price: Rational,
   header: string | undefined,
 ): Promise<GateRefusal | undefined> {
-  if (header !== undefined && header.trim() !== '') {
-    let payment: Payment;
-    try {
-      payment = decodePaymentHeaderValue(header);
-    } catch (error) {
-      return { status: 402, text: `Could not parse payment: ${(error as Error).message}`, code: isLpxError(error) ? error.code : errors.payments.MALFORMED_HEADER.code };
-    }
-    if (payment.sender !== undefined && addressKey(payment.sender) !== addressKey(sender)) {
-      const code = errors.orchestrator.PAYMENT_SENDER_MISMATCH;
-      return { status: code.status, text: `payment sender ${addressKey(payment.sender)} is not the job sender ${addressKey(sender)}`, code: code.code };
-    }
-    try {
-      await payments.processor.processPayment(payment, capability);
-    } catch (error) {
-      // go-livepeer answers every ProcessPayment failure 400 with its text (gateways match on it).
-      if (!isLpxError(error)) throw error;
-      return { status: 400, text: error.message, code: error.code };
-    }
+  try {
+    await creditJobPayment(payments, sender, capability, header);
+  } catch (error) {
+    if (!isLpxError(error)) throw error;
+    // A wrapped refusal keeps the underlying code for the Lpx-Error-Code header.
+    const inner = error.details?.['code'];
+    const code = typeof inner === 'string' ? inner : error.code;
+    return { status: error.status, text: error.message, code };
   }
   const balance = (await payments.processor.balance(sender, capability)) ?? Rational.ZERO;
   if (balance.lt(price.mulInt(MIN_BALANCE_SECONDS))) {

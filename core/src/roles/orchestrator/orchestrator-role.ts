@@ -27,6 +27,7 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import { startOrchestratorPayments, type OrchestratorPayments } from './orchestrator-payments.js';
 import { mountPaidRoutes } from './paid-routes.js';
 import { createWirePayments } from './wire-payments.js';
+import { createByocJobWire } from './byoc-job-wire.js';
 import { toLivepeerCapabilities } from '../../capabilities/index.js';
 import { SessionLimit } from './session-limit.js';
 
@@ -105,6 +106,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
       ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
     }),
   );
+  kernel.wire.setByocJobs(createByocJobWire({ capabilities: kernel.capabilities, ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}) }));
   kernel.wire.applyHttp(door.app);
   mountPaidRoutes(door.app, { config, kernel, payments, authTokens, info, sessions, account, metrics: options.metrics, serviceUri: () => serviceUri, logger });
   // Built before listening so a plugin's refused wire route fails the boot with its own code, not as a listen error.

@@ -25,6 +25,7 @@ import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 import { RenditionLinks } from '../../transcode/rendition-links.js';
 import { registerAIRoutes } from './ai-routes.js';
+import { byocJobPrice } from './byoc-job-wire.js';
 
 export interface PaidRoutesDeps {
   /** The node's registry: segment pixels charged are counted there. */
@@ -84,10 +85,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   const dispatch = workerDispatch(kernel.jobs.service, capabilities, (jobId) => kernel.jobs.streamReader(jobId));
   registerJobRoutes<CapacityReservation>(app, {
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
-    priceFor: (capability) => {
-      const price = capabilities.get(capabilityIdFor(capability))?.price;
-      return price === undefined ? undefined : { pricePerUnit: BigInt(price.pricePerUnit), pixelsPerUnit: BigInt(price.pixelsPerUnit ?? '1') };
-    },
+    priceFor: (capability) => byocJobPrice(capabilities, capability),
     validate: (capability, request) => capabilities.validateRequest(capabilityIdFor(capability), request),
     admit: (capability) => {
       const id = capabilityIdFor(capability);

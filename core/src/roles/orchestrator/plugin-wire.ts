@@ -10,9 +10,10 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { errors, type OrchestratorWireService, type WirePayments } from '@lpx/sdk';
+import { errors, type ByocJobWire, type OrchestratorWireService, type WirePayments } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
+import { unstartedByocJobWire } from './byoc-job-wire.js';
 
 /**
  * Front-door paths the kernel serves (paid work, BYOC jobs, signed rendition
@@ -77,6 +78,8 @@ export class PluginWire {
   #payments: WirePayments = UNSTARTED_PAYMENTS;
   // One delegating object for every plugin: they keep it from init, the role fills it at start.
   readonly #paymentsFacade: WirePayments;
+  #byocJobs: ByocJobWire = unstartedByocJobWire();
+  readonly #byocJobsFacade: ByocJobWire;
 
   constructor(options: PluginWireOptions) {
     this.#options = options;
@@ -89,6 +92,11 @@ export class PluginWire {
       accept: (headers, options) => this.#payments.accept(headers, options),
       debit: (input) => this.#payments.debit(input),
       balance: (input) => this.#payments.balance(input),
+    };
+    this.#byocJobsFacade = {
+      verify: (header) => this.#byocJobs.verify(header),
+      priceFor: (capability, sender) => this.#byocJobs.priceFor(capability, sender),
+      pay: (input) => this.#byocJobs.pay(input),
     };
   }
 
@@ -145,6 +153,7 @@ export class PluginWire {
       serviceUri: () => this.#opened?.serviceUri,
       address: () => this.#opened?.address,
       payments: this.#paymentsFacade,
+      byocJobs: this.#byocJobsFacade,
       internalUri: () => {
         if (this.#opened === undefined) return undefined;
         return this.#options.runnerAddr?.() ?? this.#opened.serviceUri;
@@ -184,6 +193,11 @@ export class PluginWire {
   /** The role's payments (wire-payments.ts); set before the door listens. */
   setPayments(payments: WirePayments): void {
     this.#payments = payments;
+  }
+
+  /** The role's BYOC job wire (byoc-job-wire.ts); set before the door listens. */
+  setByocJobs(byocJobs: ByocJobWire): void {
+    this.#byocJobs = byocJobs;
   }
 
   /** The role listens: serviceUri()/address() answer from now on. */
