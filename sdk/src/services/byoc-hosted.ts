@@ -20,6 +20,10 @@ export interface HostedByocApp {
   readonly capacity: number;
   /** Base URL of the app (container's published port, or the external URL). */
   readonly url: string;
+  /** A healthy instance's base URL when the app runs several (round robin); absent or undefined: `url`. A stream keeps the one it started on. */
+  readonly pick?: () => string | undefined;
+  /** Sent as `Authorization: Bearer <token>` on every call to the app (go-livepeer external capability `token`). */
+  readonly token?: string;
   /** Absolute health URL. */
   readonly healthUrl: string;
   readonly healthyStatus: number;
