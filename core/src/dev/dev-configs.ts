@@ -91,7 +91,7 @@ function runtimeDockerPlugin(): Record<string, unknown> {
   return { 'runtime-docker': { module: moduleFile('@lpx/plugin-runtime-docker'), config: devRuntimeDockerConfig() } };
 }
 
-/** A BYOC partner plugin hosted in a container, served on /process/request/* and, through the bridge, as a Live Runner app. */
+/** A BYOC partner plugin hosted in a container, served on /process/request/*, /ai/stream/* and, through the bridge, as a Live Runner app. */
 function byocPlugins(partner: { readonly pluginId: string; readonly module: string }): Record<string, unknown> {
   return {
     ...runtimeDockerPlugin(),
@@ -99,6 +99,7 @@ function byocPlugins(partner: { readonly pluginId: string; readonly module: stri
     trickle: { module: moduleFile('@lpx/plugin-trickle') },
     'live-runner': { module: moduleFile('@lpx/plugin-live-runner') },
     'byoc-live-runner': { module: moduleFile('@lpx/plugin-byoc-live-runner') },
+    'byoc-stream': { module: moduleFile('@lpx/plugin-byoc-stream') },
     [partner.pluginId]: { module: partner.module },
   };
 }
