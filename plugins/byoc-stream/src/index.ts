@@ -55,9 +55,14 @@ export const byocStreamPlugin = definePlugin({
             }
           });
         });
+        // Streams are taken out at the first sign of shutdown, before other plugins (trickle) unwind,
+        // so each app hears why its stream ended.
+        let stopping: Promise<void> | undefined;
+        const stopAll = (): Promise<void> => (stopping ??= table.stopAll('the orchestrator is shutting down', SHUTDOWN_STOP_MS));
+        lifecycle.signal.addEventListener('abort', () => void stopAll(), { once: true });
         lifecycle.onShutdown(async () => {
           unsubscribe?.();
-          await table.stopAll('the orchestrator is shutting down', SHUTDOWN_STOP_MS);
+          await stopAll();
         });
       },
     });
