@@ -2,10 +2,12 @@
  * `POST /ai/stream/start` (go-livepeer's StartStream), in this order — every
  * refusal before step 4 leaves nothing reserved and nothing debited:
  * 1. 400: the `Livepeer` header does not verify, JobParameters or the body is
- *    not the JSON expected; 409 when a stream with this id already runs;
- * 2. 400 `No capacity available for capability`: no ready app serves the name,
- *    or all its capacity is held (shared with `/process/request` jobs: both
- *    reserve `byoc/<name>` in the kernel's registry);
+ *    not the JSON expected;
+ * 2. 400 `No capacity available for capability`: no ready app serves the name;
+ *    409 when a stream with this id runs or is starting; 400 `No capacity
+ *    available for capability` when all the app's capacity is held (shared
+ *    with `/process/request` jobs: both reserve `byoc/<name>` in the kernel's
+ *    registry);
  * 3. priced apps: `Livepeer-Payment` is credited (400 when refused), then
  *    402 `Insufficient balance for request` below 60 s × price;
  * 4. channels `{base}-control`, `{base}-events` (application/json) and, as
@@ -103,12 +105,14 @@ export function startStreamHandler(deps: StreamRouteDeps) {
       return refuseError(reply, error, { status: 400 });
     }
     if (job.id === '') return refuse(reply, 400, 'JobRequest.id is empty: it names the stream', errors.byoc.STREAM_PARAMETERS_INVALID.code);
-    if (deps.table.get(job.id) !== undefined) return refuse(reply, 409, `stream already exists: ${job.id}`, errors.byoc.STREAM_EXISTS.code);
-
     const app = readyApp(deps, job.capability);
     if (app === undefined) return refuse(reply, 400, NO_CAPACITY_TEXT, errors.byoc.STREAM_CAPABILITY_UNKNOWN.code);
+    if (!deps.table.claim(job.id)) return refuse(reply, 409, `stream already exists: ${job.id}`, errors.byoc.STREAM_EXISTS.code);
     const reservation = reserve(deps, app);
-    if (reservation === undefined) return refuse(reply, 400, NO_CAPACITY_TEXT, errors.byoc.STREAM_NO_CAPACITY.code);
+    if (reservation === undefined) {
+      deps.table.unclaim(job.id);
+      return refuse(reply, 400, NO_CAPACITY_TEXT, errors.byoc.STREAM_NO_CAPACITY.code);
+    }
 
     const opened: Opened = { names: [], headers: {}, forApp: {} };
     let handedOver = false;
@@ -169,6 +173,7 @@ export function startStreamHandler(deps: StreamRouteDeps) {
       return refuseError(reply, error);
     } finally {
       if (!handedOver) {
+        deps.table.unclaim(job.id);
         try {
           deps.capabilities.release(reservation);
         } catch {

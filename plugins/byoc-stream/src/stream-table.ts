@@ -51,6 +51,8 @@ interface Live {
 
 export class StreamTable {
   readonly #streams = new Map<string, Live>();
+  /** Ids whose start is under way: a second start with the same id is refused, not raced. */
+  readonly #starting = new Set<string>();
   readonly #deps: StreamTableDeps;
 
   constructor(deps: StreamTableDeps) {
@@ -65,8 +67,21 @@ export class StreamTable {
     return [...this.#streams.values()].map((live) => live.record);
   }
 
+  /** Holds `id` for a start under way; false when a stream with it runs or is starting. */
+  claim(id: string): boolean {
+    if (this.#streams.has(id) || this.#starting.has(id)) return false;
+    this.#starting.add(id);
+    return true;
+  }
+
+  /** Lets go of a claim whose start failed (a no-op once the stream was added). */
+  unclaim(id: string): void {
+    this.#starting.delete(id);
+  }
+
   /** Starts watching a stream whose app accepted `/stream/start`. */
   add(record: StreamRecord): void {
+    this.#starting.delete(record.id);
     const live: Live = { record, warned: false, timer: undefined };
     this.#streams.set(record.id, live);
     this.#schedule(live);
