@@ -157,13 +157,14 @@ t.test('an orchestrator dropping the stream (its channels gone) fails it, and th
 t.test('failover on start: a 5xx moves on, with the next token refreshed first', async (t) => {
   const gw = await startGateway(t);
   const bad = await gw.orchestrator({ startRefusal: { status: 503, text: 'worker down' } });
-  const good = await gw.orchestrator();
-  // Only the second one's answer comes first in some runs; exclude nothing, include both.
+  // Its search token arrives after the failing one's, so the failing one is tried first.
+  const good = await gw.orchestrator({ tokenDelayMs: 200 });
   const { status, json } = await startStream(gw, {}, livepeerHeader({ parameters: JSON.stringify({ orchestrators: { include: [bad.uri, good.uri] } }) }));
   t.equal(status, 200, json.detail ?? '');
   t.equal(good.routes('start').length, 1);
   t.equal((await get(json.status_url)).json()['orchestrator'], good.uri);
-  if (bad.routes('start').length === 1) t.equal(good.tokens, 2, 'the search token, then a fresh one before the retry');
+  t.equal(bad.routes('start').length, 1, 'the first orchestrator answered 503');
+  t.equal(good.tokens, 2, 'the search token, then a fresh one before the retry');
 });
 
 t.test('give-up rule: after more than 2 quick swaps the gateway stops trying (5 starts of 6 orchestrators)', async (t) => {

@@ -34,6 +34,8 @@ export interface DoubleScript {
   paymentRefusal?: { status: number; text: string };
   /** Wei-seconds debited on each payment call (time passing), so every round needs tickets. */
   debitSecondsPerPayment?: bigint;
+  /** Holds its token answers back this long (within the 500 ms search timeout), so it is found after the others. */
+  tokenDelayMs?: number;
   /** Capacity the token reports (0: the search skips this orchestrator). */
   capacity?: number;
 }
@@ -104,7 +106,9 @@ export class StreamOrchestratorDouble {
       now: () => Date.now(),
     };
     app.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/process/token')) this.tokens++;
+      if (!request.url.startsWith('/process/token')) return;
+      this.tokens++;
+      if (this.script.tokenDelayMs !== undefined && this.tokens === 1) await new Promise((resolve) => setTimeout(resolve, this.script.tokenDelayMs));
     });
     registerJobRoutes(app, deps);
     app.register(async (scope) => mountTrickle(scope, this.trickle));
