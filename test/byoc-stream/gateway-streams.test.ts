@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { toChecksumAddress } from '../../core/src/payments/index.js';
 import { until } from '../plugins/trickle/helpers/trickle-node.js';
-import { ALICE, ALL_CHANNELS, auth, BOB, CAPABILITY, livepeerHeader, startGateway, type GatewayUnderTest } from './helpers/gateway.js';
+import { ALICE, ALL_CHANNELS, auth, BOB, CAPABILITY, CAROL, livepeerHeader, startGateway, type GatewayUnderTest } from './helpers/gateway.js';
 
 interface Urls {
   stream_id: string;
@@ -228,4 +228,38 @@ t.test('shutdown stops every running stream on its orchestrator', async (t) => {
   t.equal(gw.service.size, 2);
   await gw.service.close();
   t.equal(o.routes('stop').length, 2);
+});
+
+t.test('a tenant over its budget: the first stream pays (charged first), the next start is 402 before any search', async (t) => {
+  const gw = await startGateway(t);
+  const o = await gw.orchestrator();
+  const first = await startStream(gw, {}, livepeerHeader({}), CAROL);
+  t.equal(first.status, 200);
+  const tokens = o.tokens;
+  const second = await startStream(gw, {}, livepeerHeader({}), CAROL);
+  t.equal(second.status, 402);
+  t.equal(second.json.code, 'LPX_ERR_GATEWAY_BUDGET_EXHAUSTED');
+  t.equal(o.tokens, tokens, 'no token search for a refused start');
+  t.equal(o.routes('start').length, 1);
+});
+
+t.test('a free capability: no tickets at start, no payment calls', async (t) => {
+  const gw = await startGateway(t, { paymentIntervalMs: 50 });
+  const o = await gw.orchestrator({}, 0n);
+  const { json: urls } = await startStream(gw);
+  t.notOk(o.routes('start')[0]!.paid);
+  await sleep(300);
+  t.equal(o.routes('payment').length, 0);
+  t.match((await get(urls.status_url)).json(), { charged_wei: '0', tickets_sent: 0 });
+});
+
+t.test('the control keepalive reaches the orchestrator; a gone control channel fails the stream', async (t) => {
+  const gw = await startGateway(t, { controlKeepaliveMs: 50 });
+  const o = await gw.orchestrator();
+  const { json: urls } = await startStream(gw);
+  const control = o.trickle.get(`${urls.stream_id}-control`)!;
+  await until(() => control.nextWrite >= 2, 'two keepalives');
+  o.trickle.remove(`${urls.stream_id}-control`);
+  await until(async () => (await get(urls.status_url)).json()['state'] === 'failed', 'the stream to fail');
+  t.match((await get(urls.status_url)).json()['reason'], /control channel is gone/);
 });

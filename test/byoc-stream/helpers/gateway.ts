@@ -23,9 +23,11 @@ export const CAPABILITY = 'video-analysis';
 export const PRICE = 10n; // wei per second; a ticket's EV is 1000 wei
 export const ALICE = generateApiKey();
 export const BOB = generateApiKey();
+export const CAROL = generateApiKey();
 const TENANTS: Record<string, TenantConfig> = {
   alice: { keys: [hashApiKey(ALICE)], capabilities: ['byoc/*'] },
   bob: { keys: [hashApiKey(BOB)], capabilities: ['byoc/*'] },
+  carol: { keys: [hashApiKey(CAROL)], capabilities: ['byoc/*'], budget: { spendPerPeriod: '500', periodSeconds: 3600 } },
 };
 
 export interface GatewayUnderTest {
@@ -35,12 +37,12 @@ export interface GatewayUnderTest {
   /** Wei the tenant has been charged this period (Redis). */
   spent(tenant: string): Promise<bigint>;
   readonly chain: ChainState;
-  orchestrator(script?: DoubleScript): Promise<StreamOrchestratorDouble>;
+  orchestrator(script?: DoubleScript, price?: bigint): Promise<StreamOrchestratorDouble>;
   /** Orchestrators the token search asks, in the order added. */
   readonly candidates: string[];
 }
 
-export async function startGateway(t: Test, options: { paymentIntervalMs?: number } = {}): Promise<GatewayUnderTest> {
+export async function startGateway(t: Test, options: { paymentIntervalMs?: number; controlKeepaliveMs?: number } = {}): Promise<GatewayUnderTest> {
   const redis = await testRedis(t);
   const connection = await redis.connect();
   const account = privateKeyToAccount(generatePrivateKey());
@@ -58,7 +60,7 @@ export async function startGateway(t: Test, options: { paymentIntervalMs?: numbe
       logger: pino({ level: 'silent' }),
       now: () => Date.now(),
       paymentIntervalMs: options.paymentIntervalMs ?? 3_600_000,
-      controlKeepaliveMs: 3_600_000,
+      controlKeepaliveMs: options.controlKeepaliveMs ?? 3_600_000,
       maxPaymentFailures: 2,
     },
     candidates: async () => candidates,
@@ -84,8 +86,8 @@ export async function startGateway(t: Test, options: { paymentIntervalMs?: numbe
     chain,
     spent: async (name) => (await budgets.report(tenants.get(name)!)).spentWei,
     candidates,
-    async orchestrator(script = {}) {
-      const double = await new StreamOrchestratorDouble(CAPABILITY, PRICE, script, chain).start(t);
+    async orchestrator(script = {}, price = PRICE) {
+      const double = await new StreamOrchestratorDouble(CAPABILITY, price, script, chain).start(t);
       candidates.push(double.uri);
       return double;
     },

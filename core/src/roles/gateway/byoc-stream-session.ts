@@ -104,7 +104,13 @@ export class StreamSession {
     if (init.channels.publish !== undefined) this.#ingest = new TricklePublisher(init.channels.publish, tls);
     if (init.channels.control !== undefined) {
       this.#control = new TricklePublisher(init.channels.control, { ...tls, mimeType: 'application/json' });
-      this.#every(wire.controlKeepaliveMs, () => this.#control?.write(KEEPALIVE));
+      // go-livepeer's keepalive; a control channel that no longer exists means the orchestrator dropped the stream.
+      this.#every(wire.controlKeepaliveMs, () =>
+        this.#control?.write(KEEPALIVE).catch((error: unknown) => {
+          if (errors.trickle.CHANNEL_NOT_FOUND.is(error) && this.running) return this.end('failed', "the orchestrator's control channel is gone");
+          return undefined;
+        }),
+      );
     }
     if (init.channels.events !== undefined) {
       this.#events = new TrickleSubscriber(init.channels.events, tls);
