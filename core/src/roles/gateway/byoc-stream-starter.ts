@@ -113,8 +113,9 @@ async function tryStart(wire: StreamWire, found: FoundToken, start: StreamStart)
   try {
     payment = await streamPayment(wire.tickets, token, start.timeoutSeconds, start.charge);
   } catch (error) {
-    // Over budget (or no tickets can be made): no other orchestrator would be paid either.
-    return error as Error;
+    // Over budget: no other orchestrator would be paid either. Tickets this one's params cannot make: try the next.
+    if (errors.gateway.BUDGET_EXHAUSTED.is(error)) return error as Error;
+    return `no payment could be made: ${(error as Error).message}`;
   }
   let answer: StreamAnswer;
   try {
