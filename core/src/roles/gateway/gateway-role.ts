@@ -33,6 +33,7 @@ import { createAIRouting } from './ai-routing.js';
 import { registerAIRoutes } from './ai-routes.js';
 import type { AIPipelineSource } from './ai-pipeline-source.js';
 import { createLiveRunnerRouting } from './live-runner-routing.js';
+import { createByocStreaming } from './byoc-stream-routing.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -192,6 +193,9 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   registerAIRoutes(app, { service: ai.service, pipelines, tenants: clients.tenants, budgets: clients.budgets, routes, ensureRouter });
   const liveRunners = createLiveRunnerRouting({ config, app, pool, algorithm, account, chain, clients, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway Live Runner sessions', () => liveRunners.close());
+  // BYOC streams (`/process/stream/*`, ADR 0048): in memory; shutdown stops each on its orchestrator.
+  const streams = createByocStreaming({ config, app, pool, account, chain, clients, logger });
+  teardown.push('gateway BYOC streams', () => streams.close());
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {
