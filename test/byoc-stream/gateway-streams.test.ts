@@ -196,7 +196,7 @@ t.test('tenancy and unknown streams: 404 for another tenant, 404 for an unknown 
   for (const url of [urls.status_url, urls.out_url]) t.equal((await get(url, BOB)).status, 404, `bob cannot see ${url}`);
   const stop = await post(urls.stop_url, '', BOB);
   t.equal(stop.status, 404);
-  t.match(JSON.parse(stop.text), { code: 'LPX_ERR_BYOC_STREAM_UNKNOWN_ID' });
+  t.match(JSON.parse(stop.text), { code: 'LPX_ERR_BYOC_STREAM_NOT_FOUND' });
   t.equal((await get(urls.status_url)).json()['state'], 'running', 'alice\'s stream is untouched');
   t.equal((await get(`${gw.url}/process/stream/nope/status`)).status, 404);
   t.equal((await request(urls.status_url)).statusCode, 401);

@@ -88,7 +88,7 @@ export class ByocStreamService {
     if (startRequest.stream_name !== '') id = `${startRequest.stream_name}-${id}`;
     checkStreamId(id);
     await this.#deps.admit(tenant, `byoc/${capability}`);
-    if (this.#streams.get(id)?.running === true || this.#starting.has(id)) throw errors.byoc.STREAM_ID_TAKEN.create(`stream ${id} already exists on this gateway`);
+    if (this.#streams.get(id)?.running === true || this.#starting.has(id)) throw errors.byoc.STREAM_EXISTS.create(`stream ${id} already exists on this gateway`);
     this.#starting.set(id, tenant);
     try {
       const session = await startStream(this.#deps.wire, await this.#deps.candidates(), {
@@ -115,7 +115,7 @@ export class ByocStreamService {
   /** The caller's stream, running or recently ended; anyone else's is unknown. */
   get(id: string, tenant: string | undefined): StreamSession {
     const session = this.#streams.get(id);
-    if (session === undefined || session.tenant !== tenant) throw errors.byoc.STREAM_UNKNOWN_ID.create(`no stream ${id} on this gateway`);
+    if (session === undefined || session.tenant !== tenant) throw errors.byoc.STREAM_NOT_FOUND.create(`no stream ${id} on this gateway`);
     return session;
   }
 
