@@ -101,11 +101,10 @@ export function proxyHttp(
       (res as ServerResponse).writeHead(answer.statusCode ?? 502, responseHeaders(answer.headers));
       // SSE and other streams: every chunk goes out as it arrives.
       (res as ServerResponse).flushHeaders?.();
-      answer.on('data', (chunk: Buffer) => (res as ServerResponse).write(chunk));
-      answer.on('end', () => {
-        (res as ServerResponse).end();
-        done();
-      });
+      // Piped, not written chunk by chunk: a client that reads slowly slows the runner down
+      // instead of the proxy buffering the whole answer in memory.
+      answer.pipe(res as ServerResponse);
+      answer.on('end', done);
       answer.on('error', () => {
         cut(res);
         done();
