@@ -99,14 +99,14 @@ t.test('a dynamic runner on the real trickle server: o2r events, session channel
   t.ok(events.some((e) => e['keep'] === 'alive'), 'keep-alives kept coming');
 });
 
-/** An orchestrator with the real trickle plugin and live-runner (dynamic runners on); its service URI. */
+/** An orchestrator with the real trickle plugin and live-runner (dynamic runners on; a TTL no loaded run outlives, the runner here never heartbeats again); its service URI. */
 async function startNode(t: Test, trickle: Record<string, unknown> = {}): Promise<string> {
   const redis = await testRedis(t);
   const host = makeHost(t, [tricklePlugin, liveRunnerPlugin], {
     redis: { url: redis.url, prefix: uniquePrefix('live-runner-trickle') },
     node: { roles: ['orchestrator'] },
     orchestrator: { port: 0, secret: ORCH_SECRET },
-    plugins: { trickle: { config: trickle }, 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 60_000, o2rIntervalMs: 100 } } },
+    plugins: { trickle: { config: trickle }, 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 3_600_000, o2rIntervalMs: 100 } } },
   });
   await host.start();
   return host.serviceUri!;
