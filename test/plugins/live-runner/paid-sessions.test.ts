@@ -71,6 +71,10 @@ t.test('a priced runner answers 402 with payment params; the paid retry reserves
   t.equal(info.authToken!.sessionId, challenge.manifest_id, "the auth token's session id is the manifest id");
   t.equal(Buffer.from(info.ticketParams!.recipient).toString('hex'), orchestratorAccount.address.slice(2).toLowerCase());
   t.equal(await balance(challenge.manifest_id), undefined, 'a challenge credits nothing');
+  const bare = await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': client.address.slice(2) } });
+  t.equal(bare.status, 402, bare.text);
+  t.ok(bare.json<Challenge>().payment_params, "a payer address without 0x is challenged like go-livepeer's IsHexAddress");
+  t.same((await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': 'not-an-address' } })).json(), { error: { message: 'invalid live runner payment signer address' } });
 
   const { answer, challenge: used } = await client.reserve(`${uri}/apps/timed/session`, { units: 10n });
   t.equal(answer.status, 200, answer.text);

@@ -16,7 +16,8 @@ import type { Runner, RunnerTable, Session } from '../registry/runner-table.js';
 
 /** go-livepeer's defaultSegInfo: 1280×720 at 30 fps. */
 export const PIXELS_PER_SECOND_720P = 1280n * 720n * 30n;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+// go-livepeer's IsHexAddress: 40 hex digits, the 0x (or 0X) prefix optional.
+const ADDRESS = /^(?:0[xX])?([0-9a-fA-F]{40})$/;
 
 export interface PaymentHeaders {
   readonly payment?: string;
@@ -90,9 +91,10 @@ export class SessionPayments {
   }
 
   async #challenge(runner: Runner, price: LiveRunnerPrice, payer: string | undefined): Promise<Record<string, string>> {
-    if (payer === undefined || !ADDRESS.test(payer)) throw errors.liveRunner.PAYMENT_REQUIRED.create('invalid live runner payment signer address');
+    const hex = payer === undefined ? undefined : ADDRESS.exec(payer)?.[1];
+    if (hex === undefined) throw errors.liveRunner.PAYMENT_REQUIRED.create('invalid live runner payment signer address');
     // Fixed and per-unit prices alike go on the wire as price/1 (go-livepeer's runnerOrchInfo).
-    const challenge = await this.options.wire.challenge({ sender: payer, price: { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1n } });
+    const challenge = await this.options.wire.challenge({ sender: `0x${hex}`, price: { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1n } });
     return {
       payment_params: challenge.paymentParams,
       orchestrator: challenge.orchestrator,
