@@ -20,14 +20,14 @@ t.teardown(() => chain.stop());
 const orchestratorAccount = chain.accounts.find((a) => a.role === 'orchestrator')!;
 const senderAccount = chain.accounts.find((a) => a.role === 'sender')!;
 
-async function paidNode(t: Test) {
+async function paidNode(t: Test, paymentIntervalMs = 100) {
   const app = await startRunnerApp();
   t.teardown(() => app.close());
   const entry = (label: string, price: string, unit: string, extra: Record<string, unknown> = {}) => ({ label, routing: 'label', runner_url: app.url, health_url: '/health', app: `test/${label}`, capacity: 2, price_info: { price, unit }, ...extra });
   const node = await startLiveRunnerNode(t, {
     raw: { chain: { rpcUrl: chain.rpcUrl, controller: chain.controller, privateKey: orchestratorAccount.privateKey, l1BlockTimeMs: 20 } },
     config: {
-      paymentIntervalMs: 100,
+      paymentIntervalMs,
       runners: [
         entry('timed', '1000000000', 'seconds'),
         entry('fixed', '500000000000', 'fixed'),
@@ -71,6 +71,10 @@ t.test('a priced runner answers 402 with payment params; the paid retry reserves
   t.equal(info.authToken!.sessionId, challenge.manifest_id, "the auth token's session id is the manifest id");
   t.equal(Buffer.from(info.ticketParams!.recipient).toString('hex'), orchestratorAccount.address.slice(2).toLowerCase());
   t.equal(await balance(challenge.manifest_id), undefined, 'a challenge credits nothing');
+  const bare = await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': client.address.slice(2) } });
+  t.equal(bare.status, 402, bare.text);
+  t.ok(bare.json<Challenge>().payment_params, "a payer address without 0x is challenged like go-livepeer's IsHexAddress");
+  t.same((await call(`${uri}/apps/timed/session`, { method: 'POST', headers: { 'livepeer-payer-address': 'not-an-address' } })).json(), { error: { message: 'invalid live runner payment signer address' } });
 
   const { answer, challenge: used } = await client.reserve(`${uri}/apps/timed/session`, { units: 10n });
   t.equal(answer.status, 200, answer.text);
@@ -159,7 +163,8 @@ t.test('time-priced sessions are debited exactly and released when the payment r
   const drain = (await client.reserve(`${uri}/apps/drain/session`, { units: 1n })).answer.json<{ session_id: string; app_url: string }>();
   const hanging = call(`${drain.app_url}/hang`).catch((error: unknown) => error);
   await until(() => (app.open.size === 1 ? true : undefined), 'the long request to reach the runner');
-  await until(async () => ((await call(`${drain.app_url}/x`)).status === 404 ? true : undefined), 'the drained session to be released');
+  // A probe in flight when the session is released is cut (as every proxied request of it is): not yet, ask again.
+  await until(async () => ((await call(`${drain.app_url}/x`).catch(() => undefined))?.status === 404 ? true : undefined), 'the drained session to be released');
   await hanging;
   await until(() => (app.open.size === 0 ? true : undefined), "the released session's connection to be cut at the runner");
   t.ok((await balance(drain.session_id))!.sign() < 0, 'released once its balance went negative');
@@ -173,4 +178,40 @@ t.test('a paid single-shot call: 402, then the paid call is proxied and its slot
   t.equal(answer.json<{ path: string; query: string }>().path, '/v1/run');
   const discovery = (await call(`${uri}/discovery`)).json<{ runners: { url: string; capacity_used: number }[] }[]>()[0]!;
   t.equal(discovery.runners.find((r) => r.url.endsWith('/apps/shot/app'))!.capacity_used, 0, 'released after the answer');
+});
+
+t.test('released sessions settle the time since the last debit: short sessions and single-shot calls are billed', async (t) => {
+  // An interval no test outlives: every debit here is the settlement on release.
+  const { uri, client, balance } = await paidNode(t, 3_600_000);
+  // 1e9 wei a second, billed per millisecond: whole multiples of 1e6 wei.
+  const billed = (before: Rational, after: Rational) => before.sub(after);
+
+  const reserved = await client.reserve(`${uri}/apps/timed/session`, { units: 10n });
+  const session = reserved.answer.json<{ session_id: string; control_url: string }>();
+  const credited = (await balance(session.session_id))!;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok((await balance(session.session_id))!.eq(credited), 'nothing debited before the first interval');
+  t.equal((await call(`${session.control_url}/stop`, { method: 'POST' })).status, 204);
+  const stopped = await until(async () => {
+    const now = (await balance(session.session_id))!;
+    return now.lt(credited) ? billed(credited, now) : undefined;
+  }, 'the stopped session to be settled');
+  t.ok(stopped.isInteger() && stopped.num % 1_000_000n === 0n && stopped.num >= 20_000_000n, `billed per millisecond held, at least the 20 ms waited (${stopped})`);
+
+  let tickets = 0n;
+  const shot = await client.reserve(`${uri}/apps/shot/app/v1/run`, {
+    units: 10n,
+    tamper: (headers) => {
+      tickets = BigInt(decodePaymentHeaderValue(headers['livepeer-payment']).ticketSenderParams.length);
+      return { ...headers };
+    },
+  });
+  t.equal(shot.answer.status, 200, shot.answer.text);
+  const { faceValue, winProb } = decodeOrchestratorInfo(Buffer.from(shot.challenge!.payment_params, 'base64')).ticketParams!;
+  const credit = ticketEV(faceValue, winProb).mulInt(tickets);
+  const settled = await until(async () => {
+    const now = await balance(shot.challenge!.manifest_id);
+    return now !== undefined && now.lt(credit) ? billed(credit, now) : undefined;
+  }, 'the single-shot call to be billed');
+  t.ok(settled.isInteger() && settled.num % 1_000_000n === 0n, `the single-shot call billed per millisecond (${settled})`);
 });

@@ -96,17 +96,20 @@ t.test('a dynamic runner on the real trickle server: o2r events, session channel
   t.match(await nextEvent('the released event'), { event: 'released', session: sessionId });
   t.equal(await after, 'closed', "the client's subscription ends with the session");
   for (const channel of live) t.ok(await until(() => gone(channel.url), `${channel.name} to go with its session`), `${channel.name} went with the session`);
-  t.ok(events.some((e) => e['keep'] === 'alive'), 'keep-alives kept coming');
+  // O2R is a trickle channel (a ring of five segments): a reader more than five keep-alives behind skips
+  // to the latest and loses events, so keep-alives come slowly enough here for a loaded machine.
+  if (!events.some((e) => e['keep'] === 'alive')) t.same(JSON.parse(await nextText(o2r, 'a keep-alive after the release')), { keep: 'alive' }, 'keep-alives keep coming');
+  else t.pass('keep-alives kept coming');
 });
 
-/** An orchestrator with the real trickle plugin and live-runner (dynamic runners on); its service URI. */
+/** An orchestrator with the real trickle plugin and live-runner (dynamic runners on; a TTL no loaded run outlives, the runner here never heartbeats again); its service URI. */
 async function startNode(t: Test, trickle: Record<string, unknown> = {}): Promise<string> {
   const redis = await testRedis(t);
   const host = makeHost(t, [tricklePlugin, liveRunnerPlugin], {
     redis: { url: redis.url, prefix: uniquePrefix('live-runner-trickle') },
     node: { roles: ['orchestrator'] },
     orchestrator: { port: 0, secret: ORCH_SECRET },
-    plugins: { trickle: { config: trickle }, 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 60_000, o2rIntervalMs: 100 } } },
+    plugins: { trickle: { config: trickle }, 'live-runner': { config: { dynamic: true, healthIntervalMs: 100, heartbeatIntervalMs: 100, heartbeatTtlMs: 3_600_000, o2rIntervalMs: 500 } } },
   });
   await host.start();
   return host.serviceUri!;

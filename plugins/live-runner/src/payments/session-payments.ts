@@ -7,14 +7,17 @@
  * anything is credited — and the session id is the manifest id. Time-priced
  * sessions are debited every interval for the time they held their slot and
  * released when their balance goes negative (go-livepeer's
- * LivePaymentProcessor; 720p-pixel-seconds bill 1280×720×30 pixels a second).
+ * LivePaymentProcessor; 720p-pixel-seconds bill 1280×720×30 pixels a second);
+ * on release the time since the last debit is settled too (go-livepeer drops
+ * it, which leaves short sessions and single-shot calls unbilled).
  */
 import { errors, type LiveRunnerPrice, type WirePayments, type WirePrice } from '@lpx/sdk';
 import type { Runner, RunnerTable, Session } from '../registry/runner-table.js';
 
 /** go-livepeer's defaultSegInfo: 1280×720 at 30 fps. */
 export const PIXELS_PER_SECOND_720P = 1280n * 720n * 30n;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+// go-livepeer's IsHexAddress: 40 hex digits, the 0x (or 0X) prefix optional.
+const ADDRESS = /^(?:0[xX])?([0-9a-fA-F]{40})$/;
 
 export interface PaymentHeaders {
   readonly payment?: string;
@@ -88,9 +91,10 @@ export class SessionPayments {
   }
 
   async #challenge(runner: Runner, price: LiveRunnerPrice, payer: string | undefined): Promise<Record<string, string>> {
-    if (payer === undefined || !ADDRESS.test(payer)) throw errors.liveRunner.PAYMENT_REQUIRED.create('invalid live runner payment signer address');
+    const hex = payer === undefined ? undefined : ADDRESS.exec(payer)?.[1];
+    if (hex === undefined) throw errors.liveRunner.PAYMENT_REQUIRED.create('invalid live runner payment signer address');
     // Fixed and per-unit prices alike go on the wire as price/1 (go-livepeer's runnerOrchInfo).
-    const challenge = await this.options.wire.challenge({ sender: payer, price: { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1n } });
+    const challenge = await this.options.wire.challenge({ sender: `0x${hex}`, price: { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1n } });
     return {
       payment_params: challenge.paymentParams,
       orchestrator: challenge.orchestrator,
@@ -126,26 +130,35 @@ export class SessionPayments {
     const perSecond = price.unit === '720p-pixel-seconds' ? PIXELS_PER_SECOND_720P : 1n;
     // Billed per millisecond (price / 1000 per unit-millisecond): exact, nothing lost to truncation.
     const wirePrice: WirePrice = { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1000n };
-    let last = this.options.table.now();
+    // From the moment the slot was taken; `last` moves synchronously, so debits in flight never overlap in time.
+    let last = session.createdAt;
+    const debitUntil = (now: number): Promise<string> | undefined => {
+      const units = BigInt(Math.max(0, now - last)) * perSecond;
+      last = Math.max(last, now);
+      return units === 0n ? undefined : this.options.wire.debit({ sender: payer.sender, manifestId: payer.manifestId, units, price: wirePrice });
+    };
     let busy = false;
     const timer = setInterval(() => {
       if (busy) return;
       if (!runner.sessions.has(session.id)) return this.#stop(session);
       busy = true;
-      const now = this.options.table.now();
-      const units = BigInt(now - last) * perSecond;
-      last = now;
-      this.options.wire
-        .debit({ sender: payer.sender, manifestId: payer.manifestId, units, price: wirePrice })
+      Promise.resolve(debitUntil(this.options.table.now()))
         .then((balance) => {
-          if (balance.startsWith('-')) this.options.table.release(runner, session.id, 'payment ran out');
+          if (balance?.startsWith('-') === true) this.options.table.release(runner, session.id, 'payment ran out');
         })
         .catch((error: unknown) => this.options.onError(error, 'debiting a live runner session'))
         .finally(() => (busy = false));
     }, this.options.intervalMs);
     timer.unref();
     this.#monitors.set(session, timer);
-    session.abort.signal.addEventListener('abort', () => this.#stop(session), { once: true });
+    // Released (stopped, single-shot answered, runner gone, run dry): the time since the last debit is
+    // settled, or every session would get up to one interval free — and a single-shot call all of it.
+    const settle = (): void => {
+      this.#stop(session);
+      debitUntil(this.options.table.now())?.catch((error: unknown) => this.options.onError(error, 'settling a released live runner session'));
+    };
+    if (session.abort.signal.aborted) settle();
+    else session.abort.signal.addEventListener('abort', settle, { once: true });
   }
 
   #stop(session: Session): void {

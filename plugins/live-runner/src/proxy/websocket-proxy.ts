@@ -48,6 +48,9 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     socket.write(statusLine(101, answer.statusMessage) + rawHeaderLines(answer.rawHeaders) + '\r\n');
     if (runnerHead.length > 0) socket.write(runnerHead);
     if (head.length > 0) runnerSocket.write(head);
+    // Realtime frames, often small: none waits for the other side's delayed ACK (Nagle).
+    (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    runnerSocket.setNoDelay(true);
     runnerSocket.on('error', close);
     runnerSocket.on('close', close);
     runnerSocket.pipe(socket);
