@@ -362,6 +362,8 @@ export const KernelConfigSchema = Type.Object(
             aheadSeconds: Type.Integer({ minimum: 1, default: 10 }),
             /** Single-shot bodies are kept (for failover) up to this size. */
             maxSingleShotBodyBytes: Type.Integer({ minimum: 0, default: 32 * 1024 * 1024 }),
+            /** A batch AI request (`POST /<pipeline>`) no batch orchestrator took goes to a single-shot Live Runner app `<pipeline>/<model_id>` (ADR 0050). */
+            batchAIFallback: Type.Boolean({ default: true }),
           },
           { additionalProperties: false, default: {} },
         ),

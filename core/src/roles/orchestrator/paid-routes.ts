@@ -25,6 +25,7 @@ import type { SessionLimit } from './session-limit.js';
 import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 import { RenditionLinks } from '../../transcode/rendition-links.js';
 import { registerAIRoutes } from './ai-routes.js';
+import { aiServer } from './ai-serve.js';
 
 export interface PaidRoutesDeps {
   /** The node's registry: segment pixels charged are counted there. */
@@ -76,6 +77,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   const ai = kernel.ai?.serveOrchestrator({ registry: capabilities });
   if (ai !== undefined) {
     registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger });
+    kernel.wire.setAI(aiServer({ ai: kernel.ai, served: ai, registry: capabilities, store: kernel.blobs.store }));
   }
   if (transcode !== undefined || ai !== undefined) links.register(app);
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { errors, type OrchestratorWireService, type WirePayments } from '@lpx/sdk';
+import { errors, type OrchestratorWireService, type WireAIReply, type WireAIRequest, type WirePayments } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
 
@@ -75,6 +75,7 @@ export class PluginWire {
   #applied = false;
   #opened: WireOpened | undefined;
   #payments: WirePayments = UNSTARTED_PAYMENTS;
+  #serveAI: ((request: WireAIRequest) => Promise<WireAIReply>) | undefined;
   // One delegating object for every plugin: they keep it from init, the role fills it at start.
   readonly #paymentsFacade: WirePayments;
 
@@ -145,6 +146,10 @@ export class PluginWire {
       serviceUri: () => this.#opened?.serviceUri,
       address: () => this.#opened?.address,
       payments: this.#paymentsFacade,
+      serveAI: (request) => {
+        if (this.#serveAI === undefined) return Promise.reject(errors.ai.PIPELINE_UNKNOWN.create(`this node serves no AI pipelines on its orchestrator role (asked for ${request.pipeline})`));
+        return this.#serveAI(request);
+      },
       internalUri: () => {
         if (this.#opened === undefined) return undefined;
         return this.#options.runnerAddr?.() ?? this.#opened.serviceUri;
@@ -184,6 +189,11 @@ export class PluginWire {
   /** The role's payments (wire-payments.ts); set before the door listens. */
   setPayments(payments: WirePayments): void {
     this.#payments = payments;
+  }
+
+  /** The orchestrator's AI runs (ai-serve.ts) for plugins that took the payment themselves; set when AI routes are mounted. */
+  setAI(serve: (request: WireAIRequest) => Promise<WireAIReply>): void {
+    this.#serveAI = serve;
   }
 
   /** The role listens: serviceUri()/address() answer from now on. */
