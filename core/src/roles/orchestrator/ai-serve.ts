@@ -59,7 +59,7 @@ export function aiServer(deps: AIServeDeps): (input: WireAIRequest) => Promise<W
     }
     if (typeof units !== 'bigint' || units < 0n) throw errors.ai.REQUEST_INVALID.create(`the ${pipeline.name} pipeline computed no billing units`);
     if (input.maxUnits !== undefined && units > input.maxUnits) {
-      throw errors.ai.UNITS_NOT_COVERED.create(`this ${pipeline.name} request needs ${units} ${pipeline.unit} units; the app's fixed price covers ${input.maxUnits}`, {
+      throw errors.ai.UNITS_NOT_COVERED.create(`this ${pipeline.name} request needs ${units} billing units (${pipeline.unit}); the app's fixed price covers ${input.maxUnits}`, {
         details: { units: units.toString(), maxUnits: input.maxUnits.toString(), unit: pipeline.unit },
       });
     }
@@ -94,7 +94,23 @@ export function aiServer(deps: AIServeDeps): (input: WireAIRequest) => Promise<W
       return { kind: 'json', json, units };
     } catch (error) {
       release();
-      throw error;
+      throw runnerRefusal(error) ?? error;
     }
   };
+}
+
+/** `<pipeline> runner answered 4xx: …` (the runner kit's words, the only part that crosses the job boundary). */
+const RUNNER_4XX = /runner answered (4\d\d): /;
+
+/**
+ * A runner that refused the input (4xx) is the request's fault, not the
+ * runner's: the caller gets a 4xx it can act on (go-livepeer's gateway reads
+ * a runner's 400 the same way, ADR 0034). 413 stays a limit.
+ */
+function runnerRefusal(error: unknown): Error | undefined {
+  if (!errors.ai.RUNNER_FAILED.is(error)) return undefined;
+  const status = RUNNER_4XX.exec(error.message)?.[1];
+  if (status === undefined) return undefined;
+  const code = status === '413' ? errors.ai.LIMIT_EXCEEDED : errors.ai.REQUEST_INVALID;
+  return code.create(error.message, { cause: error, details: { runnerStatus: Number(status) } });
 }

@@ -76,7 +76,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   // AI pipeline routes (go-livepeer's ai_http.go) when pipeline plugins are loaded (docs/adr/0031-kernel-ai-dispatch.md).
   const ai = kernel.ai?.serveOrchestrator({ registry: capabilities });
   if (ai !== undefined) {
-    registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger });
+    registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger, batchRoutes: deps.config.ai.batchRoutes });
     kernel.wire.setAI(aiServer({ ai: kernel.ai, served: ai, registry: capabilities, store: kernel.blobs.store }));
   }
   if (transcode !== undefined || ai !== undefined) links.register(app);
