@@ -31,13 +31,14 @@ export interface AIOrchestrator extends LiveRunnerTestNode {
 
 export async function startAIOrchestrator(
   t: Teardownable,
-  options: { readonly bridge?: Record<string, unknown>; readonly raw?: Record<string, unknown>; readonly price?: { price_per_unit: string; pixels_per_unit: string }; readonly extraPlugins?: PluginDefinition[]; readonly t2iFront?: (runnerUrl: string) => Promise<string> } = {},
+  options: { readonly bridge?: Record<string, unknown>; readonly raw?: Record<string, unknown>; readonly price?: { price_per_unit: string; pixels_per_unit: string }; readonly extraPlugins?: PluginDefinition[]; readonly t2iFront?: (runnerUrl: string) => Promise<string>; readonly orchestrator?: Record<string, unknown> } = {},
 ): Promise<AIOrchestrator> {
   const t2i = await referenceRunner(t, 'text-to-image', T2I_MODEL);
   const llm = await referenceRunner(t, 'llm', LLM_MODEL);
   const t2iUrl = options.t2iFront === undefined ? t2i.url : await options.t2iFront(t2i.url);
   const price = options.price ?? { price_per_unit: '0', pixels_per_unit: '1' };
   const node = await startLiveRunnerNode(t, {
+    ...(options.orchestrator !== undefined ? { orchestrator: options.orchestrator } : {}),
     extraPlugins: [aiTextToImagePlugin, aiLlmPlugin, aiRunnersPlugin, aiLiveRunnerPlugin, ...(options.extraPlugins ?? [])],
     raw: {
       ...options.raw,
