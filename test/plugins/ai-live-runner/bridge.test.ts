@@ -5,12 +5,10 @@
 // `POST …/app/<pipeline>` and gets the ai-runner answer (media inline);
 // refused input is a coded 4xx; a runner that drops a request is a coded 500;
 // a runner that goes away takes its app out of discovery.
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { call } from '../live-runner/helpers/live-runner-client.js';
 import { until } from '../live-runner/helpers/node.js';
-import { LLM_MODEL, startAIOrchestrator, T2I_MODEL, type DiscoveredApp } from './helpers.js';
+import { droppingFront, LLM_MODEL, startAIOrchestrator, T2I_MODEL, type DiscoveredApp } from './helpers.js';
 
 const T2I_APP = `text-to-image/${T2I_MODEL}`;
 const LLM_APP = `llm/${LLM_MODEL}`;
@@ -69,30 +67,8 @@ t.test('batch AI models become single-shot Live Runner apps that answer like ai-
   t.match(await refused(`${t2i.url}/text-to-image`, { prompt: '', width: 64, height: 64 }), { status: 400, code: 'LPX_ERR_AI_REQUEST_INVALID' }, 'the runner refusing the input');
   t.match(await refused(`${t2i.url}/text-to-image`, { prompt: 'big', width: 512, height: 512 }), { status: 400, code: 'LPX_ERR_AI_UNITS_NOT_COVERED', body: { error: { message: /needs 262144 billing units \(output pixel .*\); the app's fixed price covers 131072/ } } }, 'more units than one call covers');
   t.equal((await call(`${t2i.url}/llm`, json({ messages: [] }))).status, 404, "another pipeline's route is not this app's");
-  t.equal(node.host.capabilities.inUse('ai/text-to-image', T2I_MODEL), 0, 'no capacity held after the calls');
+  t.equal(node.host.capabilities.available('ai/text-to-image', T2I_MODEL), 2, 'no capacity held after the calls');
 });
-
-/** A pass-through in front of a runner that can drop the next pipeline call (test double of a runner dying mid-request). */
-async function droppingFront(t: Test, runnerUrl: string): Promise<{ url: string; dropNext(): void }> {
-  let drop = false;
-  const front = createServer((req, res) => {
-    if (req.method === 'POST' && drop) {
-      drop = false;
-      req.resume();
-      req.on('end', () => res.socket?.destroy());
-      return;
-    }
-    const upstream = httpRequest(new URL(req.url ?? '/', runnerUrl), { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.socket?.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => (front.closeAllConnections(), front.close(() => resolve()))));
-  return { url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`, dropNext: () => (drop = true) };
-}
 
 t.test('a runner that drops a request answers a coded 500; a runner that goes away leaves discovery', async (t) => {
   let front: Awaited<ReturnType<typeof droppingFront>> | undefined;

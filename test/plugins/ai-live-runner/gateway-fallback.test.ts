@@ -21,7 +21,7 @@ import { makeHost } from '../../helpers/host.js';
 import { uniquePrefix } from '../../helpers/redis.js';
 import { insecure } from '../live-runner/helpers/live-runner-client.js';
 import { until } from '../live-runner/helpers/node.js';
-import { startAIOrchestrator, T2I_MODEL } from './helpers.js';
+import { droppingFront, startAIOrchestrator, T2I_MODEL } from './helpers.js';
 
 const chain = await startEmbeddedChain({ orchestrators: 1, senders: 1 });
 t.teardown(() => chain.stop());
@@ -137,4 +137,18 @@ t.test('with batch orchestrators the normal path is unchanged', async (t) => {
   t.equal(answer.json<{ images: unknown[] }>().images.length, 1);
   t.equal(log.reserved.length, 0, 'no Live Runner session');
   t.equal(await metric('lpx_gateway_ai_live_runner_fallback_total', { pipeline: 'text-to-image', outcome: 'served' }), 0);
+});
+
+t.test('a runner dropping the call mid-request: the client gets a clear coded error, paid once, not retried', async (t) => {
+  let front: Awaited<ReturnType<typeof droppingFront>> | undefined;
+  const { log, post, metric } = await network(t, { batchRoutes: false, t2iFront: async (url) => (front = await droppingFront(t, url)).url });
+  await until(async () => ((await post('/text-to-image', { prompt: 'warm up', model_id: T2I_MODEL, width: 64, height: 64 })).status === 200 ? true : undefined), 'the fallback to serve');
+  const before = log.reserved.length;
+  front!.dropNext();
+  const dropped = await post('/text-to-image', { prompt: 'dropped', model_id: T2I_MODEL, width: 64, height: 64 });
+  t.equal(dropped.status, 500, dropped.text);
+  t.equal(dropped.headers['lpx-error-code'], 'LPX_ERR_AI_RUNNER_FAILED', 'coded: the runner failed');
+  t.equal(log.reserved.length, before + 1, 'one paid call, not retried elsewhere (that would pay twice)');
+  t.equal(await metric('lpx_gateway_ai_live_runner_fallback_total', { pipeline: 'text-to-image', outcome: 'failed' }), 1);
+  t.equal((await post('/text-to-image', { prompt: 'after', model_id: T2I_MODEL, width: 64, height: 64 })).status, 200, 'the next request is served');
 });

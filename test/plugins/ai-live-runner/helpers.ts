@@ -4,6 +4,8 @@
 // external runner URL (aiModels `url`) — the same code as the reference
 // image, without building it (the Docker path is covered by
 // test/plugins/ai-runners). Offchain unless `raw.chain` is given.
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PluginDefinition } from '@lpx/sdk';
 import { aiLlmPlugin } from '@lpx/plugin-ai-llm';
 import { aiRunnersPlugin } from '@lpx/plugin-ai-runners';
@@ -70,3 +72,26 @@ export interface DiscoveredApp {
   readonly capacity: number;
   readonly price_info?: { price: number | string; unit: string };
 }
+
+/** A pass-through in front of a runner that can drop the next pipeline call (test double of a runner dying mid-request). */
+export async function droppingFront(t: Teardownable, runnerUrl: string): Promise<{ url: string; dropNext(): void }> {
+  let drop = false;
+  const front = createServer((req, res) => {
+    if (req.method === 'POST' && drop) {
+      drop = false;
+      req.resume();
+      req.on('end', () => res.socket?.destroy());
+      return;
+    }
+    const upstream = httpRequest(new URL(req.url ?? '/', runnerUrl), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.socket?.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => (front.closeAllConnections(), front.close(() => resolve()))));
+  return { url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`, dropNext: () => (drop = true) };
+}
+
