@@ -37,7 +37,7 @@ t.test('batch AI models become single-shot Live Runner apps that answer like ai-
   t.notOk(t2i.url.includes(node.t2i.url) || JSON.stringify(await apps(node.uri)).includes('127.0.0.1:'.concat(new URL(node.t2i.url).port)), 'the runner URL is never shown');
 
   const image = await call(`${t2i.url}/text-to-image`, json({ prompt: 'a lighthouse at dusk', width: 128, height: 64 }));
-  t.equal(image.status, 200, image.text);
+  t.equal(image.status, 200, 'text-to-image answered');
   const images = image.json<{ images: { url: string; seed: number; nsfw: boolean }[] }>().images;
   t.equal(images.length, 1);
   t.match(images[0]!.url, /^data:image\/png;base64,/, 'media inline, as ai-runner answers');
