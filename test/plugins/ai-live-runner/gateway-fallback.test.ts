@@ -21,7 +21,7 @@ import { makeHost } from '../../helpers/host.js';
 import { uniquePrefix } from '../../helpers/redis.js';
 import { insecure } from '../live-runner/helpers/live-runner-client.js';
 import { until } from '../live-runner/helpers/node.js';
-import { droppingFront, startAIOrchestrator, T2I_MODEL } from './helpers.js';
+import { droppingFront, LLM_MODEL, startAIOrchestrator, T2I_MODEL } from './helpers.js';
 
 const chain = await startEmbeddedChain({ orchestrators: 1, senders: 1 });
 t.teardown(() => chain.stop());
@@ -109,17 +109,26 @@ t.test('no batch orchestrator: the gateway pays one Live Runner call and answers
   t.ok(left.sign() > 0 && left.lt(Rational.of(FIXED)), `the fixed price was debited exactly once (balance ${left.num / left.den} wei)`);
   t.equal(await metric('lpx_gateway_ai_live_runner_fallback_total', { pipeline: 'text-to-image', outcome: 'served' }), 1, 'counted as served by the fallback');
 
+  // An LLM stream through its app: the events relayed as the batch route relays them.
+  const llm = await request(`${gateway.url}/llm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: LLM_MODEL, messages: [{ role: 'user', content: 'count' }], max_tokens: 3, stream: true }) });
+  t.equal(llm.statusCode, 200, 'llm stream answered');
+  t.match(String(llm.headers['content-type']), /^text\/event-stream/);
+  const sse = await llm.body.text();
+  t.match(sse, /^data: \{/, 'server-sent events');
+  t.match(sse, /lpx-reference-runner/, "the reference runner's tokens");
+  t.equal(log.reserved.length, 2, 'one more paid call');
+
   // Input the runner refuses: the client gets the coded 4xx (paid: the app was reached, as go-livepeer's single-shot is).
   const empty = await post('/text-to-image', { prompt: '', model_id: T2I_MODEL, width: 64, height: 64 });
   t.equal(empty.status, 400, empty.text);
   t.equal(empty.headers['lpx-error-code'], 'LPX_ERR_AI_REQUEST_INVALID');
-  t.equal(log.reserved.length, 2);
+  t.equal(log.reserved.length, 3);
 
   // More units than one call covers: refused at the gateway, nothing paid, no session.
   const big = await post('/text-to-image', { prompt: 'too big', model_id: T2I_MODEL, width: 512, height: 512 });
   t.equal(big.status, 400, big.text);
   t.equal(big.headers['lpx-error-code'], 'LPX_ERR_AI_UNITS_NOT_COVERED');
-  t.equal(log.reserved.length, 2, 'no session reserved for it');
+  t.equal(log.reserved.length, 3, 'no session reserved for it');
 
   // A model no orchestrator serves either way: the batch error, counted as no-app.
   const unknown = await post('/text-to-image', { prompt: 'x', model_id: 'nobody/serves-this', width: 64, height: 64 });

@@ -77,7 +77,8 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   const ai = kernel.ai?.serveOrchestrator({ registry: capabilities });
   if (ai !== undefined) {
     registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger, batchRoutes: deps.config.ai.batchRoutes });
-    kernel.wire.setAI(aiServer({ ai: kernel.ai, served: ai, registry: capabilities, store: kernel.blobs.store }));
+    // Plugins that took the payment themselves (ai-live-runner) run AI through this (ADR 0050); partial kernels in tests have no wire.
+    kernel.wire?.setAI(aiServer({ ai: kernel.ai, served: ai, registry: capabilities, store: kernel.blobs.store }));
   }
   if (transcode !== undefined || ai !== undefined) links.register(app);
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);
