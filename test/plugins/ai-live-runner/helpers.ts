@@ -45,7 +45,7 @@ export async function startAIOrchestrator(
     raw: {
       ...options.raw,
       node: { roles: ['orchestrator', 'worker'] },
-      ai: { heartbeatMs: 200, ...((options.raw?.ai as object | undefined) ?? {}) },
+      ai: { heartbeatMs: 1000, ...((options.raw?.ai as object | undefined) ?? {}) },
       plugins: {
         'live-runner': { config: { healthIntervalMs: 100 } },
         'ai-runners': {
@@ -54,7 +54,7 @@ export async function startAIOrchestrator(
               { pipeline: 'text-to-image', model_id: T2I_MODEL, url: t2iUrl, capacity: 2, ...price },
               { pipeline: 'llm', model_id: LLM_MODEL, url: llm.url, capacity: 1, ...price },
             ],
-            timeouts: { pollMs: 20, healthMs: 1_000, watchIntervalMs: 100, externalStartMs: 5_000 },
+            timeouts: { pollMs: 20, healthMs: 5_000, watchIntervalMs: 200, externalStartMs: 10_000 },
           },
         },
         'ai-live-runner': { config: { syncIntervalMs: 100, ...options.bridge } },
