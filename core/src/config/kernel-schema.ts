@@ -202,6 +202,12 @@ export const KernelConfigSchema = Type.Object(
         heartbeatMs: Type.Integer({ minimum: 100, default: 2_000 }),
         /** A request a runner has not answered (or finished streaming) after this long is stopped, uncharged. */
         requestTimeoutMs: Type.Integer({ minimum: 1_000, default: 300_000 }),
+        /**
+         * The orchestrator's batch routes (`POST /<pipeline>`) and AI capabilities in OrchestratorInfo; false
+         * retires them as go-livepeer PR #4036 does (410 Gone, nothing advertised) while plugins such as
+         * ai-live-runner still run AI requests (ADR 0050).
+         */
+        batchRoutes: Type.Boolean({ default: true }),
         limits: Type.Object(
           {
             /** Largest request body (all files together). */
@@ -362,6 +368,8 @@ export const KernelConfigSchema = Type.Object(
             aheadSeconds: Type.Integer({ minimum: 1, default: 10 }),
             /** Single-shot bodies are kept (for failover) up to this size. */
             maxSingleShotBodyBytes: Type.Integer({ minimum: 0, default: 32 * 1024 * 1024 }),
+            /** A batch AI request (`POST /<pipeline>`) no batch orchestrator took goes to a single-shot Live Runner app `<pipeline>/<model_id>` (ADR 0050). */
+            batchAIFallback: Type.Boolean({ default: true }),
           },
           { additionalProperties: false, default: {} },
         ),

@@ -15,14 +15,17 @@ function counter<L extends string>(registry: Registry, name: string, help: strin
 export interface GatewayMetrics {
   ticketsSent(orchestrator: string, count: number): void;
   attemptFailed(action: string): void;
+  aiLiveFallback(pipeline: string, outcome: string): void;
 }
 
 export function gatewayMetrics(registry: Registry): GatewayMetrics {
   const tickets = counter(registry, 'lpx_gateway_tickets_sent_total', 'Payment tickets this gateway signed and sent, by orchestrator.', ['orchestrator']);
   const failures = counter(registry, 'lpx_gateway_orchestrator_failures_total', 'Orchestrator attempts that failed, by the failover action taken.', ['action']);
+  const fallback = counter(registry, 'lpx_gateway_ai_live_runner_fallback_total', 'Batch AI requests no batch orchestrator took, sent to a Live Runner app (ADR 0050), by pipeline and outcome: served, no-app, refused (4xx), failed.', ['pipeline', 'outcome']);
   return {
     ticketsSent: (orchestrator, count) => tickets.inc({ orchestrator }, count),
     attemptFailed: (action) => failures.inc({ action }),
+    aiLiveFallback: (pipeline, outcome) => fallback.inc({ pipeline, outcome }),
   };
 }
 

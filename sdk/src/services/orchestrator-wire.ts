@@ -134,7 +134,38 @@ export interface ByocJobWire {
   pay(input: { readonly sender: string; readonly capability: string; readonly payment: string | undefined }): Promise<void>;
 }
 
+/**
+ * One batch AI request run on this orchestrator's AI workers by a plugin that
+ * took the payment itself (the ai-live-runner bridge, ADR 0050): the same
+ * body decoding, pipeline checks, model capacity and dispatch as the front
+ * door's `POST /<pipeline>`, without the ticket checks.
+ */
+export interface WireAIRequest {
+  readonly pipeline: string;
+  /** The request's Content-Type (JSON or multipart/form-data, as the pipeline takes it). */
+  readonly contentType: string;
+  readonly body: Uint8Array;
+  /** The model the caller is bound to: a body naming none gets it, one naming another is refused (REQUEST_INVALID). */
+  readonly modelId: string;
+  /** Billing units one call may use (what a fixed price paid for); more: errors.ai.UNITS_NOT_COVERED before any work. */
+  readonly maxUnits?: bigint;
+  /** Aborted when the caller goes away: the work is cancelled. */
+  readonly signal: AbortSignal;
+}
+
+/** The result, media inline as data URLs (the ai-runner API's own shape), or an LLM stream's events. */
+export type WireAIReply =
+  | { readonly kind: 'json'; readonly json: unknown; readonly units: bigint }
+  | { readonly kind: 'stream'; readonly events: AsyncIterable<Readonly<Record<string, unknown>>>; readonly units: bigint };
+
 export interface OrchestratorWireService {
+  /**
+   * Runs a batch AI request (WireAIRequest). Rejects with a coded AI error whose
+   * status says whose fault it was: 4xx the request's (REQUEST_INVALID,
+   * LIMIT_EXCEEDED, MODEL_UNKNOWN, UNITS_NOT_COVERED), 503 no capacity, 5xx the
+   * runner's; PIPELINE_UNKNOWN when this node serves no such pipeline.
+   */
+  serveAI(request: WireAIRequest): Promise<WireAIReply>;
   /** Payments for plugin-served paid routes. */
   readonly payments: WirePayments;
   /** The BYOC job wire's header check, price and payment step (for `/ai/stream/*`). */

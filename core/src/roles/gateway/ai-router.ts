@@ -32,6 +32,12 @@ export interface AIRouterDeps {
   readonly maxOrchestratorAttempts: number;
   readonly onAttemptFailed?: (event: { requestId: string; uri: string; error: unknown; action: string }) => void;
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
+  /**
+   * When no batch orchestrator offers the model or every one tried failed:
+   * another way to serve it (the Live Runner fallback, ADR 0050), or
+   * undefined to answer the batch error.
+   */
+  readonly fallback?: (route: AIRoute, cause: unknown) => Promise<AIRouted | undefined>;
 }
 
 export interface AIRoute {
@@ -131,6 +137,9 @@ function noneLeft(route: AIRoute, error: unknown): unknown {
   return error;
 }
 
+/** Pick refusals that mean no batch orchestrator can take the model (others, like a spent budget, stop). */
+const NOBODY_CODES: ReadonlySet<string> = new Set([errors.gateway.NO_ORCHESTRATORS.code, errors.ai.MODEL_UNKNOWN.code, errors.gateway.PRICE_TOO_HIGH.code]);
+
 export async function routeAI(deps: AIRouterDeps, route: AIRoute): Promise<AIRouted> {
   const capabilityId = `ai/${route.pipeline.name}`;
   const manifestId = aiManifestId(route.pipeline.livepeerCapability, route.request.modelId);
@@ -173,6 +182,10 @@ export async function routeAI(deps: AIRouterDeps, route: AIRoute): Promise<AIRou
     }
   }
   if (route.signal.aborted) throw cancelled(route);
+  if (deps.fallback !== undefined && (tried > 0 || NOBODY_CODES.has((lastError as { code?: string } | undefined)?.code ?? ''))) {
+    const served = await deps.fallback(route, lastError);
+    if (served !== undefined) return served;
+  }
   if (tried === 0 && lastError !== undefined) throw lastError;
   const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'no orchestrator');
   // go-livepeer's answer when every try failed: 503 "no orchestrators available".

@@ -46,6 +46,8 @@ export interface AIRoutingOptions {
   readonly openInfo?: (uri: string, capabilities: LivepeerCapabilities) => Promise<OrchestratorInfo>;
   readonly onAttemptFailed?: AIRouterDeps['onAttemptFailed'];
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
+  /** The Live Runner fallback (ADR 0050); absent: batch orchestrators only. */
+  readonly fallback?: AIRouterDeps['fallback'];
 }
 
 export interface AIRouting {
@@ -111,6 +113,7 @@ export function createAIRouting(options: AIRoutingOptions): AIRouting {
     maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
     ...(options.onAttemptFailed !== undefined ? { onAttemptFailed: options.onAttemptFailed } : {}),
     ...(options.onPaid !== undefined ? { onPaid: options.onPaid } : {}),
+    ...(options.fallback !== undefined ? { fallback: options.fallback } : {}),
   };
   const processor = aiRouterProcessor({ pipelines: options.pipelines, router, failures, cancels });
   const service = createAIService({

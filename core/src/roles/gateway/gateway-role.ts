@@ -32,8 +32,10 @@ import { withWebhookDelivery } from './webhooks/enqueue-webhook.js';
 import { createAIRouting } from './ai-routing.js';
 import { registerAIRoutes } from './ai-routes.js';
 import type { AIPipelineSource } from './ai-pipeline-source.js';
-import { createLiveRunnerRouting } from './live-runner-routing.js';
 import { createByocStreaming } from './byoc-stream-routing.js';
+import { createLiveRunnerRouting, gatewayCeilings } from './live-runner-routing.js';
+import { routeViaLiveRunner, type AILiveFallbackDeps } from './ai-live-fallback.js';
+import type { AIRoute } from './ai-router.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -188,6 +190,8 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       logger.warn({ requestId, uri, action, err: error }, 'orchestrator attempt failed for an AI request');
     },
     onPaid: (count, uri) => metrics.ticketsSent(uri, count),
+    // Called at request time only, when liveRunners below exists.
+    ...(settings.liveRunner.batchAIFallback ? { fallback: (route: AIRoute) => routeViaLiveRunner(aiLiveFallbackDeps(), route) } : {}),
   });
   teardown.push('gateway AI sessions', async () => ai.close());
   registerAIRoutes(app, { service: ai.service, pipelines, tenants: clients.tenants, budgets: clients.budgets, routes, ensureRouter });
@@ -196,6 +200,22 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   // BYOC streams (`/process/stream/*`, ADR 0048): in memory; shutdown stops each on its orchestrator.
   const streams = createByocStreaming({ config, app, pool, account, chain, clients, logger });
   teardown.push('gateway BYOC streams', () => streams.close());
+  const aiLiveFallbackDeps = (): AILiveFallbackDeps => ({
+    router: liveRunners.router,
+    hasApp: async (appName) => {
+      await liveRunners.directory.refresh().catch((err: unknown) => logger.warn({ err }, 'Live Runner discovery failed'));
+      return liveRunners.directory.offers(appName, 'single-shot').length > 0;
+    },
+    ceilings: gatewayCeilings(settings.liveRunner.maxPrice),
+    maxPriceOf: (tenant) => clients.maxPriceOf(tenant),
+    store: (media) => ai.router.store(media),
+    requestTimeoutMs: settings.requestTimeoutMs,
+    onOutcome: ({ pipeline, modelId, outcome, orchestrator, error }) => {
+      metrics.aiLiveFallback(pipeline, outcome);
+      if (outcome === 'served') logger.info({ pipeline, model: modelId, orchestrator }, 'batch AI request served by a Live Runner app (no batch orchestrator took it)');
+      else logger.warn({ pipeline, model: modelId, outcome, orchestrator, err: error }, 'Live Runner fallback for a batch AI request did not serve it');
+    },
+  });
   registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
 
   return {

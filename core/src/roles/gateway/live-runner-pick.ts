@@ -18,6 +18,8 @@ export interface PickInputs {
   readonly mode: LiveRunnerMode;
   readonly ceilings: CeilingInputs;
   readonly exclude: ReadonlySet<string>;
+  /** Leaves out runners the caller cannot use (the batch AI fallback: too few units for the request, ADR 0050). */
+  readonly accept?: (runner: LiveRunnerOffer['runner']) => boolean;
 }
 
 export interface PickDeps {
@@ -45,7 +47,7 @@ export function pickOffer(deps: PickDeps, inputs: PickInputs): LiveRunnerOffer {
       overPrice ??= offer;
       continue;
     }
-    if (inputs.exclude.has(offer.uri)) continue;
+    if (inputs.exclude.has(offer.uri) || (inputs.accept !== undefined && !inputs.accept(offer.runner))) continue;
     const held = byUri.get(offer.uri);
     if (held === undefined || better(offer, held)) byUri.set(offer.uri, offer);
   }

@@ -68,6 +68,8 @@ export interface ReserveRequest {
   readonly app: string;
   readonly tenant: string | undefined;
   readonly ceilings: CeilingInputs;
+  /** Runners of the app the caller can use (default: all). */
+  readonly accept?: (runner: DiscoveredRunner) => boolean;
 }
 
 type FailoverAction = 'stop' | 'try-another' | 'suspend-and-try-another';
@@ -117,14 +119,14 @@ export class LiveRunnerRouter {
     return session;
   }
 
-  async #tryEach<T>(app: string, mode: LiveRunnerMode, ceilings: CeilingInputs, attempt: (offer: LiveRunnerOffer) => Promise<T>): Promise<T & { orchestrator: string }> {
+  async #tryEach<T>(app: string, mode: LiveRunnerMode, ceilings: CeilingInputs, attempt: (offer: LiveRunnerOffer) => Promise<T>, accept?: (runner: DiscoveredRunner) => boolean): Promise<T & { orchestrator: string }> {
     await this.#deps.directory.refresh();
     const exclude = new Set<string>();
     let lastError: unknown;
     for (let tried = 0; tried < this.#deps.maxAttempts; tried++) {
       let offer: LiveRunnerOffer;
       try {
-        offer = pickOffer({ directory: this.#deps.directory, algorithm: this.#deps.algorithm, isSuspended: (uri) => this.#deps.isSuspended(uri) }, { app, mode, ceilings, exclude });
+        offer = pickOffer({ directory: this.#deps.directory, algorithm: this.#deps.algorithm, isSuspended: (uri) => this.#deps.isSuspended(uri) }, { app, mode, ceilings, exclude, ...(accept !== undefined ? { accept } : {}) });
       } catch (error) {
         if (lastError === undefined) throw error;
         break;
@@ -265,6 +267,6 @@ export class LiveRunnerRouter {
           payer.close();
         },
       };
-    });
+    }, request.accept);
   }
 }

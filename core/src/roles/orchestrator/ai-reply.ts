@@ -57,6 +57,14 @@ export async function resultJson(pipeline: AIPipelineName, json: unknown, files:
   return rewrite(json, urls);
 }
 
+/** The JSON body with every file inline as a data URL, as an ai-runner answers itself (the Live Runner bridge, ADR 0050). */
+export async function inlineResultJson(json: unknown, files: readonly AIJobFile[], store: BlobStore): Promise<unknown> {
+  if (files.length === 0) return json;
+  const urls = new Map<string, string>();
+  for (const file of files) urls.set(file.name, await dataUrl(store, file));
+  return rewrite(json, urls);
+}
+
 /** Writes an SSE stream; resolves true when every event went out, false when the stream broke or the caller left. */
 export async function writeEventStream(reply: FastifyReply, events: AsyncIterable<Readonly<Record<string, unknown>>>, onError: (error: unknown) => void): Promise<boolean> {
   reply.hijack();

@@ -60,7 +60,11 @@ export async function readAIRequestBody(request: FastifyRequest, pipeline: AIPip
     if (error instanceof BodyTooLargeError) throw errors.ai.LIMIT_EXCEEDED.create(`the request body is over ai.limits.maxBodyBytes (${maxBodyBytes} bytes)`, { details: { limit: 'maxBodyBytes', max: maxBodyBytes } });
     throw errors.ai.REQUEST_INVALID.create(`the request body could not be read: ${(error as Error).message}`, { cause: error });
   }
-  const contentType = request.headers['content-type'] ?? '';
+  return decodeAIRequestBody(data, request.headers['content-type'] ?? '', pipeline);
+}
+
+/** Decodes a body already read (the ai-live-runner bridge hands bytes): throws REQUEST_INVALID. */
+export function decodeAIRequestBody(data: Buffer, contentType: string, pipeline: Pick<AIPipeline, 'name' | 'bodyKind'>): AIRequestBody {
   if (pipeline.bodyKind === 'multipart') {
     if (!/^multipart\/form-data/i.test(contentType)) throw errors.ai.REQUEST_INVALID.create(`${pipeline.name} takes multipart/form-data, got ${JSON.stringify(contentType)}`);
     return multipartBody(data, contentType);

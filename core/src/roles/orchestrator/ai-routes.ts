@@ -31,6 +31,8 @@ export interface AIRoutesDeps extends ResultLinks {
   /** The /segment credential and payment deps, shared with the transcode routes. */
   readonly paid: Omit<PaidRouteDeps, 'buildInfo'>;
   readonly logger: Logger;
+  /** ai.batchRoutes: false answers 410 Gone (go-livepeer #4036). */
+  readonly batchRoutes: boolean;
 }
 
 const ZERO_ADDRESS = new Uint8Array(20);
@@ -165,6 +167,11 @@ export function registerAIRoutes(app: FastifyInstance, deps: AIRoutesDeps): void
     for (const pipeline of deps.ai.pipelines.list()) {
       if (!deps.ai.declared.includes(aiCapabilityId(pipeline.name))) continue;
       // Fastify's own limit answers 413 with problem+json; ours a byte later answers go-livepeer's way.
+      if (!deps.batchRoutes) {
+        // go-livepeer #4036: the batch routes answer 410 Gone; the work is reached as Live Runner apps.
+        scope.post(`/${pipeline.name}`, (_request, reply) => sendAIError(reply, 410, 'batch AI routes are retired on this orchestrator: use its Live Runner apps (GET /discovery)'));
+        continue;
+      }
       scope.post(`/${pipeline.name}`, { bodyLimit: bodyLimit + 1 }, (request, reply) => serveAI(pipeline, request, reply, deps));
     }
   });

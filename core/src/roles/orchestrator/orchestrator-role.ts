@@ -62,7 +62,8 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
 
   const authTokens = new AuthTokenIssuer();
   let serviceUri = '';
-  const descriptors = () => kernel.capabilities.publish();
+  // Retired batch routes (ai.batchRoutes: false, go-livepeer #4036): AI capabilities are not advertised either.
+  const descriptors = config.ai.batchRoutes ? () => kernel.capabilities.publish() : () => kernel.capabilities.publish().filter((d) => !d.id.startsWith('ai/'));
   const info = new OrchestratorInfoBuilder({
     serviceUri: () => serviceUri,
     address: fromHex(account.address),

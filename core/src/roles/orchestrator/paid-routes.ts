@@ -26,6 +26,7 @@ import { capabilityIdFor, workerDispatch } from './worker-dispatch.js';
 import { RenditionLinks } from '../../transcode/rendition-links.js';
 import { registerAIRoutes } from './ai-routes.js';
 import { byocJobPrice } from './byoc-job-wire.js';
+import { aiServer } from './ai-serve.js';
 
 export interface PaidRoutesDeps {
   /** The node's registry: segment pixels charged are counted there. */
@@ -76,7 +77,9 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   // AI pipeline routes (go-livepeer's ai_http.go) when pipeline plugins are loaded (docs/adr/0031-kernel-ai-dispatch.md).
   const ai = kernel.ai?.serveOrchestrator({ registry: capabilities });
   if (ai !== undefined) {
-    registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger });
+    registerAIRoutes(app, { ai: kernel.ai, served: ai, registry: capabilities, paid: common, store: kernel.blobs.store, links, serviceUri: deps.serviceUri, logger: deps.logger, batchRoutes: deps.config.ai.batchRoutes });
+    // Plugins that took the payment themselves (ai-live-runner) run AI through this (ADR 0050); partial kernels in tests have no wire.
+    kernel.wire?.setAI(aiServer({ ai: kernel.ai, served: ai, registry: capabilities, store: kernel.blobs.store }));
   }
   if (transcode !== undefined || ai !== undefined) links.register(app);
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { errors, type ByocJobWire, type OrchestratorWireService, type WirePayments } from '@lpx/sdk';
+import { errors, type ByocJobWire, type OrchestratorWireService, type WireAIReply, type WireAIRequest, type WirePayments } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
 import { unstartedByocJobWire } from './byoc-job-wire.js';
@@ -76,6 +76,7 @@ export class PluginWire {
   #applied = false;
   #opened: WireOpened | undefined;
   #payments: WirePayments = UNSTARTED_PAYMENTS;
+  #serveAI: ((request: WireAIRequest) => Promise<WireAIReply>) | undefined;
   // One delegating object for every plugin: they keep it from init, the role fills it at start.
   readonly #paymentsFacade: WirePayments;
   #byocJobs: ByocJobWire = unstartedByocJobWire();
@@ -154,6 +155,10 @@ export class PluginWire {
       address: () => this.#opened?.address,
       payments: this.#paymentsFacade,
       byocJobs: this.#byocJobsFacade,
+      serveAI: (request) => {
+        if (this.#serveAI === undefined) return Promise.reject(errors.ai.PIPELINE_UNKNOWN.create(`this node serves no AI pipelines on its orchestrator role (asked for ${request.pipeline})`));
+        return this.#serveAI(request);
+      },
       internalUri: () => {
         if (this.#opened === undefined) return undefined;
         return this.#options.runnerAddr?.() ?? this.#opened.serviceUri;
@@ -198,6 +203,11 @@ export class PluginWire {
   /** The role's BYOC job wire (byoc-job-wire.ts); set before the door listens. */
   setByocJobs(byocJobs: ByocJobWire): void {
     this.#byocJobs = byocJobs;
+  }
+
+  /** The orchestrator's AI runs (ai-serve.ts) for plugins that took the payment themselves; set when AI routes are mounted. */
+  setAI(serve: (request: WireAIRequest) => Promise<WireAIReply>): void {
+    this.#serveAI = serve;
   }
 
   /** The role listens: serviceUri()/address() answer from now on. */

@@ -21,5 +21,6 @@ export const aiErrors = defineErrors('AI', {
   OPENAI_UNSUPPORTED: { status: 400, description: 'A request to the OpenAI-compatible API asks for something the Livepeer pipelines cannot do (tools, several chat choices, logprobs, an image size or audio format not offered...); `param` names it (ADR 0035).' },
   OPENAI_ENDPOINT_UNSUPPORTED: { status: 404, description: 'An OpenAI API endpoint the gateway does not serve (embeddings, completions, moderations, image edits...); ADR 0035 lists what maps to a Livepeer pipeline.' },
   OPENAI_MODEL_NOT_FOUND: { status: 404, description: "The OpenAI-compatible API was asked for a model no orchestrator in the gateway's pool offers for that endpoint's pipeline; GET /v1/models lists those that are." },
+  UNITS_NOT_COVERED: { status: 400, description: "A batch AI request sent to a Live Runner app (ai-live-runner, ADR 0050) needs more billing units than the app's fixed price covers (`max_units` in its discovery metadata); send a smaller request (fewer images, smaller size, fewer tokens)." },
   OPENAI_AUDIO_CONVERSION_FAILED: { status: 500, description: "The gateway could not convert the speech a runner produced (WAV) to the asked response_format with ffmpeg; nothing else was wrong with the request." },
 });
