@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '@lpx/sdk';
-import { appendRecord, checkSignatureList, packPluginFolder, publishToHttpRegistry, readPrivateKeyFile, readTokenFile, RECORD_FILES, releaseSignature, storeRelease } from '@lpx/registry';
+import { appendRecord, assertSignaturesVerify, checkSignatureList, packPluginFolder, publishToHttpRegistry, readPrivateKeyFile, readTokenFile, RECORD_FILES, releaseSignature, storeRelease } from '@lpx/registry';
 import { reportError, type Io } from '../output.js';
 
 interface PublishOptions {
@@ -46,6 +46,8 @@ async function publish(pluginDir: string, options: PublishOptions) {
     const key = await readPrivateKeyFile(options.key);
     signatures.push(releaseSignature({ id: packed.manifest.id, version: packed.manifest.version, integrity: packed.integrity, manifest: packed.manifest }, key));
   }
+  // Before anything is stored: a signature that does not verify would make every node refuse this release, for good.
+  assertSignaturesVerify({ id: packed.manifest.id, version: packed.manifest.version, integrity: packed.integrity, manifest: packed.manifest }, signatures);
   if (isUrl(options.registry)) {
     const result = await publishToHttpRegistry(options.registry, packed, { token: await publishToken(options.tokenFile, options.registry), signatures });
     return { ...result, registry: options.registry };
