@@ -14,7 +14,7 @@ export const REVIEW_STATES: readonly ReviewState[] = ['pending', 'approved', 're
 /** What a reviewer can decide; `pending` is the absence of a decision. */
 export const REVIEW_DECISIONS: readonly ReviewState[] = ['approved', 'rejected', 'revoked'];
 
-function reviewInvalid(entry: Entry, message: string): Error {
+function reviewInvalid(entry: Pick<Entry, 'id' | 'version'>, message: string): Error {
   return errors.registry.REVIEW_INVALID.create(`${subjectOf(entry)}: ${message}`);
 }
 
@@ -63,7 +63,7 @@ export function reviewStatusOf(entry: Entry, reviews: readonly ReviewRecord[], r
   return newest ? { state: newest.state, record: newest } : { state: 'pending' };
 }
 
-function assertDecision(entry: Entry, state: ReviewState): void {
+function assertDecision(entry: Pick<Entry, 'id' | 'version'>, state: ReviewState): void {
   if (!REVIEW_DECISIONS.includes(state)) throw reviewInvalid(entry, `review state must be one of ${REVIEW_DECISIONS.join(', ')}, got ${JSON.stringify(state)}`);
 }
 
@@ -86,7 +86,7 @@ export async function assertReviewAcceptable(entry: Entry, record: ReviewRecord,
 }
 
 /** A reviewer's decision on one release, signed with their key and recorded nowhere (what `lpx plugin review --registry <url>` posts). */
-export function signReview(entry: Entry, state: ReviewState, reviewerKey: PrivateKeyRecord, reason?: string): ReviewRecord {
+export function signReview(entry: Pick<Entry, 'id' | 'version' | 'integrity'>, state: ReviewState, reviewerKey: PrivateKeyRecord, reason?: string): ReviewRecord {
   assertDecision(entry, state);
   const unsigned: Omit<ReviewRecord, 'signature'> = {
     type: 'lpx-plugin-review/v1',
