@@ -10,6 +10,7 @@ import type { PluginRequest } from '../resolve-for-node.js';
 import { sha512Digests, sha512Integrity, verifyIntegrity } from '../verify/integrity.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
 import { pickRemoteRelease } from './remote-index.js';
+import { publisherFileName as keyFileName } from '../trust/publishers.js';
 
 export interface MirrorOptions {
   /** Index, metadata and small files; default 30 s each. */
@@ -124,17 +125,13 @@ export async function mirrorRelease(url: string, id: string, range: string, mirr
   return readEntry(mirrorDir, id, version);
 }
 
-/**
- * `ed25519:abc` → `ed25519-abc.json`, the name the registry folder itself uses
- * (key ids hold a `:`). The id comes from the network, so anything that could
- * leave the folder or hide as a dot file is refused rather than cleaned.
- */
+/** The registry folder's own file name for a key id; an unsafe id from the network is the registry's fault. */
 function publisherFileName(keyId: string, url: string): string {
-  const name = keyId.replace(/:/g, '-');
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name)) {
-    throw errors.registry.REMOTE_FAILED.create(`GET ${url} listed a publisher key id ${JSON.stringify(keyId)} that is not a safe file name`, { details: { url } });
+  try {
+    return keyFileName(keyId);
+  } catch (error) {
+    throw errors.registry.REMOTE_FAILED.create(`GET ${url} listed a publisher key id ${JSON.stringify(keyId)} that is not a safe file name`, { cause: error, details: { url } });
   }
-  return `${name}.json`;
 }
 
 /** The registry-wide trust inputs: revoked keys and known publisher keys, replaced as a whole each time. */
