@@ -29,3 +29,13 @@ t.test('the byoc price patterns are the sdk ones, not copies', async (t) => {
   t.equal(price['pricePerUnit']!.pattern, UintString.pattern);
   t.equal(price['pixelsPerUnit']!.pattern, PositiveUintString.pattern);
 });
+
+t.test('a capability price (manifest or operator override) with pixelsPerUnit "0" is refused at validation', async (t) => {
+  // It used to validate, then throw a bare RangeError (zero denominator) when the orchestrator advertised its prices.
+  const capability = { id: 'byoc/hello', version: 1, mode: 'request-response', workUnit: 'request', priceUnit: 'wei/request' };
+  const manifest = (pixelsPerUnit: string) => fixtureManifest({ capabilities: [{ ...capability, price: { pricePerUnit: '10', pixelsPerUnit } }] } as never);
+  t.ok(validateManifest(manifest('1'), { source: 'test' }));
+  const error = await catchError(async () => validateManifest(manifest('0'), { source: 'test' }));
+  t.ok(errors.plugin.MANIFEST_INVALID.is(error), error.message);
+  t.match(error.message, /pixelsPerUnit/);
+});

@@ -41,7 +41,8 @@ export const CapabilityConstraints = Type.Object(
 export const CapabilityPrice = Type.Object(
   {
     pricePerUnit: UintString,
-    pixelsPerUnit: Type.Optional(UintString),
+    /** A divisor: "0" would pass here and fail as a zero denominator when the price is advertised. */
+    pixelsPerUnit: Type.Optional(PositiveUintString),
     currency: Type.Optional(Type.String({ default: 'WEI' })),
   },
   { additionalProperties: false },
