@@ -27,6 +27,8 @@ export { appendRecord, claimedReviewState, readRecords, RECORD_FILES, REGISTRY_F
 export { checkReviewShape, checkSignatureList } from './http/record-shapes.js';
 export { createRegistryServer, serveRegistry, DEFAULT_MAX_PUBLISH_BYTES, type RegistryServerOptions, type ServedRegistry } from './http/registry-server.js';
 export { readTokenFile } from './http/tokens.js';
+export { registryBaseUrl } from './http/remote-fetch.js';
 export { mirrorForNode, mirrorRegistryKeys, mirrorRelease, type MirrorOptions } from './http/mirror.js';
-export { publishToHttpRegistry, type HttpPublishOptions, type HttpPublishResult } from './http/publish-client.js';
+export { postReviewToHttpRegistry, publishToHttpRegistry, type HttpPublishOptions, type HttpPublishResult, type HttpReviewResult } from './http/publish-client.js';
+export { pickRemoteRelease, type RemoteVersion } from './http/remote-index.js';
 export { RELEASE_UPLOAD_TYPE, releaseUploadBody } from './http/release-upload.js';

@@ -1,20 +1,23 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { errors, isPluginDefinition } from '@lpx/sdk';
-import { generateKey, mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry, signRelease } from '../src/index.js';
+import { mirrorForNode, mirrorRegistryKeys, mirrorRelease, packPluginFolder, publishToHttpRegistry, resolvePluginsForNode, serveRegistry } from '../src/index.js';
 import { gzipPackage, packageTar } from '../src/tarball/package-tarball.js';
 import { sha512Integrity } from '../src/verify/integrity.js';
 import { catchError } from './helpers/catch-error.js';
 import { fixtureManifest, fixturePluginFolder } from './helpers/fixture-plugin.js';
-import { PUBLISH_TOKEN, releaseFolders, signatureRecord, startRegistry } from './helpers/http-registry.js';
+import { PUBLISH_TOKEN, releaseFolders, signatureRecord, signed, startRegistry, TEST_PUBLISHER } from './helpers/http-registry.js';
 
 async function listing(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => []);
 }
 
 async function publishAll(url: string, dir: string, names: string[]): Promise<void> {
-  for (const name of names) await publishToHttpRegistry(url, await packPluginFolder(join(dir, name)), { token: PUBLISH_TOKEN, signatures: [signatureRecord()] });
+  for (const name of names) {
+    const packed = await packPluginFolder(join(dir, name));
+    await publishToHttpRegistry(url, packed, { token: PUBLISH_TOKEN, signatures: [signed(packed)] });
+  }
 }
 
 /** A registry server over a fresh folder holding `names` (folders of releaseFolders), and an empty mirror path. */
@@ -36,19 +39,21 @@ t.test('mirrors the best matching version with its records, then installs from t
   t.equal(entry.version, '1.2.0', 'the highest version in range, as the local resolve picks');
   t.equal(entry.dir, join(mirror, 'hello-world', '1.2.0'));
   t.same((await listing(entry.dir)).sort(), ['integrity', 'manifest.json', 'package.tgz', 'signatures.json'], 'release files and records; no review.json while pending');
-  t.same(JSON.parse(await readFile(join(entry.dir, 'signatures.json'), 'utf8')), [signatureRecord()]);
+  t.same((JSON.parse(await readFile(join(entry.dir, 'signatures.json'), 'utf8')) as { keyId: string }[]).map((s) => s.keyId), [TEST_PUBLISHER.keyId]);
   t.equal((await mirrorRelease(url, 'hello-world', '~1.0.0', mirror)).version, '1.0.0');
   t.same(await listing(join(mirror, 'hello-world')), ['1.0.0', '1.2.0'], 'no staging folders left');
 
-  // The fixture's signature record is only a shape: installing checks it for real and refuses.
-  const refused = await catchError(() => resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '^1.0.0' }], join(dir, 'installed')));
-  t.match(refused?.message, /LPX_ERR_REGISTRY_SIGNATURE_INVALID/, 'a mirrored signature that does not verify stops the install');
-  await rm(join(entry.dir, 'signatures.json'));
-  await signRelease(entry, generateKey('ed25519', 'test publisher'));
-  const [installed] = await resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '^1.0.0' }], join(dir, 'installed'));
+  const trust = { publishers: [TEST_PUBLISHER.keyId], states: ['pending' as const] };
+  const [installed] = await resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '^1.0.0' }], join(dir, 'installed'), { trust });
+  t.match(installed, { version: '1.2.0', trust: { signedBy: [TEST_PUBLISHER.keyId] } }, 'the mirrored signature verifies on the node');
   const module = (await import(installed!.entryUrl)) as { default: unknown };
   t.ok(isPluginDefinition(module.default), 'the mirrored plugin imports');
 
+  // A registry that serves a signature that does not verify (compromised, or its folder edited by hand): the node refuses.
+  await writeFile(join(dir, 'registry', 'hello-world', '1.2.0', 'signatures.json'), JSON.stringify([signatureRecord()]));
+  await mirrorRelease(url, 'hello-world', '^1.0.0', mirror);
+  const refused = await catchError(() => resolvePluginsForNode(mirror, [{ id: 'hello-world', version: '1.2.0' }], join(dir, 'installed-again')));
+  t.match(refused?.message, /LPX_ERR_REGISTRY_SIGNATURE_INVALID/, 'a mirrored signature that does not verify stops the install');
   const again = await mirrorRelease(url, 'hello-world', '^1.0.0', mirror);
   t.equal(again.integrity, entry.integrity, 'mirroring again refreshes the same release');
 });

@@ -1,11 +1,14 @@
-import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { errors } from '@lpx/sdk';
-import { packPluginFolder, publishToHttpRegistry, readTokenFile, releaseUploadBody, RELEASE_UPLOAD_TYPE, verifyEntry } from '../src/index.js';
+import { generateKey, packPluginFolder, publishToHttpRegistry, readTokenFile, releaseUploadBody, RELEASE_UPLOAD_TYPE, signReview, verifyEntry } from '../src/index.js';
 import { readEntry } from '../src/local-registry/read-entry.js';
 import { catchError } from './helpers/catch-error.js';
-import { ADMIN_TOKEN, PUBLISH_TOKEN, releaseFolders, signatureRecord, startRegistry } from './helpers/http-registry.js';
+import { ADMIN_TOKEN, PUBLISH_TOKEN, releaseFolders, signatureRecord, signed, startRegistry, TEST_PUBLISHER } from './helpers/http-registry.js';
+
+const SECOND = generateKey('secp256k1', 'co-signer');
+const REVIEWER = generateKey('ed25519', 'reviewer');
 
 async function put(url: string, path: string, body: Buffer, token: string | null = PUBLISH_TOKEN): Promise<Response> {
   return fetch(`${url}${path}`, { method: 'PUT', body, headers: { 'content-type': RELEASE_UPLOAD_TYPE, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
@@ -127,35 +130,53 @@ t.test('a bad upload is refused whole, with the code of what is wrong', async (t
   t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', releaseUploadBody({ ...packed, manifest: { id: 'hello-world', version: '1.0.0' } }))), { status: 400, code: 'LPX_ERR_PLUGIN_MANIFEST_INVALID' });
   t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', Buffer.from('not a tar'))), { status: 400, code: 'LPX_ERR_REGISTRY_PACKAGE_INVALID' });
   t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', releaseUploadBody(packed, [{ keyId: 'x' } as never]))), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID' });
+  t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', releaseUploadBody(packed, [signatureRecord()]))), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID', detail: /does not verify/ }, 'a signature that does not verify');
+  t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', releaseUploadBody(packed, [signed(other)]))), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID' }, 'a signature of another release');
   t.match(await problem(await put(url, '/v1/plugins/hello-world/1.0.0', Buffer.alloc(65 * 1024))), { status: 413, code: 'LPX_ERR_HTTP_BODY_TOO_LARGE' });
   const asJson = await fetch(`${url}/v1/plugins/hello-world/1.0.0`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISH_TOKEN}` } });
   t.match(await problem(asJson), { status: 415, code: 'LPX_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE' });
   t.same(await readdir(root), [], 'nothing was stored by any of them');
 });
 
-t.test('signatures and reviews are appended; the index shows the newest review state', async (t) => {
+t.test('signatures and reviews are verified, then appended; the index shows the newest review state', async (t) => {
   const dir = t.testdir(releaseFolders());
   const root = join(dir, 'registry');
   const url = await startRegistry(t, root);
   const packed = await packPluginFolder(join(dir, 'v100'));
-  const published = await publishToHttpRegistry(url, packed, { token: PUBLISH_TOKEN, signatures: [signatureRecord('ed25519:first')] });
+  const published = await publishToHttpRegistry(url, packed, { token: PUBLISH_TOKEN, signatures: [signed(packed)] });
   t.equal(published.status, 'published');
+  const signaturesFile = join(root, 'hello-world', '1.0.0', 'signatures.json');
+  const stored = await readFile(signaturesFile, 'utf8');
 
   const path = '/v1/plugins/hello-world/1.0.0/signatures';
   t.match(await problem(await post(url, path, { keyId: 'k', algorithm: 'rsa' }, PUBLISH_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID' });
-  t.match(await problem(await post(url, '/v1/plugins/hello-world/3.0.0/signatures', signatureRecord(), PUBLISH_TOKEN)), { status: 404, code: 'LPX_ERR_REGISTRY_ENTRY_MISSING' });
-  t.equal((await post(url, path, signatureRecord('ed25519:second'), PUBLISH_TOKEN)).status, 201);
-  t.same(await (await post(url, path, signatureRecord('ed25519:second'), PUBLISH_TOKEN)).json(), { id: 'hello-world', version: '1.0.0', added: 0 }, 'a retried POST adds nothing');
+  t.match(await problem(await post(url, '/v1/plugins/hello-world/3.0.0/signatures', signed(packed), PUBLISH_TOKEN)), { status: 404, code: 'LPX_ERR_REGISTRY_ENTRY_MISSING' });
+  // A junk or copied signature would make every node refuse the release (SIGNATURE_INVALID), for good: the file only grows.
+  t.match(await problem(await post(url, path, signatureRecord(), PUBLISH_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID', detail: /does not verify over this release/ });
+  const other = signed(await packPluginFolder(join(dir, 'v120')), SECOND);
+  t.match(await problem(await post(url, path, other, PUBLISH_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID' }, 'a signature of another release');
+  t.match(await problem(await post(url, path, { ...signed(packed, SECOND), keyId: TEST_PUBLISHER.keyId }, PUBLISH_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID' }, 'a keyId that is not its key');
+  t.equal(await readFile(signaturesFile, 'utf8'), stored, 'none of them was stored');
+  const second = signed(packed, SECOND);
+  t.equal((await post(url, path, second, PUBLISH_TOKEN)).status, 201);
+  t.same(await (await post(url, path, second, PUBLISH_TOKEN)).json(), { id: 'hello-world', version: '1.0.0', added: 0 }, 'a retried POST adds nothing');
   const signatures = await fetch(`${url}/v1/plugins/hello-world/1.0.0/signatures.json`);
   t.equal(signatures.headers.get('cache-control'), 'no-cache');
-  t.same(((await signatures.json()) as { keyId: string }[]).map((s) => s.keyId), ['ed25519:first', 'ed25519:second']);
+  t.same(((await signatures.json()) as { keyId: string }[]).map((s) => s.keyId), [TEST_PUBLISHER.keyId, SECOND.keyId]);
 
-  const review = { type: 'lpx-plugin-review/v1', id: 'hello-world', version: '1.0.0', integrity: packed.integrity, state: 'approved', at: '2026-12-02T09:30:00.000Z', keyId: 'ed25519:rev', algorithm: 'ed25519', publicKey: 'cA==', signature: 'cw==' };
+  const entry = await readEntry(root, 'hello-world', '1.0.0');
+  const review = signReview(entry, 'approved', REVIEWER);
   const reviews = '/v1/plugins/hello-world/1.0.0/reviews';
   t.match(await problem(await post(url, reviews, { ...review, integrity: 'sha512-other' }, ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID', detail: /covers integrity/ });
   t.match(await problem(await post(url, reviews, { ...review, state: 'great' }, ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID' });
+  t.match(await problem(await post(url, reviews, { ...review, state: 'rejected' }, ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID', detail: /does not verify/ }, 'a field changed after signing');
+  t.match(await problem(await post(url, reviews, { ...review, state: 'pending' }, ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID', detail: /must be one of approved, rejected, revoked/ });
+  t.notOk(await stat(join(entry.dir, 'review.json')).then(() => true, () => false), 'no refused review was stored');
   t.same(await (await post(url, reviews, review, ADMIN_TOKEN)).json(), { id: 'hello-world', version: '1.0.0', state: 'approved' });
-  await post(url, reviews, { ...review, state: 'revoked', reason: 'malware', at: '2026-12-02T10:00:00.000Z' }, ADMIN_TOKEN);
+  const revocation = signReview(entry, 'revoked', REVIEWER, 'malware');
+  t.equal((await post(url, reviews, revocation, ADMIN_TOKEN)).status, 201);
+  t.equal((await post(url, reviews, revocation, ADMIN_TOKEN)).status, 200, 'a retried revocation is a no-op');
+  t.match(await problem(await post(url, reviews, signReview(entry, 'approved', REVIEWER), ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID', detail: /revocation is final/ });
   t.same((await (await fetch(`${url}/v1/plugins`)).json()) as unknown, { plugins: [{ id: 'hello-world', versions: [{ version: '1.0.0', state: 'revoked' }] }] });
   t.same(((await (await fetch(`${url}/v1/plugins/hello-world/1.0.0/review.json`)).json()) as { state: string }[]).map((r) => r.state), ['approved', 'revoked']);
 
@@ -167,6 +188,16 @@ t.test('signatures and reviews are appended; the index shows the newest review s
   await writeFile(join(root, 'revoked-keys.json'), JSON.stringify([{ keyId: 'ed25519:old', reason: 'leaked', at: 'then' }]));
   t.same(await (await fetch(`${url}/v1/publishers`)).json(), [key]);
   t.same(await (await fetch(`${url}/v1/keys/revoked`)).json(), [{ keyId: 'ed25519:old', reason: 'leaked', at: 'then' }]);
+});
+
+t.test('a review by a key this registry revoked is refused', async (t) => {
+  const dir = t.testdir(releaseFolders());
+  const root = join(dir, 'registry');
+  const url = await startRegistry(t, root);
+  await publishToHttpRegistry(url, await packPluginFolder(join(dir, 'v100')), { token: PUBLISH_TOKEN });
+  await writeFile(join(root, 'revoked-keys.json'), JSON.stringify([{ keyId: REVIEWER.keyId, reason: 'leaked', at: 'then' }]));
+  const review = signReview(await readEntry(root, 'hello-world', '1.0.0'), 'approved', REVIEWER);
+  t.match(await problem(await post(url, '/v1/plugins/hello-world/1.0.0/reviews', review, ADMIN_TOKEN)), { status: 400, code: 'LPX_ERR_REGISTRY_REVIEW_INVALID', detail: /is revoked in this registry/ });
 });
 
 t.test('token files: one token a line, comments ignored, an empty file refused', async (t) => {

@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import t from 'tap';
 import { recoverMessageAddress } from 'viem';
-import { canonicalJson, generateKey, keyIdFor, readPrivateKeyFile, readPublicKeyFile, signBytes, verifyBytes, writePrivateKeyFile } from '../src/index.js';
+import { canonicalJson, generateKey, keyIdFor, publisherFileName, readPrivateKeyFile, readPublicKeyFile, signBytes, verifyBytes, writePrivateKeyFile } from '../src/index.js';
 import { catchError } from './helpers/catch-error.js';
 
 t.test('canonical JSON sorts keys at every depth and drops whitespace and undefined', async (t) => {
@@ -63,5 +63,13 @@ t.test('key files that lie about themselves are refused with KEY_INVALID', async
     const error = await catchError(() => readPrivateKeyFile(`${dir}/${file}`));
     t.equal(error.code, 'LPX_ERR_REGISTRY_KEY_INVALID', file);
     t.match(error.message, message, file);
+  }
+});
+
+t.test('publisher file names: the id with ":" as "-"; an id that could leave the folder is refused', async (t) => {
+  t.equal(publisherFileName('ed25519:abc_-1'), 'ed25519-abc_-1.json');
+  t.equal(publisherFileName('eth:0x00000000000000000000000000000000000000aa'), 'eth-0x00000000000000000000000000000000000000aa.json');
+  for (const id of ['../../escape', '.hidden', 'a/b', '', 'x'.repeat(201)]) {
+    t.equal((await catchError(async () => publisherFileName(id))).code, 'LPX_ERR_REGISTRY_KEY_INVALID', JSON.stringify(id.slice(0, 20)));
   }
 });

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { evaluateTrust, generateKey, resolvePluginsForNode, reviewRelease, revokeKey, signRelease, type TrustPolicy } from '../src/index.js';
 import { catchError } from './helpers/catch-error.js';
@@ -156,4 +158,31 @@ t.test('dev mode (no policy): unsigned accepted with a warning, but a revocation
   await reviewRelease(entry, 'revoked', stranger, 'malware');
   const r = await refusal(t, root, undefined);
   t.equal(r.code, 'LPX_ERR_REGISTRY_REVOKED');
+});
+
+t.test('a secp256k1 publisher revoked by its checksummed (mixed-case) address: still REVOKED', async (t) => {
+  // Explorers and wallets show EIP-55 checksummed addresses; signatures carry the lowercase id.
+  const ethPublisher = generateKey('secp256k1', 'eth publisher');
+  const checksummed = `eth:0x${ethPublisher.keyId.slice('eth:0x'.length).toUpperCase()}`;
+  const ethPolicy: TrustPolicy = { publishers: [ethPublisher.keyId], reviewers: [reviewer.keyId] };
+
+  t.test('revoked with revokeKey', async (t) => {
+    const root = tempDir(t);
+    const entry = await publishFixture(t, root);
+    await signRelease(entry, ethPublisher);
+    await reviewRelease(entry, 'approved', reviewer);
+    t.equal((await revokeKey(root, checksummed, 'leaked')).keyId, ethPublisher.keyId, 'stored in the contract form');
+    t.equal((await refusal(t, root, ethPolicy)).code, 'LPX_ERR_REGISTRY_REVOKED');
+  });
+
+  t.test('revoked by a revoked-keys.json written by hand (or mirrored)', async (t) => {
+    const root = tempDir(t);
+    const entry = await publishFixture(t, root);
+    await signRelease(entry, ethPublisher);
+    await reviewRelease(entry, 'approved', reviewer);
+    await writeFile(join(root, 'revoked-keys.json'), JSON.stringify([{ keyId: checksummed, reason: 'leaked', at: 'now' }]));
+    t.equal((await refusal(t, root, ethPolicy)).code, 'LPX_ERR_REGISTRY_REVOKED');
+    t.equal((await catchError(() => reviewRelease(entry, 'approved', ethPublisher))).code, 'LPX_ERR_REGISTRY_REVIEW_INVALID', 'nor can that key review');
+  });
+  t.end();
 });

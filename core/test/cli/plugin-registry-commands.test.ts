@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -84,6 +84,13 @@ t.test('plugin publish --key: the release is signed on the partner\'s machine an
   const missing = await runCli('plugin', 'publish', join(dir, 'v100'), '--registry', join(dir, 'registry'), '--key', join(dir, 'nope.key'), '--json');
   t.not(missing.code, 0, 'an unreadable key file is refused');
   t.same(await listing(join(dir, 'registry', 'greeter')), ['1.1.0'], 'before anything is published');
+
+  // A --signatures file whose signature is for another release (here 1.1.0's) would poison 1.0.0 for every node.
+  const other = JSON.parse(await readFile(join(dir, 'registry', 'greeter', '1.1.0', 'signatures.json'), 'utf8')) as unknown[];
+  await writeFile(join(dir, 'copied.json'), JSON.stringify(other));
+  const copied = await runCli('plugin', 'publish', join(dir, 'v100'), '--registry', join(dir, 'registry'), '--signatures', join(dir, 'copied.json'), '--json');
+  t.match(JSON.parse(copied.stdout), { ok: false, error: { code: 'LPX_ERR_REGISTRY_SIGNATURE_INVALID', message: /does not verify over this release/ } });
+  t.same(await listing(join(dir, 'registry', 'greeter')), ['1.1.0'], 'nothing was published');
 });
 
 const nodeConfig = (registry: string) => [

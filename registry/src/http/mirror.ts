@@ -1,33 +1,22 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import semver from 'semver';
 import { errors, isLpxError } from '@lpx/sdk';
 import { inspectVerifiedTarball } from '../local-registry/install.js';
 import { assertPluginId, ENTRY_FILES, entryDir, isNodeError, stagingDir, type RegistryEntry } from '../local-registry/layout.js';
 import { readEntry } from '../local-registry/read-entry.js';
 import { RECORD_FILES, REGISTRY_FILES } from '../local-registry/release-records.js';
-import { pickVersion } from '../local-registry/resolve.js';
 import { validateManifest } from '../manifest/validate.js';
 import type { PluginRequest } from '../resolve-for-node.js';
 import { sha512Digests, sha512Integrity, verifyIntegrity } from '../verify/integrity.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
+import { pickRemoteRelease } from './remote-index.js';
+import { publisherFileName as keyFileName } from '../trust/publishers.js';
 
 export interface MirrorOptions {
   /** Index, metadata and small files; default 30 s each. */
   readonly timeoutMs?: number;
   /** package.tgz; default 5 min. */
   readonly downloadTimeoutMs?: number;
-}
-
-/** The versions the registry lists for `id`, ascending, as exact semver strings. */
-async function remoteVersions(base: string, id: string, options: MirrorOptions): Promise<string[]> {
-  const url = `${base}/v1/plugins/${id}`;
-  const body = (await remoteJson(url, { timeoutMs: options.timeoutMs ?? DEFAULT_METADATA_TIMEOUT_MS })) as { versions?: unknown };
-  const listed = Array.isArray(body.versions) ? body.versions.map((v: { version?: unknown }) => v?.version) : undefined;
-  if (listed === undefined || !listed.every((v): v is string => typeof v === 'string' && semver.valid(v) === v)) {
-    throw errors.registry.REMOTE_FAILED.create(`GET ${url} answered an index without a list of exact versions`, { details: { url } });
-  }
-  return listed.sort(semver.compare);
 }
 
 async function fetchFile(url: string, timeoutMs: number, optional: boolean): Promise<Buffer | undefined> {
@@ -131,22 +120,18 @@ async function writeFolder(target: string, label: string, files: readonly [strin
 export async function mirrorRelease(url: string, id: string, range: string, mirrorDir: string, options: MirrorOptions = {}): Promise<RegistryEntry> {
   assertPluginId(id);
   const base = registryBaseUrl(url);
-  const version = pickVersion(id, range, await remoteVersions(base, id, options), base);
+  const { version } = await pickRemoteRelease(base, id, range, options.timeoutMs);
   await downloadRelease(base, id, version, mirrorDir, options);
   return readEntry(mirrorDir, id, version);
 }
 
-/**
- * `ed25519:abc` → `ed25519-abc.json`, the name the registry folder itself uses
- * (key ids hold a `:`). The id comes from the network, so anything that could
- * leave the folder or hide as a dot file is refused rather than cleaned.
- */
+/** The registry folder's own file name for a key id; an unsafe id from the network is the registry's fault. */
 function publisherFileName(keyId: string, url: string): string {
-  const name = keyId.replace(/:/g, '-');
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name)) {
-    throw errors.registry.REMOTE_FAILED.create(`GET ${url} listed a publisher key id ${JSON.stringify(keyId)} that is not a safe file name`, { details: { url } });
+  try {
+    return keyFileName(keyId);
+  } catch (error) {
+    throw errors.registry.REMOTE_FAILED.create(`GET ${url} listed a publisher key id ${JSON.stringify(keyId)} that is not a safe file name`, { cause: error, details: { url } });
   }
-  return `${name}.json`;
 }
 
 /** The registry-wide trust inputs: revoked keys and known publisher keys, replaced as a whole each time. */

@@ -1,6 +1,6 @@
 import { errors } from '@lpx/sdk';
 import type { PackedPlugin } from '../package/pack-folder.js';
-import type { ReleaseSignature, ReviewState } from '../trust/contract.js';
+import type { ReleaseSignature, ReviewRecord, ReviewState } from '../trust/contract.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteRequest } from './remote-fetch.js';
 import { releaseUploadBody, RELEASE_UPLOAD_TYPE } from './release-upload.js';
 
@@ -38,11 +38,42 @@ export async function publishToHttpRegistry(url: string, packed: PackedPlugin, o
   }
 }
 
+export interface HttpReviewResult {
+  readonly id: string;
+  readonly version: string;
+  /** The state the registry's newest review record claims now. */
+  readonly state: ReviewState;
+  /** False when the registry already held this very record (a retry). */
+  readonly added: boolean;
+}
+
+/**
+ * POSTs a review record, signed on the reviewer's machine (the key never
+ * leaves it), to an HTTP registry with an admin token. The server verifies
+ * it before appending it (REVIEW_INVALID otherwise).
+ */
+export async function postReviewToHttpRegistry(url: string, record: ReviewRecord, options: { token: string; timeoutMs?: number }): Promise<HttpReviewResult> {
+  const target = `${registryBaseUrl(url)}/v1/plugins/${record.id}/${record.version}/reviews`;
+  try {
+    const response = (await remoteRequest(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: JSON.stringify(record),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    }))!;
+    const body = JSON.parse((await remoteBody(response, target)).toString('utf8')) as Omit<HttpReviewResult, 'added'>;
+    return { ...body, added: response.status === 201 };
+  } catch (error) {
+    throw remoteRefusal(error) ?? error;
+  }
+}
+
 const KEPT = [
   errors.registry.PUBLISH_CONFLICT,
   errors.registry.PACKAGE_INVALID,
   errors.registry.INTEGRITY_MISMATCH,
   errors.registry.SIGNATURE_INVALID,
+  errors.registry.REVIEW_INVALID,
   errors.registry.UNAUTHORIZED,
   errors.registry.FORBIDDEN,
   errors.plugin.MANIFEST_INVALID,

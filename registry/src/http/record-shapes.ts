@@ -1,14 +1,14 @@
 import { errors } from '@lpx/sdk';
 import type { KeyAlgorithm, ReleaseSignature, ReviewRecord, ReviewState } from '../trust/contract.js';
+import { KEY_ALGORITHMS as ALGORITHMS } from '../trust/keys.js';
+import { REVIEW_STATES as STATES } from '../trust/review.js';
 
 /*
- * Shape checks only. The registry server does not decide whether a signature
- * or a review is genuine: nodes verify both against their own trust policy
- * after mirroring. The server only keeps junk out of files every node reads.
+ * Shape checks of a request body. The server then verifies the signatures
+ * over the release (write-routes.ts) so nothing that fails verification
+ * reaches files every node reads; whether a signer is TRUSTED stays each
+ * node's decision, by its own policy, after mirroring.
  */
-
-const ALGORITHMS: readonly KeyAlgorithm[] = ['ed25519', 'secp256k1'];
-const STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected', 'revoked'];
 const MAX_FIELD = 4096;
 
 type Refuse = (message: string) => Error;

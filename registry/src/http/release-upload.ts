@@ -8,6 +8,7 @@ import { readTar } from '../tarball/tar-read.js';
 import { writeTar } from '../tarball/tar-write.js';
 import { gunzipPackage } from '../tarball/package-tarball.js';
 import type { ReleaseSignature } from '../trust/contract.js';
+import { assertSignaturesVerify } from '../trust/signatures.js';
 import { sha512Integrity, verifyIntegrity } from '../verify/integrity.js';
 import { checkSignatureList } from './record-shapes.js';
 
@@ -61,7 +62,7 @@ function uploadFiles(body: Buffer, subject: string): Map<string, Buffer> {
  * Checks a PUT body completely before anything is stored: the tarball hashes
  * to the integrity sent with it, the manifest is valid, names the id and
  * version of the URL and equals the one inside the tarball, the package
- * follows the convention, and any signatures have the contract's shape.
+ * follows the convention, and any signatures verify over this release.
  */
 export function parseReleaseUpload(body: Buffer, id: string, version: string): ReleaseUpload {
   const subject = `publish of "${id}"@${version}`;
@@ -81,5 +82,7 @@ export function parseReleaseUpload(body: Buffer, id: string, version: string): R
   }
   const signaturesFile = files.get(RECORD_FILES.signatures);
   const signatures = signaturesFile === undefined ? [] : checkSignatureList(json(signaturesFile, RECORD_FILES.signatures, subject), subject);
-  return { release: { manifest, tgz, tar: gunzipPackage(tgz), integrity: sha512Integrity(tgz) }, signatures };
+  const integrity = sha512Integrity(tgz);
+  assertSignaturesVerify({ id, version, integrity, manifest }, signatures);
+  return { release: { manifest, tgz, tar: gunzipPackage(tgz), integrity }, signatures };
 }

@@ -1,10 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '@lpx/sdk';
-import { ENTRY_FILES, entryDir } from '../local-registry/layout.js';
+import { ENTRY_FILES, entryDir, type RegistryEntry } from '../local-registry/layout.js';
+import { readEntry } from '../local-registry/read-entry.js';
 import { appendRecord, claimedReviewState, RECORD_FILES } from '../local-registry/release-records.js';
 import { storeRelease } from '../local-registry/store-release.js';
+import { assertReviewAcceptable, readReviews } from '../trust/review.js';
+import { assertSignaturesVerify } from '../trust/signatures.js';
 import { checkReviewShape, checkSignatureList } from './record-shapes.js';
 import { parseReleaseUpload, RELEASE_UPLOAD_TYPE } from './release-upload.js';
 import { releaseParams, type ReleaseParams } from './release-params.js';
@@ -18,11 +22,11 @@ export interface WriteLimits {
 /** Signature and review records are small; a large body is a mistake or an attack. */
 const RECORD_BODY_LIMIT = 64 * 1024;
 
-async function publishedIntegrity(root: string, { id, version }: ReleaseParams): Promise<string> {
-  const path = join(entryDir(root, id, version), ENTRY_FILES.integrity);
-  const exists = await stat(path).then(() => true, () => false);
+/** The stored release a record is posted to (its manifest and integrity are what the record must be signed over). */
+async function publishedEntry(root: string, { id, version }: ReleaseParams): Promise<RegistryEntry> {
+  const exists = await stat(join(entryDir(root, id, version), ENTRY_FILES.integrity)).then(() => true, () => false);
   if (!exists) throw errors.registry.ENTRY_MISSING.create(`"${id}"@${version} is not published here`, { details: { id, version } });
-  return (await readFile(path, 'utf8')).trim();
+  return readEntry(root, id, version);
 }
 
 /**
@@ -67,11 +71,12 @@ export function registerWriteRoutes(app: FastifyInstance, root: string, tokens: 
     async (request, reply) => {
       tokens.authorize(request, 'publish');
       const params = releaseParams(request.params, 'write');
-      await publishedIntegrity(root, params);
+      const entry = await publishedEntry(root, params);
       const signatures = checkSignatureList(request.body, `signature for "${params.id}"@${params.version}`);
+      assertSignaturesVerify(entry, signatures);
       let added = 0;
       for (const signature of signatures) {
-        if (await appendRecord(join(entryDir(root, params.id, params.version), RECORD_FILES.signatures), signature)) added++;
+        if (await appendRecord(join(entry.dir, RECORD_FILES.signatures), signature)) added++;
       }
       return reply.status(added > 0 ? 201 : 200).send({ id: params.id, version: params.version, added });
     },
@@ -83,9 +88,12 @@ export function registerWriteRoutes(app: FastifyInstance, root: string, tokens: 
     async (request, reply) => {
       tokens.authorize(request, 'review');
       const params = releaseParams(request.params, 'write');
-      const integrity = await publishedIntegrity(root, params);
-      const review = checkReviewShape(request.body, { ...params, integrity });
-      const dir = entryDir(root, params.id, params.version);
+      const entry = await publishedEntry(root, params);
+      const review = checkReviewShape(request.body, entry);
+      const dir = entry.dir;
+      const reviews = await readReviews(entry);
+      // A retry of a record already stored is a no-op even after a revocation made new ones unacceptable.
+      if (!reviews.some((existing) => isDeepStrictEqual(existing, review))) await assertReviewAcceptable(entry, review, reviews);
       const added = await appendRecord(join(dir, RECORD_FILES.review), review);
       request.log.info({ id: params.id, version: params.version, state: review.state }, 'review recorded');
       return reply.status(added ? 201 : 200).send({ id: params.id, version: params.version, state: await claimedReviewState(dir) });

@@ -3,23 +3,20 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { errors } from '@lpx/sdk';
 import type { ReviewState } from '../trust/contract.js';
+import { REVIEW_STATES } from '../trust/review.js';
+import { TRUST_FILES } from '../trust/trust-layout.js';
 import { isNodeError } from './layout.js';
 
 /**
  * The files next to a release that are NOT covered by its integrity and may
  * grow after publishing (see trust/contract.ts for their content): signatures
  * are added by publishers, reviews by reviewers. Absent means none yet.
+ * Named once, in trust/trust-layout.ts.
  */
-export const RECORD_FILES = {
-  signatures: 'signatures.json',
-  review: 'review.json',
-} as const;
+export const RECORD_FILES = { signatures: TRUST_FILES.signatures, review: TRUST_FILES.review } as const;
 
 /** Registry-wide files (see trust/contract.ts): known publisher keys and revoked keys. */
-export const REGISTRY_FILES = {
-  publishers: 'publishers',
-  revokedKeys: 'revoked-keys.json',
-} as const;
+export const REGISTRY_FILES = { publishers: TRUST_FILES.publishers, revokedKeys: TRUST_FILES.revokedKeys } as const;
 
 /** A JSON array file, or `[]` when it does not exist. */
 export async function readRecords(path: string): Promise<unknown[]> {
@@ -70,8 +67,6 @@ export function appendRecord(path: string, record: unknown): Promise<boolean> {
   });
 }
 
-const STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected', 'revoked'];
-
 /**
  * The state the newest review record claims, `pending` when there is none.
  * A SUMMARY for listings only: the records are not verified here; a node
@@ -80,5 +75,5 @@ const STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected', 'revo
 export async function claimedReviewState(releaseDir: string): Promise<ReviewState> {
   const records = await readRecords(join(releaseDir, RECORD_FILES.review));
   const state = (records.at(-1) as { state?: unknown } | undefined)?.state;
-  return STATES.includes(state as ReviewState) ? (state as ReviewState) : 'pending';
+  return REVIEW_STATES.includes(state as ReviewState) ? (state as ReviewState) : 'pending';
 }

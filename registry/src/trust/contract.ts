@@ -123,8 +123,8 @@ export { checkPrivateKeyRecord, checkPublicKeyRecord, generateKey, KEY_ALGORITHM
 export { readPrivateKeyFile, readPublicKeyFile, writePrivateKeyFile } from './key-files.js';
 export { personalMessageHash, signBytes, verifyBytes } from './sign-bytes.js';
 export { imagePins, manifestIntegrity, releaseStatementFor } from './release-statement.js';
-export { readSignatures, releaseSignature, signRelease, verifyReleaseSignatures, type SignatureCheck } from './signatures.js';
-export { readReviews, REVIEW_DECISIONS, REVIEW_STATES, reviewRelease, reviewStatusOf, reviewVerifies, type ReviewStatus } from './review.js';
+export { assertSignaturesVerify, readSignatures, releaseSignature, signRelease, verifyReleaseSignatures, type SignatureCheck } from './signatures.js';
+export { assertReviewAcceptable, readReviews, REVIEW_DECISIONS, REVIEW_STATES, reviewRelease, signReview, reviewStatusOf, reviewVerifies, type ReviewStatus } from './review.js';
 export { readRevokedKeys, revokeKey, type RevokedKey } from './revoked-keys.js';
 export { addPublisherKey, listPublisherKeys, publisherFileName } from './publishers.js';
 export { DEFAULT_ACCEPTED_STATES, evaluateTrust, isDevMode, type TrustResult } from './policy.js';

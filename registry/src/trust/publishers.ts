@@ -7,9 +7,15 @@ import type { KeyId, PublicKeyRecord } from './contract.js';
 import { checkPublicKeyRecord, publicKeyOf } from './keys.js';
 import { TRUST_FILES } from './trust-layout.js';
 
-/** `eth:0xab…` → `eth-0xab….json`: key ids hold a `:`, which some file systems refuse. */
+/**
+ * `eth:0xab…` → `eth-0xab….json`: key ids hold a `:`, which some file systems
+ * refuse. An id that could leave the folder or hide as a dot file (one read
+ * from a registry over the network) is refused (KEY_INVALID), not cleaned.
+ */
 export function publisherFileName(keyId: KeyId): string {
-  return `${keyId.replace(/:/g, '-')}.json`;
+  const name = keyId.replace(/:/g, '-');
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name)) throw errors.registry.KEY_INVALID.create(`key id ${JSON.stringify(keyId)} is not a safe file name`);
+  return `${name}.json`;
 }
 
 /** Records a public key the registry has seen sign or review (for names in `lpx plugin verify`, and for mirrors). */

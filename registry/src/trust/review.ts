@@ -3,6 +3,7 @@ import type { RegistryEntry } from '../local-registry/layout.js';
 import { readJsonFile, writeJsonAtomic } from './atomic-json.js';
 import { canonicalBytes } from './canonical-json.js';
 import type { KeyId, PrivateKeyRecord, ReviewRecord, ReviewState } from './contract.js';
+import { normalizeKeyId } from './keys.js';
 import { readRevokedKeys } from './revoked-keys.js';
 import { signBytes, verifyBytes } from './sign-bytes.js';
 import { registryRootOf, reviewPath, subjectOf } from './trust-layout.js';
@@ -13,7 +14,7 @@ export const REVIEW_STATES: readonly ReviewState[] = ['pending', 'approved', 're
 /** What a reviewer can decide; `pending` is the absence of a decision. */
 export const REVIEW_DECISIONS: readonly ReviewState[] = ['approved', 'rejected', 'revoked'];
 
-function reviewInvalid(entry: Entry, message: string): Error {
+function reviewInvalid(entry: Pick<Entry, 'id' | 'version'>, message: string): Error {
   return errors.registry.REVIEW_INVALID.create(`${subjectOf(entry)}: ${message}`);
 }
 
@@ -62,18 +63,31 @@ export function reviewStatusOf(entry: Entry, reviews: readonly ReviewRecord[], r
   return newest ? { state: newest.state, record: newest } : { state: 'pending' };
 }
 
-/**
- * Records a reviewer's signed decision on one release. Refused
- * (REVIEW_INVALID) for an unknown state, a reviewer key the registry has
- * revoked, or a release already revoked.
- */
-export async function reviewRelease(entry: Entry, state: ReviewState, reviewerKey: PrivateKeyRecord, reason?: string): Promise<ReviewRecord> {
+function assertDecision(entry: Pick<Entry, 'id' | 'version'>, state: ReviewState): void {
   if (!REVIEW_DECISIONS.includes(state)) throw reviewInvalid(entry, `review state must be one of ${REVIEW_DECISIONS.join(', ')}, got ${JSON.stringify(state)}`);
+}
+
+/**
+ * Whether a new record may join the release's reviews, the same rules for a
+ * local review and for the HTTP registry's POST …/reviews (REVIEW_INVALID):
+ * a decision, not `pending`; signed by a key this registry has not revoked;
+ * a signature that verifies over this exact release; and the release not
+ * already revoked (revocation is final).
+ */
+export async function assertReviewAcceptable(entry: Entry, record: ReviewRecord, reviews: readonly ReviewRecord[]): Promise<void> {
+  assertDecision(entry, record.state);
   const revokedKeys = new Set((await readRevokedKeys(registryRootOf(entry))).map((k) => k.keyId));
-  if (revokedKeys.has(reviewerKey.keyId)) throw reviewInvalid(entry, `reviewer key ${reviewerKey.keyId} is revoked in this registry`);
-  const reviews = await readReviews(entry);
+  if (revokedKeys.has(normalizeKeyId(record.keyId))) throw reviewInvalid(entry, `reviewer key ${record.keyId} is revoked in this registry`);
+  if (!reviewVerifies(entry, record)) {
+    throw reviewInvalid(entry, `the review signature by ${record.keyId} does not verify over this release (id, version, integrity and the record's fields), or its keyId is not the id of its publicKey`);
+  }
   const current = reviewStatusOf(entry, reviews, 'any', revokedKeys);
   if (current.state === 'revoked') throw reviewInvalid(entry, `the release is already revoked (by ${current.record?.keyId}); revocation is final, publish a new version`);
+}
+
+/** A reviewer's decision on one release, signed with their key and recorded nowhere (what `lpx plugin review --registry <url>` posts). */
+export function signReview(entry: Pick<Entry, 'id' | 'version' | 'integrity'>, state: ReviewState, reviewerKey: PrivateKeyRecord, reason?: string): ReviewRecord {
+  assertDecision(entry, state);
   const unsigned: Omit<ReviewRecord, 'signature'> = {
     type: 'lpx-plugin-review/v1',
     id: entry.id,
@@ -86,7 +100,14 @@ export async function reviewRelease(entry: Entry, state: ReviewState, reviewerKe
     algorithm: reviewerKey.algorithm,
     publicKey: reviewerKey.publicKey,
   };
-  const record: ReviewRecord = { ...unsigned, signature: signBytes(reviewerKey, reviewBytes(unsigned)) };
+  return { ...unsigned, signature: signBytes(reviewerKey, reviewBytes(unsigned)) };
+}
+
+/** Records a reviewer's signed decision on one release in a registry folder; refused as assertReviewAcceptable says. */
+export async function reviewRelease(entry: Entry, state: ReviewState, reviewerKey: PrivateKeyRecord, reason?: string): Promise<ReviewRecord> {
+  const record = signReview(entry, state, reviewerKey, reason);
+  const reviews = await readReviews(entry);
+  await assertReviewAcceptable(entry, record, reviews);
   await writeJsonAtomic(reviewPath(entry), [...reviews, record]);
   return record;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { errors } from '@lpx/sdk';
 import { readJsonFile, writeJsonAtomic } from './atomic-json.js';
 import type { KeyId } from './contract.js';
+import { normalizeKeyId } from './keys.js';
 import { TRUST_FILES } from './trust-layout.js';
 
 export interface RevokedKey {
@@ -21,11 +22,14 @@ export async function readRevokedKeys(root: string): Promise<RevokedKey[]> {
   if (!Array.isArray(parsed) || !parsed.every((k) => typeof (k as RevokedKey | null)?.keyId === 'string')) {
     throw errors.registry.ENTRY_INVALID.create(`${path} must be an array of {keyId, reason, at}`);
   }
-  return parsed as RevokedKey[];
+  // Ids are compared in the contract's form: an Ethereum address written checksummed (as an explorer shows it)
+  // must still revoke the lowercase id a signature carries, or the revocation would silently not apply.
+  return (parsed as RevokedKey[]).map((k) => ({ ...k, keyId: normalizeKeyId(k.keyId) }));
 }
 
 /** Adds `keyId` to the registry's revoked keys (idempotent). */
-export async function revokeKey(root: string, keyId: KeyId, reason: string): Promise<RevokedKey> {
+export async function revokeKey(root: string, given: KeyId, reason: string): Promise<RevokedKey> {
+  const keyId = normalizeKeyId(given);
   const existing = await readRevokedKeys(root);
   const found = existing.find((k) => k.keyId === keyId);
   if (found) return found;

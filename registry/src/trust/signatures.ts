@@ -64,6 +64,23 @@ export async function signRelease(entry: Entry, key: PrivateKeyRecord): Promise<
   return signature;
 }
 
+/**
+ * Refuses (SIGNATURE_INVALID) signatures that do not verify over this release.
+ * What a registry checks before it adds one to signatures.json: a node refuses
+ * a release carrying any bad signature (tampering), so a registry that stored
+ * one unchecked would let anyone with a publish token make any release
+ * uninstallable for every node, with no way back (the file is append-only).
+ */
+export function assertSignaturesVerify(release: Pick<RegistryEntry, 'id' | 'version' | 'integrity' | 'manifest'>, signatures: readonly ReleaseSignature[]): void {
+  const bytes = canonicalBytes(releaseStatementFor(release));
+  const bad = signatures.filter((s) => !verifyBytes(s, bytes, s.signature)).map((s) => s.keyId);
+  if (bad.length === 0) return;
+  throw errors.registry.SIGNATURE_INVALID.create(
+    `${subjectOf(release)}: the signature by ${bad.join(', ')} does not verify over this release (its tarball integrity, manifest and image digests), or its keyId is not the id of its publicKey; sign this very release`,
+    { details: { id: release.id, version: release.version, invalid: bad } },
+  );
+}
+
 /** Checks every signature on the release against the statement its files make now. */
 export async function verifyReleaseSignatures(entry: Entry): Promise<SignatureCheck> {
   const statement = releaseStatementFor(entry);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PositiveUintString, UintString } from '../capabilities/descriptor.js';
 
 /**
  * A BYOC partner app as its manifest declares it (`byoc` in
@@ -12,8 +13,6 @@ import { Type, type Static } from '@sinclair/typebox';
 export const BYOC_APP_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,62}$';
 /** An image pinned by content: Docker's image id (`sha256:` + 64 hex), which `docker load` reproduces exactly. */
 export const IMAGE_DIGEST_PATTERN = '^sha256:[0-9a-f]{64}$';
-const UINT = '^(0|[1-9][0-9]*)$';
-const POSITIVE_UINT = '^[1-9][0-9]*$';
 
 /**
  * How a client talks to the app:
@@ -36,8 +35,8 @@ export const ByocPrice = Type.Object(
   {
     unit: ByocPriceUnit,
     /** Wei per `pixelsPerUnit` units. */
-    pricePerUnit: Type.String({ pattern: UINT }),
-    pixelsPerUnit: Type.Optional(Type.String({ pattern: POSITIVE_UINT })),
+    pricePerUnit: UintString,
+    pixelsPerUnit: Type.Optional(PositiveUintString),
   },
   { additionalProperties: false },
 );

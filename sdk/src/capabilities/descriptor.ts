@@ -3,6 +3,8 @@ import { CAPABILITY_ID_PATTERN } from './capability-id.js';
 
 /** Decimal string of a non-negative integer: money and counts travel as strings, never floats. */
 export const UintString = Type.String({ pattern: '^(0|[1-9][0-9]*)$', description: 'non-negative integer as a decimal string' });
+/** Decimal string of an integer >= 1: a divisor (a price's pixelsPerUnit) can never be 0. */
+export const PositiveUintString = Type.String({ pattern: '^[1-9][0-9]*$', description: 'positive integer as a decimal string' });
 
 export const InteractionMode = Type.Union([Type.Literal('request-response'), Type.Literal('stream'), Type.Literal('live')]);
 
@@ -39,7 +41,8 @@ export const CapabilityConstraints = Type.Object(
 export const CapabilityPrice = Type.Object(
   {
     pricePerUnit: UintString,
-    pixelsPerUnit: Type.Optional(UintString),
+    /** A divisor: "0" would pass here and fail as a zero denominator when the price is advertised. */
+    pixelsPerUnit: Type.Optional(PositiveUintString),
     currency: Type.Optional(Type.String({ default: 'WEI' })),
   },
   { additionalProperties: false },

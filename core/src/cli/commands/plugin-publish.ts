@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '@lpx/sdk';
-import { appendRecord, checkSignatureList, packPluginFolder, publishToHttpRegistry, readPrivateKeyFile, readTokenFile, RECORD_FILES, releaseSignature, storeRelease } from '@lpx/registry';
+import { appendRecord, assertSignaturesVerify, checkSignatureList, packPluginFolder, publishToHttpRegistry, readPrivateKeyFile, RECORD_FILES, releaseSignature, storeRelease } from '@lpx/registry';
 import { reportError, type Io } from '../output.js';
+import { isRegistryUrl, REGISTRY_TOKEN_ENV, registryToken } from './registry-token.js';
 
 interface PublishOptions {
   registry: string;
@@ -13,11 +14,6 @@ interface PublishOptions {
   json?: boolean;
 }
 
-export const REGISTRY_TOKEN_ENV = 'LPX_REGISTRY_TOKEN';
-
-function isUrl(registry: string): boolean {
-  return /^https?:\/\//i.test(registry);
-}
 
 async function readSignatures(file: string | undefined): Promise<ReturnType<typeof checkSignatureList>> {
   if (file === undefined) return [];
@@ -30,14 +26,6 @@ async function readSignatures(file: string | undefined): Promise<ReturnType<type
   return checkSignatureList(parsed, file);
 }
 
-/** The publish token: `--token-file` (first token in it), else $LPX_REGISTRY_TOKEN; never a command-line argument, which `ps` would show. */
-async function publishToken(tokenFile: string | undefined, registry: string): Promise<string> {
-  if (tokenFile !== undefined) return (await readTokenFile(tokenFile))[0]!;
-  const fromEnv = process.env[REGISTRY_TOKEN_ENV];
-  if (fromEnv) return fromEnv;
-  throw errors.registry.UNAUTHORIZED.create(`publishing to ${registry} needs a token: pass --token-file <file> or set ${REGISTRY_TOKEN_ENV}`);
-}
-
 async function publish(pluginDir: string, options: PublishOptions) {
   const packed = await packPluginFolder(resolve(pluginDir));
   const signatures = await readSignatures(options.signatures);
@@ -46,8 +34,10 @@ async function publish(pluginDir: string, options: PublishOptions) {
     const key = await readPrivateKeyFile(options.key);
     signatures.push(releaseSignature({ id: packed.manifest.id, version: packed.manifest.version, integrity: packed.integrity, manifest: packed.manifest }, key));
   }
-  if (isUrl(options.registry)) {
-    const result = await publishToHttpRegistry(options.registry, packed, { token: await publishToken(options.tokenFile, options.registry), signatures });
+  // Before anything is stored: a signature that does not verify would make every node refuse this release, for good.
+  assertSignaturesVerify({ id: packed.manifest.id, version: packed.manifest.version, integrity: packed.integrity, manifest: packed.manifest }, signatures);
+  if (isRegistryUrl(options.registry)) {
+    const result = await publishToHttpRegistry(options.registry, packed, { token: await registryToken(options.tokenFile, options.registry, 'publishing to'), signatures });
     return { ...result, registry: options.registry };
   }
   const root = resolve(options.registry);

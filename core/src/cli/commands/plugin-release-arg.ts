@@ -3,14 +3,15 @@ import semver from 'semver';
 import { errors } from '@lpx/sdk';
 import { readEntry, resolvePlugin, type RegistryEntry, type ReleaseReport } from '@lpx/registry';
 
-/**
- * `<id>@<version>` (or a range, or just `<id>` for the newest) as the
- * `lpx plugin` verbs take it, read from a registry folder.
- */
-export async function releaseEntry(registryDir: string, spec: string): Promise<RegistryEntry> {
+/** `<id>@<version>` (or a range, or just `<id>` for the newest) as the `lpx plugin` verbs take it. */
+export function splitReleaseSpec(spec: string): { id: string; range: string } {
   const at = spec.indexOf('@', 1);
-  const id = at === -1 ? spec : spec.slice(0, at);
-  const version = at === -1 ? '*' : spec.slice(at + 1);
+  return at === -1 ? { id: spec, range: '*' } : { id: spec.slice(0, at), range: spec.slice(at + 1) };
+}
+
+/** A release spec (see splitReleaseSpec) read from a registry folder. */
+export async function releaseEntry(registryDir: string, spec: string): Promise<RegistryEntry> {
+  const { id, range: version } = splitReleaseSpec(spec);
   const root = resolve(registryDir);
   if (semver.valid(version) === version) return readEntry(root, id, version);
   if (semver.validRange(version) === null) throw errors.registry.ENTRY_MISSING.create(`"${spec}" is not <id>@<version>`);
