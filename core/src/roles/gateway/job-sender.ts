@@ -5,16 +5,26 @@
  * tickets for whatever is missing to the orchestrator's 60-second minimum,
  * then POST /process/request. A refusal that says the cached credit or params
  * went stale is retried once with a fresh token.
+ *
+ * An event-stream answer is read line by line: each line goes to the job's
+ * relay when a caller reads it live (route-relay.ts), and every line is
+ * collected into the result's `events`. The orchestrator's last balance
+ * event sets the credit book, as `Livepeer-Balance` does for a whole answer.
+ * The client's reply headers follow go-livepeer's gateway: the
+ * orchestrator's `Livepeer-Balance` (for a stream its
+ * `Livepeer-Payment-Balance`, the balance before it), `X-Metadata`, and
+ * `X-Orchestrator-Url`.
  */
 import { errors, isLpxError } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
-import { fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS } from '../../network/byoc/index.js';
+import { balanceInLine, fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS, SseEventCollector, type JobResponse } from '../../network/byoc/index.js';
 import { personalSign } from '../../network/index.js';
 import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type TicketSigner } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
+import type { RouteRelay } from './route-relay.js';
 
 export interface JobSenderOptions {
   readonly account: LocalAccount;
@@ -37,6 +47,29 @@ export interface SendJob {
    * refuses the payment (over budget). Returns the undo for tickets not made.
    */
   readonly charge?: (wei: bigint) => Promise<() => Promise<void>>;
+  /** Where an event-stream answer's lines go as they arrive (a caller reads them live). */
+  readonly relay?: RouteRelay;
+}
+
+/** What an orchestrator answered: the output, and the reply headers for the client. */
+export interface SentJob {
+  readonly output: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+function header(headers: JobResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** go-livepeer's gateway passes these to its client (byoc/job_gateway.go). */
+export function clientHeaders(uri: string, headers: JobResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = { 'x-orchestrator-url': uri };
+  const balance = header(headers, 'livepeer-balance') ?? header(headers, 'livepeer-payment-balance');
+  if (balance !== undefined) out['livepeer-balance'] = balance;
+  const metadata = header(headers, 'x-metadata');
+  if (metadata !== undefined && metadata !== '') out['x-metadata'] = metadata;
+  return out;
 }
 
 /** BYOC capabilities have bare names on go-livepeer (`echo`); other lpx ids travel whole. */
@@ -135,7 +168,23 @@ export function createJobSender(options: JobSenderOptions) {
     });
   }
 
-  async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: unknown } | { stale: unknown }> {
+  /** An event-stream answer: relayed line by line when someone reads it live, collected either way. */
+  async function readStream(key: CreditKey, lines: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, relay: RouteRelay | undefined): Promise<SentJob> {
+    const events = new SseEventCollector();
+    let balance: bigint | undefined;
+    for await (const line of lines) {
+      events.push(line);
+      balance = balanceInLine(line) ?? balance;
+      await relay?.line(line, headers);
+    }
+    await relay?.end(headers);
+    // No balance event: the estimate cannot be trusted; the next job asks for a token.
+    if (balance === undefined) book.forget(key);
+    else book.observe(key, balance);
+    return { output: { contentType: 'text/event-stream', events: events.finish() }, headers };
+  }
+
+  async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: SentJob } | { stale: unknown }> {
     const key = creditKey(entry.uri, capability);
     const payment = await paymentFor(key, entry.uri, capability, job);
     try {
@@ -151,11 +200,14 @@ export function createJobSender(options: JobSenderOptions) {
         payment: payment.header,
         requestId: job.requestId,
         signal: job.signal,
+        events: true,
       });
+      const headers = clientHeaders(entry.uri, response.headers);
+      if (response.lines !== undefined) return { value: await readStream(key, response.lines, headers, job.relay) };
       book.observe(key, response.balance);
       const text = response.body.toString('utf8');
       const type = String(response.headers['content-type'] ?? '');
-      return { value: /json/i.test(type) ? (JSON.parse(text) as unknown) : text };
+      return { value: { output: /json/i.test(type) ? (JSON.parse(text) as unknown) : text, headers } };
     } catch (error) {
       // Whatever went wrong, the estimate can no longer be trusted.
       book.forget(key);
@@ -165,7 +217,7 @@ export function createJobSender(options: JobSenderOptions) {
   }
 
   return {
-    async send(entry: PoolEntry, job: SendJob): Promise<unknown> {
+    async send(entry: PoolEntry, job: SendJob): Promise<SentJob> {
       const capability = wireCapabilityName(job.capabilityId);
       const first = await sendOnce(entry, job, capability);
       if ('value' in first) return first.value;

@@ -11,6 +11,12 @@ export interface RouteJobData {
   readonly ai?: { readonly maxPricePerUnit?: string };
   /** The most the job may cost, in wei (a plugin's grants.spend.maxPerJobWei, or less; ADR 0036). */
   readonly maxJobWei?: string;
+  /**
+   * A caller reads the job's stream (a synchronous /v1/jobs request): an
+   * event-stream answer goes there line by line as it arrives (ADR 0049).
+   * Without it the events are only collected into the result.
+   */
+  readonly relay?: boolean;
 }
 
 export interface RouteJobResult {
@@ -18,4 +24,6 @@ export interface RouteJobResult {
   /** The orchestrator that did the work (service URI) and how many were tried. */
   readonly orchestrator: string;
   readonly tried: number;
+  /** Reply headers for the client, as go-livepeer's gateway sets them (Livepeer-Balance, X-Metadata, X-Orchestrator-Url). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
