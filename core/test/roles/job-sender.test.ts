@@ -67,7 +67,7 @@ async function start(t: Test, workSeconds = 3, price = PRICE) {
   t.teardown(() => sender.close());
   const entry = { uri } as PoolEntry;
   let n = 0;
-  const send = () => sender.send(entry, { capabilityId: `byoc/${CAP}`, input: { n: ++n }, requestId: `job-${n}-${Math.random()}`, signal: new AbortController().signal });
+  const send = async () => (await sender.send(entry, { capabilityId: `byoc/${CAP}`, input: { n: ++n }, requestId: `job-${n}-${Math.random()}`, signal: new AbortController().signal })).output;
   const credit = () => balances.balance(addressKey(fromHex(gateway.address)), CAP) ?? Rational.ZERO;
   /** A ticket's EV is 1000 wei give or take a rounding sliver (win probability is an integer over 2^256 - 1). */
   const creditNear = (wei: bigint) => {

@@ -172,16 +172,23 @@ export function createJobSender(options: JobSenderOptions) {
   async function readStream(key: CreditKey, lines: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, relay: RouteRelay | undefined): Promise<SentJob> {
     const events = new SseEventCollector();
     let balance: bigint | undefined;
+    let seen = 0;
+    let done = false;
     for await (const line of lines) {
+      seen++;
+      done ||= line.includes('[DONE]');
       events.push(line);
       balance = balanceInLine(line) ?? balance;
       await relay?.line(line, headers);
     }
+    // Nothing at all is no answer: another orchestrator may still be asked.
+    if (seen === 0) throw errors.orchestrator.JOB_UNREACHABLE.create(`${headers['x-orchestrator-url']} answered an empty event stream`, { details: { retry: 'other-orchestrator' } });
     await relay?.end(headers);
     // No balance event: the estimate cannot be trusted; the next job asks for a token.
     if (balance === undefined) book.forget(key);
     else book.observe(key, balance);
-    return { output: { contentType: 'text/event-stream', events: events.finish() }, headers };
+    // `done`: the stream ended with [DONE]; without it the orchestrator's stream was cut short.
+    return { output: { contentType: 'text/event-stream', events: events.finish(), done }, headers };
   }
 
   async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: SentJob } | { stale: unknown }> {
