@@ -160,8 +160,10 @@ function refused(url: string, status: number, body: Buffer, headers: JobResponse
   const text = body.toString('utf8').trim();
   // An lpx orchestrator names its refusal in a header; go-livepeer ones send text only.
   const code = firstHeader(headers[ERROR_CODE_HEADER.toLowerCase()]);
+  // go-livepeer (and lpx) send the sender's balance with a failed job's 500 too.
+  const balance = firstHeader(headers['livepeer-balance'])?.trim();
   throw errors.orchestrator.JOB_REFUSED.create(`${url} answered ${status}: ${text.slice(0, 500)}`, {
-    details: { url, status, text, retry: retryAdvice(status, text), ...(code !== undefined ? { code } : {}) },
+    details: { url, status, text, retry: retryAdvice(status, text), ...(code !== undefined ? { code } : {}), ...(balance !== undefined && balance !== '' ? { balance } : {}) },
   });
 }
 
