@@ -45,7 +45,8 @@ function textOf(error: unknown): string {
 export function routerProcessor(deps: RouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
     const { capabilityId, input, tenant } = job.data;
-    const relay = job.data.relay === true && job.stream !== undefined ? new RouteRelay(job.stream) : undefined;
+    const stream = job.stream;
+    const relay = job.data.relay === true && stream !== undefined ? new RouteRelay((headers) => stream.call(job, headers)) : undefined;
     const exclude = new Set<string>();
     let lastError: unknown;
     let tried = 0;
