@@ -17,7 +17,8 @@ import { JobsKernel } from '../../src/jobs/index.js';
 import { installProblemJson } from '../../src/http/problem-json.js';
 import { registerJobRoutes } from '../../src/network/byoc/index.js';
 import type { PoolEntry } from '../../src/gateway/pool/pool-options.js';
-import { registerGatewayApi } from '../../src/roles/gateway/gateway-api.js';
+import { registerGatewayApi, type GatewayApiDeps } from '../../src/roles/gateway/gateway-api.js';
+import { registerProcessRequestRoute } from '../../src/roles/gateway/process-request-route.js';
 import { createJobSender } from '../../src/roles/gateway/job-sender.js';
 import type { RouteJobData, RouteJobResult } from '../../src/roles/gateway/route-job.js';
 import { routerProcessor } from '../../src/roles/gateway/router-processor.js';
@@ -37,6 +38,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 
 const firstSeen = gate();
 const dispatched: string[] = [];
+const inputs: { subpath: string; request: string; parameters: string; body: string; timeoutMs: number }[] = [];
 
 /** A real lpx orchestrator's BYOC routes (free: no payments) whose app answers by the body's `mode`. */
 async function lpxOrchestrator(): Promise<{ uri: string; app: FastifyInstance }> {
@@ -57,6 +59,7 @@ async function lpxOrchestrator(): Promise<{ uri: string; app: FastifyInstance }>
     dispatch: async (input) => {
       const mode = (JSON.parse(input.body.toString('utf8')) as { mode: string }).mode;
       dispatched.push(mode);
+      inputs.push({ subpath: input.subpath, request: input.request, parameters: input.parameters, body: input.body.toString('utf8'), timeoutMs: input.timeoutMs });
       if (mode === 'json') return { contentType: 'application/json', body: JSON.stringify({ whole: true }) };
       if (mode === 'app-4xx') return { status: 422, contentType: 'text/plain', body: 'prompt missing' };
       async function* lines(): AsyncGenerator<string> {
@@ -122,7 +125,7 @@ async function gateway(order: string[]) {
   const app = Fastify();
   installProblemJson(app);
   const served = new Set<string>();
-  registerGatewayApi(app, {
+  const apiDeps: GatewayApiDeps = {
     routes,
     tenants: new TenantDirectory({}),
     budgets: new TenantBudgets(connection, node),
@@ -134,7 +137,9 @@ async function gateway(order: string[]) {
       served.add(capabilityId);
       routes.registerProcessor<RouteJobData, RouteJobResult>(capabilityId, processor);
     },
-  });
+  };
+  registerGatewayApi(app, apiDeps);
+  registerProcessRequestRoute(app, apiDeps);
   routes.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
@@ -255,4 +260,43 @@ t.test('an orchestrator that dies after the first line reached the caller is not
   t.same(answer.lines, ['data: partial', ''], 'what it sent, and no [DONE]');
   t.equal(dispatched.length, dispatchedBefore, 'the other orchestrator was not asked: its answer would be spliced onto the first');
   t.same(suspended, [diesAfterLine.uri]);
+});
+
+/** A go-livepeer BYOC client: POST /process/request/<path> to the gateway with an unsigned Livepeer header. */
+async function goClient(base: string, path: string, job: Record<string, unknown>, body: unknown) {
+  const header = Buffer.from(JSON.stringify(job)).toString('base64');
+  const res = await request(`${base}/process/request/${path}`, { method: 'POST', headers: { livepeer: header, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+t.test("a go-livepeer BYOC client's /process/request/<path> becomes the same route job, with its path, strings, timeout and exclude list", async (t) => {
+  const { base } = await gateway([diesBeforeLine.uri, good.uri]);
+  const before = diesBeforeLine.asked();
+  const parameters = JSON.stringify({ orchestrators: { exclude: [diesBeforeLine.uri] } });
+  const answer = await goClient(base, 'run/fast', { id: 'client-1', capability: 'echo', request: '{"stream_id":"s1"}', parameters, timeout_seconds: 7 }, { mode: 'json' });
+  t.equal(answer.status, 200, answer.text);
+  t.same(JSON.parse(answer.text), { whole: true });
+  t.match(answer.headers['content-type'], /application\/json/);
+  t.equal(answer.headers['x-orchestrator-url'], good.uri);
+  t.equal(answer.headers['livepeer-balance'], '0');
+  t.equal(answer.headers['x-metadata'], '{"app":"meta"}');
+  t.equal(diesBeforeLine.asked(), before, 'the excluded orchestrator was never asked');
+  t.match(inputs.at(-1), { subpath: 'run/fast', request: '{"stream_id":"s1"}', parameters, body: '{"mode":"json"}', timeoutMs: 7_000 }, "the client's path, strings, body and timeout reached the orchestrator");
+
+  const streamed = await goClient(base, 'run', { capability: 'echo', request: '{}', parameters: '{}', timeout_seconds: 5 }, { mode: 'sse' });
+  t.equal(streamed.status, 200);
+  t.match(streamed.headers['content-type'], /text\/event-stream/);
+  t.match(streamed.text, /data: one\n\nevent: note\ndata: two\n\ndata: \{"balance": 0\.000\}\n\ndata: \[DONE\]\n\n$/);
+});
+
+t.test('the go-livepeer client route refuses a request without timeout_seconds or with a bad header, before anything is queued', async (t) => {
+  const { base } = await gateway([good.uri]);
+  const count = dispatched.length;
+  const noTimeout = await goClient(base, 'run', { capability: 'echo', request: '{}', parameters: '{}' }, { mode: 'json' });
+  t.equal(noTimeout.status, 400);
+  t.match(JSON.parse(noTimeout.text), { code: errors.orchestrator.JOB_REQUEST_NO_TIMEOUT.code });
+  const res = await request(`${base}/process/request/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  t.equal(res.statusCode, 400);
+  t.match(await res.body.json(), { code: errors.orchestrator.JOB_REQUEST_MISSING.code });
+  t.equal(dispatched.length, count, 'nothing ran');
 });

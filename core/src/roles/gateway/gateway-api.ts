@@ -82,7 +82,7 @@ function parseTimeout(raw: string | undefined, fallback: number): number {
 }
 
 /** The caller's tenant (undefined on an open gateway); 401s carry the challenge header RFC 9110 asks for. */
-function authenticate(deps: GatewayApiDeps, authorization: string | undefined, reply: FastifyReply): Tenant | undefined {
+export function authenticate(deps: GatewayApiDeps, authorization: string | undefined, reply: FastifyReply): Tenant | undefined {
   try {
     return deps.tenants.authenticate(authorization);
   } catch (error) {
@@ -91,7 +91,7 @@ function authenticate(deps: GatewayApiDeps, authorization: string | undefined, r
   }
 }
 
-async function assertWithinBudget(deps: GatewayApiDeps, tenant: Tenant | undefined, reply: FastifyReply): Promise<void> {
+export async function assertWithinBudget(deps: GatewayApiDeps, tenant: Tenant | undefined, reply: FastifyReply): Promise<void> {
   if (tenant === undefined) return;
   try {
     await deps.budgets.assertWithin(tenant);
@@ -178,7 +178,7 @@ function withError(status: JobStatus): JobStatus & { error?: { code: string; sta
  * job that starts its stream over (a stalled job run again elsewhere), just
  * ends the answer. A caller that leaves stops the reading, not the job.
  */
-async function relayStream(request: FastifyRequest, reply: FastifyReply, first: RelayEntry, rest: AsyncGenerator<RelayEntry>): Promise<FastifyReply> {
+export async function relayStream(request: FastifyRequest, reply: FastifyReply, first: RelayEntry, rest: AsyncGenerator<RelayEntry>): Promise<FastifyReply> {
   const raw = reply.hijack().raw;
   const headers = first.t === 'start' ? (first.headers ?? {}) : {};
   const orchestrator = headers['x-orchestrator-url'];

@@ -25,6 +25,7 @@ import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, from
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
 import type { RouteRelay } from './route-relay.js';
+import type { ByocWireRequest } from './route-job.js';
 
 export interface JobSenderOptions {
   readonly account: LocalAccount;
@@ -49,6 +50,8 @@ export interface SendJob {
   readonly charge?: (wei: bigint) => Promise<() => Promise<void>>;
   /** Where an event-stream answer's lines go as they arrive (a caller reads them live). */
   readonly relay?: RouteRelay;
+  /** A go-livepeer BYOC client's request, passed on as it came (`input` is its body, base64). */
+  readonly wire?: ByocWireRequest;
 }
 
 /** What an orchestrator answered: the output, and the reply headers for the client. */
@@ -195,14 +198,13 @@ export function createJobSender(options: JobSenderOptions) {
     const key = creditKey(entry.uri, capability);
     const payment = await paymentFor(key, entry.uri, capability, job);
     try {
+      const { wire } = job;
       const response = await postJob({
         serviceUri: entry.uri,
         capability,
-        request: JSON.stringify({ capability: job.capabilityId }),
-        parameters: '{}',
-        body: JSON.stringify(job.input ?? null),
-        contentType: 'application/json',
-        timeoutMs: options.requestTimeoutMs,
+        ...(wire === undefined
+          ? { request: JSON.stringify({ capability: job.capabilityId }), parameters: '{}', body: JSON.stringify(job.input ?? null), contentType: 'application/json', timeoutMs: options.requestTimeoutMs }
+          : { subpath: wire.subpath, request: wire.request, parameters: wire.parameters, body: Buffer.from(String(job.input ?? ''), 'base64'), contentType: wire.contentType, timeoutMs: wire.timeoutSeconds * 1000 }),
         signer: options.account,
         payment: payment.header,
         requestId: job.requestId,
@@ -212,6 +214,8 @@ export function createJobSender(options: JobSenderOptions) {
       const headers = clientHeaders(entry.uri, response.headers);
       if (response.lines !== undefined) return { value: await readStream(key, response.lines, headers, job.relay) };
       book.observe(key, response.balance);
+      // A go-livepeer client's answer goes back byte for byte, whatever its type.
+      if (wire !== undefined) return { value: { output: { contentType: String(response.headers['content-type'] ?? 'application/octet-stream'), body: response.body.toString('base64') }, headers } };
       const text = response.body.toString('utf8');
       const type = String(response.headers['content-type'] ?? '');
       return { value: { output: /json/i.test(type) ? (JSON.parse(text) as unknown) : text, headers } };

@@ -1,4 +1,15 @@
 /** What a route job carries through BullMQ: everything needed to run it on any gateway instance. */
+/** go-livepeer's BYOC job request as a go-livepeer BYOC client sent it to the gateway (`POST /process/request/<path>`). */
+export interface ByocWireRequest {
+  /** The path after /process/request/, for the app. */
+  readonly subpath: string;
+  /** JobRequest.request and .parameters, as the client sent them (JSON strings). */
+  readonly request: string;
+  readonly parameters: string;
+  readonly timeoutSeconds: number;
+  readonly contentType: string;
+}
+
 export interface RouteJobData {
   readonly capabilityId: string;
   /** The client's JSON body, passed to the orchestrator's worker as the job input. */
@@ -17,6 +28,8 @@ export interface RouteJobData {
    * Without it the events are only collected into the result.
    */
   readonly relay?: boolean;
+  /** A go-livepeer BYOC client's request: `input` is then its body, base64. */
+  readonly byoc?: ByocWireRequest;
 }
 
 export interface RouteJobResult {

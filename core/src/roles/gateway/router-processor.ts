@@ -18,7 +18,7 @@ import { errors, isLpxError } from '@lpx/sdk';
 import { finalFailure } from '../../jobs/coded-failure.js';
 import { requestRefusal } from '../../network/byoc/index.js';
 import { failoverActionFor } from './failover-policy.js';
-import type { RouteJobData, RouteJobResult } from './route-job.js';
+import type { ByocWireRequest, RouteJobData, RouteJobResult } from './route-job.js';
 import { RouteRelay } from './route-relay.js';
 import type { SentJob } from './job-sender.js';
 
@@ -28,13 +28,24 @@ export interface RouteTarget {
 
 export interface RouterDeps {
   /** The best usable orchestrator for the capability that is not excluded; throws when none is left. */
-  pick(capabilityId: string, exclude: ReadonlySet<string>, tenant?: string): Promise<RouteTarget>;
+  pick(capabilityId: string, exclude: ReadonlySet<string>, tenant?: string, include?: ReadonlySet<string>): Promise<RouteTarget>;
   /** Pays (charging the job's tenant) and sends the job to the orchestrator; resolves with the worker's output and the client's headers. */
-  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal; tenant?: string; relay?: RouteRelay }): Promise<SentJob>;
+  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal; tenant?: string; relay?: RouteRelay; wire?: ByocWireRequest }): Promise<SentJob>;
   suspend(uri: string, reason: string): void;
   refresh(uri: string): Promise<void>;
   readonly maxOrchestratorAttempts: number;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
+}
+
+/** JobParameters.orchestrators of a go-livepeer BYOC client's request: URLs to use only, or never. */
+export function orchestratorChoice(parameters: string | undefined): { include: Set<string>; exclude: Set<string> } {
+  const urls = (value: unknown): string[] => (Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string').map((u) => u.replace(/\/+$/, '')) : []);
+  try {
+    const parsed = JSON.parse(parameters ?? '{}') as { orchestrators?: { include?: unknown; exclude?: unknown } } | null;
+    return { include: new Set(urls(parsed?.orchestrators?.include)), exclude: new Set(urls(parsed?.orchestrators?.exclude)) };
+  } catch {
+    return { include: new Set(), exclude: new Set() };
+  }
 }
 
 function textOf(error: unknown): string {
@@ -47,7 +58,10 @@ export function routerProcessor(deps: RouterDeps) {
     const { capabilityId, input, tenant } = job.data;
     const stream = job.stream;
     const relay = job.data.relay === true && stream !== undefined ? new RouteRelay((headers) => stream.call(job, headers)) : undefined;
-    const exclude = new Set<string>();
+    const wire = job.data.byoc;
+    const chosen = orchestratorChoice(wire?.parameters);
+    const exclude = new Set<string>(chosen.exclude);
+    const include = chosen.include.size > 0 ? chosen.include : undefined;
     let lastError: unknown;
     let tried = 0;
     let refreshed = false;
@@ -56,7 +70,7 @@ export function routerProcessor(deps: RouterDeps) {
       if (job.signal.aborted) break;
       if (target === undefined) {
         try {
-          target = await deps.pick(capabilityId, exclude, tenant);
+          target = await deps.pick(capabilityId, exclude, tenant, include);
         } catch (error) {
           // After a failed send, "none left" says less than why the last one failed.
           lastError ??= error;
@@ -66,7 +80,7 @@ export function routerProcessor(deps: RouterDeps) {
       tried++;
       try {
         // The job id is the request id: an orchestrator seeing it again joins the first run.
-        const sent = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}), ...(relay !== undefined ? { relay } : {}) });
+        const sent = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}), ...(relay !== undefined ? { relay } : {}), ...(wire !== undefined ? { wire } : {}) });
         return { output: sent.output, orchestrator: target.uri, tried, headers: sent.headers };
       } catch (error) {
         // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
