@@ -16,8 +16,8 @@ export interface JobsRuntime {
   /** Stops taking jobs, drains the active ones, then closes queues; idempotent. */
   close(): Promise<void>;
   ping(): Promise<void>;
-  /** Reads a job's stream (JobContext.stream); see JobsKernel.streamReader. */
-  streamReader: JobsKernel['streamReader'];
+  /** submitAndWait for a job that may stream (JobContext.stream); see JobsKernel.submitAndStream. */
+  submitAndStream: JobsKernel['submitAndStream'];
 }
 
 export interface JobsRuntimeOptions {
@@ -41,7 +41,7 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
     startWorkers: async () => kernel.start(),
     setConcurrency: (capabilityId, concurrency) => kernel.setConcurrency(capabilityId, concurrency),
     close: () => kernel.close(),
-    streamReader: (jobId) => kernel.streamReader(jobId),
+    submitAndStream: (capabilityId, data, options) => kernel.submitAndStream(capabilityId, data, options),
     ping: async () => {
       await connection.ping();
     },

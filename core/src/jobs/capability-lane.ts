@@ -39,6 +39,8 @@ export class CapabilityLane {
   readonly #deps: LaneDeps;
   readonly #waiters: ResultWaiters;
   readonly #events: JobEventStream;
+  /** submitAndStream callers waiting for a job's stream to open, by job id. */
+  readonly #streamWaits = new Map<string, Set<() => void>>();
   #bound: BoundProcessor | undefined;
   #worker: Worker | undefined;
   /** The last pause/resume, so close() can wait for it; resizes run one after another. */
@@ -56,7 +58,18 @@ export class CapabilityLane {
     this.queue = new Queue(queueNameFor(capabilityId), { connection, prefix: options.prefix, defaultJobOptions: retention });
     this.queue.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'queue connection error (retrying)'));
     this.#waiters = new ResultWaiters(capabilityId, (jobId) => this.#readFinished(jobId), options.waitPollMs);
-    this.#events = new JobEventStream({ queue: this.queue, connection, prefix: options.prefix, capabilityId, waiters: this.#waiters, logger, results: deps.blobs });
+    this.#events = new JobEventStream({
+      queue: this.queue,
+      connection,
+      prefix: options.prefix,
+      capabilityId,
+      waiters: this.#waiters,
+      logger,
+      results: deps.blobs,
+      streamOpened: (jobId) => {
+        for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
+      },
+    });
   }
 
   get hasProcessor(): boolean {
@@ -105,6 +118,7 @@ export class CapabilityLane {
       metrics,
       blobs,
       announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
+      announceStream: (jobId) => this.#events.announceStream(jobId),
       relay: { connection, prefix: options.prefix },
     });
     const worker = new Worker(this.queue.name, processor, {
@@ -170,6 +184,26 @@ export class CapabilityLane {
       this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
     }
     return result;
+  }
+
+  /**
+   * Resolves when the job announces its stream (a processor in any process
+   * called JobContext.stream); register before submitting. `cancel` forgets
+   * the wait (the job ended without streaming, or the caller gave up).
+   */
+  streamOpened(jobId: string): { opened: Promise<void>; cancel(): void } {
+    let resolve!: () => void;
+    const opened = new Promise<void>((r) => (resolve = r));
+    let waits = this.#streamWaits.get(jobId);
+    if (waits === undefined) this.#streamWaits.set(jobId, (waits = new Set()));
+    waits.add(resolve);
+    return {
+      opened,
+      cancel: () => {
+        waits.delete(resolve);
+        if (waits.size === 0 && this.#streamWaits.get(jobId) === waits) this.#streamWaits.delete(jobId);
+      },
+    };
   }
 
   async getStatus<Output>(jobId: string): Promise<JobStatus<Output> | undefined> {

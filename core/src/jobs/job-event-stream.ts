@@ -6,6 +6,8 @@ import { settleWithin } from './settle-within.js';
 
 /** Our own stream entry for a failed attempt that will be retried; BullMQ only streams the final failure. */
 export const RETRY_EVENT = 'lpx-retry';
+/** Our own stream entry: a job opened its live stream (JobContext.stream); its submitter may start reading. */
+export const STREAM_EVENT = 'lpx-stream';
 const STREAM_MAX_LEN = '10000';
 
 type Listener = (event: JobEvent) => void;
@@ -29,12 +31,23 @@ export class JobEventStream {
   readonly #logger: LoggerService | undefined;
   readonly #prefix: string;
   readonly #results: ResultDecoder | undefined;
+  readonly #streamOpened: ((jobId: string) => void) | undefined;
   readonly #listeners = new Set<Listener>();
   #events: QueueEvents | undefined;
   #starting: Promise<void> | undefined;
 
-  constructor(deps: { queue: Queue; connection: Redis; prefix: string; capabilityId: string; waiters: ResultWaiters; logger: LoggerService | undefined; results?: ResultDecoder | undefined }) {
+  constructor(deps: {
+    queue: Queue;
+    connection: Redis;
+    prefix: string;
+    capabilityId: string;
+    waiters: ResultWaiters;
+    logger: LoggerService | undefined;
+    results?: ResultDecoder | undefined;
+    streamOpened?: (jobId: string) => void;
+  }) {
     this.#results = deps.results;
+    this.#streamOpened = deps.streamOpened;
     this.#queue = deps.queue;
     this.#connection = deps.connection;
     this.#prefix = deps.prefix;
@@ -70,6 +83,10 @@ export class JobEventStream {
   async announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void> {
     await this.#connection.xadd(this.#queue.toKey('events'), 'MAXLEN', '~', STREAM_MAX_LEN, '*',
       'event', RETRY_EVENT, 'jobId', jobId, 'failedReason', reason, 'attemptsMade', String(attemptsMade));
+  }
+
+  async announceStream(jobId: string): Promise<void> {
+    await this.#connection.xadd(this.#queue.toKey('events'), 'MAXLEN', '~', STREAM_MAX_LEN, '*', 'event', STREAM_EVENT, 'jobId', jobId);
   }
 
   async close(graceMs: number): Promise<void> {
@@ -124,6 +141,7 @@ export class JobEventStream {
       if (listening()) this.#emit({ type: 'progress', capabilityId, jobId, progress: data as number | Record<string, unknown> });
     });
     // Custom events are not in BullMQ's listener map, hence the loose signature.
+    (events as unknown as NodeJS.EventEmitter).on(STREAM_EVENT, (args: { jobId: string }) => this.#streamOpened?.(args.jobId));
     (events as unknown as NodeJS.EventEmitter).on(RETRY_EVENT, (args: { jobId: string; failedReason: string; attemptsMade: string }) => {
       if (listening()) {
         this.#emit({ type: 'failed', capabilityId, jobId: args.jobId, reason: args.failedReason, attemptsMade: Number(args.attemptsMade), final: false });

@@ -7,7 +7,8 @@ import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
 import { JobBlobs } from './job-blobs.js';
 import { createPluginJobsService } from './plugin-jobs-service.js';
 import { settleWithin } from './settle-within.js';
-import { relayKey, RelayReader } from './stream-relay.js';
+import { randomUUID } from 'node:crypto';
+import { openRelay, relayKey, RelayReader, type RelayOpening } from './stream-relay.js';
 
 /**
  * The node's one owner of BullMQ objects. Queues, event readers and workers
@@ -91,6 +92,34 @@ export class JobsKernel implements JobsService {
   onEvent(capabilityId: string, listener: (event: JobEvent) => void): () => void {
     this.#assertOpen();
     return this.#lane(capabilityId).onEvent(listener);
+  }
+
+  /**
+   * submitAndWait for a job whose processor may stream (JobContext.stream):
+   * the result when it answers whole, or its stream as it is written. The
+   * blocking reader and its Redis connection exist only once the job has
+   * announced its stream on the queue's events (or, should that event be
+   * missed, when the job ended with a stream left in Redis), so a job that
+   * answers whole costs no connection of its own. `unended` is thrown by
+   * `rest` when the job ends before its stream does.
+   */
+  async submitAndStream<Input, Output>(capabilityId: string, data: Input, options: WaitOptions & { unended: () => Error }): Promise<RelayOpening<Output>> {
+    const { unended, ...wait } = options;
+    const jobId = wait.jobId ?? randomUUID();
+    const lane = await this.#withLane(capabilityId, async (found) => found);
+    const announced = lane.streamOpened(jobId);
+    const done = lane.submitAndWait(data, { ...wait, jobId }) as Promise<Output>;
+    done.catch(() => undefined);
+    let streamed: boolean;
+    try {
+      streamed = await Promise.race([announced.opened.then(() => true), done.then(() => false, () => false)]);
+    } finally {
+      announced.cancel();
+    }
+    if (!streamed) streamed = (await this.#raw.connection.exists(relayKey(this.#options.prefix, jobId))) > 0;
+    if (!streamed) return { kind: 'result', result: await done };
+    const { reader, close } = this.streamReader(jobId);
+    return openRelay(reader, done, close, unended);
   }
 
   /**

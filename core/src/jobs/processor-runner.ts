@@ -13,12 +13,21 @@ export interface RunnerHooks {
   announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void>;
   /** Where JobContext.stream writes (the submitter reads it with a RelayReader on the same key). */
   relay?: { readonly connection: Redis; readonly prefix: string } | undefined;
+  /** Says on the queue's events that a job's stream is open, so a submitter opens its reader only then. */
+  announceStream?(jobId: string): Promise<void>;
 }
 
-/** A job's stream: `start` before the first line, one `data` entry ({ line }) per line, then `end`. */
-function jobStream(relay: NonNullable<RunnerHooks['relay']>, jobId: string): JobStream {
+/**
+ * A job's stream: `start` (with the headers) before the first line, one
+ * `data` entry ({ line }) per line, then `end`. The opening is announced
+ * after `start` is in Redis, so a reader told about it finds it.
+ */
+function jobStream(hooks: RunnerHooks, jobId: string, headers: Readonly<Record<string, string>> | undefined): JobStream {
+  const relay = hooks.relay!;
   const writer = new RelayWriter(relay.connection, relayKey(relay.prefix, jobId));
-  const started = writer.append({ t: 'start', executor: '' });
+  const started = writer
+    .append({ t: 'start', executor: '', ...(headers !== undefined ? { headers: { ...headers } } : {}) })
+    .then(() => hooks.announceStream?.(jobId));
   // Awaited by the first write; until then its failure must not count as unhandled.
   started.catch(() => undefined);
   return {
@@ -61,7 +70,7 @@ export function toBullProcessor<Input, Output>(
         attempt,
         progress: (value) => job.updateProgress(value),
         signal: jobSignal,
-        ...(hooks.relay === undefined ? {} : { stream: () => jobStream(hooks.relay!, job.id ?? '') }),
+        ...(hooks.relay === undefined ? {} : { stream: (headers?: Readonly<Record<string, string>>) => jobStream(hooks, job.id ?? '', headers) }),
       };
       const result = await processor(context);
       const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;

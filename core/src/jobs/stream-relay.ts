@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 
 export type RelayEntry =
-  | { readonly t: 'start'; readonly executor: string }
+  | { readonly t: 'start'; readonly executor: string; readonly headers?: Readonly<Record<string, string>> }
   | { readonly t: 'data'; readonly d: Readonly<Record<string, unknown>> }
   | { readonly t: 'end' }
   | { readonly t: 'error'; readonly code: string; readonly message: string };

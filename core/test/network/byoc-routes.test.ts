@@ -270,12 +270,36 @@ t.test('a failed dispatch is 500 and debits nothing; a retry of the same id runs
   t.match(error.details['text'], /job not able to be processed err=worker exploded/);
   const credited = (await f.balance())!;
   t.ok(credited.sign() > 0, 'the payment was credited');
+  t.equal(error.details['balance'], credited.trunc().toString(), "the 500 carries Livepeer-Balance (go-livepeer's), undebited: nothing reached the gateway");
 
   fail = false;
   const res = await f.post('job-1', undefined);
   t.equal(res.body.toString(), 'ok');
   t.equal(f.dispatched.length, 2, 'a failure leaves no trace in the dedupe');
   t.ok((await f.balance())!.eq(credited.sub(Rational.of(10n))), 'only the successful run is debited (1 s)');
+});
+
+t.test("an event stream that outlives the job's timeout ends with the balance event and [DONE], and its seconds are charged", async (t) => {
+  const f = await start(t, {
+    dispatch: async (input) => {
+      async function* lines(): AsyncGenerator<string> {
+        yield 'data: started';
+        yield '';
+        // The app never finishes on its own: only the job's timeout ends it.
+        await new Promise<void>((resolve) => input.signal.addEventListener('abort', () => resolve(), { once: true }));
+      }
+      return { status: 200, contentType: 'text/event-stream', body: '', lines: lines() };
+    },
+  });
+  const prepared = await f.pay(60n);
+  const res = await postJob({ serviceUri: f.uri, capability: CAP, subpath: 'run', request: '{}', parameters: '{}', body: 'hello', contentType: 'text/plain', timeoutMs: 1_000, signer: f.gateway, payment: prepared.header, requestId: 'sse-timeout', events: true });
+  const lines: string[] = [];
+  for await (const line of res.lines!) lines.push(line);
+  const before = BigInt(String(res.headers['livepeer-payment-balance']));
+  const after = (await f.balance())!;
+  // The fixture's clock does not move: the stream bills its minimum, one second (10 wei).
+  t.equal(after.trunc() + 10n, before, `one second × price debited (${before} → ${after.toFixed(3)})`);
+  t.same(lines, ['data: started', '', `data: {"balance": ${after.toFixed(3)}}`, '', 'data: [DONE]', ''], "the app's lines, then go-livepeer's timeout ending: the balance, then [DONE]");
 });
 
 t.test('a duplicate request id is not dispatched twice', async (t) => {

@@ -118,7 +118,7 @@ t.test('a key authenticates its tenant; the route job records the tenant', async
   const res = await g.app.inject({ method: 'POST', url: '/v1/jobs/byoc/echo', headers: { authorization: `bearer   ${BOB}` }, payload: { hi: 1 } });
   t.equal(res.statusCode, 200, res.body);
   t.same(res.json(), { echoed: { hi: 1 } });
-  t.same(g.seen, [{ capabilityId: 'byoc/echo', input: { hi: 1 }, tenant: 'bob' }]);
+  t.same(g.seen, [{ capabilityId: 'byoc/echo', input: { hi: 1 }, tenant: 'bob', relay: true }]);
 });
 
 t.test("a capability outside the tenant's list: 403 coded, nothing queued", async (t) => {

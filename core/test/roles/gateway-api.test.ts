@@ -79,7 +79,7 @@ t.test('sync POST returns the output and the orchestrator header', async (t) => 
   t.same(res.json(), { echoed: { hello: 'world' } });
   t.equal(res.headers['lpx-orchestrator'], 'https://o');
   t.same(ensured, ['byoc/echo'], 'the router was ensured for the capability');
-  t.same(seen, [{ capabilityId: 'byoc/echo', input: { hello: 'world' } }], 'the route job carries the capability and the body, no webhook');
+  t.same(seen, [{ capabilityId: 'byoc/echo', input: { hello: 'world' }, relay: true }], 'the route job carries the capability and the body, no webhook; a sync caller reads its stream');
 });
 
 t.test('sync POST without a body sends null as the input', async (t) => {
@@ -87,7 +87,7 @@ t.test('sync POST without a body sends null as the input', async (t) => {
   const res = await app.inject({ method: 'POST', url: '/v1/jobs/byoc/echo' });
   t.equal(res.statusCode, 200);
   t.same(res.json(), { echoed: null });
-  t.same(seen, [{ capabilityId: 'byoc/echo', input: null }]);
+  t.same(seen, [{ capabilityId: 'byoc/echo', input: null, relay: true }]);
 });
 
 t.test('?async=true answers 202 with the id; GET reaches completed with the result', async (t) => {

@@ -16,7 +16,7 @@ import { createJobSender } from '../../src/roles/gateway/job-sender.js';
 const CAP = 'echo';
 const PRICE = { pricePerUnit: 10n, pixelsPerUnit: 1n }; // 10 wei per second; ticket EV 1000 wei = 100 s
 
-async function start(t: Test, workSeconds = 3, price = PRICE) {
+async function start(t: Test, workSeconds = 3, price = PRICE, sse = false) {
   const rounds = new InMemoryRoundsSource();
   const senderInfo = new InMemorySenderInfoSource();
   const orchestrator = fromHex(privateKeyToAccount(generatePrivateKey()).address);
@@ -39,7 +39,15 @@ async function start(t: Test, workSeconds = 3, price = PRICE) {
     availableCapacity: () => 1,
     dispatch: async (input) => {
       clock += workSeconds * 1000;
-      return { contentType: 'application/json', body: JSON.stringify({ echo: JSON.parse(input.body.toString('utf8')) }) };
+      const echo = JSON.stringify({ echo: JSON.parse(input.body.toString('utf8')) });
+      if (sse) {
+        async function* lines(): AsyncGenerator<string> {
+          yield `data: ${echo}`;
+          yield '';
+        }
+        return { status: 200, contentType: 'text/event-stream', body: '', lines: lines() };
+      }
+      return { contentType: 'application/json', body: echo };
     },
     serviceAddr: () => uri,
     now: () => clock,
@@ -67,7 +75,7 @@ async function start(t: Test, workSeconds = 3, price = PRICE) {
   t.teardown(() => sender.close());
   const entry = { uri } as PoolEntry;
   let n = 0;
-  const send = () => sender.send(entry, { capabilityId: `byoc/${CAP}`, input: { n: ++n }, requestId: `job-${n}-${Math.random()}`, signal: new AbortController().signal });
+  const send = async () => (await sender.send(entry, { capabilityId: `byoc/${CAP}`, input: { n: ++n }, requestId: `job-${n}-${Math.random()}`, signal: new AbortController().signal })).output;
   const credit = () => balances.balance(addressKey(fromHex(gateway.address)), CAP) ?? Rational.ZERO;
   /** A ticket's EV is 1000 wei give or take a rounding sliver (win probability is an integer over 2^256 - 1). */
   const creditNear = (wei: bigint) => {
@@ -134,4 +142,16 @@ t.test('a free capability is cached too: one token, no tickets, every job goes t
   for (let i = 1; i <= 3; i++) t.same(await f.send(), { echo: { n: i } });
   t.equal(f.seen.tokens, 1);
   t.equal(f.paid(), 0, 'nothing is paid for free work');
+});
+
+t.test("an event-stream answer is collected, and the orchestrator's last balance event keeps the credit book usable", async (t) => {
+  const f = await start(t, 3, PRICE, true);
+  const first = (await f.send()) as { contentType: string; done: boolean; events: { data: string }[] };
+  t.equal(first.contentType, 'text/event-stream');
+  t.equal(first.done, true);
+  t.same(first.events.map((e) => e.data.replace(/^\{"balance": \d+\.\d{3}\}$/, '<balance>')), ['{"echo":{"n":1}}', '<balance>', '[DONE]'], "the app's event, the orchestrator's balance, [DONE]");
+  await f.send();
+  t.equal(f.seen.tokens, 1, 'the balance event kept the cached credit: no new token for the second job');
+  t.equal(f.paid(), 1, 'one ticket covers both');
+  t.equal(f.sender.cachedCredits, 1);
 });

@@ -38,7 +38,7 @@ class FakeOrchestrators {
         const answer = this.#scripts.get(target.uri)?.shift();
         if (answer === undefined) throw new Error(`test script for ${target.uri} ran out`);
         if ('error' in answer) throw answer.error;
-        return answer.output;
+        return { output: answer.output, headers: { 'x-orchestrator-url': target.uri } };
       },
       suspend: (uri, reason) => {
         this.suspended.push({ uri, reason });
@@ -63,7 +63,7 @@ const job = () => jobContext({ capabilityId: 'byoc/echo', input: { hello: 'world
 t.test('success on the first orchestrator', async (t) => {
   const fleet = new FakeOrchestrators({ 'https://o1': [{ output: { echoed: true } }], 'https://o2': [] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: { echoed: true }, orchestrator: 'https://o1', tried: 1 });
+  t.same(result, { output: { echoed: true }, orchestrator: 'https://o1', tried: 1, headers: { 'x-orchestrator-url': 'https://o1' } });
   t.same(fleet.sends, [{ uri: 'https://o1', capabilityId: 'byoc/echo', input: { hello: 'world' }, requestId: 'job-7' }], 'the job id travels as the request id');
   t.same(fleet.picks, [{ capabilityId: 'byoc/echo', exclude: [] }]);
   t.same(fleet.suspended, []);
@@ -75,7 +75,7 @@ t.test('a refusal suspends the orchestrator, excludes it, and fails over to anot
   const refusal = errors.orchestrator.JOB_REFUSED.create('https://o1 answered 500: worker crashed', { details: { remoteMessage: 'Worker Crashed' } });
   const fleet = new FakeOrchestrators({ 'https://o1': [{ error: refusal }], 'https://o2': [{ output: 'done' }] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: 'done', orchestrator: 'https://o2', tried: 2 });
+  t.same(result, { output: 'done', orchestrator: 'https://o2', tried: 2, headers: { 'x-orchestrator-url': 'https://o2' } });
   t.equal(fleet.suspended.length, 1);
   t.equal(fleet.suspended[0]!.uri, 'https://o1');
   t.match(fleet.suspended[0]!.reason, /Worker Crashed/, 'the reason carries the remote message');
@@ -87,7 +87,7 @@ t.test('a refusal suspends the orchestrator, excludes it, and fails over to anot
 t.test("'insufficient capacity' tries another without suspending", async (t) => {
   const fleet = new FakeOrchestrators({ 'https://o1': [{ error: new Error('https://o1 answered 503: insufficient capacity') }], 'https://o2': [{ output: 1 }] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: 1, orchestrator: 'https://o2', tried: 2 });
+  t.same(result, { output: 1, orchestrator: 'https://o2', tried: 2, headers: { 'x-orchestrator-url': 'https://o2' } });
   t.same(fleet.suspended, [], 'no blame for a busy orchestrator');
   t.same(fleet.picks.map((p) => p.exclude), [[], ['https://o1']], 'but it is not asked again for this job');
   t.same(fleet.failures.map((f) => f.action), ['try-another']);
@@ -103,7 +103,7 @@ t.test('the remote message alone decides the action', async (t) => {
 t.test("'TicketParams expired' refreshes and retries the same orchestrator once", async (t) => {
   const fleet = new FakeOrchestrators({ 'https://o1': [{ error: new Error('TicketParams expired') }, { output: 'second time lucky' }], 'https://o2': [] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: 'second time lucky', orchestrator: 'https://o1', tried: 2 });
+  t.same(result, { output: 'second time lucky', orchestrator: 'https://o1', tried: 2, headers: { 'x-orchestrator-url': 'https://o1' } });
   t.same(fleet.refreshed, ['https://o1']);
   t.same(fleet.sends.map((s) => s.uri), ['https://o1', 'https://o1']);
   t.equal(fleet.picks.length, 1, 'no new pick for the retry');
@@ -114,7 +114,7 @@ t.test('expired twice in a row: the second time suspends and moves on (only one 
   const expired = () => ({ error: new Error('ticketparams expired') });
   const fleet = new FakeOrchestrators({ 'https://o1': [expired(), expired()], 'https://o2': [{ output: 'ok' }] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: 'ok', orchestrator: 'https://o2', tried: 3 });
+  t.same(result, { output: 'ok', orchestrator: 'https://o2', tried: 3, headers: { 'x-orchestrator-url': 'https://o2' } });
   t.same(fleet.refreshed, ['https://o1']);
   t.same(fleet.suspended.map((s) => s.uri), ['https://o1']);
   t.same(fleet.sends.map((s) => s.uri), ['https://o1', 'https://o1', 'https://o2']);
@@ -124,7 +124,7 @@ t.test('each new orchestrator gets its own refresh', async (t) => {
   const expired = () => ({ error: new Error('TicketParams expired') });
   const fleet = new FakeOrchestrators({ 'https://o1': [expired(), expired()], 'https://o2': [expired(), { output: 'ok' }] });
   const result = await routerProcessor(fleet.deps())(job());
-  t.same(result, { output: 'ok', orchestrator: 'https://o2', tried: 4 });
+  t.same(result, { output: 'ok', orchestrator: 'https://o2', tried: 4, headers: { 'x-orchestrator-url': 'https://o2' } });
   t.same(fleet.refreshed, ['https://o1', 'https://o2']);
 });
 
@@ -210,7 +210,7 @@ t.test('an input refusal is not the orchestrator\'s fault: no suspension, no fai
   const fleet = new FakeOrchestrators({ 'https://o1': [{ error: refusal }], 'https://o2': [{ output: 'never' }] });
   const error = await routerProcessor(fleet.deps())(job()).then(() => undefined, (e: unknown) => e as Error);
   t.equal(error?.name, 'UnrecoverableError', 'BullMQ does not retry it');
-  t.match(error?.message, /LPX_ERR_BYOC_INPUT_INVALID: byoc\/echo: app echo: \/text must be string/);
+  t.equal(error?.message, 'LPX_ERR_BYOC_INPUT_INVALID: app echo: /text must be string', 'the code and the orchestrator\'s text, for the API to answer with');
   t.same(fleet.suspended, [], 'the orchestrator is not suspended');
   t.same(fleet.sends.map((send) => send.uri), ['https://o1'], 'no other orchestrator is asked');
 });

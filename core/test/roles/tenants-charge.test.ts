@@ -89,8 +89,8 @@ t.test("a job is charged the EV of the tickets made for it; credit already bough
     charges.push(wei);
     return charge(wei);
   };
-  t.same(await f.sender.send(f.entry, job(1, recording)), { n: 1 });
-  t.same(await f.sender.send(f.entry, job(2, recording)), { n: 2 });
+  t.same((await f.sender.send(f.entry, job(1, recording))).output, { n: 1 });
+  t.same((await f.sender.send(f.entry, job(2, recording))).output, { n: 2 });
   t.equal(f.tickets(), 1, 'one ticket covers both jobs');
   t.equal(charges.length, 1, 'only the job that paid is charged');
   // Ticket EV = faceValue × winProb / (2^256 − 1): 1000 wei give or take a sliver (winProb is an integer), rounded up.

@@ -14,6 +14,11 @@ export interface ErrorDefinition {
 export interface LpxErrorOptions {
   cause?: unknown;
   details?: Record<string, unknown>;
+  /**
+   * The HTTP status when it is not the code's own: an upstream's 4xx relayed
+   * as it was (a BYOC app's 404 or 413 keeps its status under one code).
+   */
+  status?: number;
 }
 
 export class LpxError extends Error {
@@ -25,7 +30,7 @@ export class LpxError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LpxError';
     this.code = definition.code;
-    this.status = definition.status;
+    this.status = options.status ?? definition.status;
     this.details = options.details;
   }
 

@@ -11,9 +11,11 @@ export interface JobContext<Input> {
    * Opens this job's live stream to whoever submitted it (the orchestrator's
    * route relays it as it arrives, even from another process); once opened,
    * the job's return value only says how it ended. Absent where the kernel
-   * offers no stream.
+   * offers no stream. `headers` travel with the opening (before any line),
+   * for a submitter that answers HTTP (the gateway relays an orchestrator's
+   * reply headers this way).
    */
-  stream?(): JobStream;
+  stream?(headers?: Readonly<Record<string, string>>): JobStream;
 }
 
 /** Text lines, in order, to the job's submitter. */

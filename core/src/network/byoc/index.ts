@@ -27,12 +27,17 @@ export { JobDedupe, jobFingerprint, type JobClaim, type JobDedupeOptions, type J
 export type { JobDispatchInput, JobDispatchResult, JobPaymentProcessor, JobPayments, JobRoutesDeps } from './byoc-types.js';
 export { MIN_BALANCE_SECONDS, billedSeconds } from './job-payment-gate.js';
 export { ERROR_CODE_HEADER } from './http-refusal.js';
+export { requestRefusal } from './job-refusal.js';
+export { readLines } from './sse-line-reader.js';
+export { balanceInLine, SseEventCollector, type SseEvent } from './sse-events.js';
+export { PAYMENT_BALANCE_HEADER } from './job-stream-relay.js';
 export { BALANCE_HEADER, dispatchRequestId, registerJobRoutes } from './job-routes.js';
 export {
   JOB_RESPONSE_SLACK_MS,
   TOKEN_TIMEOUT_MS,
   fetchJobToken,
   insecureOrchestratorAgent,
+  isEventStream,
   postJob,
   retryAdvice,
   type FetchJobTokenOptions,

@@ -10,7 +10,12 @@
  * - `invalid ticket sendernonce`, `insufficient capacity`, any 5xx → 'other-orchestrator';
  * - anything else → 'suspend'.
  * go-livepeer's BYOC gateway itself stops at a 4xx and hands it to its client;
- * the advice lets a router do better without changing what the orchestrator sees.
+ * the advice lets a router do better without changing what the orchestrator sees
+ * (job-refusal.ts says which 4xx blame the request).
+ *
+ * With `events: true`, a 2xx `text/event-stream` answer is not read whole:
+ * its lines come as the orchestrator writes them (`lines`), and a timeout or
+ * broken connection while they come is thrown from the iteration.
  */
 import { errors } from '@lpx/sdk';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -19,6 +24,7 @@ import { CAPABILITY_HEADER, encodeEthAddressHeader, ETH_ADDRESS_HEADER, type Job
 import { encodeJobRequestHeader, JOB_REQUEST_HEADER, signJobRequest } from './job-request.js';
 import { decodeJobToken, type JobToken } from './job-token.js';
 import { ERROR_CODE_HEADER } from './http-refusal.js';
+import { readLines } from './sse-line-reader.js';
 
 /** go-livepeer's gateway waits timeout_seconds + 5 s for an orchestrator's answer. */
 export const JOB_RESPONSE_SLACK_MS = 5_000;
@@ -61,14 +67,23 @@ export interface PostJobOptions {
   readonly requestId: string;
   readonly signal?: AbortSignal;
   readonly dispatcher?: Dispatcher;
+  /** Hand a `text/event-stream` answer over line by line (`lines`) instead of reading it whole. */
+  readonly events?: boolean;
 }
 
 export interface JobResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
+  /** Empty when `lines` carries the answer. */
   readonly body: Buffer;
   /** Livepeer-Balance as whole wei, when the orchestrator sent a parsable one. */
   readonly balance: bigint | undefined;
+  /**
+   * With `events`, an event-stream answer's lines (line ends and a trailing
+   * `\r` dropped, as Go's line scanner): read them to the end, or `return()`
+   * to drop the connection.
+   */
+  readonly lines?: AsyncGenerator<string, void, undefined>;
 }
 
 function endpoint(serviceUri: string, path: string): string {
@@ -86,9 +101,23 @@ interface SendOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-async function send(url: string, options: SendOptions, waitMs: number, signal: AbortSignal | undefined) {
+interface Opened {
+  readonly status: number;
+  readonly headers: JobResponse['headers'];
+  readonly body: AsyncIterable<Buffer> & { arrayBuffer(): Promise<ArrayBuffer>; destroy(): unknown };
+  /** The coded error for a failure of this exchange, now or while its body is read. */
+  readonly failure: (cause: unknown) => Error;
+}
+
+async function open(url: string, options: SendOptions, waitMs: number, signal: AbortSignal | undefined): Promise<Opened> {
   const timeout = AbortSignal.timeout(waitMs);
   const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  const failure = (cause: unknown): Error => {
+    if (timeout.aborted && signal?.aborted !== true) {
+      return errors.orchestrator.JOB_TIMEOUT.create(`${url} did not answer within ${waitMs} ms`, { cause, details: { url, retry: 'other-orchestrator' satisfies RetryAdvice } });
+    }
+    return errors.orchestrator.JOB_UNREACHABLE.create(`${url}: ${(cause as Error).message}`, { cause, details: { url, aborted: signal?.aborted === true, retry: 'other-orchestrator' satisfies RetryAdvice } });
+  };
   try {
     const res = await request(url, {
       method: options.method,
@@ -97,12 +126,33 @@ async function send(url: string, options: SendOptions, waitMs: number, signal: A
       signal: combined,
       dispatcher: options.dispatcher ?? insecureOrchestratorAgent(),
     });
-    return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+    return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Opened['body'], failure };
   } catch (cause) {
-    if (timeout.aborted && signal?.aborted !== true) {
-      throw errors.orchestrator.JOB_TIMEOUT.create(`${url} did not answer within ${waitMs} ms`, { cause, details: { url, retry: 'other-orchestrator' satisfies RetryAdvice } });
-    }
-    throw errors.orchestrator.JOB_UNREACHABLE.create(`${url}: ${(cause as Error).message}`, { cause, details: { url, aborted: signal?.aborted === true, retry: 'other-orchestrator' satisfies RetryAdvice } });
+    throw failure(cause);
+  }
+}
+
+async function readWhole(res: Opened): Promise<Buffer> {
+  try {
+    return Buffer.from(await res.body.arrayBuffer());
+  } catch (cause) {
+    throw res.failure(cause);
+  }
+}
+
+async function send(url: string, options: SendOptions, waitMs: number, signal: AbortSignal | undefined) {
+  const res = await open(url, options, waitMs, signal);
+  return { status: res.status, headers: res.headers, body: await readWhole(res) };
+}
+
+/** The answer's lines as they come; a failure while reading is the exchange's coded error. */
+async function* linesOf(res: Opened): AsyncGenerator<string, void, undefined> {
+  try {
+    yield* readLines(res.body);
+  } catch (cause) {
+    throw res.failure(cause);
+  } finally {
+    res.body.destroy();
   }
 }
 
@@ -110,8 +160,10 @@ function refused(url: string, status: number, body: Buffer, headers: JobResponse
   const text = body.toString('utf8').trim();
   // An lpx orchestrator names its refusal in a header; go-livepeer ones send text only.
   const code = firstHeader(headers[ERROR_CODE_HEADER.toLowerCase()]);
+  // go-livepeer (and lpx) send the sender's balance with a failed job's 500 too.
+  const balance = firstHeader(headers['livepeer-balance'])?.trim();
   throw errors.orchestrator.JOB_REFUSED.create(`${url} answered ${status}: ${text.slice(0, 500)}`, {
-    details: { url, status, text, retry: retryAdvice(status, text), ...(code !== undefined ? { code } : {}) },
+    details: { url, status, text, retry: retryAdvice(status, text), ...(code !== undefined ? { code } : {}), ...(balance !== undefined && balance !== '' ? { balance } : {}) },
   });
 }
 
@@ -130,16 +182,26 @@ export async function postJob(options: PostJobOptions): Promise<JobResponse> {
   };
   if (options.payment !== undefined && options.payment !== '') headers['Livepeer-Payment'] = options.payment;
   const url = endpoint(options.serviceUri, `/process/request/${options.subpath ?? ''}`);
-  const res = await send(
+  const res = await open(
     url,
     { method: 'POST', headers, body: options.body, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
     options.timeoutMs + JOB_RESPONSE_SLACK_MS,
     options.signal,
   );
-  if (res.status < 200 || res.status > 299) refused(url, res.status, res.body, res.headers);
+  const ok = res.status >= 200 && res.status <= 299;
+  if (ok && options.events === true && isEventStream(res.headers)) {
+    // A stream's Livepeer-Payment-Balance is the balance before it; its last balance event says the rest.
+    return { status: res.status, headers: res.headers, body: Buffer.alloc(0), balance: undefined, lines: linesOf(res) };
+  }
+  const body = await readWhole(res);
+  if (!ok) refused(url, res.status, body, res.headers);
   const balanceText = firstHeader(res.headers['livepeer-balance'])?.trim();
   const balance = balanceText !== undefined && /^-?\d+$/.test(balanceText) ? BigInt(balanceText) : undefined;
-  return { status: res.status, headers: res.headers, body: res.body, balance };
+  return { status: res.status, headers: res.headers, body, balance };
+}
+
+export function isEventStream(headers: JobResponse['headers']): boolean {
+  return /text\/event-stream/i.test(firstHeader(headers['content-type']) ?? '');
 }
 
 export interface FetchJobTokenOptions {

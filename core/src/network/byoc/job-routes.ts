@@ -12,9 +12,10 @@
  *    work takes no money;
  * 4. payment (see job-payment-gate.ts): 402 undecodable, 400 refused, 400
  *    `Insufficient balance for request` below 60 s × price;
- * 5. dispatch; a rejection is 500 and debits nothing; otherwise debit
- *    ceil(seconds) × price and answer the worker's status, type and body with
- *    `Livepeer-Balance`.
+ * 5. dispatch; a rejection (the worker failed, timed out, answered 401) is
+ *    500 with `Livepeer-Balance` and debits nothing (docs/adr/0049);
+ *    otherwise debit ceil(seconds) × price and answer the worker's status,
+ *    type and body with `Livepeer-Balance`.
  * 6. a `text/event-stream` answer is relayed line by line as it comes, with
  *    go-livepeer's periodic debits and balance events (job-stream-relay.ts).
  */
@@ -138,7 +139,11 @@ async function runJob<R>(
 
     const controller = new AbortController();
     const timeoutMs = job.timeout_seconds * 1000;
-    const timer = setTimeout(() => controller.abort(new Error(`job timed out after ${job.timeout_seconds} s`)), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`job timed out after ${job.timeout_seconds} s`));
+    }, timeoutMs);
     timer.unref();
     const onClose = (): void => {
       if (!reply.raw.writableFinished) controller.abort(new Error('the gateway closed the connection'));
@@ -165,7 +170,10 @@ async function runJob<R>(
       if (result.lines === undefined) outcome = toOutcome(result);
     } catch (error) {
       clearTimeout(timer);
+      // Nothing of the worker's answer reached the gateway, so nothing is debited (go-livepeer charges the
+      // seconds here too; docs/adr/0049 says why lpx does not). Its balance header is kept for the gateway's book.
       const code = errors.orchestrator.DISPATCH_FAILED;
+      reply.header(BALANCE_HEADER, await balanceHeader(deps.payments, sender, job.capability));
       return refuse(reply, code.status, `job not able to be processed err=${(error as Error).message}`, code.code);
     }
     if (result.lines !== undefined) {
@@ -181,6 +189,7 @@ async function runJob<R>(
           now: deps.now,
           start,
           signal: controller.signal,
+          timedOut: () => timedOut,
         });
         if (relayed.outcome !== undefined) claim?.complete(relayed.outcome);
       } catch {

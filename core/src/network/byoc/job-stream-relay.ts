@@ -8,9 +8,15 @@
  * the relay stops. A worker line containing `[DONE]` (or the stream's end) is
  * preceded by `data: {"balance": <balance, 3 decimals>}` and ends the relay.
  *
- * lpx additionally debits, at the normal end, the seconds the ticks did not
- * cover (ceil(elapsed) − 5 × ticks), so a stream costs what the same job
- * answered whole would — go-livepeer charges only whole ticks.
+ * On the job's timeout the gateway gets the balance event and `[DONE]`
+ * before the answer ends, as go-livepeer's relay sends them when its
+ * deadline passes; a worker stream that breaks, or a gateway that leaves,
+ * just ends it (no `[DONE]`: the gateway can tell a cut stream).
+ *
+ * lpx additionally debits, at every end but the insufficient-balance one,
+ * the seconds the ticks did not cover (ceil(elapsed) − 5 × ticks), so a
+ * stream costs the seconds the gateway received, like the same job
+ * answered whole — go-livepeer charges only whole ticks (docs/adr/0049).
  */
 import type { FastifyReply } from 'fastify';
 import { Rational } from '../../payments/index.js';
@@ -35,6 +41,8 @@ export interface StreamRelayInput {
   readonly start: number;
   /** Aborted on the job's timeout or when the gateway goes away. */
   readonly signal: AbortSignal;
+  /** Whether the abort was the job's timeout (then the gateway gets the balance and `[DONE]`). */
+  readonly timedOut: () => boolean;
 }
 
 /** What the relay ended with: `outcome` (everything written) when the stream ran to its end, for a retry of the same job. */
@@ -83,12 +91,24 @@ export async function relayStream(input: StreamRelayInput): Promise<StreamRelayR
     );
   let next = read();
   let finished = false;
+  /** The seconds the ticks did not cover, debited once at the end. */
+  const chargeRest = async (): Promise<void> => {
+    if (!charging) return;
+    const rest = billedSeconds(input.now() - input.start) - ticks * STREAM_DEBIT_UNITS;
+    if (rest > 0n) await payments.processor.debit(sender, capability, rest, price);
+  };
+  const balanceEvent = async (): Promise<string> => `data: {"balance": ${(await balance(payments, sender, capability)).toFixed(3)}}\n\n`;
   try {
     for (;;) {
       // A failed debit or balance read rejects here; runJob answers nothing more (the headers are out) and releases.
       const event = await Promise.race([next, tick, aborted]);
-      // The gateway left, the job timed out, or the worker's stream broke: the headers are out, so the answer just ends.
-      if (event.kind === 'aborted' || event.kind === 'failed') return {};
+      if (event.kind === 'aborted' || event.kind === 'failed') {
+        // What went out was work received: its seconds are charged whichever way the stream ended.
+        await chargeRest();
+        // go-livepeer's deadline branch: the balance, then [DONE]. A gateway that left gets nothing; a broken worker stream just ends.
+        if (event.kind === 'aborted' && input.timedOut()) write(`${await balanceEvent()}data: [DONE]\n\n`);
+        return {};
+      }
       if (event.kind === 'tick') {
         if (charging) {
           await payments.processor.debit(sender, capability, STREAM_DEBIT_UNITS, price);
@@ -105,11 +125,8 @@ export async function relayStream(input: StreamRelayInput): Promise<StreamRelayR
       const done = result.done === true || result.value.includes('[DONE]');
       if (done) {
         finished = result.done === true;
-        if (charging) {
-          const rest = billedSeconds(input.now() - input.start) - ticks * STREAM_DEBIT_UNITS;
-          if (rest > 0n) await payments.processor.debit(sender, capability, rest, price);
-        }
-        write(`data: {"balance": ${(await balance(payments, sender, capability)).toFixed(3)}}\n\n`);
+        await chargeRest();
+        write(await balanceEvent());
         write(result.done === true ? 'data: [DONE]\n\n' : `${result.value}\n`);
         return { outcome: { status: 200, contentType: 'text/event-stream', body: Buffer.concat(written) } };
       }

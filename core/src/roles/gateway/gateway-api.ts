@@ -10,11 +10,20 @@
  * Every accepted request is a durable BullMQ job before the reply is sent, so
  * a gateway crash after "202" loses nothing: another gateway instance (or this
  * one after restart) routes it.
+ *
+ * A synchronous caller whose orchestrator answers `text/event-stream` gets
+ * the lines as they arrive, through the route job's stream (route-relay.ts;
+ * the router may run in another process), under go-livepeer's gateway reply
+ * headers; an async caller finds the events in the stored result. A 4xx that
+ * blames the request reaches the caller as that 4xx with its code
+ * (problem+json), and the job status carries it as `error` (ADR 0049).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errors, isCapabilityId, isLpxError } from '@lpx/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, isCapabilityId, isLpxError, type JobStatus } from '@lpx/sdk';
 import type { JobsKernel } from '../../jobs/index.js';
+import { codedErrorOf, errorFromReason } from '../../jobs/coded-failure.js';
+import type { RelayEntry } from '../../jobs/stream-relay.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { WebhookEgressPolicy } from './webhooks/egress-policy.js';
 import type { KnownCapabilities } from './tenants/known-capabilities.js';
@@ -73,7 +82,7 @@ function parseTimeout(raw: string | undefined, fallback: number): number {
 }
 
 /** The caller's tenant (undefined on an open gateway); 401s carry the challenge header RFC 9110 asks for. */
-function authenticate(deps: GatewayApiDeps, authorization: string | undefined, reply: FastifyReply): Tenant | undefined {
+export function authenticate(deps: GatewayApiDeps, authorization: string | undefined, reply: FastifyReply): Tenant | undefined {
   try {
     return deps.tenants.authenticate(authorization);
   } catch (error) {
@@ -82,7 +91,7 @@ function authenticate(deps: GatewayApiDeps, authorization: string | undefined, r
   }
 }
 
-async function assertWithinBudget(deps: GatewayApiDeps, tenant: Tenant | undefined, reply: FastifyReply): Promise<void> {
+export async function assertWithinBudget(deps: GatewayApiDeps, tenant: Tenant | undefined, reply: FastifyReply): Promise<void> {
   if (tenant === undefined) return;
   try {
     await deps.budgets.assertWithin(tenant);
@@ -125,9 +134,20 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
       const { id } = await deps.routes.submit(capabilityId, data, { attempts: deps.jobAttempts, backoff, jobId: randomUUID() });
       return reply.status(202).header('location', `/v1/jobs/${capabilityId}/${id}`).send({ id, capability: capabilityId, status: `/v1/jobs/${capabilityId}/${id}` });
     }
-    // A failure after every attempt is LPX_ERR_JOBS_FAILED (502); a slow one LPX_ERR_JOBS_TIMEOUT (504), still queued.
-    const result = await deps.routes.submitAndWait<RouteJobData, RouteJobResult>(capabilityId, data, { attempts: deps.jobAttempts, backoff, timeoutMs });
-    return reply.header('lpx-orchestrator', result.orchestrator).send(result.output);
+    // A failure after every attempt is LPX_ERR_JOBS_FAILED (502), or the coded 4xx that blamed the request;
+    // a slow one LPX_ERR_JOBS_TIMEOUT (504), still queued.
+    const jobId = randomUUID();
+    const unended = () => errors.jobs.FAILED.create(`the ${capabilityId} job ${jobId} ended before its event stream did`);
+    const opening = await deps.routes
+      .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
+      .catch((error: unknown) => {
+        throw codedErrorOf(error);
+      });
+    if (opening.kind === 'result') {
+      const { result } = opening;
+      return reply.headers({ ...result.headers, 'lpx-orchestrator': result.orchestrator }).send(result.output);
+    }
+    return relayStream(request, reply, opening.first, opening.rest);
   });
 
   app.get<{ Params: JobParams }>('/v1/jobs/:domain/:name/:id', async (request, reply) => {
@@ -141,6 +161,44 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     if (job === undefined || (tenant !== undefined && (job.data as Partial<RouteJobData>).tenant !== tenant.name)) throw notFound(capabilityId, id);
     const status = await deps.routes.getStatus(capabilityId, id);
     if (status === undefined) throw notFound(capabilityId, id);
-    return status;
+    return withError(status);
   });
+}
+
+/** A failed job whose failure names a code: `error` says it as the sync caller would have got it. */
+function withError(status: JobStatus): JobStatus & { error?: { code: string; status: number; detail: string } } {
+  const coded = status.state === 'failed' && status.failedReason !== undefined ? errorFromReason(status.failedReason) : undefined;
+  return coded === undefined ? status : { ...status, error: { code: coded.code, status: coded.status, detail: coded.message } };
+}
+
+/**
+ * The orchestrator's event stream to the caller, line by line as the router
+ * appends it, each line with its end (as go-livepeer's gateway writes it).
+ * The status is out with the first entry: a router that fails later, or a
+ * job that starts its stream over (a stalled job run again elsewhere), just
+ * ends the answer. A caller that leaves stops the reading, not the job.
+ */
+export async function relayStream(request: FastifyRequest, reply: FastifyReply, first: RelayEntry, rest: AsyncGenerator<RelayEntry>): Promise<FastifyReply> {
+  const raw = reply.hijack().raw;
+  const headers = first.t === 'start' ? (first.headers ?? {}) : {};
+  const orchestrator = headers['x-orchestrator-url'];
+  raw.writeHead(200, { ...headers, ...(orchestrator !== undefined ? { 'lpx-orchestrator': orchestrator } : {}), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  raw.flushHeaders();
+  // The response's close: the caller went away (or the answer ended, then this is a no-op).
+  const left = (): void => void rest.return(undefined).catch(() => undefined);
+  raw.once('close', left);
+  try {
+    if (first.t === 'start') {
+      for await (const entry of rest) {
+        if (raw.destroyed || entry.t !== 'data') break;
+        raw.write(`${String(entry.d['line'] ?? '')}\n`);
+      }
+    }
+  } catch (error) {
+    request.log.warn({ err: error }, 'a relayed event stream ended early');
+  } finally {
+    raw.off('close', left);
+    raw.end();
+  }
+  return reply;
 }

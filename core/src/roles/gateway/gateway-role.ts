@@ -21,6 +21,7 @@ import { gatewayCredentials } from '../../network/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { connectRedis } from '../../redis/connect.js';
 import { registerGatewayApi } from './gateway-api.js';
+import { registerProcessRequestRoute } from './process-request-route.js';
 import { createJobSender } from './job-sender.js';
 import { routerProcessor } from './router-processor.js';
 import { existingRouteCapabilities } from './route-queues.js';
@@ -114,11 +115,13 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   teardown.push('gateway credit book', async () => sender.close());
   const processor = withWebhookDelivery(
     routerProcessor({
-      pick: async (capabilityId, exclude, tenant) => {
+      pick: async (capabilityId, exclude, tenant, include) => {
         if (pool.usable(capabilityId).length === 0) await pool.discover();
         else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
         const maxPrice = clients.maxPriceOf(tenant);
-        return pool.pick(capabilityId, { exclude, algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) });
+        // A go-livepeer client's `orchestrators.include`: everyone else is left out.
+        const left = include === undefined ? exclude : new Set([...exclude, ...pool.usable(capabilityId).map((e) => e.uri).filter((uri) => !include.has(uri.replace(/\/+$/, '')))]);
+        return pool.pick(capabilityId, { exclude: left, algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) });
       },
       send: (target, { tenant, ...job }) => {
         const charge = clients.chargeFor(tenant);
@@ -216,7 +219,10 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       else logger.warn({ pipeline, model: modelId, outcome, orchestrator, err: error }, 'Live Runner fallback for a batch AI request did not serve it');
     },
   });
-  registerGatewayApi(app, { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy });
+  const apiDeps = { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy };
+  registerGatewayApi(app, apiDeps);
+  // go-livepeer BYOC clients talk to the gateway as to a go-livepeer one (ADR 0049).
+  registerProcessRequestRoute(app, apiDeps);
 
   return {
     pool,

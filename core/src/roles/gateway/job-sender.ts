@@ -5,16 +5,27 @@
  * tickets for whatever is missing to the orchestrator's 60-second minimum,
  * then POST /process/request. A refusal that says the cached credit or params
  * went stale is retried once with a fresh token.
+ *
+ * An event-stream answer is read line by line: each line goes to the job's
+ * relay when a caller reads it live (route-relay.ts), and every line is
+ * collected into the result's `events`. The orchestrator's last balance
+ * event sets the credit book, as `Livepeer-Balance` does for a whole answer.
+ * The client's reply headers follow go-livepeer's gateway: the
+ * orchestrator's `Livepeer-Balance` (for a stream its
+ * `Livepeer-Payment-Balance`, the balance before it), `X-Metadata`, and
+ * `X-Orchestrator-Url`.
  */
 import { errors, isLpxError } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
-import { fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS } from '../../network/byoc/index.js';
+import { balanceInLine, fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS, SseEventCollector, type JobResponse } from '../../network/byoc/index.js';
 import { personalSign } from '../../network/index.js';
 import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type TicketSigner } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
+import type { RouteRelay } from './route-relay.js';
+import type { ByocWireRequest } from './route-job.js';
 
 export interface JobSenderOptions {
   readonly account: LocalAccount;
@@ -37,6 +48,31 @@ export interface SendJob {
    * refuses the payment (over budget). Returns the undo for tickets not made.
    */
   readonly charge?: (wei: bigint) => Promise<() => Promise<void>>;
+  /** Where an event-stream answer's lines go as they arrive (a caller reads them live). */
+  readonly relay?: RouteRelay;
+  /** A go-livepeer BYOC client's request, passed on as it came (`input` is its body, base64). */
+  readonly wire?: ByocWireRequest;
+}
+
+/** What an orchestrator answered: the output, and the reply headers for the client. */
+export interface SentJob {
+  readonly output: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+function header(headers: JobResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** go-livepeer's gateway passes these to its client (byoc/job_gateway.go). */
+export function clientHeaders(uri: string, headers: JobResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = { 'x-orchestrator-url': uri };
+  const balance = header(headers, 'livepeer-balance') ?? header(headers, 'livepeer-payment-balance');
+  if (balance !== undefined) out['livepeer-balance'] = balance;
+  const metadata = header(headers, 'x-metadata');
+  if (metadata !== undefined && metadata !== '') out['x-metadata'] = metadata;
+  return out;
 }
 
 /** BYOC capabilities have bare names on go-livepeer (`echo`); other lpx ids travel whole. */
@@ -135,27 +171,54 @@ export function createJobSender(options: JobSenderOptions) {
     });
   }
 
-  async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: unknown } | { stale: unknown }> {
+  /** An event-stream answer: relayed line by line when someone reads it live, collected either way. */
+  async function readStream(key: CreditKey, lines: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, relay: RouteRelay | undefined): Promise<SentJob> {
+    const events = new SseEventCollector();
+    let balance: bigint | undefined;
+    let seen = 0;
+    let done = false;
+    for await (const line of lines) {
+      seen++;
+      done ||= line.includes('[DONE]');
+      events.push(line);
+      balance = balanceInLine(line) ?? balance;
+      await relay?.line(line, headers);
+    }
+    // Nothing at all is no answer: another orchestrator may still be asked.
+    if (seen === 0) throw errors.orchestrator.JOB_UNREACHABLE.create(`${headers['x-orchestrator-url']} answered an empty event stream`, { details: { retry: 'other-orchestrator' } });
+    await relay?.end(headers);
+    // No balance event: the estimate cannot be trusted; the next job asks for a token.
+    if (balance === undefined) book.forget(key);
+    else book.observe(key, balance);
+    // `done`: the stream ended with [DONE]; without it the orchestrator's stream was cut short.
+    return { output: { contentType: 'text/event-stream', events: events.finish(), done }, headers };
+  }
+
+  async function sendOnce(entry: PoolEntry, job: SendJob, capability: string): Promise<{ value: SentJob } | { stale: unknown }> {
     const key = creditKey(entry.uri, capability);
     const payment = await paymentFor(key, entry.uri, capability, job);
     try {
+      const { wire } = job;
       const response = await postJob({
         serviceUri: entry.uri,
         capability,
-        request: JSON.stringify({ capability: job.capabilityId }),
-        parameters: '{}',
-        body: JSON.stringify(job.input ?? null),
-        contentType: 'application/json',
-        timeoutMs: options.requestTimeoutMs,
+        ...(wire === undefined
+          ? { request: JSON.stringify({ capability: job.capabilityId }), parameters: '{}', body: JSON.stringify(job.input ?? null), contentType: 'application/json', timeoutMs: options.requestTimeoutMs }
+          : { subpath: wire.subpath, request: wire.request, parameters: wire.parameters, body: Buffer.from(String(job.input ?? ''), 'base64'), contentType: wire.contentType, timeoutMs: wire.timeoutSeconds * 1000 }),
         signer: options.account,
         payment: payment.header,
         requestId: job.requestId,
         signal: job.signal,
+        events: true,
       });
+      const headers = clientHeaders(entry.uri, response.headers);
+      if (response.lines !== undefined) return { value: await readStream(key, response.lines, headers, job.relay) };
       book.observe(key, response.balance);
+      // A go-livepeer client's answer goes back byte for byte, whatever its type.
+      if (wire !== undefined) return { value: { output: { contentType: String(response.headers['content-type'] ?? 'application/octet-stream'), body: response.body.toString('base64') }, headers } };
       const text = response.body.toString('utf8');
       const type = String(response.headers['content-type'] ?? '');
-      return { value: /json/i.test(type) ? (JSON.parse(text) as unknown) : text };
+      return { value: { output: /json/i.test(type) ? (JSON.parse(text) as unknown) : text, headers } };
     } catch (error) {
       // Whatever went wrong, the estimate can no longer be trusted.
       book.forget(key);
@@ -165,7 +228,7 @@ export function createJobSender(options: JobSenderOptions) {
   }
 
   return {
-    async send(entry: PoolEntry, job: SendJob): Promise<unknown> {
+    async send(entry: PoolEntry, job: SendJob): Promise<SentJob> {
       const capability = wireCapabilityName(job.capabilityId);
       const first = await sendOnce(entry, job, capability);
       if ('value' in first) return first.value;

@@ -4,12 +4,23 @@
  * attempt that runs out of orchestrators fails, and BullMQ retries it later
  * with backoff — on this gateway or any other sharing Redis, which is also
  * what happens to a job whose gateway died mid-flight (stalled recovery).
+ *
+ * Two things end a job at once, for good (no failover, no BullMQ retry):
+ * - a 4xx that blames the request (job-refusal.ts): another orchestrator
+ *   would say the same; the coded error travels in the failure text
+ *   (core/src/jobs/coded-failure.ts) to the API, which answers with it;
+ * - a failure after the first line of an event stream went to a caller
+ *   reading it live (route-relay.ts): the caller has seen this
+ *   orchestrator's answer, a second one would be spliced onto it.
  */
 import type { JobContext } from '@lpx/sdk';
 import { errors, isLpxError } from '@lpx/sdk';
-import { UnrecoverableError } from 'bullmq';
+import { finalFailure } from '../../jobs/coded-failure.js';
+import { requestRefusal } from '../../network/byoc/index.js';
 import { failoverActionFor } from './failover-policy.js';
-import type { RouteJobData, RouteJobResult } from './route-job.js';
+import type { ByocWireRequest, RouteJobData, RouteJobResult } from './route-job.js';
+import { RouteRelay } from './route-relay.js';
+import type { SentJob } from './job-sender.js';
 
 export interface RouteTarget {
   readonly uri: string;
@@ -17,13 +28,24 @@ export interface RouteTarget {
 
 export interface RouterDeps {
   /** The best usable orchestrator for the capability that is not excluded; throws when none is left. */
-  pick(capabilityId: string, exclude: ReadonlySet<string>, tenant?: string): Promise<RouteTarget>;
-  /** Pays (charging the job's tenant) and sends the job to the orchestrator; resolves with the worker's output. */
-  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal; tenant?: string }): Promise<unknown>;
+  pick(capabilityId: string, exclude: ReadonlySet<string>, tenant?: string, include?: ReadonlySet<string>): Promise<RouteTarget>;
+  /** Pays (charging the job's tenant) and sends the job to the orchestrator; resolves with the worker's output and the client's headers. */
+  send(target: RouteTarget, job: { capabilityId: string; input: unknown; requestId: string; signal: AbortSignal; tenant?: string; relay?: RouteRelay; wire?: ByocWireRequest }): Promise<SentJob>;
   suspend(uri: string, reason: string): void;
   refresh(uri: string): Promise<void>;
   readonly maxOrchestratorAttempts: number;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
+}
+
+/** JobParameters.orchestrators of a go-livepeer BYOC client's request: URLs to use only, or never. */
+export function orchestratorChoice(parameters: string | undefined): { include: Set<string>; exclude: Set<string> } {
+  const urls = (value: unknown): string[] => (Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string').map((u) => u.replace(/\/+$/, '')) : []);
+  try {
+    const parsed = JSON.parse(parameters ?? '{}') as { orchestrators?: { include?: unknown; exclude?: unknown } } | null;
+    return { include: new Set(urls(parsed?.orchestrators?.include)), exclude: new Set(urls(parsed?.orchestrators?.exclude)) };
+  } catch {
+    return { include: new Set(), exclude: new Set() };
+  }
 }
 
 function textOf(error: unknown): string {
@@ -31,20 +53,15 @@ function textOf(error: unknown): string {
   return `${typeof remote === 'string' ? remote : ''} ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** An lpx orchestrator's coded refusal of the request body (Lpx-Error-Code, carried by the job client). */
-function isInputRefusal(error: unknown): boolean {
-  return errors.orchestrator.JOB_REFUSED.is(error) && isLpxError(error) && error.details?.['code'] === errors.byoc.INPUT_INVALID.code;
-}
-
-function refusalText(error: unknown): string {
-  const text = isLpxError(error) ? error.details?.['text'] : undefined;
-  return typeof text === 'string' ? text : textOf(error).trim();
-}
-
 export function routerProcessor(deps: RouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
     const { capabilityId, input, tenant } = job.data;
-    const exclude = new Set<string>();
+    const stream = job.stream;
+    const relay = job.data.relay === true && stream !== undefined ? new RouteRelay((headers) => stream.call(job, headers)) : undefined;
+    const wire = job.data.byoc;
+    const chosen = orchestratorChoice(wire?.parameters);
+    const exclude = new Set<string>(chosen.exclude);
+    const include = chosen.include.size > 0 ? chosen.include : undefined;
     let lastError: unknown;
     let tried = 0;
     let refreshed = false;
@@ -53,7 +70,7 @@ export function routerProcessor(deps: RouterDeps) {
       if (job.signal.aborted) break;
       if (target === undefined) {
         try {
-          target = await deps.pick(capabilityId, exclude, tenant);
+          target = await deps.pick(capabilityId, exclude, tenant, include);
         } catch (error) {
           // After a failed send, "none left" says less than why the last one failed.
           lastError ??= error;
@@ -63,14 +80,20 @@ export function routerProcessor(deps: RouterDeps) {
       tried++;
       try {
         // The job id is the request id: an orchestrator seeing it again joins the first run.
-        const output = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}) });
-        return { output, orchestrator: target.uri, tried };
+        const sent = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}), ...(relay !== undefined ? { relay } : {}), ...(wire !== undefined ? { wire } : {}) });
+        return { output: sent.output, orchestrator: target.uri, tried, headers: sent.headers };
       } catch (error) {
         // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
         if (errors.gateway.BUDGET_EXHAUSTED.is(error)) throw error;
-        // The orchestrator found the caller's input invalid: another would say the same, it is not to
-        // blame, and a BullMQ retry could not help either.
-        if (isInputRefusal(error)) throw new UnrecoverableError(`${errors.byoc.INPUT_INVALID.code}: ${capabilityId}: ${refusalText(error)}`);
+        // The orchestrator (or its app) found the caller's request wrong: another would say the same,
+        // it is not to blame, and a BullMQ retry could not help either.
+        const refused = requestRefusal(error);
+        if (refused !== undefined) throw finalFailure(refused);
+        if (relay?.opened === true) {
+          deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action: 'stream-broken' });
+          if (!job.signal.aborted) deps.suspend(target.uri, `its event stream broke: ${textOf(error).trim()}`);
+          throw finalFailure(errors.jobs.FAILED.create(`${target.uri}'s event stream for ${capabilityId} job ${job.id} broke after it reached the caller: ${textOf(error).trim()}`));
+        }
         lastError = error;
         const action = failoverActionFor(textOf(error));
         deps.onAttemptFailed?.({ jobId: job.id, uri: target.uri, error, action });

@@ -85,7 +85,7 @@ export function mountPaidRoutes(app: FastifyInstance, deps: PaidRoutesDeps): voi
   const charged = deps.metrics === undefined ? undefined : segmentPixelsCounter(deps.metrics);
   registerSegmentRoute(app, { ...common, ...(transcode !== undefined ? { transcode } : {}), ...(charged !== undefined ? { onPixelsCharged: (pixels: bigint) => charged.inc(Number(pixels)) } : {}) });
 
-  const dispatch = workerDispatch(kernel.jobs.service, capabilities, (jobId) => kernel.jobs.streamReader(jobId));
+  const dispatch = workerDispatch(kernel.jobs.service, capabilities, kernel.jobs.submitAndStream);
   registerJobRoutes<CapacityReservation>(app, {
     ...(payments !== undefined ? { payments: { processor: payments.processor, recipient: payments.recipient } } : {}),
     priceFor: (capability) => byocJobPrice(capabilities, capability),

@@ -7,14 +7,15 @@
  * capabilities get the JSON-parsed body; capabilities registered at run time
  * (BYOC apps) get the request as sent and answer status, type and body —
  * or, when the app answered `text/event-stream`, stream its lines through the
- * job's Redis stream, which this side reads as they are appended.
+ * job's Redis stream, which this side reads as they are appended (a reader
+ * connection is opened only for a job that streams: JobsKernel.submitAndStream).
  */
-import { errors, isCapabilityId, type CapabilityJobRequest, type CapabilityJobResponse, type JobsService } from '@lpx/sdk';
+import { errors, isCapabilityId, type CapabilityJobRequest, type CapabilityJobResponse, type JobsService, type WaitOptions } from '@lpx/sdk';
 import type { CapabilityRegistry } from '../../capabilities/index.js';
-import { openRelay, type RelayReader } from '../../jobs/stream-relay.js';
+import type { RelayOpening } from '../../jobs/stream-relay.js';
 
-/** Reads a job's stream (JobContext.stream): JobsKernel.streamReader. */
-export type StreamReaderFor = (jobId: string) => { reader: RelayReader; close: () => Promise<void> };
+/** submitAndWait for a job that may stream: JobsKernel.submitAndStream. */
+export type SubmitAndStream = <Input, Output>(capabilityId: string, data: Input, options: WaitOptions & { unended: () => Error }) => Promise<RelayOpening<Output>>;
 
 export interface DispatchRequest {
   readonly capabilityId: string;
@@ -65,26 +66,22 @@ function rawResult(output: CapabilityJobResponse): DispatchResult {
   return { status: output.status, contentType: output.contentType, body: Buffer.from(output.body, 'base64') };
 }
 
-export function workerDispatch(jobs: JobsService, capabilities: CapabilityRegistry, streamReader?: StreamReaderFor) {
+export function workerDispatch(jobs: JobsService, capabilities: CapabilityRegistry, submitAndStream?: SubmitAndStream) {
   return async (request: DispatchRequest): Promise<DispatchResult> => {
     const raw = capabilities.registeredAtRuntimeBy(request.capabilityId) !== undefined;
     const jobId = `req-${request.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    const output = jobs.submitAndWait(request.capabilityId, raw ? rawInput(request) : jobInput(request.body, request.contentType), {
-      jobId,
-      timeoutMs: request.timeoutMs,
-      // The gateway retries across orchestrators; a retry here would only hold the gateway's money longer.
-      attempts: 1,
-    });
-    if (!raw) return { contentType: 'application/json', body: JSON.stringify((await output) ?? null) };
-    if (streamReader === undefined) return rawResult((await output) as CapabilityJobResponse);
-    return streamedOrWhole(request.capabilityId, output as Promise<CapabilityJobResponse>, streamReader(jobId));
+    // The gateway retries across orchestrators; a retry here would only hold the gateway's money longer.
+    const options = { jobId, timeoutMs: request.timeoutMs, attempts: 1 };
+    if (!raw) return { contentType: 'application/json', body: JSON.stringify((await jobs.submitAndWait(request.capabilityId, jobInput(request.body, request.contentType), options)) ?? null) };
+    if (submitAndStream === undefined) return rawResult(await jobs.submitAndWait<CapabilityJobRequest, CapabilityJobResponse>(request.capabilityId, rawInput(request), options));
+    const broken = (why: string) => errors.byoc.WORKER_FAILED.create(`${request.capabilityId}: ${why}`, { details: { capability: request.capabilityId } });
+    const opening = await submitAndStream<CapabilityJobRequest, CapabilityJobResponse>(request.capabilityId, rawInput(request), { ...options, unended: () => broken('the job ended before its stream did') });
+    return streamedOrWhole(opening, broken);
   };
 }
 
 /** The app's answer whole, or its lines as the worker appends them to the job's stream. */
-async function streamedOrWhole(capabilityId: string, output: Promise<CapabilityJobResponse>, stream: ReturnType<StreamReaderFor>): Promise<DispatchResult> {
-  const broken = (why: string) => errors.byoc.WORKER_FAILED.create(`${capabilityId}: ${why}`, { details: { capability: capabilityId } });
-  const opening = await openRelay(stream.reader, output, stream.close, () => broken('the job ended before its stream did'));
+function streamedOrWhole(opening: RelayOpening<CapabilityJobResponse>, broken: (why: string) => Error): DispatchResult {
   if (opening.kind === 'result') return rawResult(opening.result);
   if (opening.first.t !== 'start') throw broken(`the stream began with "${opening.first.t}"`);
   const { rest } = opening;

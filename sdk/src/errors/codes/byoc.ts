@@ -9,7 +9,7 @@ export const byocErrors = defineErrors('BYOC', {
   REGISTER_UNAUTHORIZED: { status: 400, description: 'A `/capability/register` or `/capability/unregister` call carried a wrong orchestrator secret (go-livepeer answers 400).' },
   REGISTER_INVALID: { status: 400, description: 'An external capability registration body is malformed (name, url, capacity, price).' },
   CAPABILITY_UNKNOWN: { status: 503, description: 'No app or registered external worker serves that capability name.' },
-  WORKER_FAILED: { status: 502, description: 'The app\'s container or external worker failed the request; nothing is charged beyond the seconds it ran.' },
+  WORKER_FAILED: { status: 502, description: 'The app\'s container or external worker failed the request (transport error, 401, timeout, a broken event stream); nothing is charged for an answer that never reached the gateway.' },
   STREAM_START_INVALID: { status: 400, description: 'A gateway `/process/stream/start` (or update) request is unusable: the `Livepeer` header (timeout_seconds, capability, request/parameters JSON), the StartRequest body or its `params`, or the stream id; nothing was paid.' },
   STREAM_NO_ORCHESTRATOR: { status: 503, description: 'No orchestrator started the BYOC stream: none answered the token search with free capacity for the capability, or each one tried failed (transport error or 5xx) until the list or go-livepeer\'s swap limit ran out.' },
   STREAM_ORCHESTRATOR_REFUSED: { status: 400, description: 'The orchestrator answered a BYOC stream call with a 4xx; the gateway replies with the orchestrator\'s own status and text (go-livepeer stops at a 4xx too).' },

@@ -30,6 +30,10 @@ export const gatewayErrors = defineErrors('GATEWAY', {
     status: 402,
     description: "The tenant has spent its budget for the current period (gateway.tenants.<name>.budget); the job was refused before any ticket was created. `retry-after` says when the period ends.",
   },
+  REQUEST_REFUSED: {
+    status: 400,
+    description: "The orchestrator (or the app behind it) refused the job with a 4xx that blames the request, without an lpx code (a go-livepeer orchestrator's or worker's text). The client gets that status and text; no other orchestrator was tried and nothing more was paid.",
+  },
   UNKNOWN_CAPABILITY: {
     status: 404,
     description: 'The gateway knows no such capability: it is neither configured (gateway.capabilities, tenant capability lists, maxPricePerCapability) nor offered by any discovered orchestrator. No queue or worker was created.',
