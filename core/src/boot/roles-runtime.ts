@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KernelConfig } from '../config/kernel-schema.js';
+import { secp256k1BackendChoice } from '../payments/index.js';
 import { openChain } from '../roles/chain-context.js';
 import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-role.js';
 import { nodeAccount } from '../roles/node-account.js';
@@ -44,6 +45,9 @@ export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
     return { address: undefined, orchestrator: undefined, gateway: undefined, start: async () => {} };
   }
   const { account } = await nodeAccount(config);
+  // Once per process: which secp256k1 signs tickets and job requests, and why (a missing prebuild is slow, not broken).
+  const secp = secp256k1BackendChoice();
+  ctx.logger.info({ secp256k1: secp.backend.name }, `secp256k1: ${secp.backend.name} (${secp.reason})`);
   const chain = await openChain(config, ctx.logger, ctx.teardown);
   const gateway = wantsGateway ? await prepareGatewayRole({ ...ctx, chain, account }) : undefined;
   const runtime: { -readonly [K in keyof RolesRuntime]: RolesRuntime[K] } = {

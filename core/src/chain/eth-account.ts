@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Hex, LocalAccount } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { chainErrors } from './chain-errors.js';
 import { decryptKeystore } from './keystore.js';
+import { signingAccount } from './signing-account.js';
 
 export interface EthAccountSource {
   /** 32-byte hex private key, with or without 0x. Falls back to env LPX_ETH_KEY. */
@@ -19,7 +19,7 @@ export function accountFromPrivateKey(privateKey: string): LocalAccount {
     // Never echo the value: it may be a real key with a typo.
     throw chainErrors.KEY_INVALID.create('Ethereum private key must be 32 bytes of hex (64 hex digits)');
   }
-  return privateKeyToAccount(hex);
+  return signingAccount(hex);
 }
 
 async function keystorePassword(source: EthAccountSource, env: NodeJS.ProcessEnv): Promise<string> {
@@ -43,5 +43,5 @@ export async function loadEthAccount(source: EthAccountSource = {}, env: NodeJS.
   } catch (cause) {
     throw chainErrors.KEYSTORE_INVALID.create(`keystore file ${keystoreFile} cannot be read`, { cause });
   }
-  return privateKeyToAccount(await decryptKeystore(text, await keystorePassword(source, env)));
+  return signingAccount(await decryptKeystore(text, await keystorePassword(source, env)));
 }

@@ -12,8 +12,9 @@ export { autoAdjustPrice, feeFor, priceFromInfo, priceToInfo, truncateToMilli } 
 
 export { keccak256 } from './crypto/keccak256.js';
 export { personalMessageHash } from './crypto/eip191.js';
-export { defaultSecp256k1Backend, loadNativeBackend, nobleBackend, type Secp256k1Backend } from './crypto/secp256k1-backend.js';
-export { publicKeyToAddress, signPersonalMessage, signatureShapeFault, SignatureVerifier, type SignatureFault } from './crypto/signature.js';
+export { defaultSecp256k1Backend, loadNativeBackend, nobleBackend, secp256k1BackendChoice, type Secp256k1Backend, type Secp256k1BackendChoice } from './crypto/secp256k1-backend.js';
+export { personalBytesSignerOf, type PersonalBytesSigner } from './crypto/personal-bytes-signer.js';
+export { publicKeyToAddress, SECP256K1_N, signPersonalMessage, signatureShapeFault, SignatureVerifier, type SignatureFault } from './crypto/signature.js';
 export { auxData, BatchTicketHasher, packTicket, ticketHash } from './crypto/ticket-hash.js';
 export { deriveRecipientRand, recipientRandHash, type RecipientRandInputs } from './crypto/recipient-rand.js';
 export { isWinningTicket, WinningCheck } from './crypto/winning.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { generatePrivateKey } from 'viem/accounts';
 import type { LocalAccount } from 'viem';
 import { loadEthAccount } from '../chain/eth-account.js';
+import { signingAccount } from '../chain/signing-account.js';
 import type { KernelConfig } from '../config/kernel-schema.js';
 
 /**
@@ -11,7 +12,7 @@ import type { KernelConfig } from '../config/kernel-schema.js';
  */
 export async function nodeAccount(config: KernelConfig, env: NodeJS.ProcessEnv = process.env): Promise<{ account: LocalAccount; ephemeral: boolean }> {
   const chain = config.chain;
-  if (chain === undefined && chainlessKey(env) === undefined) return { account: privateKeyToAccount(generatePrivateKey()), ephemeral: true };
+  if (chain === undefined && chainlessKey(env) === undefined) return { account: signingAccount(generatePrivateKey()), ephemeral: true };
   const password = chain?.keystore !== undefined ? (await readFile(chain.keystore.passwordFile, 'utf8')).replace(/\r?\n$/, '') : undefined;
   const account = await loadEthAccount(
     {

@@ -7,6 +7,7 @@
 import {
   addressKey,
   keccak256,
+  personalBytesSignerOf,
   SignatureVerifier,
   toChecksumAddress,
   type Address,
@@ -45,6 +46,9 @@ export interface PersonalSigner {
 export type GatewaySigner = PersonalSigner;
 
 export async function personalSign(signer: PersonalSigner, message: Uint8Array): Promise<Uint8Array> {
+  // The node's own account signs in process (chain/signing-account.ts): no hex round trip.
+  const local = personalBytesSignerOf(signer);
+  if (local !== undefined) return local.signPersonalBytes(message);
   const sigHex = await signer.signMessage({ message: { raw: message } });
   return Uint8Array.from(Buffer.from(sigHex.slice(2), 'hex'));
 }
@@ -55,7 +59,22 @@ export interface GatewayCredentials {
   readonly sig: Uint8Array;
 }
 
-export async function gatewayCredentials(signer: GatewaySigner): Promise<GatewayCredentials> {
+/**
+ * One signature per signer and address: the signed bytes are the address itself,
+ * and both backends sign deterministically (RFC 6979), so re-signing would only
+ * reproduce the same 65 bytes. A failed signature is not remembered.
+ */
+const credentialsCache = new WeakMap<GatewaySigner, { address: string; credentials: Promise<GatewayCredentials> }>();
+
+export function gatewayCredentials(signer: GatewaySigner): Promise<GatewayCredentials> {
+  const cached = credentialsCache.get(signer);
+  if (cached !== undefined && cached.address === signer.address) return cached.credentials;
   const address = Uint8Array.from(Buffer.from(signer.address.slice(2), 'hex'));
-  return { address, sig: await personalSign(signer, gatewaySignatureMessage(address)) };
+  const credentials = personalSign(signer, gatewaySignatureMessage(address)).then((sig) => ({ address, sig }));
+  const entry = { address: signer.address, credentials };
+  credentialsCache.set(signer, entry);
+  credentials.catch(() => {
+    if (credentialsCache.get(signer) === entry) credentialsCache.delete(signer);
+  });
+  return credentials;
 }

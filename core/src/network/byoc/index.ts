@@ -13,6 +13,7 @@ export {
   type UnsignedJobRequest,
   type VerifiedJobRequest,
 } from './job-request.js';
+export { DEFAULT_JOB_SIGNATURE_CACHE_ENTRIES, JobSignatureCache } from './job-signature-cache.js';
 export {
   CAPABILITY_HEADER,
   ETH_ADDRESS_HEADER,

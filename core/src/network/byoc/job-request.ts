@@ -10,6 +10,7 @@
 import { errors } from '@lpx/sdk';
 import { addressKey, fromHex, keccak256, SignatureVerifier, toChecksumAddress, toHex, type Address } from '../../payments/index.js';
 import { personalSign, type PersonalSigner } from '../auth/gateway-signature.js';
+import { JobSignatureCache } from './job-signature-cache.js';
 
 export const JOB_REQUEST_HEADER = 'Livepeer';
 
@@ -45,10 +46,33 @@ export function jobRequestSignatureMessage(request: string, parameters: string):
   return keccak256(jobRequestSignedBytes(request, parameters));
 }
 
-export async function signJobRequest(signer: PersonalSigner, fields: UnsignedJobRequest): Promise<JobRequest> {
-  const sig = await personalSign(signer, jobRequestSignatureMessage(fields.request, fields.parameters));
-  const sender = toChecksumAddress(fromHex(signer.address));
-  return { ...fields, sender, sig: toHex(sig) };
+/** One cache per signer object, so a test's or a plugin's signer never shares entries with the node's. */
+const signatureCaches = new WeakMap<PersonalSigner, JobSignatureCache>();
+
+function cacheFor(signer: PersonalSigner): JobSignatureCache {
+  let cache = signatureCaches.get(signer);
+  if (cache === undefined) signatureCaches.set(signer, (cache = new JobSignatureCache()));
+  return cache;
+}
+
+/** EIP-55 costs a keccak; a node has one or a few signer addresses, so remember them (bounded anyway). */
+const checksummed = new Map<string, string>();
+
+function checksumSender(address: string): string {
+  let sender = checksummed.get(address);
+  if (sender === undefined) {
+    if (checksummed.size >= 64) checksummed.clear();
+    checksummed.set(address, (sender = toChecksumAddress(fromHex(address))));
+  }
+  return sender;
+}
+
+/** Signs `fields`; the signature over request ‖ parameters comes from `cache` when these bytes were signed before. */
+export async function signJobRequest(signer: PersonalSigner, fields: UnsignedJobRequest, cache: JobSignatureCache = cacheFor(signer)): Promise<JobRequest> {
+  const sig = await cache.getOrSign(JobSignatureCache.key(signer.address, fields.request, fields.parameters), () =>
+    personalSign(signer, jobRequestSignatureMessage(fields.request, fields.parameters)),
+  );
+  return { ...fields, sender: checksumSender(signer.address), sig: toHex(sig) };
 }
 
 /**

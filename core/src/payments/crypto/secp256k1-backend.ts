@@ -66,6 +66,9 @@ function nativeBackendFrom(lib: NativeSecp256k1): Secp256k1Backend {
   };
 }
 
+/** Why the native binding did not load, when it did not (for the one log line at start). */
+let nativeLoadError: string | undefined;
+
 /**
  * The native binding, or undefined. We load `secp256k1/bindings` rather than the
  * package root because the root silently falls back to `elliptic`, which is slower
@@ -75,17 +78,37 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
   try {
     const require = createRequire(import.meta.url);
     return nativeBackendFrom(require('secp256k1/bindings') as NativeSecp256k1);
-  } catch {
+  } catch (cause) {
+    nativeLoadError = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     return undefined;
   }
 }
 
-let preferred: Secp256k1Backend | undefined;
+export interface Secp256k1BackendChoice {
+  readonly backend: Secp256k1Backend;
+  /** Why this backend, in words an operator can act on. */
+  readonly reason: string;
+}
+
+let preferred: Secp256k1BackendChoice | undefined;
+
+/** Picks once per process: native when it loads (override with LPX_SECP256K1=noble), else noble. */
+export function secp256k1BackendChoice(): Secp256k1BackendChoice {
+  if (preferred === undefined) {
+    if (process.env['LPX_SECP256K1'] === 'noble') {
+      preferred = { backend: nobleBackend, reason: 'LPX_SECP256K1=noble asks for the pure-JS backend' };
+    } else {
+      const native = loadNativeBackend();
+      preferred =
+        native !== undefined
+          ? { backend: native, reason: 'native libsecp256k1 binding loaded' }
+          : { backend: nobleBackend, reason: `native secp256k1 binding did not load (${nativeLoadError ?? 'unknown error'}); signing and recovery use pure-JS noble, several times slower` };
+    }
+  }
+  return preferred;
+}
 
 /** Native when it loads (override with LPX_SECP256K1=noble), else noble. */
 export function defaultSecp256k1Backend(): Secp256k1Backend {
-  if (preferred === undefined) {
-    preferred = process.env['LPX_SECP256K1'] === 'noble' ? nobleBackend : (loadNativeBackend() ?? nobleBackend);
-  }
-  return preferred;
+  return secp256k1BackendChoice().backend;
 }
