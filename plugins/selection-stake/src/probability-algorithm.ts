@@ -68,11 +68,33 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     return ordered;
   }
 
-  /** go-livepeer's single pick: one weighted draw over the eligible candidates, O(n). */
+  /**
+   * go-livepeer's single pick: one weighted draw over the eligible
+   * candidates. The prefix sums are O(n) once per candidate list and kept for
+   * that list (the gateway's pool hands the same frozen list to every job
+   * until its usable set changes), so a repeat pick is a binary search.
+   */
   first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    const prepared = this.#prepared(candidates, context);
+    if (prepared.eligible.length === 0) return undefined;
+    return prepared.eligible[searchIndex(prepared.cumulative, (context.random ?? Math.random)())];
+  }
+
+  readonly #draws = new WeakMap<readonly SelectionCandidate[], { readonly maxPrice: string; readonly eligible: readonly SelectionCandidate[]; readonly cumulative: Float64Array }>();
+
+  #prepared(candidates: readonly SelectionCandidate[], context: SelectionContext): { eligible: readonly SelectionCandidate[]; cumulative: Float64Array } {
+    const maxPrice = context.maxPrice === undefined ? '' : `${context.maxPrice.pricePerUnit}/${context.maxPrice.pixelsPerUnit}`;
+    const kept = this.#draws.get(candidates);
+    if (kept !== undefined && kept.maxPrice === maxPrice) return kept;
     const eligible = this.#filter(uniqueByUri(candidates), context);
-    if (eligible.length === 0) return undefined;
-    return eligible[drawIndex(selectionProbabilities(eligible, this.options), (context.random ?? Math.random)())];
+    const probabilities = selectionProbabilities(eligible, this.options);
+    // Summed left to right exactly as drawIndex does, so the pick is the same float for float.
+    const cumulative = new Float64Array(probabilities.length);
+    let sum = 0;
+    for (let i = 0; i < probabilities.length; i++) cumulative[i] = sum += probabilities[i]!;
+    const prepared = { maxPrice, eligible, cumulative };
+    if (Object.isFrozen(candidates)) this.#draws.set(candidates, prepared);
+    return prepared;
   }
 
   #filter(candidates: readonly SelectionCandidate[], context: SelectionContext): readonly SelectionCandidate[] {
@@ -89,6 +111,18 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     // Nobody passing points at a broken score feed rather than at bad orchestrators, so go-livepeer drops the filter.
     return passing.length > 0 ? passing : candidates;
   }
+}
+
+/** drawIndex over prefix sums: the first i with r ≤ cumulative[i], else 0 (float rounding past the end). */
+function searchIndex(cumulative: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = cumulative.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r <= cumulative[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < cumulative.length ? lo : 0;
 }
 
 function uniqueByUri(candidates: readonly SelectionCandidate[]): readonly SelectionCandidate[] {

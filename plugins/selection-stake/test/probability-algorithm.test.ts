@@ -149,3 +149,16 @@ t.test('the O(n log n) ordering draws exactly as the quadratic redraw loop it re
   const algorithm = new ProbabilitySelectionAlgorithm();
   t.same(algorithm.select(unstaked, { capabilityId: 'c', random: seededRandom(9) }).map((c) => c.uri), reference(algorithm, unstaked, seededRandom(9)));
 });
+
+t.test('first() is go-livepeer’s single draw, the same whether its prefix sums were kept for a frozen list or not', async (t) => {
+  const list: SelectionCandidate[] = Array.from({ length: 30 }, (_, i) => ({ uri: `https://o${i}.example`, stake: String(i * 13 % 7), price: { pricePerUnit: BigInt(10 + i), pixelsPerUnit: 1n } }));
+  const frozen = Object.freeze([...list]);
+  const algorithm = new ProbabilitySelectionAlgorithm({ stakeWeight: 0.5, priceWeight: 0.2, randWeight: 0.3 });
+  for (let seed = 1; seed <= 100; seed++) {
+    const expected = list[drawIndex(selectionProbabilities(list, algorithm.options), seededRandom(seed)())]!.uri;
+    t.equal(algorithm.first(list, { capabilityId: 'c', random: seededRandom(seed) })?.uri, expected);
+    t.equal(algorithm.first(frozen, { capabilityId: 'c', random: seededRandom(seed) })?.uri, expected);
+  }
+  const maxPrice = { pricePerUnit: 12n, pixelsPerUnit: 1n };
+  for (let seed = 1; seed <= 20; seed++) t.ok(['https://o0.example', 'https://o1.example', 'https://o2.example'].includes(algorithm.first(frozen, { capabilityId: 'c', maxPrice, random: seededRandom(seed) })!.uri), 'a kept list is re-filtered for another max price');
+});

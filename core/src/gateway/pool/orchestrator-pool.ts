@@ -338,7 +338,7 @@ export class OrchestratorPool {
     usable.sort((a, b) => a.latencyMs - b.latencyMs);
     suspended.sort((a, b) => a.penalty - b.penalty || a.latencyMs - b.latencyMs);
     const byUri = new Map(usable.map((entry) => [entry.uri, entry] as const));
-    return { usable, suspended, offering, overPrice, candidates: toSelectionCandidates(usable), byUri, version: this.#version, validUntil };
+    return { usable, suspended, offering, overPrice, candidates: Object.freeze(toSelectionCandidates(usable)), byUri, version: this.#version, validUntil };
   }
 }
 
