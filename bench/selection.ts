@@ -1,13 +1,12 @@
 /**
  * Selection over 10,000 orchestrators, against a plain sort of the same
  * candidates by stake measured in the same run:
- *   1. go-livepeer's probability algorithm (plugins/selection-stake): one pick
- *      (what go-livepeer's Select computes) and the full ordering `select()`
- *      returns (one weighted draw per position, so quadratic: measured at
- *      smaller sizes to show the growth);
- *   2. min-ls and live (plugins/selection-latency, selection-live), full `select()`;
- *   3. the gateway pool's `pick()` end to end (usable() over 10,000 cached
- *      entries, conversion to SelectionCandidate, the algorithm's choice).
+ *   1. each built-in algorithm's full ordering `select()` and its first choice
+ *      `first()` (probability: plugins/selection-stake; min-ls, live);
+ *   2. the gateway pool's `pick()` per job at 1k and 10k cached replies, with
+ *      the algorithm's `first()` and without it (head of the full ordering),
+ *      plus `usable()` and `refreshDue()` with nothing changed (ADR 0055);
+ *   3. the probability ordering at 1k, 2k and 10k (O(n log n) since ADR 0055).
  * Prints ms per call and ratios; no thresholds. Run: node --import tsx bench/selection.ts
  */
 import { filterByMaxPrice, seededRandom, type SelectionAlgorithm, type SelectionCandidate } from '@lpx/sdk';
@@ -83,6 +82,11 @@ async function poolWith(list: readonly SelectionCandidate[]): Promise<Orchestrat
 const fmt = (ms: number) => `${ms < 1 ? ms.toFixed(3) : ms.toFixed(1)} ms`.padStart(11);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`.padStart(9);
 
+/** The same algorithm without its `first`: the kernel then takes the head of the full ordering. */
+function orderingOnly(algorithm: SelectionAlgorithm): SelectionAlgorithm {
+  return { name: algorithm.name, select: (candidates, ctx) => algorithm.select(candidates, ctx) };
+}
+
 async function main(): Promise<void> {
   const list = candidates(N);
   const random = seededRandom(7);
@@ -92,22 +96,35 @@ async function main(): Promise<void> {
 
   const rows: [string, number, number][] = [];
   rows.push(['probability: one pick (go-livepeer Select)', msPerCall(() => probabilityFirstPick(list, random)), baseline]);
-  const algorithms: SelectionAlgorithm[] = [new MinLSSelectionAlgorithm(), new LiveSelectionAlgorithm()];
-  for (const algorithm of algorithms) rows.push([`${algorithm.name}: select() full ordering`, msPerCall(() => algorithm.select(list, context)), baseline]);
-  const pool = await poolWith(list);
-  for (const algorithm of algorithms) rows.push([`pool.pick() with ${algorithm.name}`, msPerCall(() => pool.pick('video/transcode', { algorithm })), baseline]);
-  rows.push(['pool.usable() alone', msPerCall(() => pool.usable('video/transcode')), baseline]);
+  const algorithms: SelectionAlgorithm[] = [new ProbabilitySelectionAlgorithm(), new MinLSSelectionAlgorithm(), new LiveSelectionAlgorithm()];
+  for (const algorithm of algorithms) rows.push([`${algorithm.name}: select() full ordering`, msPerCall(() => algorithm.select(list, { ...context, random })), baseline]);
+  for (const algorithm of algorithms) rows.push([`${algorithm.name}: first()`, msPerCall(() => algorithm.first!(list, { ...context, random })), baseline]);
   for (const [name, ms, base] of rows) console.log(`  ${name.padEnd(45)} ${fmt(ms)} ${ratio(ms, base)} of baseline`);
 
-  // select() of the probability algorithm redraws over the remaining candidates for every position: O(n²).
+  // The gateway's per-job call, end to end: pool.pick() with the algorithm's first() against the same
+  // algorithm without it (head of the full ordering), over pools of 1k and 10k cached replies.
+  console.log('  pool.pick() per job: first choice vs full ordering (same run)');
+  for (const n of [1_000, N]) {
+    const pool = await poolWith(list.slice(0, n));
+    for (const algorithm of algorithms) {
+      const viaFirst = msPerCall(() => pool.pick('video/transcode', { algorithm, random }));
+      const viaOrdering = msPerCall(() => pool.pick('video/transcode', { algorithm: orderingOnly(algorithm), random }), MS, 3);
+      console.log(`    n=${String(n).padEnd(6)} ${algorithm.name.padEnd(12)} first ${fmt(viaFirst)}   full ordering ${fmt(viaOrdering)}   ${ratio(viaOrdering, viaFirst)} faster`);
+    }
+    const usable = msPerCall(() => pool.usable('video/transcode'));
+    const due = msPerCall(() => pool.refreshDue());
+    console.log(`    n=${String(n).padEnd(6)} usable() ${fmt(usable)}   refreshDue() ${fmt(due)}   (kept between jobs; nothing changed)`);
+    pool.close();
+  }
+
+  // The probability ordering: a tree of draws, O(n log n) (it redrew over the rest for every position before).
   const probability = new ProbabilitySelectionAlgorithm();
-  for (const n of [1_000, 2_000]) {
+  for (const n of [1_000, 2_000, N]) {
     const smaller = list.slice(0, n);
     const base = msPerCall(() => sortByStake(smaller), 300);
-    const full = msPerCall(() => probability.select(smaller, { ...context, random }), 0, 1);
-    console.log(`  probability: select() full ordering, n=${String(n).padEnd(5)}  ${fmt(full)} ${ratio(full, base)} of sorting those ${n}`);
+    const full = msPerCall(() => probability.select(smaller, { ...context, random }), 300, 3);
+    console.log(`  probability: select() full ordering, n=${String(n).padEnd(6)} ${fmt(full)} ${ratio(full, base)} of sorting those ${n}`);
   }
-  console.log(`  (pool.pick() with probability at n=${N} would run that quadratic select(): not timed)`);
 }
 
 await main();

@@ -43,6 +43,28 @@ export class MinLSSelectionAlgorithm implements SelectionAlgorithm {
     const unknown = eligible.filter((c) => c.latencyMs === undefined);
     return [...goodEnough, ...unknown, ...slow];
   }
+
+  /** The head of `select` in one pass: the best good-enough known one, else the first unknown, else the best slow one. */
+  first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    const eligible = filterByMaxPrice(candidates, context.maxPrice);
+    let best: SelectionCandidate | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    let unknown: SelectionCandidate | undefined;
+    for (const candidate of eligible) {
+      if (candidate.latencyMs === undefined) {
+        unknown ??= candidate;
+        continue;
+      }
+      const score = latencyScore(candidate.latencyMs, this.options.segmentDurationMs);
+      // Strictly less: the first of equal scores wins, as the stable sort in `select` keeps it first.
+      if (score < bestScore) {
+        best = candidate;
+        bestScore = score;
+      }
+    }
+    if (best !== undefined && bestScore <= this.options.minLatencyScore) return best;
+    return unknown ?? best;
+  }
 }
 
 function uniqueByUri(candidates: readonly SelectionCandidate[]): SelectionCandidate[] {

@@ -18,6 +18,15 @@ export class LiveSelectionAlgorithm implements SelectionAlgorithm {
     const byLatency = [...byUri.values()].sort(byLatencyUnknownLast);
     return filterByMaxPrice(byLatency, context.maxPrice);
   }
+
+  /** The head of `select` in one pass: the fastest within the max price, else the first without a latency. */
+  first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    let best: SelectionCandidate | undefined;
+    for (const candidate of filterByMaxPrice(candidates, context.maxPrice)) {
+      if (best === undefined || byLatencyUnknownLast(candidate, best) < 0) best = candidate;
+    }
+    return best;
+  }
 }
 
 function byLatencyUnknownLast(a: SelectionCandidate, b: SelectionCandidate): number {

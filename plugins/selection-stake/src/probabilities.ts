@@ -13,13 +13,18 @@ export function stakeOf(candidate: SelectionCandidate): number {
   return candidate.stake !== undefined && /^\d+$/.test(candidate.stake) ? Number(candidate.stake) : 0;
 }
 
+/** The unnormalised price share: cheaper weighs exp(-price/factor). */
+export function priceTerm(candidate: SelectionCandidate, weights: ProbabilityWeights): number {
+  return Math.exp((-1 * priceToFloat(candidate.price)) / weights.priceExpFactor);
+}
+
 /**
  * go-livepeer's calculateProbabilities: a weighted mix of the stake share, a
  * price share where cheaper weighs exp(-price/factor), and a uniform share.
  * A zero sum makes that share 1.0 for everyone, as go-livepeer does.
  */
 export function selectionProbabilities(candidates: readonly SelectionCandidate[], weights: ProbabilityWeights): number[] {
-  const priceNorm = candidates.map((c) => Math.exp((-1 * priceToFloat(c.price)) / weights.priceExpFactor));
+  const priceNorm = candidates.map((c) => priceTerm(c, weights));
   const stakes = candidates.map(stakeOf);
   const priceSum = priceNorm.reduce((sum, p) => sum + p, 0);
   const stakeSum = stakes.reduce((sum, s) => sum + s, 0);

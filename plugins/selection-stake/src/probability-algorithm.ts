@@ -1,6 +1,7 @@
 import { errors, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
 import { filterByMaxPrice } from '@lpx/sdk';
-import { drawIndex, selectionProbabilities, type ProbabilityWeights } from './probabilities.js';
+import { DrawTree } from './draw-tree.js';
+import { drawIndex, priceTerm, selectionProbabilities, stakeOf, type ProbabilityWeights } from './probabilities.js';
 
 export interface ProbabilityOptions extends ProbabilityWeights {
   /** Keep only candidates with performance ≥ this; 0 disables the filter. */
@@ -24,9 +25,10 @@ const WEIGHT_SUM_TOLERANCE = 1e-4;
 
 /**
  * go-livepeer's ProbabilitySelectionAlgorithm (the on-chain gateway default).
- * The first entry returned is exactly go-livepeer's single pick; the rest are
- * the picks it would make on each retry after removing the ones before, since
- * go-livepeer re-runs the algorithm over the remaining sessions on failure.
+ * `first` is exactly go-livepeer's single pick; `select` returns that pick
+ * followed by the picks it would make on each retry after removing the ones
+ * before, since go-livepeer re-runs the algorithm over the remaining sessions
+ * on failure.
  */
 export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
   readonly name = 'probability';
@@ -42,28 +44,67 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     if (!(priceExpFactor > 0)) throw errors.config.INVALID.create(`priceExpFactor must be > 0, got ${priceExpFactor}`);
   }
 
+  /**
+   * The retry order. The eligible set (performance, max price) only changes
+   * when it runs empty — removing an eligible candidate leaves the others
+   * eligible — so each phase is one tree of draws, O(n log n) overall.
+   */
   select(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate[] {
     const random = context.random ?? Math.random;
-    const remaining = uniqueByUri(candidates);
+    let remaining = uniqueByUri(candidates);
     const ordered: SelectionCandidate[] = [];
     while (remaining.length > 0) {
       const eligible = this.#filter(remaining, context);
       if (eligible.length === 0) break;
-      const picked = eligible[drawIndex(selectionProbabilities(eligible, this.options), random())]!;
-      ordered.push(picked);
-      remaining.splice(remaining.indexOf(picked), 1);
+      const tree = new DrawTree(eligible.map((c) => priceTerm(c, this.options)), eligible.map(stakeOf));
+      const taken = new Set<SelectionCandidate>();
+      while (tree.remaining > 0) {
+        const picked = eligible[tree.take(random(), this.options)]!;
+        ordered.push(picked);
+        taken.add(picked);
+      }
+      remaining = remaining.filter((c) => !taken.has(c));
     }
     return ordered;
   }
 
-  #filter(candidates: SelectionCandidate[], context: SelectionContext): SelectionCandidate[] {
+  /**
+   * go-livepeer's single pick: one weighted draw over the eligible
+   * candidates. The prefix sums are O(n) once per candidate list and kept for
+   * that list (the gateway's pool hands the same frozen list to every job
+   * until its usable set changes), so a repeat pick is a binary search.
+   */
+  first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    const prepared = this.#prepared(candidates, context);
+    if (prepared.eligible.length === 0) return undefined;
+    return prepared.eligible[searchIndex(prepared.cumulative, (context.random ?? Math.random)())];
+  }
+
+  readonly #draws = new WeakMap<readonly SelectionCandidate[], { readonly maxPrice: string; readonly eligible: readonly SelectionCandidate[]; readonly cumulative: Float64Array }>();
+
+  #prepared(candidates: readonly SelectionCandidate[], context: SelectionContext): { eligible: readonly SelectionCandidate[]; cumulative: Float64Array } {
+    const maxPrice = context.maxPrice === undefined ? '' : `${context.maxPrice.pricePerUnit}/${context.maxPrice.pixelsPerUnit}`;
+    const kept = this.#draws.get(candidates);
+    if (kept !== undefined && kept.maxPrice === maxPrice) return kept;
+    const eligible = this.#filter(uniqueByUri(candidates), context);
+    const probabilities = selectionProbabilities(eligible, this.options);
+    // Summed left to right exactly as drawIndex does, so the pick is the same float for float.
+    const cumulative = new Float64Array(probabilities.length);
+    let sum = 0;
+    for (let i = 0; i < probabilities.length; i++) cumulative[i] = sum += probabilities[i]!;
+    const prepared = { maxPrice, eligible, cumulative };
+    if (Object.isFrozen(candidates)) this.#draws.set(candidates, prepared);
+    return prepared;
+  }
+
+  #filter(candidates: readonly SelectionCandidate[], context: SelectionContext): readonly SelectionCandidate[] {
     const byPerformance = this.#filterByPerformance(candidates);
     const byPrice = filterByMaxPrice(byPerformance, context.maxPrice);
     // No one under the max price: go-livepeer either picks no one or, if told to, ignores the limit.
     return byPrice.length === 0 && this.options.ignoreMaxPriceIfNeeded ? byPerformance : byPrice;
   }
 
-  #filterByPerformance(candidates: SelectionCandidate[]): SelectionCandidate[] {
+  #filterByPerformance(candidates: readonly SelectionCandidate[]): readonly SelectionCandidate[] {
     const { minPerfScore } = this.options;
     if (minPerfScore <= 0 || !candidates.some((c) => c.performance !== undefined)) return candidates;
     const passing = candidates.filter((c) => (c.performance ?? 0) >= minPerfScore);
@@ -72,7 +113,23 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
   }
 }
 
-function uniqueByUri(candidates: readonly SelectionCandidate[]): SelectionCandidate[] {
+/** drawIndex over prefix sums: the first i with r ≤ cumulative[i], else 0 (float rounding past the end). */
+function searchIndex(cumulative: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = cumulative.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r <= cumulative[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < cumulative.length ? lo : 0;
+}
+
+function uniqueByUri(candidates: readonly SelectionCandidate[]): readonly SelectionCandidate[] {
+  // The gateway's pool never repeats a uri: skip the copy when nothing repeats.
+  const uris = new Set<string>();
+  for (const candidate of candidates) uris.add(candidate.uri);
+  if (uris.size === candidates.length) return candidates;
   const byUri = new Map<string, SelectionCandidate>();
   for (const candidate of candidates) if (!byUri.has(candidate.uri)) byUri.set(candidate.uri, candidate);
   return [...byUri.values()];

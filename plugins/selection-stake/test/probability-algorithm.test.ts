@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { SelectionCandidate } from '@lpx/sdk';
 import { runConformanceSuite, selectionAlgorithmSuite } from '@lpx/sdk/testing';
-import { PROBABILITY_DEFAULTS, ProbabilitySelectionAlgorithm, selectionProbabilities } from '../src/index.js';
+import { drawIndex, PROBABILITY_DEFAULTS, ProbabilitySelectionAlgorithm, selectionProbabilities } from '../src/index.js';
 import { seededRandom } from '@lpx/sdk';
 
 const ctx = { capabilityId: 'video/transcode' };
@@ -115,4 +115,50 @@ t.test('a draw past the cumulative end (float rounding) falls back to the first'
   const algorithm = new ProbabilitySelectionAlgorithm();
   const picked = algorithm.select([candidate(1, { stake: '1' }), candidate(2, { stake: '1' })], { ...ctx, random: () => 1.5 });
   t.equal(picked[0]?.uri, candidate(1).uri);
+});
+
+t.test('the O(n log n) ordering draws exactly as the quadratic redraw loop it replaced', async (t) => {
+  // The reference: redraw over the remaining candidates for every position (go-livepeer on each retry).
+  const reference = (algorithm: ProbabilitySelectionAlgorithm, list: readonly SelectionCandidate[], random: () => number): string[] => {
+    const remaining = [...list];
+    const out: string[] = [];
+    while (remaining.length > 0) {
+      const i = drawIndex(selectionProbabilities(remaining, algorithm.options), random());
+      out.push(remaining[i]!.uri);
+      remaining.splice(i, 1);
+    }
+    return out;
+  };
+  const list: SelectionCandidate[] = Array.from({ length: 25 }, (_, i) => ({
+    uri: `https://o${i}.example`,
+    stake: i % 5 === 0 ? '0' : String(BigInt(i * 7919 % 101) * 10n ** 18n),
+    price: { pricePerUnit: BigInt(100 + ((i * 31) % 50)), pixelsPerUnit: 1n },
+  }));
+  const weightings = [{}, { stakeWeight: 0.3, priceWeight: 0.3, randWeight: 0.4 }, { stakeWeight: 1, priceWeight: 0, randWeight: 0 }];
+  for (const weights of weightings) {
+    const algorithm = new ProbabilitySelectionAlgorithm(weights);
+    let same = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const tree = algorithm.select(list, { capabilityId: 'c', random: seededRandom(seed) }).map((c) => c.uri);
+      if (tree.join() === reference(algorithm, list, seededRandom(seed)).join()) same++;
+    }
+    t.equal(same, 200, `same ordering for every seed with ${JSON.stringify(weights)}`);
+  }
+  // Zero stakes everywhere: go-livepeer's zero-sum rule (every stake share 1.0) still holds.
+  const unstaked = list.map((c) => ({ ...c, stake: '0' }));
+  const algorithm = new ProbabilitySelectionAlgorithm();
+  t.same(algorithm.select(unstaked, { capabilityId: 'c', random: seededRandom(9) }).map((c) => c.uri), reference(algorithm, unstaked, seededRandom(9)));
+});
+
+t.test('first() is go-livepeer’s single draw, the same whether its prefix sums were kept for a frozen list or not', async (t) => {
+  const list: SelectionCandidate[] = Array.from({ length: 30 }, (_, i) => ({ uri: `https://o${i}.example`, stake: String(i * 13 % 7), price: { pricePerUnit: BigInt(10 + i), pixelsPerUnit: 1n } }));
+  const frozen = Object.freeze([...list]);
+  const algorithm = new ProbabilitySelectionAlgorithm({ stakeWeight: 0.5, priceWeight: 0.2, randWeight: 0.3 });
+  for (let seed = 1; seed <= 100; seed++) {
+    const expected = list[drawIndex(selectionProbabilities(list, algorithm.options), seededRandom(seed)())]!.uri;
+    t.equal(algorithm.first(list, { capabilityId: 'c', random: seededRandom(seed) })?.uri, expected);
+    t.equal(algorithm.first(frozen, { capabilityId: 'c', random: seededRandom(seed) })?.uri, expected);
+  }
+  const maxPrice = { pricePerUnit: 12n, pixelsPerUnit: 1n };
+  for (let seed = 1; seed <= 20; seed++) t.ok(['https://o0.example', 'https://o1.example', 'https://o2.example'].includes(algorithm.first(frozen, { capabilityId: 'c', maxPrice, random: seededRandom(seed) })!.uri), 'a kept list is re-filtered for another max price');
 });

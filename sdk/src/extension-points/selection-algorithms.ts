@@ -23,10 +23,25 @@ export interface SelectionContext {
   readonly random?: () => number;
 }
 
-/** Ranks candidates; returns them best-first (possibly fewer: filters may drop some). */
+/**
+ * Ranks candidates. `select` returns them best-first (possibly fewer: filters
+ * may drop some); the simulator and retries read the whole ordering.
+ * `first` is the gateway's per-job call: the one candidate `select` would put
+ * first, in O(n) or better (a min scan, one weighted draw) instead of a full
+ * ordering. It is optional for third-party algorithms — the kernel then takes
+ * the head of `select` — and must agree with that head in distribution (the
+ * conformance suite checks it).
+ */
 export interface SelectionAlgorithm {
   readonly name: string;
   select(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate[];
+  first?(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined;
+}
+
+/** The algorithm's first choice: its `first` when it has one, else the head of its full ordering. */
+export function firstChoiceOf(algorithm: SelectionAlgorithm, candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+  if (candidates.length === 0) return undefined;
+  return algorithm.first !== undefined ? algorithm.first(candidates, context) : algorithm.select(candidates, context)[0];
 }
 
 export interface SelectionAlgorithmsExtensionPoint {

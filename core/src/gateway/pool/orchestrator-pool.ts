@@ -5,7 +5,7 @@
  * max-price filters, and the hand-off to a selection algorithm.
  */
 import { setMaxListeners } from 'node:events';
-import { isUsablePrice, type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
+import { isUsablePrice, type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm, type SelectionCandidate } from '@lpx/sdk';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { networkErrors, type OrchestratorInfo } from '../../network/index.js';
 import { toHex } from '../../payments/index.js';
@@ -15,8 +15,8 @@ import { grpcFetchInfo } from './grpc-fetch-info.js';
 import { gatewayErrors } from './pool-errors.js';
 import { POOL_DEFAULTS, type CachedInfo, type DiscoveryRound, type FetchInfo, type OrchestratorPoolDeps, type OrchestratorPoolOptions, type PoolEntry } from './pool-options.js';
 import { checkPriceIncrease, maxPriceFor, withinMaxPrice, type MaxPrices } from './price-limits.js';
-import { refreshReason, tokenExpired, type RefreshReason } from './refresh-policy.js';
-import { firstChoice } from './selection-candidates.js';
+import { dueAt, refreshReason, tokenExpired, tokenExpiryMs, type RefreshReason } from './refresh-policy.js';
+import { firstChoiceAmong, toSelectionCandidates } from './selection-candidates.js';
 import { DEFAULT_SUSPENSION_PENALTY, Suspender, type Suspension } from './suspender.js';
 
 interface Slot extends CachedInfo {
@@ -37,13 +37,23 @@ export interface PickOptions {
   readonly maxPrice?: RationalPrice;
 }
 
-/** What `usable` found for one (capability, model), before exclusions. */
+/** What `usable` found for one (capability, model, job max price), before exclusions. */
 interface Classified {
-  readonly usable: PoolEntry[];
-  readonly suspended: PoolEntry[];
+  readonly usable: readonly PoolEntry[];
+  readonly suspended: readonly PoolEntry[];
   readonly offering: number;
   readonly overPrice: number;
+  /** `usable` as the algorithm sees it, and the way back: built once per change, not per job. */
+  readonly candidates: readonly SelectionCandidate[];
+  readonly byUri: ReadonlyMap<string, PoolEntry>;
+  /** The pool version it was built at; any change to replies, suspensions or rounds bumps the version. */
+  readonly version: number;
+  /** The earliest auth-token expiry among the cached replies: the set goes stale then without any event. */
+  readonly validUntil: number;
 }
+
+/** Distinct (capability, model, max price) keys kept; tenants with their own max price add keys. */
+const MAX_CLASSIFIED = 256;
 
 export class OrchestratorPool {
   readonly #candidates: () => Promise<OrchestratorCandidate[]>;
@@ -61,6 +71,15 @@ export class OrchestratorPool {
   readonly #known = new Map<string, OrchestratorCandidate>();
   readonly #closing = new AbortController();
   #seq = 0;
+  /**
+   * The usable sets are kept per key and rebuilt only after something they
+   * depend on changed (a reply stored or dropped, a suspension, a discovery
+   * round that moves penalties on) — not on every job (ADR 0055).
+   */
+  #version = 0;
+  readonly #classified = new Map<string, Classified>();
+  /** No cached reply is due for a refresh before this time, so `refreshDue` is O(1) until then. */
+  #nextDueAt = Number.POSITIVE_INFINITY;
 
   constructor(deps: OrchestratorPoolDeps, options: OrchestratorPoolOptions = {}) {
     this.#candidates = deps.candidates;
@@ -86,11 +105,13 @@ export class OrchestratorPool {
    */
   async discover(options: { wanted?: number } = {}): Promise<DiscoveryRound> {
     this.#suspender.signalRefresh();
+    this.#version++;
     const candidates = await this.#candidates();
     this.#known.clear();
     for (const candidate of candidates) this.#known.set(candidate.uri, candidate);
     // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill.
     for (const uri of this.#cache.keys()) if (!this.#known.has(uri)) this.#cache.delete(uri);
+    this.#version++;
     // Their last errors go too: with on-chain discovery orchestrators come and go, and this map would only grow.
     for (const uri of this.#errors.keys()) if (!this.#known.has(uri)) this.#errors.delete(uri);
     const calls = new Map(candidates.map((c) => [c.uri, this.#fetch(c.uri, this.#options.capabilities, false)] as const));
@@ -116,13 +137,21 @@ export class OrchestratorPool {
 
   /** Refreshes every cached orchestrator that is due; failures are suspended. */
   async refreshDue(): Promise<{ refreshed: string[]; failed: string[] }> {
-    const due = [...this.#cache.keys()].filter((uri) => this.needsRefresh(uri) !== undefined);
+    const now = this.#now();
+    if (now < this.#nextDueAt) return { refreshed: [], failed: [] };
+    // Something is due: one scan, which also finds when the next one will be (due ones re-enter it when stored).
+    const due: string[] = [];
+    this.#nextDueAt = Number.POSITIVE_INFINITY;
+    for (const slot of this.#cache.values()) {
+      if (refreshReason(slot, now, this.#refreshMs) !== undefined) due.push(slot.uri);
+      else this.#nextDueAt = Math.min(this.#nextDueAt, dueAt(slot, this.#refreshMs));
+    }
     const results = await Promise.all(due.map((uri) => this.#fetch(uri, this.#options.capabilities, false)));
     return { refreshed: due.filter((_, i) => results[i]), failed: due.filter((_, i) => !results[i]) };
   }
 
   /** Non-suspended orchestrators offering the capability (and model) within the max price, fastest first. */
-  usable(capabilityId: string, model?: string): PoolEntry[] {
+  usable(capabilityId: string, model?: string): readonly PoolEntry[] {
     return this.#classify(capabilityId, model).usable;
   }
 
@@ -134,10 +163,12 @@ export class OrchestratorPool {
    */
   pick(capabilityId: string, options: PickOptions): PoolEntry {
     const found = this.#classify(capabilityId, options.model, options.maxPrice);
-    const open = (entry: PoolEntry): boolean => !(options.exclude?.has(entry.uri) ?? false);
+    const open = (entry: { uri: string }): boolean => !(options.exclude?.has(entry.uri) ?? false);
     const maxPrice = lowerOf(maxPriceFor(this.#limits, capabilityId, options.model), options.maxPrice);
+    // A first attempt excludes no one: the algorithm gets the prepared candidates as they are.
+    const excluding = options.exclude !== undefined && options.exclude.size > 0;
     const choice =
-      firstChoice(found.usable.filter(open), options.algorithm, {
+      firstChoiceAmong(excluding ? found.candidates.filter(open) : found.candidates, found.byUri, options.algorithm, {
         capabilityId,
         ...(options.model !== undefined ? { model: options.model } : {}),
         ...(maxPrice !== undefined ? { maxPrice } : {}),
@@ -167,6 +198,7 @@ export class OrchestratorPool {
   }
 
   suspend(uri: string, reason: string, penalty: number = this.#options.suspensionPenalty ?? DEFAULT_SUSPENSION_PENALTY): Suspension {
+    this.#version++;
     return this.#suspender.suspend(uri, reason, penalty);
   }
 
@@ -240,7 +272,10 @@ export class OrchestratorPool {
     const current = this.#cache.get(uri);
     if (current !== undefined && current.seq > seq) return true;
     const candidate = this.#known.get(uri);
-    this.#cache.set(uri, { uri, info, view: viewOf(info), address: toHex(info.address), fetchedAt: this.#now(), latencyMs, seq, ...(candidate !== undefined ? { candidate } : {}) });
+    const slot: Slot = { uri, info, view: viewOf(info), address: toHex(info.address), fetchedAt: this.#now(), latencyMs, seq, ...(candidate !== undefined ? { candidate } : {}) };
+    this.#cache.set(uri, slot);
+    this.#version++;
+    this.#nextDueAt = Math.min(this.#nextDueAt, dueAt(slot, this.#refreshMs));
     this.#errors.delete(uri);
     return true;
   }
@@ -251,18 +286,33 @@ export class OrchestratorPool {
     // A failed refresh removes the session in go-livepeer; a newer good reply stays.
     const current = this.#cache.get(uri);
     if (current === undefined || current.seq < seq) this.#cache.delete(uri);
+    this.#version++;
     this.suspend(uri, error instanceof Error ? error.message : String(error));
     return false;
   }
 
   #classify(capabilityId: string, model: string | undefined, jobMax?: RationalPrice): Classified {
     const now = this.#now();
+    const key = `${capabilityId}\u0000${model ?? ''}\u0000${jobMax === undefined ? '' : `${jobMax.pricePerUnit}/${jobMax.pixelsPerUnit}`}`;
+    const kept = this.#classified.get(key);
+    if (kept !== undefined && kept.version === this.#version && now < kept.validUntil) return kept;
+    if (this.#classified.size >= MAX_CLASSIFIED) this.#classified.clear();
+    const built = this.#build(capabilityId, model, jobMax, now);
+    this.#classified.set(key, built);
+    return built;
+  }
+
+  /** One pass over the cache: what `usable` and `pick` read until the next change. */
+  #build(capabilityId: string, model: string | undefined, jobMax: RationalPrice | undefined, now: number): Classified {
     const max = lowerOf(maxPriceFor(this.#limits, capabilityId, model), jobMax);
+    let validUntil = Number.POSITIVE_INFINITY;
     const usable: PoolEntry[] = [];
     const suspended: PoolEntry[] = [];
     let offering = 0;
     let overPrice = 0;
     for (const slot of this.#cache.values()) {
+      const expiry = tokenExpiryMs(slot);
+      if (expiry !== undefined && expiry > now) validUntil = Math.min(validUntil, expiry);
       if (tokenExpired(slot, now) || !offers(slot.view, capabilityId, model)) continue;
       offering++;
       const price = priceFor(slot.info, slot.view, capabilityId, model);
@@ -287,7 +337,8 @@ export class OrchestratorPool {
     }
     usable.sort((a, b) => a.latencyMs - b.latencyMs);
     suspended.sort((a, b) => a.penalty - b.penalty || a.latencyMs - b.latencyMs);
-    return { usable, suspended, offering, overPrice };
+    const byUri = new Map(usable.map((entry) => [entry.uri, entry] as const));
+    return { usable, suspended, offering, overPrice, candidates: Object.freeze(toSelectionCandidates(usable)), byUri, version: this.#version, validUntil };
   }
 }
 

@@ -31,6 +31,14 @@ export function refreshReason(cached: CachedInfo, now: number, refreshMs: number
   return now - cached.fetchedAt >= refreshMs ? 'age' : undefined;
 }
 
+/** When `refreshReason` first answers for this reply (the earlier of its age limit and its token's refresh point). */
+export function dueAt(cached: CachedInfo, refreshMs: number): number {
+  const expiry = tokenExpiryMs(cached);
+  const byAge = cached.fetchedAt + refreshMs;
+  if (expiry === undefined) return byAge;
+  return Math.min(byAge, expiry - Math.max(0, expiry - cached.fetchedAt) * AUTH_TOKEN_REFRESH_FRACTION);
+}
+
 /** An expired token is refused by the orchestrator, so such info cannot be used until refreshed. */
 export function tokenExpired(cached: CachedInfo, now: number): boolean {
   const expiry = tokenExpiryMs(cached);

@@ -1,5 +1,5 @@
 /** The bridge from pool entries to a plugin's selection algorithm and back. */
-import type { RationalPrice, SelectionAlgorithm, SelectionCandidate } from '@lpx/sdk';
+import { firstChoiceOf, type RationalPrice, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
 import type { PoolEntry } from './pool-options.js';
 
 /** Plain data only: algorithms come from plugins and must not reach into OrchestratorInfo. */
@@ -20,19 +20,22 @@ export interface RankOptions {
   readonly random?: () => number;
 }
 
-/** The algorithm's first choice, mapped back to its entry (algorithms may drop candidates, never invent them). */
+/** The algorithm's first choice (its `first`, else the head of its ordering), mapped back to its entry. */
 export function firstChoice(entries: readonly PoolEntry[], algorithm: SelectionAlgorithm, options: RankOptions): PoolEntry | undefined {
   if (entries.length === 0) return undefined;
-  const ranked = algorithm.select(toSelectionCandidates(entries), {
+  return firstChoiceAmong(toSelectionCandidates(entries), new Map(entries.map((e) => [e.uri, e])), algorithm, options);
+}
+
+/** As `firstChoice`, over candidates and a way back prepared once (the pool keeps both per usable set). */
+export function firstChoiceAmong(candidates: readonly SelectionCandidate[], byUri: ReadonlyMap<string, PoolEntry>, algorithm: SelectionAlgorithm, options: RankOptions): PoolEntry | undefined {
+  if (candidates.length === 0) return undefined;
+  const context: SelectionContext = {
     capabilityId: options.capabilityId,
     ...(options.model !== undefined ? { model: options.model } : {}),
     ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}),
     ...(options.random !== undefined ? { random: options.random } : {}),
-  });
-  const byUri = new Map(entries.map((e) => [e.uri, e]));
-  for (const candidate of ranked) {
-    const entry = byUri.get(candidate.uri);
-    if (entry !== undefined) return entry;
-  }
-  return undefined;
+  };
+  const chosen = firstChoiceOf(algorithm, candidates, context);
+  // Algorithms may drop candidates, never invent them: an unknown uri is no choice.
+  return chosen === undefined ? undefined : byUri.get(chosen.uri);
 }

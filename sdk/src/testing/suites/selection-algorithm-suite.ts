@@ -1,4 +1,4 @@
-import type { SelectionAlgorithm, SelectionCandidate } from '../../extension-points/selection-algorithms.js';
+import { firstChoiceOf, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '../../extension-points/selection-algorithms.js';
 import { seededRandom } from '../../selection/seeded-random.js';
 import { defineConformanceSuite } from '../conformance.js';
 
@@ -8,6 +8,43 @@ const candidates: SelectionCandidate[] = Array.from({ length: 10 }, (_, i) => ({
   price: { pricePerUnit: BigInt(i + 1), pixelsPerUnit: 1n },
   latencyMs: 10 + i * 5,
 }));
+
+/** Draws per sample in the first-choice check: enough for a chi-square test over ten cells. */
+const DRAWS = 3000;
+
+/**
+ * Upper 0.1 % point of chi-square with `df` degrees of freedom (Wilson–Hilferty).
+ * The draws come from fixed seeds, so the verdict is the same on every run:
+ * the level only decides how far apart two distributions may look.
+ */
+function chiSquareCritical(df: number): number {
+  const z = 3.0902;
+  const k = 2 / (9 * df);
+  return df * (1 - k + z * Math.sqrt(k)) ** 3;
+}
+
+/** Counts per uri of `draw` over DRAWS calls sharing one seeded random stream. */
+function histogram(draw: (random: () => number) => SelectionCandidate | undefined, seed: number): Map<string, number> {
+  const random = seededRandom(seed);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < DRAWS; i++) {
+    const uri = draw(random)?.uri ?? '(none)';
+    counts.set(uri, (counts.get(uri) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Two-sample chi-square statistic for equal sample sizes, and its degrees of freedom. */
+function chiSquare(a: Map<string, number>, b: Map<string, number>): { statistic: number; df: number } {
+  let statistic = 0;
+  const cells = new Set([...a.keys(), ...b.keys()]);
+  for (const cell of cells) {
+    const x = a.get(cell) ?? 0;
+    const y = b.get(cell) ?? 0;
+    statistic += (x - y) ** 2 / (x + y);
+  }
+  return { statistic, df: Math.max(1, cells.size - 1) };
+}
 
 /** Every selection algorithm passes this. */
 export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm>({
@@ -49,6 +86,30 @@ export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm
         const a = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seededRandom(4) }).map((c) => c.uri).join(',');
         const b = algorithm.select(candidates, { capabilityId: 'video/transcode', random: seededRandom(4) }).map((c) => c.uri).join(',');
         assert.equal(a, b, 'same seed must give the same picks');
+      },
+    },
+    {
+      name: 'first choice is a given candidate within the max price, and none for no candidates',
+      run(algorithm, assert) {
+        const maxPrice = { pricePerUnit: 3n, pixelsPerUnit: 1n };
+        const context: SelectionContext = { capabilityId: 'video/transcode', maxPrice, random: seededRandom(5) };
+        const first = firstChoiceOf(algorithm, candidates, context);
+        assert.ok(first === undefined || candidates.includes(first), 'first choice must be one of the candidates given');
+        assert.ok(first === undefined || first.price === undefined || first.price.pricePerUnit * maxPrice.pixelsPerUnit <= maxPrice.pricePerUnit * first.price.pixelsPerUnit, `${first?.uri} is above max price`);
+        assert.equal(firstChoiceOf(algorithm, [], { capabilityId: 'video/transcode', random: seededRandom(6) }), undefined, 'first choice from an empty list');
+        assert.equal(algorithm.first?.([], { capabilityId: 'video/transcode', random: seededRandom(6) }), undefined, 'first() of an empty list');
+      },
+    },
+    {
+      name: 'first choice agrees in distribution with the head of the full ordering (chi-square, fixed seeds)',
+      run(algorithm, assert) {
+        const context = (random: () => number): SelectionContext => ({ capabilityId: 'video/transcode', random });
+        const viaFirst = histogram((random) => firstChoiceOf(algorithm, candidates, context(random)), 7);
+        const viaSelect = histogram((random) => algorithm.select(candidates, context(random))[0], 8);
+        const { statistic, df } = chiSquare(viaFirst, viaSelect);
+        const critical = chiSquareCritical(df);
+        const show = (h: Map<string, number>): string => [...h].map(([uri, n]) => `${uri.slice(-4)}:${n}`).join(' ');
+        assert.ok(statistic <= critical, `first() and select()[0] differ: chi-square ${statistic.toFixed(1)} > ${critical.toFixed(1)} (df ${df}); first ${show(viaFirst)}; select ${show(viaSelect)}`);
       },
     },
   ],
