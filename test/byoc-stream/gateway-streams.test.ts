@@ -167,6 +167,16 @@ t.test('failover on start: a 5xx moves on, with the next token refreshed first',
   t.equal(good.tokens, 2, 'the search token, then a fresh one before the retry');
 });
 
+t.test("failover on start: an orchestrator's 400 'No capacity available for capability' (full since its token) moves on", async (t) => {
+  const gw = await startGateway(t);
+  const full = await gw.orchestrator({ startRefusal: { status: 400, text: 'No capacity available for capability\n' } });
+  const free = await gw.orchestrator({ tokenDelayMs: 200 });
+  const { status, json } = await startStream(gw);
+  t.equal(status, 200, json.detail ?? '');
+  t.equal((await get(json.status_url)).json()['orchestrator'], free.uri);
+  t.same([full.routes('start').length, free.routes('start').length], [1, 1], 'the full one was asked first, then the next');
+});
+
 t.test('give-up rule: after more than 2 quick swaps the gateway stops trying (5 starts of 6 orchestrators)', async (t) => {
   const gw = await startGateway(t);
   const all = [];

@@ -2,7 +2,7 @@ import t from 'tap';
 import { DEFAULT_LADDER, VIDEO_PRESETS } from '@lpx/sdk';
 import { runCli } from '../helpers/cli.js';
 
-t.test('npm run demo: paid jobs through the local network (echo, video, AI, a BYOC partner app), winners redeemed on the dev chain', async (t) => {
+t.test('npm run demo: paid jobs through the local network (echo, video, AI, a BYOC partner app, a BYOC stream), winners redeemed on the dev chain', async (t) => {
   const run = await runCli('demo', '--jobs', '8', '--segments', '3');
   t.equal(run.code, 0, run.stderr);
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
@@ -11,6 +11,7 @@ t.test('npm run demo: paid jobs through the local network (echo, video, AI, a BY
   const ladderPixels = DEFAULT_LADDER.reduce((sum, name) => sum + VIDEO_PRESETS[name]!.width * VIDEO_PRESETS[name]!.height, 0);
   t.equal(/pixels=(\d+)/.exec(last)?.[1], String(3 * 60 * ladderPixels), 'the orchestrators charged for exactly the pixels they produced');
   t.match(last, / byoc=1\/1 apps=1\/1 /, 'the example BYOC partner app answered a paid job and a Live Runner call through the gateway');
+  t.match(last, / streams=1\/1 /, 'a BYOC stream through the gateway to the example stream worker came back echoed and stopped');
   t.match(run.stdout, /the HLS master playlist lists 3/, 'the gateway serves HLS: the source and both renditions');
   const [, tickets, winners, redeemed] = /tickets=(\d+) winners=(\d+) redeemed=(\d+)/.exec(last) ?? [];
   t.ok(Number(tickets) > 0, 'the gateway paid with tickets');

@@ -373,6 +373,8 @@ export const KernelConfigSchema = Type.Object(
           },
           { additionalProperties: false, default: {} },
         ),
+        /** A BYOC stream's orchestrator is paid this often (go-livepeer: every 50 s; ADR 0048). Shorter in tests and demos. */
+        byocStreamPaymentIntervalMs: Type.Integer({ minimum: 100, default: 50_000 }),
         /** Clients of /v1/jobs, by name (ADR 0017); none: the API is open, allowed only on a loopback http.host. */
         tenants: Type.Record(Type.String({ pattern: TENANT_NAME_PATTERN }), Tenant, { default: {} }),
       },

@@ -17,6 +17,7 @@ import { DEV_AI_MODELS } from '../dev/dev-configs.js';
 import { runDemoAI, waitForAIRunners } from './demo-ai.js';
 import { pushDemoSegments } from './demo-segments.js';
 import { runDemoByoc } from './demo-byoc.js';
+import { runDemoStreams } from './demo-streams.js';
 
 export interface DemoSummary {
   jobs: number;
@@ -48,6 +49,9 @@ export interface DemoSummary {
   /** Live Runner single-shot calls to the same app through the gateway's /v1/apps, right of sent; 0/0 with `byoc: false`. */
   apps: number;
   appsSent: number;
+  /** BYOC streams through the gateway to the example stream worker on orchestrator 1 that came back right, of those started; 0/0 with `byoc: false`. */
+  streams: number;
+  streamsSent: number;
 }
 
 export interface DemoOptions {
@@ -140,6 +144,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       byocRun = await runDemoByoc(network.gateway.httpUrl, network.tenants[0]?.apiKey, byocCapability, log);
     }
 
+    let streamRun = { streams: 0, streamsSent: 0 };
+    if (byoc) {
+      log('a BYOC stream through the gateway to the example stream worker (examples/byoc-stream-echo) on orchestrator 1...');
+      streamRun = await runDemoStreams(network.gateway.httpUrl, network.tenants[0]?.apiKey, network.orchestrators[0]!, log);
+    }
+
     const tickets = await scrapeCounter(network.gateway.httpUrl, 'lpx_gateway_tickets_sent_total');
     const winnersPer = await Promise.all(network.orchestrators.map((o) => scrapeCounter(o.process.httpUrl, 'lpx_orchestrator_winning_tickets_total')));
     const winners = winnersPer.reduce((a, b) => a + b, 0);
@@ -161,7 +171,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
     const depositSpent = depositBefore - (await readSenderInfo(publicClient, broker, gateway)).deposit;
     log(`redeemed ${redeemed}/${winners} winners on-chain; the gateway's deposit fell by ${depositSpent} wei (redeemed face values ${redeemedFaceValue})`);
-    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged, ai: aiRun.ok, aiFailed: aiRun.failed, ...byocRun };
+    return { jobs: count - run.failed, failed: run.failed, tickets, winners, redeemed, depositSpent, redeemedFaceValue, orchestratorsUsed: run.orchestrators.size, p50Ms: run.p50Ms, p99Ms: run.p99Ms, wallMs, segments: video.segments, segmentsFailed: video.failed, renditions: video.renditions, playlistRenditions: video.playlistRenditions, pixelsCharged, ai: aiRun.ok, aiFailed: aiRun.failed, ...byocRun, ...streamRun };
   } finally {
     await redis.quit().catch(() => redis.disconnect());
     await network.stop();

@@ -69,6 +69,8 @@ export interface DevOrchestrator {
   readonly serviceUri: string;
   readonly address: string;
   readonly privateKey: string;
+  /** Its `orchestrator.secret`: external BYOC workers register with it (the demo's stream worker). */
+  readonly secret: string;
   readonly process: NodeProcess;
   /** Its separate worker processes (`workers` option). */
   readonly workers: readonly NodeProcess[];
@@ -137,6 +139,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
 
     const orchestrators = await Promise.all(
       planned.map(async (o) => {
+        const secret = randomBytes(16).toString('hex');
         const config = orchestratorConfig({
           index: o.index,
           redisUrl: redis.url,
@@ -145,7 +148,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           httpPort: o.httpPort,
           servicePort: o.servicePort,
           dataDir: join(dataDir, `orchestrator-${o.index}`),
-          secret: randomBytes(16).toString('hex'),
+          secret,
           separateWorkers: workerCount > 0,
           ai: options.ai === true && o.index === 1,
           ...(byoc !== undefined && o.index === 1 ? { byoc: { pluginId: byoc.pluginId, module: join(byoc.dir, 'index.js') } } : {}),
@@ -165,7 +168,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           emit({ role: 'worker', orchestrator: serviceUri, httpUrl: worker.httpUrl, pid: worker.pid });
           workers.push(worker);
         }
-        return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, process, workers };
+        return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, secret, process, workers };
       }),
     );
 

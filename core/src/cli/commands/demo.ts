@@ -23,7 +23,7 @@ export function addDemoCommand(program: Command, io: Io, setExit: (code: number)
           setExit(1);
           return;
         }
-        io.out(`demo ok: jobs=${summary.jobs} failed=${summary.failed} tickets=${summary.tickets} winners=${summary.winners} redeemed=${summary.redeemed} orchestrators=${summary.orchestratorsUsed} segments=${summary.segments} renditions=${summary.renditions} pixels=${summary.pixelsCharged} ai=${summary.ai} byoc=${summary.byoc}/${summary.byocSent} apps=${summary.apps}/${summary.appsSent} p50_ms=${summary.p50Ms} p99_ms=${summary.p99Ms}`);
+        io.out(`demo ok: jobs=${summary.jobs} failed=${summary.failed} tickets=${summary.tickets} winners=${summary.winners} redeemed=${summary.redeemed} orchestrators=${summary.orchestratorsUsed} segments=${summary.segments} renditions=${summary.renditions} pixels=${summary.pixelsCharged} ai=${summary.ai} byoc=${summary.byoc}/${summary.byocSent} apps=${summary.apps}/${summary.appsSent} streams=${summary.streams}/${summary.streamsSent} p50_ms=${summary.p50Ms} p99_ms=${summary.p99Ms}`);
         setExit(0);
       } catch (error) {
         setExit(reportError(io, error, false));

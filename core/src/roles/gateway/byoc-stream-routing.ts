@@ -17,8 +17,6 @@ import { registerByocStreamRoutes } from './byoc-stream-routes.js';
 import { gatewayTicketSender } from './gateway-ticket-sender.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
-/** go-livepeer's gateway pays a stream every 50 s. */
-export const STREAM_PAYMENT_INTERVAL_MS = 50_000;
 /** go-livepeer's control channel keepalive. */
 export const STREAM_CONTROL_KEEPALIVE_MS = 10_000;
 
@@ -42,7 +40,7 @@ export function createByocStreaming(options: ByocStreamingOptions): ByocStreamSe
       tickets: gatewayTicketSender(options.account, options.chain, options.config.gateway),
       logger: options.logger.child({ component: 'byoc-stream' }),
       now: () => Date.now(),
-      paymentIntervalMs: STREAM_PAYMENT_INTERVAL_MS,
+      paymentIntervalMs: options.config.gateway.byocStreamPaymentIntervalMs,
       controlKeepaliveMs: STREAM_CONTROL_KEEPALIVE_MS,
       maxPaymentFailures: 2,
     },

@@ -6,7 +6,9 @@
  * sign the JobRequest, pay what the fresh balance lacks, `POST
  * /ai/stream/start` with `{"params": …}`.
  * - 2xx with control and events channel URLs: started;
- * - 4xx: the orchestrator judged the request: it goes back to the client;
+ * - 4xx: the orchestrator judged the request: it goes back to the client —
+ *   except 400 "No capacity available for capability", which is about the
+ *   orchestrator (full since its token was given): the next one;
  * - 5xx, a transport error or a start without its channels: the next one,
  *   unless go-livepeer's swap rule says stop — more than 2 swaps with the
  *   previous one less than a minute ago.
@@ -25,6 +27,9 @@ import { StreamSession, type StreamWire } from './byoc-stream-session.js';
 export const MAX_QUICK_SWAPS = 2;
 /** …and the previous swap was less than this long ago. */
 export const QUICK_SWAP_WINDOW_MS = 60_000;
+
+/** The orchestrator's text (go-livepeer's and lpx's) for a capability it has no room for or does not offer. */
+const NO_CAPACITY = 'No capacity available for capability';
 
 export interface StreamStart {
   readonly id: string;
@@ -130,6 +135,9 @@ async function tryStart(wire: StreamWire, found: FoundToken, start: StreamStart)
   } catch (error) {
     return (error as Error).message;
   }
+  // A full (or no longer offered) capability is about this orchestrator, not the request: another may have room.
+  // Its token said otherwise a moment ago, so another gateway's start took the slot in between.
+  if (answer.status === 400 && answer.body.toString('utf8').startsWith(NO_CAPACITY)) return `${answer.status} ${NO_CAPACITY}`;
   if (answer.status >= 400 && answer.status < 500) return refused(answer, uri);
   if (answer.status >= 500 || answer.status < 200 || answer.status > 299) return `${answer.status} ${answer.body.toString('utf8').trim().slice(0, 200)}`;
   const channels = channelsOf(answer, serviceAddr);
