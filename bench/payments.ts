@@ -27,6 +27,7 @@ import {
   type Secp256k1Backend,
 } from '../core/src/payments/index.js';
 import { FixedGasPrice, InMemoryRoundsSource, InMemorySenderInfoSource, InMemoryWinningTicketSink } from '../core/src/payments/testing/index.js';
+import { rate, rateAsync } from './rate.js';
 
 const TICKETS_PER_PAYMENT = 100;
 const require = createRequire(import.meta.url);
@@ -34,23 +35,6 @@ const native = require('secp256k1/bindings') as {
   ecdsaRecover(sig: Uint8Array, recid: number, msg: Uint8Array, compressed?: boolean): Uint8Array;
   ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
 };
-
-function rate(fn: () => void, minMs: number): number {
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < minMs) {
-    fn();
-    ops++;
-  }
-  return (ops * 1000) / (performance.now() - start);
-}
-
-async function rateAsync(fn: () => Promise<number>, minMs: number): Promise<number> {
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < minMs) ops += await fn();
-  return (ops * 1000) / (performance.now() - start);
-}
 
 function rawRecoverRate(minMs: number): number {
   const key = randomBytes(32);

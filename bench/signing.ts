@@ -19,27 +19,11 @@ import { defaultSecp256k1Backend, Rational, Recipient, SenderMonitor, SignatureV
 import type { ChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { FixedGasPrice, InMemoryRoundsSource, InMemorySenderInfoSource } from '../core/src/payments/testing/index.js';
 import { gatewayTicketSender } from '../core/src/roles/gateway/gateway-ticket-sender.js';
+import { rate, rateAsync } from './rate.js';
 
 const TICKETS_PER_PAYMENT = 100;
 const require = createRequire(import.meta.url);
 const native = require('secp256k1/bindings') as { ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number } };
-
-function rate(fn: () => void, minMs: number): number {
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < minMs) {
-    fn();
-    ops++;
-  }
-  return (ops * 1000) / (performance.now() - start);
-}
-
-async function rateAsync(fn: () => Promise<number>, minMs: number): Promise<number> {
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < minMs) ops += await fn();
-  return (ops * 1000) / (performance.now() - start);
-}
 
 function rawSignRate(minMs: number): number {
   const key = randomBytes(32);
