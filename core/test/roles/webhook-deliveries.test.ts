@@ -58,7 +58,7 @@ async function outcomes(metrics: Registry): Promise<Record<string, number>> {
   return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels.outcome), v.value]));
 }
 
-async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
