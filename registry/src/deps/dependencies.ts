@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { errors } from '@lpx/sdk';
 import type { PluginPackage } from '../package/plugin-package.js';
 import { PACKAGE_JSON } from '../package/plugin-package.js';
+import { screenNpmInputs } from './lockfile-screen.js';
 
 /** The host's sdk: linked into the install folder by the kernel, never installed from npm (two copies would break `instanceof` and error codes). */
 export const HOST_SDK = '@lpx/sdk';
@@ -15,18 +16,25 @@ function fail(subject: string, message: string, details: Record<string, unknown>
  * Whether a package needs `npm ci`, checked before anything is written:
  * runtime dependencies other than the host sdk must come with the
  * package-lock.json npm verifies them against, and the sdk itself must be a
- * peerDependency (the host provides it).
+ * peerDependency (the host provides it). The lockfile may name only registry
+ * tarballs with integrity (`lockfile-screen.ts`).
  */
 export function needsDependencyInstall(pkg: PluginPackage, subject: string): boolean {
-  const packageJson = JSON.parse(pkg.files.find((f) => f.path === PACKAGE_JSON)!.content.toString('utf8')) as { dependencies?: Record<string, string> };
+  const packageJson = JSON.parse(pkg.files.find((f) => f.path === PACKAGE_JSON)!.content.toString('utf8')) as Record<string, unknown> & { dependencies?: Record<string, string> };
   const names = Object.keys(packageJson.dependencies ?? {});
   const installable = names.filter((name) => name !== HOST_SDK);
   if (installable.length === 0) return false;
   if (names.includes(HOST_SDK)) {
     throw fail(subject, `package.json lists ${HOST_SDK} in "dependencies"; move it to "peerDependencies" (the node provides its own sdk)`);
   }
-  if (!pkg.files.some((f) => f.path === PACKAGE_LOCK)) {
+  const lock = pkg.files.find((f) => f.path === PACKAGE_LOCK);
+  if (lock === undefined) {
     throw fail(subject, `package.json has dependencies (${installable.join(', ')}) but the package has no ${PACKAGE_LOCK}; run \`npm install\` in the plugin folder and publish with the lockfile`, { dependencies: installable });
+  }
+  const refusals = screenNpmInputs(pkg.files, packageJson, lock.content.toString('utf8'));
+  if (refusals.length > 0) {
+    const listed = refusals.map((r) => `${r.where} ${r.reason}`).join('; ');
+    throw fail(subject, `npm would install from outside the registry: ${listed}`, { refusals });
   }
   return true;
 }

@@ -8,7 +8,7 @@ import { RECORD_FILES, REGISTRY_FILES } from '../local-registry/release-records.
 import { validateManifest } from '../manifest/validate.js';
 import type { PluginRequest } from '../resolve-for-node.js';
 import { sha512Digests, sha512Integrity, verifyIntegrity } from '../verify/integrity.js';
-import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
+import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_METADATA_TIMEOUT_MS, registryBaseUrl, remoteBody, remoteJson, remoteRequest } from './remote-fetch.js';
 import { pickRemoteRelease } from './remote-index.js';
 import { publisherFileName as keyFileName } from '../trust/publishers.js';
 
@@ -17,11 +17,13 @@ export interface MirrorOptions {
   readonly timeoutMs?: number;
   /** package.tgz; default 5 min. */
   readonly downloadTimeoutMs?: number;
+  /** Largest package.tgz taken; default 128 MiB (what a registry accepts on publish by default). */
+  readonly maxDownloadBytes?: number;
 }
 
-async function fetchFile(url: string, timeoutMs: number, optional: boolean): Promise<Buffer | undefined> {
+async function fetchFile(url: string, timeoutMs: number, optional: boolean, maxBytes?: number): Promise<Buffer | undefined> {
   const response = await remoteRequest(url, { timeoutMs, allow404: optional });
-  return response === undefined ? undefined : remoteBody(response, url);
+  return response === undefined ? undefined : remoteBody(response, url, maxBytes);
 }
 
 /**
@@ -49,7 +51,7 @@ async function downloadRelease(base: string, id: string, version: string, mirror
   // tarball is reused when it still hashes to the integrity, else fetched again.
   const cached = held === undefined ? undefined : await readFile(join(target, ENTRY_FILES.tarball)).catch(() => undefined);
   const reusable = cached !== undefined && sha512Digests(integrity).includes(sha512Integrity(cached));
-  const tgz = reusable ? cached : (await fetchFile(`${releaseUrl}/${ENTRY_FILES.tarball}`, options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS, false))!;
+  const tgz = reusable ? cached : (await fetchFile(`${releaseUrl}/${ENTRY_FILES.tarball}`, options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS, false, options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES))!;
   verifyIntegrity(tgz, integrity, subject);
   let manifestJson: unknown;
   try {

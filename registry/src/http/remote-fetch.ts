@@ -1,12 +1,18 @@
-import { errors } from '@lpx/sdk';
+import { errors, isLpxError } from '@lpx/sdk';
 
 export interface RemoteOptions {
   /** Per request, covering the whole body; default 30 s for metadata. */
   readonly timeoutMs?: number;
+  /** Largest body read; default DEFAULT_MAX_METADATA_BYTES. */
+  readonly maxBytes?: number;
 }
 
 export const DEFAULT_METADATA_TIMEOUT_MS = 30_000;
 export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 300_000;
+/** Indexes, manifests, key lists and records: far below this; a registry answering more is broken or hostile. */
+export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/** A package tarball: the default most a registry accepts on publish (registry-server's DEFAULT_MAX_PUBLISH_BYTES). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024;
 
 /** A registry base URL without a trailing slash; anything but http(s) is a config mistake. */
 export function registryBaseUrl(url: string): string {
@@ -58,18 +64,44 @@ export async function remoteRequest(url: string, init: RequestInit & RemoteOptio
   throw errors.registry.REMOTE_FAILED.create(`${method} ${url} answered ${response.status}${problem?.code ? ` ${problem.code}` : ''}: ${detail}`, { details });
 }
 
-/** A body read with the same timeout discipline; a connection dropped mid-body is REMOTE_FAILED too. */
-export async function remoteBody(response: Response, url: string): Promise<Buffer> {
+function tooLarge(url: string, maxBytes: number, seen: string): Error {
+  return errors.registry.REMOTE_FAILED.create(`GET ${url}: the body is larger than ${maxBytes} bytes (${seen}); refused rather than held in memory`, { details: { url, maxBytes } });
+}
+
+/**
+ * A body read with the same timeout discipline, at most `maxBytes` of it: a
+ * registry (or anything in between) that sends an endless or oversized body
+ * is cut off, not buffered. A connection dropped mid-body is REMOTE_FAILED too.
+ */
+export async function remoteBody(response: Response, url: string, maxBytes = DEFAULT_MAX_METADATA_BYTES): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(url, maxBytes, `Content-Length ${declared}`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    return Buffer.from(await response.arrayBuffer());
+    if (response.body !== null) {
+      for await (const chunk of response.body) {
+        total += chunk.byteLength;
+        if (total > maxBytes) {
+          await response.body.cancel().catch(() => undefined);
+          throw tooLarge(url, maxBytes, `more than ${maxBytes} bytes arrived`);
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+    }
   } catch (error) {
+    if (isLpxError(error)) throw error;
     throw errors.registry.REMOTE_FAILED.create(`GET ${url}: the body could not be read: ${(error as Error).message}`, { cause: error, details: { url } });
   }
+  return Buffer.concat(chunks, total);
 }
 
 export async function remoteJson(url: string, options: RemoteOptions = {}): Promise<unknown> {
   const response = (await remoteRequest(url, options))!;
-  const body = await remoteBody(response, url);
+  const body = await remoteBody(response, url, options.maxBytes);
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch (error) {
