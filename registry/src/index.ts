@@ -29,6 +29,6 @@ export { createRegistryServer, serveRegistry, DEFAULT_MAX_PUBLISH_BYTES, type Re
 export { readTokenFile } from './http/tokens.js';
 export { registryBaseUrl } from './http/remote-fetch.js';
 export { mirrorForNode, mirrorRegistryKeys, mirrorRelease, type MirrorOptions } from './http/mirror.js';
-export { postReviewToHttpRegistry, publishToHttpRegistry, type HttpPublishOptions, type HttpPublishResult, type HttpReviewResult } from './http/publish-client.js';
+export { postReviewToHttpRegistry, publishToHttpRegistry, revokeKeyOnHttpRegistry, type HttpKeyRevocation, type HttpPublishOptions, type HttpPublishResult, type HttpReviewResult } from './http/publish-client.js';
 export { pickRemoteRelease, type RemoteVersion } from './http/remote-index.js';
 export { RELEASE_UPLOAD_TYPE, releaseUploadBody } from './http/release-upload.js';

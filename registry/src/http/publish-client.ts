@@ -68,6 +68,31 @@ export async function postReviewToHttpRegistry(url: string, record: ReviewRecord
   }
 }
 
+export interface HttpKeyRevocation {
+  readonly keyId: string;
+  readonly reason: string;
+  readonly at: string;
+  /** False when the registry had already revoked the key (the stored record is returned). */
+  readonly added: boolean;
+}
+
+/** Revokes a publisher key registry-wide on an HTTP registry (admin token). Idempotent. */
+export async function revokeKeyOnHttpRegistry(url: string, keyId: string, options: { token: string; reason?: string; timeoutMs?: number }): Promise<HttpKeyRevocation> {
+  const target = `${registryBaseUrl(url)}/v1/keys/revoked`;
+  try {
+    const response = (await remoteRequest(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: JSON.stringify({ keyId, ...(options.reason === undefined ? {} : { reason: options.reason }) }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    }))!;
+    const body = JSON.parse((await remoteBody(response, target)).toString('utf8')) as Omit<HttpKeyRevocation, 'added'>;
+    return { ...body, added: response.status === 201 };
+  } catch (error) {
+    throw remoteRefusal(error) ?? error;
+  }
+}
+
 const KEPT = [
   errors.registry.PUBLISH_CONFLICT,
   errors.registry.PACKAGE_INVALID,

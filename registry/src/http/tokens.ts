@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '@lpx/sdk';
 
-/** What a write needs: `publish` (releases, signatures) or `review` (review records). */
-export type RegistryAction = 'publish' | 'review';
+/** What a write needs: `publish` (releases, signatures), `review` (review records) or `revoke-key` (registry-wide key revocation). */
+export type RegistryAction = 'publish' | 'review' | 'revoke-key';
 
 function digest(token: string): Buffer {
   return createHash('sha256').update(token).digest();
@@ -26,7 +26,7 @@ export async function readTokenFile(path: string): Promise<string[]> {
 
 /**
  * Bearer-token checks for the registry's writes. Publish tokens may publish
- * and add signatures; admin tokens may do that and post reviews. Tokens are
+ * and add signatures; admin tokens may do that, post reviews and revoke keys. Tokens are
  * compared as sha256 digests in constant time. A registry with no tokens for
  * an action refuses it outright: read-only is the default.
  */
@@ -40,10 +40,11 @@ export class RegistryTokens {
   }
 
   authorize(request: FastifyRequest, action: RegistryAction): void {
-    const allowed = action === 'review' ? this.admin : [...this.publish, ...this.admin];
-    const what = action === 'review' ? 'reviews' : 'publishes';
+    const adminOnly = action !== 'publish';
+    const allowed = adminOnly ? this.admin : [...this.publish, ...this.admin];
+    const what = { publish: 'publishes', review: 'reviews', 'revoke-key': 'key revocations' }[action];
     if (allowed.length === 0) {
-      throw errors.registry.FORBIDDEN.create(`this registry takes no ${what}: it was started without ${action === 'review' ? '--admin-token-file' : '--publish-token-file'}`);
+      throw errors.registry.FORBIDDEN.create(`this registry takes no ${what}: it was started without ${adminOnly ? '--admin-token-file' : '--publish-token-file'}`);
     }
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -51,7 +52,7 @@ export class RegistryTokens {
     const presented = digest(match[1]!);
     const known = (list: readonly Buffer[]) => list.some((token) => timingSafeEqual(token, presented));
     if (known(allowed)) return;
-    if (known(this.publish)) throw errors.registry.FORBIDDEN.create(`a publish token cannot post reviews; use an admin token`);
+    if (known(this.publish)) throw errors.registry.FORBIDDEN.create(`a publish token cannot post ${what}; use an admin token`);
     throw errors.registry.UNAUTHORIZED.create(`the bearer token is not one this registry accepts`);
   }
 }

@@ -5,9 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '@lpx/sdk';
 import { ENTRY_FILES, entryDir, type RegistryEntry } from '../local-registry/layout.js';
 import { readEntry } from '../local-registry/read-entry.js';
-import { appendRecord, claimedReviewState, RECORD_FILES } from '../local-registry/release-records.js';
+import { appendRecord, claimedReviewState, RECORD_FILES, REGISTRY_FILES } from '../local-registry/release-records.js';
 import { storeRelease } from '../local-registry/store-release.js';
 import { assertReviewAcceptable, readReviews } from '../trust/review.js';
+import { readRevokedKeys, revokeKey } from '../trust/revoked-keys.js';
 import { assertSignaturesVerify } from '../trust/signatures.js';
 import { checkReviewShape, checkSignatureList } from './record-shapes.js';
 import { parseReleaseUpload, RELEASE_UPLOAD_TYPE } from './release-upload.js';
@@ -99,4 +100,29 @@ export function registerWriteRoutes(app: FastifyInstance, root: string, tokens: 
       return reply.status(added ? 201 : 200).send({ id: params.id, version: params.version, state: await claimedReviewState(dir) });
     },
   );
+
+  // A leaked publisher key, revoked registry-wide: every release it signed stops being trusted at the
+  // nodes' next mirror. Admin only; it can only take trust away, so it is not signed (as on a folder).
+  app.post<{ Body: unknown }>('/v1/keys/revoked', { bodyLimit: RECORD_BODY_LIMIT }, async (request, reply) => {
+    tokens.authorize(request, 'revoke-key');
+    const { keyId, reason } = checkKeyRevocation(request.body);
+    const before = await readRevokedKeys(root);
+    const record = await revokeKey(root, keyId, reason ?? 'revoked');
+    const added = !before.some((k) => k.keyId === record.keyId);
+    request.log.info({ keyId: record.keyId, added, file: REGISTRY_FILES.revokedKeys }, 'key revoked');
+    return reply.status(added ? 201 : 200).send(record);
+  });
+}
+
+const KEY_ID = /^(ed25519:[A-Za-z0-9_-]{27}|eth:0x[0-9a-fA-F]{40})$/;
+
+function checkKeyRevocation(body: unknown): { keyId: string; reason?: string } {
+  const b = body as { keyId?: unknown; reason?: unknown } | null;
+  if (typeof b !== 'object' || b === null || typeof b.keyId !== 'string' || !KEY_ID.test(b.keyId)) {
+    throw errors.http.BAD_REQUEST.create('a key revocation is {"keyId": "ed25519:<27 base64url chars>" or "eth:0x<40 hex>", "reason"?: string}', { details: { keyId: b?.keyId ?? null } });
+  }
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 500)) {
+    throw errors.http.BAD_REQUEST.create('"reason" must be a string of at most 500 characters');
+  }
+  return { keyId: b.keyId, ...(typeof b.reason === 'string' ? { reason: b.reason } : {}) };
 }
