@@ -14,7 +14,7 @@ import { LiveRunnerNode } from './live-runner-node.js';
 import { fromGoStaticEntry } from './registry/runner-spec.js';
 
 export { LiveRunnerNode, type LiveRunnerSettings } from './live-runner-node.js';
-export { PIXELS_PER_SECOND_720P, balanceCovers } from './payments/session-payments.js';
+export { balanceCovers } from './payments/session-payments.js';
 export { MAX_CHANNELS_PER_REQUEST } from './http/control-routes.js';
 export { O2R_KEEPALIVE } from './registry/o2r-channel.js';
 export { goDuration } from './registry/dynamic-runners.js';

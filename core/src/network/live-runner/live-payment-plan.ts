@@ -13,9 +13,9 @@
  * lets the orchestrator's balance run dry.
  */
 import type { LiveRunnerPriceUnit } from '@lpx/sdk';
+import { PIXELS_720P_PER_SECOND } from '@lpx/sdk/wire-kit';
 
-/** go-livepeer's defaultSegInfo: 720p at 30 fps. */
-export const PIXELS_720P_PER_SECOND = 1280n * 720n * 30n;
+export { PIXELS_720P_PER_SECOND };
 
 export const LIVE_PAYMENT_DEFAULTS = Object.freeze({ intervalMs: 3_000, aheadSeconds: 10 });
 

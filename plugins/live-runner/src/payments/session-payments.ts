@@ -12,10 +12,9 @@
  * it, which leaves short sessions and single-shot calls unbilled).
  */
 import { errors, type LiveRunnerPrice, type WirePayments, type WirePrice } from '@lpx/sdk';
+import { PIXELS_720P_PER_SECOND } from '@lpx/sdk/wire-kit';
 import type { Runner, RunnerTable, Session } from '../registry/runner-table.js';
 
-/** go-livepeer's defaultSegInfo: 1280×720 at 30 fps. */
-export const PIXELS_PER_SECOND_720P = 1280n * 720n * 30n;
 // go-livepeer's IsHexAddress: 40 hex digits, the 0x (or 0X) prefix optional.
 const ADDRESS = /^(?:0[xX])?([0-9a-fA-F]{40})$/;
 
@@ -127,7 +126,7 @@ export class SessionPayments {
 
   #monitor(runner: Runner, session: Session, price: LiveRunnerPrice): void {
     const payer = session.payer!;
-    const perSecond = price.unit === '720p-pixel-seconds' ? PIXELS_PER_SECOND_720P : 1n;
+    const perSecond = price.unit === '720p-pixel-seconds' ? PIXELS_720P_PER_SECOND : 1n;
     // Billed per millisecond (price / 1000 per unit-millisecond): exact, nothing lost to truncation.
     const wirePrice: WirePrice = { pricePerUnit: BigInt(price.price), pixelsPerUnit: 1000n };
     // From the moment the slot was taken; `last` moves synchronously, so debits in flight never overlap in time.

@@ -12,3 +12,4 @@
 export { boundaryOf, parseMultipart, type MultipartLimits, type MultipartPart } from './multipart.js';
 export { BodyTooLargeError, INTERNAL_ERROR_TEXT, MAX_RESULT_BODY_BYTES, passBodyThrough, readRequestBody, sendPlainError, type FastifyScope } from './plain-http.js';
 export { grpcRefusal, LPX_ERROR_CODE_TRAILER } from './grpc-refusal.js';
+export { PIXELS_720P_PER_SECOND } from './live-units.js';
