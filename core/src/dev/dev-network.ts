@@ -11,6 +11,7 @@ import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
 import { distinctFreePorts } from './dev-ports.js';
+import { mapWithConcurrency, startConcurrency } from './start-concurrency.js';
 import { progressReporter, type DevProgress } from './dev-progress.js';
 import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
 import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, devByocCacheDir, devRuntimeDockerConfig, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
@@ -154,8 +155,12 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     const byoc = await byocInstall;
     if (byoc !== undefined) emit({ service: 'byoc', capability: `byoc/${byoc.app}`, digest: byoc.digest });
 
-    const orchestrators = await Promise.all(
-      planned.map(async (o) => {
+    // A few at a time: every node boot is CPU-bound (TypeScript loaded at run time), and eight at
+    // once on a 2-core machine starve each other and Redis past their connect timeouts.
+    const orchestrators = await mapWithConcurrency(
+      planned,
+      startConcurrency(),
+      async (o) => {
         const secret = randomBytes(16).toString('hex');
         const config = orchestratorConfig({
           index: o.index,
@@ -188,7 +193,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           workers.push(worker);
         }
         return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, secret, process, workers };
-      }),
+      },
     );
 
     const tenants: DevTenant[] = Array.from({ length: tenantCount }, (_, i) => ({ tenant: `tenant-${i + 1}`, apiKey: generateApiKey() }));

@@ -4,6 +4,7 @@ import t from 'tap';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devAccounts, devPrivateKey, MAX_DEV_ACCOUNTS } from '../../src/chain/dev-accounts.js';
 import { distinctFreePorts } from '../../src/dev/dev-ports.js';
+import { mapWithConcurrency, startConcurrency } from '../../src/dev/start-concurrency.js';
 import { formatProgress, progressReporter, type DevProgress } from '../../src/dev/dev-progress.js';
 
 t.test('dev accounts: anvil’s mnemonic accounts, as many as a network needs', async (t) => {
@@ -56,4 +57,37 @@ t.test('progress: each step with the time since start', async (t) => {
   t.equal(formatProgress(seen[0]!), '[   0.2 s] chain  anvil at http://127.0.0.1:1234');
   t.equal(formatProgress(seen[1]!), '[  12.5 s] gateway ready');
   t.doesNotThrow(() => progressReporter(undefined)('chain'), 'no listener: nothing happens');
+});
+
+t.test('node starts: a few at a time, in order, none after a failure', async (t) => {
+  t.equal(startConcurrency(2), 2);
+  t.equal(startConcurrency(1), 2, 'at least two');
+  t.equal(startConcurrency(16), 16);
+
+  let running = 0;
+  let peak = 0;
+  const started: number[] = [];
+  const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7, 8], 2, async (n) => {
+    started.push(n);
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setImmediate(resolve));
+    running--;
+    return n * 10;
+  });
+  t.same(results, [10, 20, 30, 40, 50, 60, 70, 80], 'results in input order');
+  t.equal(peak, 2, 'never more than the limit at once');
+  t.same(started, [1, 2, 3, 4, 5, 6, 7, 8]);
+
+  const attempted: number[] = [];
+  await t.rejects(
+    mapWithConcurrency([1, 2, 3, 4, 5, 6], 2, async (n) => {
+      attempted.push(n);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (n === 2) throw new Error('node 2 failed to start');
+      return n;
+    }),
+    /node 2 failed to start/,
+  );
+  t.ok(attempted.length <= 3, `no new start after the failure (started ${attempted.join(', ')})`);
 });
