@@ -21,6 +21,8 @@ t.test('lpx dev up --tenants 2 --json: one JSON object per line, a line per tena
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const child = spawn(process.execPath, [LPX, 'dev', 'up', '--json', '--orchestrators', '1', '--tenants', '2', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -47,6 +49,17 @@ t.test('lpx dev up --tenants 2 --json: one JSON object per line, a line per tena
     t.match(line, { tenant: /^tenant-\d$/, apiKey: /^lpx_[A-Za-z0-9_-]{43}$/ });
   }
   t.not(tenants[0]!.apiKey, tenants[1]!.apiKey);
+
+  // Progress on stderr (stdout stays the JSON lines): every start-up step in order, with elapsed seconds.
+  // Written before the ready line, but the two pipes are read independently.
+  for (let i = 0; i < 100 && !stderr.includes('] gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const steps = [...stderr.matchAll(/^\[ *(\d+\.\d) s\] (.+?)(?:  |$)/gm)].map((m) => ({ seconds: Number(m[1]), step: m[2] }));
+  t.same(
+    steps.map((p) => p.step),
+    ['redis', 'chain', 'contracts', 'accounts', 'orchestrator 1 registered', 'orchestrator 1 ready', 'gateway ready'],
+    'each step reported once, in order',
+  );
+  t.same(steps.map((p) => p.seconds), steps.map((p) => p.seconds).sort((a, b) => a - b), 'elapsed time never goes back');
 
   const url = `${gateway!.httpUrl as string}/v1/jobs/byoc/echo`;
   const post = (key: string | undefined, query = '') =>

@@ -1,17 +1,10 @@
-import type { Address, Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { pbkdf2Sync } from 'node:crypto';
+import { bytesToHex, type Address, type Hex } from 'viem';
+import { HDKey, privateKeyToAccount } from 'viem/accounts';
 
-// The first keys of the well-known development mnemonic
-// ("test test test test test test test test test test test junk") that anvil
-// pre-funds. Public knowledge — only ever for the embedded dev chain.
-const WELL_KNOWN_DEV_KEYS: readonly Hex[] = [
-  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
-  '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
-  '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
-  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
-  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
-];
+// Anvil pre-funds the accounts of the well-known development mnemonic, at
+// m/44'/60'/0'/0/i. Public knowledge — only ever for the embedded dev chain.
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
 
 /** `spare` accounts hold anvil's ETH but no protocol state: for tests and manual funding. */
 export type DevAccountRole = 'deployer' | 'orchestrator' | 'sender' | 'spare';
@@ -22,7 +15,26 @@ export interface DevAccount {
   privateKey: Hex;
 }
 
-export const MAX_DEV_ACCOUNTS = WELL_KNOWN_DEV_KEYS.length;
+/**
+ * How many accounts the dev chain can hand out; anvil is told to fund as many
+ * as a network uses (`--accounts`). The cap only bounds a typo's cost.
+ */
+export const MAX_DEV_ACCOUNTS = 256;
+
+let root: HDKey | undefined;
+const keys: Hex[] = [];
+
+/** BIP-39 seed by node's native PBKDF2 (the pure-JS path costs half a second), then BIP-32 at anvil's path. */
+export function devPrivateKey(index: number): Hex {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_DEV_ACCOUNTS) throw new RangeError(`dev account index ${index} is outside 0..${MAX_DEV_ACCOUNTS - 1}`);
+  let key = keys[index];
+  if (key === undefined) {
+    root ??= HDKey.fromMasterSeed(pbkdf2Sync(DEV_MNEMONIC.normalize('NFKD'), 'mnemonic', 2048, 64, 'sha512'));
+    key = bytesToHex(root.derive(`m/44'/60'/0'/0/${index}`).privateKey!);
+    keys[index] = key;
+  }
+  return key;
+}
 
 /** Account 0 deploys; then `orchestrators` recipients; then `senders` gateways; then spares. */
 export function devAccounts(orchestrators: number, senders: number, spares = 0): DevAccount[] {
@@ -32,11 +44,11 @@ export function devAccounts(orchestrators: number, senders: number, spares = 0):
     ...Array<DevAccountRole>(senders).fill('sender'),
     ...Array<DevAccountRole>(spares).fill('spare'),
   ];
-  if (roles.length > WELL_KNOWN_DEV_KEYS.length) {
-    throw new RangeError(`at most ${WELL_KNOWN_DEV_KEYS.length - 1} orchestrators + senders + spares on the dev chain`);
+  if (roles.length > MAX_DEV_ACCOUNTS) {
+    throw new RangeError(`at most ${MAX_DEV_ACCOUNTS - 1} orchestrators + senders + spares on the dev chain`);
   }
   return roles.map((role, index) => {
-    const privateKey = WELL_KNOWN_DEV_KEYS[index] as Hex;
+    const privateKey = devPrivateKey(index);
     return { role, privateKey, address: privateKeyToAccount(privateKey).address };
   });
 }

@@ -32,6 +32,8 @@ export interface EmbeddedChainOptions {
   senderReserve?: bigint;
   /** Each orchestrator's stake in the dev active set. */
   orchestratorStake?: bigint;
+  /** Told when anvil answers (`chain`), the contracts are deployed (`contracts`) and the accounts are staked and funded (`accounts`). */
+  onProgress?: (step: string, detail?: string) => void;
 }
 
 export interface EmbeddedChain {
@@ -73,8 +75,9 @@ async function waitForRpc(rpcUrl: string, child: ChildProcess, output: () => str
   throw chainErrors.ANVIL_START.create(`anvil did not answer at ${rpcUrl} (exit code ${child.exitCode}): ${output().slice(-2000)}`);
 }
 
-function spawnAnvil(port: number, options: EmbeddedChainOptions): { child: ChildProcess; output: () => string } {
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--accounts', '10', '--balance', '10000'];
+function spawnAnvil(port: number, accounts: number, options: EmbeddedChainOptions): { child: ChildProcess; output: () => string } {
+  // Anvil funds the mnemonic's first N accounts: at least its usual 10, and every account this network hands out.
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--accounts', String(Math.max(10, accounts)), '--balance', '10000'];
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
   if (options.dataDir !== undefined) args.push('--state', join(options.dataDir, 'anvil-state.json'), '--state-interval', '1');
   const child = spawn(locateAnvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -118,7 +121,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const port = options.port ?? (await freeLoopbackPort());
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const { child, output } = spawnAnvil(port, options);
+  const accounts = devAccounts(options.orchestrators ?? 2, options.senders ?? 2, options.spares ?? 1);
+  const { child, output } = spawnAnvil(port, accounts.length, options);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const stop = async () => {
@@ -128,7 +132,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions = {}): Pr
 
   try {
     await waitForRpc(rpcUrl, child, output);
-    const accounts = devAccounts(options.orchestrators ?? 2, options.senders ?? 2, options.spares ?? 1);
+    options.onProgress?.('chain', `anvil at ${rpcUrl} (pid ${child.pid})`);
     const deployer = accounts[0] as DevAccount;
     const connection = await connectChain({ rpcUrl, account: privateKeyToAccount(deployer.privateKey) });
     const deployerCtx: Deployer = { publicClient: connection.publicClient, walletClient: connection.walletClient! };
@@ -170,6 +174,7 @@ async function setUpFreshChain(
   options: EmbeddedChainOptions,
 ): Promise<ProtocolAddresses> {
   const addresses = await deployDevProtocol(deployerCtx, protocol);
+  options.onProgress?.('contracts', `controller ${addresses.controller}`);
   for (const orchestrator of accounts.filter((account) => account.role === 'orchestrator')) {
     await setDevTranscoder(deployerCtx, addresses.bondingManager, orchestrator.address, options.orchestratorStake ?? 1000n * ETH);
   }
@@ -181,6 +186,9 @@ async function setUpFreshChain(
       options.senderReserve ?? 10n * ETH,
     );
   }
+  const orchestrators = accounts.filter((account) => account.role === 'orchestrator').length;
+  const senders = accounts.filter((account) => account.role === 'sender').length;
+  options.onProgress?.('accounts', `${orchestrators} orchestrator(s) staked, ${senders} sender(s) funded`);
   // Round 0 cannot be initialized (lastInitializedRound starts at 0), and
   // tickets need an initialized round with a block hash: move to round 1+.
   await advanceRounds({ rpcUrl, ...deployerCtx, roundsManager: addresses.roundsManager });

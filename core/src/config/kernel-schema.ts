@@ -283,7 +283,7 @@ export const KernelConfigSchema = Type.Object(
           keystore: Type.Optional(Type.Object({ path: Type.String(), passwordFile: Type.String() }, { additionalProperties: false })),
           /** Expected L1 block time; the redeemer paces its rechecks by it (dev chains mine much faster than 12 s). */
           l1BlockTimeMs: Type.Integer({ minimum: 10, default: 12_000 }),
-          /** Block poll interval; default 1000 ms (100 ms on loopback). */
+          /** Block poll interval (go-livepeer's -blockPollingInterval); default 5000 ms (1000 ms on loopback). ADR 0060. */
           pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10 })),
         },
         { additionalProperties: false },

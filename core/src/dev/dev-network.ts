@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmbeddedChain, type EmbeddedChain } from '../chain/embedded-anvil.js';
-import { findFreePort } from '../redis/free-port.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis.js';
 import { startChainKeeper, type ChainKeeper } from './chain-keeper.js';
+import { distinctFreePorts } from './dev-ports.js';
+import { mapWithConcurrency, startConcurrency } from './start-concurrency.js';
+import { progressReporter, type DevProgress } from './dev-progress.js';
 import { generateApiKey, hashApiKey } from '../roles/gateway/tenants/api-keys.js';
 import { DEV_BLOCK_TIME_MS, DEV_TICKET_EV, devByocCacheDir, devRuntimeDockerConfig, gatewayConfig, orchestratorConfig, workerConfig } from './dev-configs.js';
 import { installByocExample } from './byoc-example.js';
@@ -37,6 +39,8 @@ export interface DevNetworkOptions {
   readonly dataDir?: string;
   readonly onEvent?: (event: DevNetworkEvent) => void;
   readonly onWarning?: (message: string) => void;
+  /** Each finished start-up step with the time since start (the CLI prints these to stderr). */
+  readonly onProgress?: (progress: DevProgress) => void;
   /** How long each node may take to be ready, and to stay silent while booting (node-process.ts defaults). */
   readonly readiness?: Pick<NodeProcessOptions, 'readyTimeoutMs' | 'readyStallMs'>;
   /** Tenants of the gateway, each with a key and a budget (default 1); 0: an open gateway (loopback only). */
@@ -98,6 +102,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
   if (options.byoc === true && workerCount > 0) throw new RangeError('--byoc runs the partner container on orchestrator 1 itself: use it without --workers');
   const dataDir = resolve(options.dataDir ?? '.lpx/dev');
   const emit = options.onEvent ?? (() => {});
+  const progress = progressReporter(options.onProgress);
   await rm(dataDir, { recursive: true, force: true });
   // Node configs in here hold private keys and the worker secret.
   await makePrivateDir(dataDir);
@@ -117,10 +122,11 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     reaper.track(redis.pid);
     stops.push(() => redis.stop());
     emit({ service: 'redis', url: redis.url });
+    progress('redis', redis.url);
 
     // Rounds of 500 blocks (100 s at the keeper's pace): a winner issued near a round's end still has
     // time to be redeemed after its params expire (40 blocks) and before the ticket itself expires.
-    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n } });
+    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n }, onProgress: progress });
     reaper.track(chain.pid);
     stops.push(() => chain.stop());
     const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
@@ -130,15 +136,31 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
 
     const orchestratorAccounts = chain.accounts.filter((a) => a.role === 'orchestrator');
     const sender = chain.accounts.find((a) => a.role === 'sender')!;
-    const planned = await Promise.all(
-      orchestratorAccounts.map(async (account, i) => ({ account, index: i + 1, httpPort: await findFreePort(), servicePort: await findFreePort() })),
-    );
-    for (const o of planned) await registerServiceUri(chain.rpcUrl, chain.addresses.serviceRegistry, o.account.privateKey, `https://127.0.0.1:${o.servicePort}`);
+    // Every node's ports at once, all distinct: nodes start in parallel and bind them only then.
+    const ports = await distinctFreePorts(orchestratorAccounts.length * (2 + workerCount) + 1);
+    const nextPort = (): number => ports.pop()!;
+    const planned = orchestratorAccounts.map((account, i) => ({
+      account,
+      index: i + 1,
+      httpPort: nextPort(),
+      servicePort: nextPort(),
+      workerPorts: Array.from({ length: workerCount }, nextPort),
+    }));
+    const gatewayPort = nextPort();
+    for (const o of planned) {
+      const uri = `https://127.0.0.1:${o.servicePort}`;
+      await registerServiceUri(chain.rpcUrl, chain.addresses.serviceRegistry, o.account.privateKey, uri);
+      progress(`orchestrator ${o.index} registered`, `${uri} ${o.account.address}`);
+    }
     const byoc = await byocInstall;
     if (byoc !== undefined) emit({ service: 'byoc', capability: `byoc/${byoc.app}`, digest: byoc.digest });
 
-    const orchestrators = await Promise.all(
-      planned.map(async (o) => {
+    // A few at a time: every node boot is CPU-bound (TypeScript loaded at run time), and eight at
+    // once on a 2-core machine starve each other and Redis past their connect timeouts.
+    const orchestrators = await mapWithConcurrency(
+      planned,
+      startConcurrency(),
+      async (o) => {
         const secret = randomBytes(16).toString('hex');
         const config = orchestratorConfig({
           index: o.index,
@@ -158,24 +180,25 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
         stops.push(() => process.stop());
         const serviceUri = `https://127.0.0.1:${o.servicePort}`;
         emit({ role: 'orchestrator', serviceUri, address: o.account.address, httpUrl: process.httpUrl, pid: process.pid });
+        progress(`orchestrator ${o.index} ready`, `${serviceUri} (pid ${process.pid})`);
         const workers: NodeProcess[] = [];
         for (let w = 1; w <= workerCount; w++) {
-          const httpPort = await findFreePort();
+          const httpPort = o.workerPorts[w - 1]!;
           const name = `worker-${o.index}-${w}`;
           const worker = await startNodeProcess(name, dataDir, workerConfig({ orchestrator: o.index, index: w, redisUrl: redis.url, httpPort, dataDir: join(dataDir, name) }), httpPort, options.readiness);
           reaper.track(worker.pid);
           stops.push(() => worker.stop());
           emit({ role: 'worker', orchestrator: serviceUri, httpUrl: worker.httpUrl, pid: worker.pid });
+          progress(`worker ${o.index}.${w} ready`, `${worker.httpUrl} (pid ${worker.pid})`);
           workers.push(worker);
         }
         return { serviceUri, address: o.account.address, privateKey: o.account.privateKey, secret, process, workers };
-      }),
+      },
     );
 
     const tenants: DevTenant[] = Array.from({ length: tenantCount }, (_, i) => ({ tenant: `tenant-${i + 1}`, apiKey: generateApiKey() }));
     const tenantConfig = Object.fromEntries(tenants.map((t) => [t.tenant, { keys: [hashApiKey(t.apiKey)], budget: { spendPerPeriod: (options.tenantBudgetWei ?? DEV_TENANT_BUDGET_WEI).toString(), periodSeconds: 86_400 } }]));
     await writePrivateFile(join(dataDir, 'tenants.json'), `${JSON.stringify(tenants, null, 2)}\n`);
-    const gatewayPort = await findFreePort();
     const gatewayProcess = await startNodeProcess(
       'gateway',
       dataDir,
@@ -186,6 +209,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     reaper.track(gatewayProcess.pid);
     stops.push(() => gatewayProcess.stop());
     emit({ role: 'gateway', httpUrl: gatewayProcess.httpUrl, address: sender.address, pid: gatewayProcess.pid });
+    progress('gateway ready', `${gatewayProcess.httpUrl} (pid ${gatewayProcess.pid})`);
     for (const t of tenants) emit({ tenant: t.tenant, apiKey: t.apiKey });
     emit({ ready: true });
 

@@ -1,9 +1,11 @@
 /**
  * Viem-backed implementations of the payments chain interfaces
  * (core/src/payments/chain/sources.ts). Per-ticket reads (rounds, gas price)
- * are synchronous and served from a cache that a block poller refreshes on
- * every new (L1) block, as go-livepeer's TimeWatcher and GasPriceMonitor do.
- * Per-sender reads go to the RPC behind a short TTL cache. Bigints only.
+ * are synchronous and served from a cache. A block poller (create-sources.ts)
+ * asks for the block number every poll interval; the round state behind the
+ * cache is re-read only when the round changed, as go-livepeer's TimeWatcher
+ * does on a NewRound event (ADR 0060). Per-sender reads go to the RPC behind
+ * a short TTL cache. Bigints only.
  */
 import { zeroHash, type Address as ViemAddress, type Hex } from 'viem';
 import type { BlockNumberSource } from '../chain/block-number.js';
@@ -31,28 +33,42 @@ function hashBytes(hex: Hex): Uint8Array {
   return hex === zeroHash ? ZERO_HASH : fromHex(hex);
 }
 
-/** Reads everything RoundsSource serves, at the given L1 block. */
-async function readRoundsSnapshot(client: ChainPublicClient, addresses: ProtocolAddresses, l1Block: bigint): Promise<RoundsSnapshot> {
-  const [round, poolSize] = await Promise.all([
-    client.readContract({ address: addresses.roundsManager, abi: roundsManagerAbi, functionName: 'lastInitializedRound' }),
-    transcoderPoolSize(client, addresses.bondingManager),
-  ]);
-  const [hash, preHash] = await Promise.all([
+function readLastInitializedRound(client: ChainPublicClient, addresses: ProtocolAddresses): Promise<bigint> {
+  return client.readContract({ address: addresses.roundsManager, abi: roundsManagerAbi, functionName: 'lastInitializedRound' });
+}
+
+/**
+ * Reads the state of `round` (its block hash, the one before, the pool size).
+ * When `previous` is the round just before, its hash is the new pre-hash and
+ * is not read again (go-livepeer does the same on consecutive NewRound events).
+ */
+async function readRoundsSnapshot(
+  client: ChainPublicClient,
+  addresses: ProtocolAddresses,
+  l1Block: bigint,
+  round: bigint,
+  previous?: RoundsSnapshot,
+): Promise<RoundsSnapshot> {
+  const preKnown = previous !== undefined && previous.lastInitializedRound + 1n === round;
+  const [hash, preHash, poolSize] = await Promise.all([
     blockHashForRound(client, addresses.roundsManager, round),
-    round > 0n ? blockHashForRound(client, addresses.roundsManager, round - 1n) : Promise.resolve(zeroHash as Hex),
+    preKnown ? undefined : round > 0n ? blockHashForRound(client, addresses.roundsManager, round - 1n) : Promise.resolve(zeroHash as Hex),
+    transcoderPoolSize(client, addresses.bondingManager),
   ]);
   return {
     lastInitializedRound: round,
     lastInitializedL1BlockHash: hashBytes(hash),
-    preLastInitializedL1BlockHash: hashBytes(preHash),
+    preLastInitializedL1BlockHash: preHash === undefined ? previous!.lastInitializedL1BlockHash : hashBytes(preHash),
     lastSeenL1Block: l1Block,
     transcoderPoolSize: poolSize,
   };
 }
 
 /**
- * RoundsSource from the RoundsManager and BondingManager. `refresh()` re-reads
- * everything; the owning ChainPaymentSources calls it on each new L1 block.
+ * RoundsSource from the RoundsManager and BondingManager. `refresh()` reads
+ * the block number; on a new block it checks `lastInitializedRound` (one
+ * eth_call) and re-reads the round's hashes and the pool size only when that
+ * changed. The owning ChainPaymentSources calls it every poll interval.
  */
 export class ChainRoundsSource implements RoundsSource {
   private readonly listeners = new Set<(block: bigint) => void>();
@@ -65,8 +81,8 @@ export class ChainRoundsSource implements RoundsSource {
   ) {}
 
   static async create(client: ChainPublicClient, addresses: ProtocolAddresses, blocks: BlockNumberSource): Promise<ChainRoundsSource> {
-    const block = await blocks.latest();
-    return new ChainRoundsSource(client, addresses, blocks, await readRoundsSnapshot(client, addresses, block));
+    const [block, round] = await Promise.all([blocks.latest(), readLastInitializedRound(client, addresses)]);
+    return new ChainRoundsSource(client, addresses, blocks, await readRoundsSnapshot(client, addresses, block, round));
   }
 
   lastInitializedRound(): bigint {
@@ -93,14 +109,22 @@ export class ChainRoundsSource implements RoundsSource {
   }
 
   /**
-   * Reads the latest L1 block; when it moved (or `force`), re-reads the round
-   * state and tells subscribers. Returns whether the block changed.
+   * Reads the latest L1 block; when it moved (or `force`), checks whether the
+   * round changed and re-reads the round state if it did (`force`: always),
+   * then tells block subscribers. Returns whether the block changed.
    */
   async refresh(force = false): Promise<boolean> {
     const block = await this.blocks.latest();
     const moved = block !== this.snapshot.lastSeenL1Block;
     if (!moved && !force) return false;
-    this.snapshot = await readRoundsSnapshot(this.client, this.addresses, block);
+    const round = await readLastInitializedRound(this.client, this.addresses);
+    if (force || round !== this.snapshot.lastInitializedRound) {
+      // A forced re-read or a round that went backwards (a reorg) trusts nothing cached.
+      const previous = force || round < this.snapshot.lastInitializedRound ? undefined : this.snapshot;
+      this.snapshot = await readRoundsSnapshot(this.client, this.addresses, block, round, previous);
+    } else {
+      this.snapshot = { ...this.snapshot, lastSeenL1Block: block };
+    }
     if (moved) {
       for (const listener of [...this.listeners]) {
         try {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_DEV_ACCOUNTS } from '../../chain/dev-accounts.js';
 import { startDevNetwork, type DevNetworkEvent } from '../../dev/dev-network.js';
+import { formatProgress } from '../../dev/dev-progress.js';
 import { reportError, type Io } from '../output.js';
 
 function describe(event: DevNetworkEvent): string {
@@ -31,7 +32,7 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
     .action(async (options: { orchestrators: string; workers: string; dataDir: string; json?: boolean; ai?: boolean; byoc?: boolean; readyTimeout: string; tenants: string }) => {
       const count = Number(options.orchestrators);
       if (!Number.isInteger(count) || count < 1 || count > MAX_DEV_ACCOUNTS - 3) {
-        io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3} (the dev chain's funded accounts), got ${options.orchestrators}`);
+        io.err(`--orchestrators must be an integer from 1 to ${MAX_DEV_ACCOUNTS - 3}, got ${options.orchestrators}`);
         setExit(64);
         return;
       }
@@ -69,6 +70,8 @@ export function addDevCommand(program: Command, io: Io, setExit: (code: number) 
           readiness: { readyTimeoutMs: readySeconds * 1_000 },
           onEvent: (event) => io.out(options.json ? JSON.stringify(event) : describe(event)),
           onWarning: (message) => io.err(message),
+          // On stderr in both modes: stdout stays the event lines scripts parse.
+          onProgress: (progress) => io.err(formatProgress(progress)),
         });
         await stopRequested;
         io.err('stopping the local network...');
