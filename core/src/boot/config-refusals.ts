@@ -9,10 +9,6 @@ import { errors, isCapabilityId, isServiceRef, selectionAlgorithmsExtensionPoint
 import { chainErrors } from '../chain/chain-errors.js';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
-import { checkOpenGateway } from '../roles/gateway/tenants/open-gateway.js';
-import { TenantDirectory } from '../roles/gateway/tenants/tenant-directory.js';
-import { WebhookEgressPolicy } from '../roles/gateway/webhooks/egress-policy.js';
-import { deliverySpanMs, MAX_DELIVERY_SPAN_MS } from '../roles/gateway/webhooks/webhook-deliveries.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
 
 export interface StartCheckOptions {
@@ -38,6 +34,13 @@ export async function checkStartable(loaded: LoadedConfig, prepared: PreparedPlu
   }
 
   if (roles.has('gateway')) {
+    // The gateway's own checks, imported only for a gateway (they pull in BullMQ).
+    const [{ checkOpenGateway }, { TenantDirectory }, { WebhookEgressPolicy }, { deliverySpanMs, MAX_DELIVERY_SPAN_MS }] = await Promise.all([
+      import('../roles/gateway/tenants/open-gateway.js'),
+      import('../roles/gateway/tenants/tenant-directory.js'),
+      import('../roles/gateway/webhooks/egress-policy.js'),
+      import('../roles/gateway/webhooks/webhook-deliveries.js'),
+    ]);
     const invalid = config.gateway.capabilities.find((id) => !isCapabilityId(id));
     if (invalid !== undefined) throw errors.config.INVALID.create(`gateway.capabilities: "${invalid}" is not a capability id (<domain>/<name>, lowercase)`);
     checkOpenGateway({ open: new TenantDirectory(config.gateway.tenants).open, httpEnabled: config.http.enabled, httpHost: config.http.host, warn: options.warn ?? (() => {}) });
