@@ -10,6 +10,7 @@ import { createRootLogger } from '../observability/logger.js';
 import { TeardownStack } from './teardown-stack.js';
 import { bootKernelServices, type KernelServices } from './kernel-services.js';
 import { preparePlugins } from './prepare-plugins.js';
+import { checkStartable } from './config-refusals.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
@@ -121,6 +122,8 @@ export class Host {
     const { config } = this.#options.config;
     try {
       const prepared = await preparePlugins(this.#options.config, this.#options.plugins ?? [], (message) => this.logger.warn(message));
+      // The config refusals `lpx config check` also makes, before anything starts (ADR 0059); the roles warn themselves.
+      await checkStartable(this.#options.config, prepared);
       const kernel = await bootKernelServices(this.#options.config, prepared, this.logger, this.metrics, this.#teardown);
       this.#kernel = kernel;
       const scopes = new ContainerScopes();

@@ -9,12 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KernelConfig } from '../config/kernel-schema.js';
-import { secp256k1BackendChoice } from '../payments/index.js';
-import { openChain } from '../roles/chain-context.js';
-import { prepareGatewayRole, type GatewayRole } from '../roles/gateway/gateway-role.js';
-import { nodeAccount } from '../roles/node-account.js';
-import { startOrchestratorRole, type OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
-import { startRedeemerRole } from '../settlement/redeemer-role.js';
+import type { GatewayRole } from '../roles/gateway/gateway-role.js';
+import type { OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
 import type { KernelServices } from './kernel-services.js';
 import type { TeardownStack } from './teardown-stack.js';
 
@@ -44,6 +40,15 @@ export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
   if (!wantsOrchestrator && !wantsGateway && !wantsRedeemerOnly) {
     return { address: undefined, orchestrator: undefined, gateway: undefined, start: async () => {} };
   }
+  // Imported here, not at the top: a worker-only node never loads viem, the chain or the role code (ADR 0059).
+  const [{ secp256k1BackendChoice }, { openChain }, { prepareGatewayRole }, { nodeAccount }, { startOrchestratorRole }, { startRedeemerRole }] = await Promise.all([
+    import('../payments/index.js'),
+    import('../roles/chain-context.js'),
+    import('../roles/gateway/gateway-role.js'),
+    import('../roles/node-account.js'),
+    import('../roles/orchestrator/orchestrator-role.js'),
+    import('../settlement/redeemer-role.js'),
+  ]);
   const { account } = await nodeAccount(config);
   // Once per process: which secp256k1 signs tickets and job requests, and why (a missing prebuild is slow, not broken).
   const secp = secp256k1BackendChoice();

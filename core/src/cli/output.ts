@@ -1,14 +1,7 @@
 import { isLpxError } from '@lpx/sdk';
+import type { Io } from './io.js';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export { processIo, type Io } from './io.js';
 
 /** Humans get `error LPX_ERR_X: message`; machines (--json) get the same as one JSON object. */
 export function reportError(io: Io, error: unknown, json: boolean): number {

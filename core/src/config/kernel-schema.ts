@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CapabilityPrice, ModelConstraint, PermissionGrants } from '@lpx/sdk';
 
-export const ROLES = ['gateway', 'orchestrator', 'worker', 'redeemer', 'signer'] as const;
+// No `signer`: go-livepeer's remote signer protocol is not implemented (ADR 0059); load-config names it with its own code.
+export const ROLES = ['gateway', 'orchestrator', 'worker', 'redeemer'] as const;
 
 const PluginEntry = Type.Object(
   {

@@ -32,6 +32,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   for (const assignment of environmentOverrides(options.env ?? process.env, kernelLeafPaths)) applySetOverride(raw, assignment, 'environment', KernelConfigSchema);
   for (const assignment of options.sets ?? []) applySetOverride(raw, assignment, '--set', KernelConfigSchema);
   const label = file ?? 'config';
+  refuseUnsupportedRoles(raw, label);
   if (!validateKernel(raw)) {
     const problems = describeProblems(validateKernel.errors, raw);
     const unknown = problems.find((p) => p.kind === 'unknown-key');
@@ -39,6 +40,17 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     throw code.create(`${label}: ${problems.map((p) => p.message).join('; ')}`, { details: { problems } });
   }
   return { config: raw as unknown as KernelConfig, file, baseDir: file ? dirname(file) : process.cwd() };
+}
+
+/** A role the schema dropped gets its own code and the reason, not a bare "expected one of". */
+function refuseUnsupportedRoles(raw: Record<string, unknown>, label: string): void {
+  const roles = (raw['node'] as { roles?: unknown } | undefined)?.roles;
+  if (Array.isArray(roles) && roles.includes('signer')) {
+    throw errors.config.ROLE_UNSUPPORTED.create(
+      `${label}: node.roles: "signer" is not supported: lpx does not implement go-livepeer's remote signer protocol (/sign-orchestrator-info, /generate-live-payment); run a go-livepeer -remoteSigner node for that, and remove "signer" here (ADR 0059)`,
+      { details: { role: 'signer' } },
+    );
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

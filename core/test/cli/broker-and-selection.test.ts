@@ -30,6 +30,25 @@ t.test('lpx broker: status, fund, unlock, cancel-unlock on the embedded chain', 
   const bad = await runCli('broker', 'deposit', '--amount', '1.5', ...target);
   t.equal(bad.code, 1);
   t.match(JSON.parse(bad.stdout), { error: { code: 'LPX_ERR_CHAIN_AMOUNT_INVALID', message: /whole number of wei/ } });
+
+  // The node's config names the chain and the key: no --rpc/--controller needed (and no LPX_ETH_KEY).
+  delete process.env.LPX_ETH_KEY;
+  const dir = t.testdir({ 'node.yaml': `node:\n  roles: [gateway]\nhttp:\n  port: 1\nchain:\n  rpcUrl: ${chain.rpcUrl}\n  controller: '${chain.controller}'\n  privateKey: '${spare.privateKey}'\n` });
+  const fromConfig = await runCli('broker', 'status', '--config', `${dir}/node.yaml`, '--json');
+  t.equal(fromConfig.code, 0, fromConfig.stderr + fromConfig.stdout);
+  t.match(JSON.parse(fromConfig.stdout), { sender: spare.address, info: { deposit: '1000000000000000000' } });
+  const status = await runCli('status', '--config', `${dir}/node.yaml`, '--json');
+  t.equal(status.code, 0, status.stderr + status.stdout);
+  t.match(JSON.parse(status.stdout), {
+    roles: ['gateway'],
+    address: spare.address,
+    chain: { controller: chain.controller, deposit: '1000000000000000000', reserve: '500000000000000000', orchestrator: { active: false } },
+    health: { running: false, url: 'http://127.0.0.1:1' },
+  });
+  const text = await runCli('status', '--config', `${dir}/node.yaml`);
+  t.match(text.stdout, /broker {5}deposit 1000000000000000000 wei, reserve 500000000000000000 wei/);
+  const noChain = await runCli('broker', 'status', '--json');
+  t.match(JSON.parse(noChain.stdout), { ok: false, error: { code: 'LPX_ERR_CONFIG_INVALID', message: /has no chain: set chain\.rpcUrl/ } });
 });
 
 t.test('lpx selection simulate prints a repeatable distribution', async (t) => {

@@ -4,6 +4,6 @@ export interface ConfigService {
   get<T = Record<string, unknown>>(): T;
   /** Where the node keeps its data; plugins get their own subfolder. */
   readonly dataDir: string;
-  /** The roles this node runs (gateway, orchestrator, worker, redeemer, signer). */
+  /** The roles this node runs (gateway, orchestrator, worker, redeemer). */
   readonly roles: readonly string[];
 }

@@ -1,0 +1,64 @@
+// The CLI's start-up and the node's idle memory (ADR 0059).
+// Baselines in the same run: `node -e 0` for the short commands, a bare
+// node+fastify process for idle RSS. Run: node --import tsx bench/cli.ts
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../', import.meta.url).pathname;
+const bin = join(root, 'core/bin/lpx.mjs');
+const minimal = join(root, 'examples/configs/minimal.yaml');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median wall time of a command, interleaved with the baseline so both see the same machine load. */
+function wallMs(args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, args, { stdio: 'ignore', cwd: root });
+    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function idleRssMiB(args: string[], ready: RegExp, cwd: string): Promise<number> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (ready.test(seen)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
+  });
+  // Let boot garbage settle before reading the resident set.
+  await new Promise((r) => setTimeout(r, 3000));
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  return kib / 1024;
+}
+
+const runs = 7;
+const base = wallMs(['-e', '0'], runs);
+const version = wallMs([bin, '--version'], runs);
+const help = wallMs([bin, '--help'], runs);
+const check = wallMs([bin, 'config', 'check', minimal], Math.max(3, Math.floor(runs / 2)));
+const base2 = wallMs(['-e', '0'], runs);
+const baseline = Math.min(base, base2);
+console.log(`node -e 0 (baseline):        median ${baseline.toFixed(0)} ms over ${runs} runs`);
+console.log(`lpx --version:               median ${version.toFixed(0)} ms, ratio ${(version / baseline).toFixed(2)}x node -e 0`);
+console.log(`lpx --help:                  median ${help.toFixed(0)} ms, ratio ${(help / baseline).toFixed(2)}x node -e 0`);
+console.log(`lpx config check minimal:    median ${check.toFixed(0)} ms, ratio ${(check / baseline).toFixed(2)}x node -e 0`);
+
+const dir = mkdtempSync(join(tmpdir(), 'lpx-bench-cli-'));
+try {
+  const lpx = await idleRssMiB([bin, 'start', '--config', minimal, '--set', 'http.port=0', '--set', `node.dataDir=${dir}`, '--set', 'log.level=warn'], /lpx ready/, root);
+  const bare = "const f=require('fastify')();f.get('/',async()=>'x');f.listen({port:0}).then(()=>console.error('ready'))";
+  const fastify = await idleRssMiB(['-e', bare], /ready/, join(root, 'core'));
+  console.log(`idle RSS, lpx start (minimal config): ${lpx.toFixed(1)} MiB; bare node+fastify: ${fastify.toFixed(1)} MiB; ratio ${(lpx / fastify).toFixed(2)}x (target <= 120 MB)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
