@@ -116,7 +116,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const processor = withWebhookDelivery(
     routerProcessor({
       pick: async (capabilityId, exclude, tenant, include) => {
-        if (pool.usable(capabilityId).length === 0) await pool.discover();
+        if (pool.usable(capabilityId).length === 0) await pool.untilUsable(capabilityId);
         else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
         const maxPrice = clients.maxPriceOf(tenant);
         // A go-livepeer client's `orchestrators.include`: everyone else is left out.
