@@ -87,6 +87,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     {
       discoveryTimeoutMs: settings.discoveryTimeoutMs,
       maxDiscoveryTimeoutMs: settings.maxDiscoveryTimeoutMs,
+      discoveryConcurrency: settings.discoveryConcurrency,
       refreshMs: settings.poolRefreshMs,
       ...(settings.maxPrice !== undefined ? { maxPrice: price(settings.maxPrice) } : {}),
       maxPricePerCapability: Object.fromEntries(Object.entries(settings.maxPricePerCapability).map(([k, v]) => [k, price(v)])),
