@@ -110,6 +110,11 @@ async function main(): Promise<void> {
       const viaFirst = msPerCall(() => pool.pick('video/transcode', { algorithm, random }));
       const viaOrdering = msPerCall(() => pool.pick('video/transcode', { algorithm: orderingOnly(algorithm), random }), MS, 3);
       console.log(`    n=${String(n).padEnd(6)} ${algorithm.name.padEnd(12)} first ${fmt(viaFirst)}   full ordering ${fmt(viaOrdering)}   ${ratio(viaOrdering, viaFirst)} faster`);
+      // A retry: two orchestrators already tried, skipped by the algorithm's firstExcluding over the kept list (ADR 0055/0062).
+      const tried = new Set([list[0]!.uri, list[Math.floor(n / 2)]!.uri]);
+      const viaExcluding = msPerCall(() => pool.pick('video/transcode', { algorithm, random, exclude: tried }));
+      console.log(`    n=${String(n).padEnd(6)} ${algorithm.name.padEnd(12)} retry excluding 2 ${fmt(viaExcluding)}`);
+      if (n === 10_000) console.log(`  target: pick over 10k ≤ 0.1 ms — ${algorithm.name}: ${viaFirst.toFixed(4)} ms (${(viaFirst / 0.1).toFixed(2)}× target), with 2 excluded ${viaExcluding.toFixed(4)} ms (${(viaExcluding / 0.1).toFixed(2)}× target)`);
     }
     const usable = msPerCall(() => pool.usable('video/transcode'));
     const due = msPerCall(() => pool.refreshDue());

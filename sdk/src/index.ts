@@ -37,5 +37,6 @@ export * from './services/payments.js';
 export * from './version.js';
 export * from './selection/price.js';
 export * from './selection/seeded-random.js';
+export * from './selection/kept-ordering.js';
 export * from './transcode/profiles.js';
 export * from './transcode/ladder.js';

@@ -336,6 +336,8 @@ export const KernelConfigSchema = Type.Object(
         /** Discovery: first GetOrchestrator timeout, doubled per round up to the max (go-livepeer: 500 ms → 6 s). */
         discoveryTimeoutMs: Type.Integer({ minimum: 10, default: 500 }),
         maxDiscoveryTimeoutMs: Type.Integer({ minimum: 10, default: 6_000 }),
+        /** GetOrchestrator calls running at once in a discovery round; the rest wait their turn (ADR 0062). */
+        discoveryConcurrency: Type.Integer({ minimum: 1, default: 128 }),
         /** How long discovered OrchestratorInfo is reused before a refresh. */
         poolRefreshMs: Type.Integer({ minimum: 100, default: 60_000 }),
         /** Per-request timeout towards an orchestrator. */

@@ -56,4 +56,5 @@ export {
   type GetOrchestratorInfoOptions,
   type OrchestratorCallOptions,
 } from './client/orchestrator-client.js';
+export { OrchestratorChannels, orchestratorTarget, type OrchestratorTarget } from './client/orchestrator-channels.js';
 export { networkErrors } from './network-errors.js';

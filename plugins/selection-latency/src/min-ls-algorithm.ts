@@ -1,6 +1,5 @@
-import type { SelectionAlgorithm, SelectionCandidate, SelectionContext } from '@lpx/sdk';
+import { filterByMaxPrice, KeptOrdering, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
 import { latencyScore } from './latency-score.js';
-import { filterByMaxPrice } from '@lpx/sdk';
 
 export interface MinLSOptions {
   /** A known orchestrator at or under this latency score is taken before any unknown one. */
@@ -44,8 +43,16 @@ export class MinLSSelectionAlgorithm implements SelectionAlgorithm {
     return [...goodEnough, ...unknown, ...slow];
   }
 
-  /** The head of `select` in one pass: the best good-enough known one, else the first unknown, else the best slow one. */
+  /** `select` per frozen list (the pool's kept usable set): a repeat pick is its head, a retry skips the few already tried. */
+  readonly #kept = new KeptOrdering((candidates, context) => this.select(candidates, context));
+
+  /**
+   * The head of `select`: from the ordering kept for a frozen list, else in one
+   * pass: the best good-enough known one, else the first unknown, else the best slow one.
+   */
   first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    const kept = this.#kept.of(candidates, context);
+    if (kept !== undefined) return kept[0];
     const eligible = filterByMaxPrice(candidates, context.maxPrice);
     let best: SelectionCandidate | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
@@ -64,6 +71,14 @@ export class MinLSSelectionAlgorithm implements SelectionAlgorithm {
     }
     if (best !== undefined && bestScore <= this.options.minLatencyScore) return best;
     return unknown ?? best;
+  }
+
+  /** Removing candidates keeps the others' order (stable sort, per-candidate filters), so the kept ordering minus `exclude` is the answer. */
+  firstExcluding(candidates: readonly SelectionCandidate[], exclude: ReadonlySet<string>, context: SelectionContext): SelectionCandidate | undefined {
+    const kept = this.#kept.of(candidates, context);
+    if (kept !== undefined) return KeptOrdering.firstNotIn(kept, exclude);
+    const rest = candidates.filter((c) => !exclude.has(c.uri));
+    return rest.length === 0 ? undefined : this.first(rest, context);
   }
 }
 

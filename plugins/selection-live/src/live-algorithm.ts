@@ -1,5 +1,4 @@
-import type { SelectionAlgorithm, SelectionCandidate, SelectionContext } from '@lpx/sdk';
-import { filterByMaxPrice } from '@lpx/sdk';
+import { filterByMaxPrice, KeptOrdering, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
 
 /**
  * go-livepeer's LiveSelectionAlgorithm: its live selector keeps sessions
@@ -19,13 +18,26 @@ export class LiveSelectionAlgorithm implements SelectionAlgorithm {
     return filterByMaxPrice(byLatency, context.maxPrice);
   }
 
-  /** The head of `select` in one pass: the fastest within the max price, else the first without a latency. */
+  /** `select` per frozen list (the pool's kept usable set): a repeat pick is its head, a retry skips the few already tried. */
+  readonly #kept = new KeptOrdering((candidates, context) => this.select(candidates, context));
+
+  /** The head of `select`: from the ordering kept for a frozen list, else in one pass: the fastest within the max price, else the first without a latency. */
   first(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+    const kept = this.#kept.of(candidates, context);
+    if (kept !== undefined) return kept[0];
     let best: SelectionCandidate | undefined;
     for (const candidate of filterByMaxPrice(candidates, context.maxPrice)) {
       if (best === undefined || byLatencyUnknownLast(candidate, best) < 0) best = candidate;
     }
     return best;
+  }
+
+  /** A stable sort and a per-candidate filter: the kept ordering minus `exclude` is the answer. */
+  firstExcluding(candidates: readonly SelectionCandidate[], exclude: ReadonlySet<string>, context: SelectionContext): SelectionCandidate | undefined {
+    const kept = this.#kept.of(candidates, context);
+    if (kept !== undefined) return KeptOrdering.firstNotIn(kept, exclude);
+    const rest = candidates.filter((c) => !exclude.has(c.uri));
+    return rest.length === 0 ? undefined : this.first(rest, context);
   }
 }
 

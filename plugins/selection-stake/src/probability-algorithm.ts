@@ -1,6 +1,7 @@
 import { errors, type SelectionAlgorithm, type SelectionCandidate, type SelectionContext } from '@lpx/sdk';
 import { filterByMaxPrice } from '@lpx/sdk';
 import { DrawTree } from './draw-tree.js';
+import { ExcludingDraw } from './excluding-draw.js';
 import { drawIndex, priceTerm, selectionProbabilities, stakeOf, type ProbabilityWeights } from './probabilities.js';
 
 export interface ProbabilityOptions extends ProbabilityWeights {
@@ -80,9 +81,28 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     return prepared.eligible[searchIndex(prepared.cumulative, (context.random ?? Math.random)())];
   }
 
-  readonly #draws = new WeakMap<readonly SelectionCandidate[], { readonly maxPrice: string; readonly eligible: readonly SelectionCandidate[]; readonly cumulative: Float64Array }>();
+  /**
+   * A retry's pick without the orchestrators already tried: over a kept
+   * (frozen) list, one draw in O(k log n) from prefix sums kept with it
+   * (ExcludingDraw); otherwise, or when the shortcut declines, the list is
+   * filtered and drawn afresh. The performance filter can change with who is
+   * left, so with `minPerfScore` set this always filters.
+   */
+  firstExcluding(candidates: readonly SelectionCandidate[], exclude: ReadonlySet<string>, context: SelectionContext): SelectionCandidate | undefined {
+    if (Object.isFrozen(candidates) && this.options.minPerfScore <= 0) {
+      const prepared = this.#prepared(candidates, context);
+      prepared.excluding ??= new ExcludingDraw(prepared.eligible.map((c) => c.uri), prepared.eligible.map((c) => priceTerm(c, this.options)), prepared.eligible.map(stakeOf));
+      const index = prepared.excluding.draw(exclude, (context.random ?? Math.random)(), this.options);
+      // -1 (everyone eligible excluded) may still leave a choice when ignoreMaxPriceIfNeeded: the filtered path decides.
+      if (index !== undefined && index >= 0) return prepared.eligible[index];
+    }
+    const rest = candidates.filter((c) => !exclude.has(c.uri));
+    return rest.length === 0 ? undefined : this.first(rest, context);
+  }
 
-  #prepared(candidates: readonly SelectionCandidate[], context: SelectionContext): { eligible: readonly SelectionCandidate[]; cumulative: Float64Array } {
+  readonly #draws = new WeakMap<readonly SelectionCandidate[], Prepared>();
+
+  #prepared(candidates: readonly SelectionCandidate[], context: SelectionContext): Prepared {
     const maxPrice = context.maxPrice === undefined ? '' : `${context.maxPrice.pricePerUnit}/${context.maxPrice.pixelsPerUnit}`;
     const kept = this.#draws.get(candidates);
     if (kept !== undefined && kept.maxPrice === maxPrice) return kept;
@@ -92,7 +112,7 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     const cumulative = new Float64Array(probabilities.length);
     let sum = 0;
     for (let i = 0; i < probabilities.length; i++) cumulative[i] = sum += probabilities[i]!;
-    const prepared = { maxPrice, eligible, cumulative };
+    const prepared: Prepared = { maxPrice, eligible, cumulative };
     if (Object.isFrozen(candidates)) this.#draws.set(candidates, prepared);
     return prepared;
   }
@@ -111,6 +131,14 @@ export class ProbabilitySelectionAlgorithm implements SelectionAlgorithm {
     // Nobody passing points at a broken score feed rather than at bad orchestrators, so go-livepeer drops the filter.
     return passing.length > 0 ? passing : candidates;
   }
+}
+
+interface Prepared {
+  readonly maxPrice: string;
+  readonly eligible: readonly SelectionCandidate[];
+  readonly cumulative: Float64Array;
+  /** Built on the first retry over this list. */
+  excluding?: ExcludingDraw;
 }
 
 /** drawIndex over prefix sums: the first i with r ≤ cumulative[i], else 0 (float rounding past the end). */

@@ -36,11 +36,26 @@ export interface SelectionAlgorithm {
   readonly name: string;
   select(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate[];
   first?(candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined;
+  /**
+   * `first` over the candidates whose uri is not in `exclude` (a retry skips the
+   * few orchestrators it already tried). Must agree in distribution with
+   * `first(candidates.filter(not excluded))`; an algorithm that keeps work per
+   * frozen list can answer it without a pass over the list. Optional.
+   */
+  firstExcluding?(candidates: readonly SelectionCandidate[], exclude: ReadonlySet<string>, context: SelectionContext): SelectionCandidate | undefined;
 }
 
-/** The algorithm's first choice: its `first` when it has one, else the head of its full ordering. */
-export function firstChoiceOf(algorithm: SelectionAlgorithm, candidates: readonly SelectionCandidate[], context: SelectionContext): SelectionCandidate | undefined {
+/**
+ * The algorithm's first choice: its `first` when it has one, else the head of its full ordering.
+ * With a non-empty `exclude`: its `firstExcluding` when it has one, else the same over the filtered list.
+ */
+export function firstChoiceOf(algorithm: SelectionAlgorithm, candidates: readonly SelectionCandidate[], context: SelectionContext, exclude?: ReadonlySet<string>): SelectionCandidate | undefined {
   if (candidates.length === 0) return undefined;
+  if (exclude !== undefined && exclude.size > 0) {
+    if (algorithm.firstExcluding !== undefined) return algorithm.firstExcluding(candidates, exclude, context);
+    candidates = candidates.filter((c) => !exclude.has(c.uri));
+    if (candidates.length === 0) return undefined;
+  }
   return algorithm.first !== undefined ? algorithm.first(candidates, context) : algorithm.select(candidates, context)[0];
 }
 

@@ -1,13 +1,14 @@
 /**
  * The pool's default GetOrchestrator: the network client with credentials
- * signed once at start, bounded as a whole by `timeoutMs` (the client's own
+ * signed once at start, over the pool's kept channels (one per orchestrator,
+ * reused across rounds, ADR 0062), bounded as a whole by `timeoutMs` (the client's own
  * budgets apply to the connection and the RPC separately), and released early
  * when the pool closes.
  */
-import { CONNECT_TIMEOUT_MS, getOrchestratorInfo, networkErrors, type GatewayCredentials, type OrchestratorInfo } from '../../network/index.js';
+import { CONNECT_TIMEOUT_MS, getOrchestratorInfo, networkErrors, type GatewayCredentials, type OrchestratorChannels, type OrchestratorInfo } from '../../network/index.js';
 import type { FetchInfo } from './pool-options.js';
 
-export function grpcFetchInfo(credentials: GatewayCredentials): FetchInfo {
+export function grpcFetchInfo(credentials: GatewayCredentials, channels?: OrchestratorChannels): FetchInfo {
   return (uri, { capabilities, timeoutMs, signal }) =>
     new Promise<OrchestratorInfo>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
@@ -20,6 +21,7 @@ export function grpcFetchInfo(credentials: GatewayCredentials): FetchInfo {
       signal.addEventListener('abort', onAbort, { once: true });
       getOrchestratorInfo(uri, {
         credentials,
+        ...(channels !== undefined ? { channels } : {}),
         timeoutMs,
         connectTimeoutMs: Math.min(timeoutMs, CONNECT_TIMEOUT_MS),
         ...(capabilities !== undefined ? { capabilities } : {}),

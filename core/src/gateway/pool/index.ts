@@ -18,3 +18,5 @@ export { offers, priceAbove, priceFor, viewOf, type InfoView } from './capabilit
 export { AUTH_TOKEN_REFRESH_FRACTION, refreshReason, tokenExpired, tokenExpiryMs, type RefreshReason } from './refresh-policy.js';
 export { firstChoice, toSelectionCandidates, type RankOptions } from './selection-candidates.js';
 export { gatewayErrors } from './pool-errors.js';
+export { CallLimiter } from './call-limiter.js';
+export type { Preference } from './pool-classification.js';

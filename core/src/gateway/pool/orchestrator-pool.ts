@@ -5,27 +5,23 @@
  * max-price filters, and the hand-off to a selection algorithm.
  */
 import { setMaxListeners } from 'node:events';
-import { isUsablePrice, type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm, type SelectionCandidate } from '@lpx/sdk';
+import { type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
-import { networkErrors, type OrchestratorInfo } from '../../network/index.js';
+import { OrchestratorChannels, orchestratorTarget, type OrchestratorInfo } from '../../network/index.js';
 import { toHex } from '../../payments/index.js';
-import { offers, priceAbove, priceFor, viewOf, type InfoView } from './capability-price.js';
+import { CallLimiter } from './call-limiter.js';
+import { offers, viewOf } from './capability-price.js';
 import { collect } from './fan-out.js';
 import { grpcFetchInfo } from './grpc-fetch-info.js';
-import { gatewayErrors } from './pool-errors.js';
-import { POOL_DEFAULTS, type CachedInfo, type DiscoveryRound, type FetchInfo, type OrchestratorPoolDeps, type OrchestratorPoolOptions, type PoolEntry } from './pool-options.js';
-import { checkPriceIncrease, maxPriceFor, withinMaxPrice, type MaxPrices } from './price-limits.js';
-import { dueAt, refreshReason, tokenExpired, tokenExpiryMs, type RefreshReason } from './refresh-policy.js';
-import { firstChoiceAmong, toSelectionCandidates } from './selection-candidates.js';
+import { ClassificationCache, classify, openIn, tierFor, type Classified, type Preference, type Slot } from './pool-classification.js';
+import { accept, gatewayErrors, noChoice } from './pool-errors.js';
+import { POOL_DEFAULTS, type CachedInfo, type DiscoveryRound, type FetchInfo, type OrchestratorPoolDeps, type OrchestratorPoolOptions } from './pool-options.js';
+import type { PoolEntry } from './pool-options.js';
+import { checkPriceIncrease, lowerOf, maxPriceFor, type MaxPrices } from './price-limits.js';
+import { dueAt, refreshReason, tokenExpired, type RefreshReason } from './refresh-policy.js';
+import { firstChoiceAmong } from './selection-candidates.js';
 import { DEFAULT_SUSPENSION_PENALTY, Suspender, type Suspension } from './suspender.js';
-
-interface Slot extends CachedInfo {
-  readonly view: InfoView;
-  /** Hex once per reply rather than once per `usable()` call. */
-  readonly address: string;
-  /** Which fetch produced it, so a slow older reply never overwrites a newer one. */
-  readonly seq: number;
-}
+import { UsableWaiters } from './usable-waiters.js';
 
 export interface PickOptions {
   readonly algorithm: SelectionAlgorithm;
@@ -35,25 +31,9 @@ export interface PickOptions {
   readonly random?: () => number;
   /** A further limit for this job (its tenant's max price), on top of the gateway's own. */
   readonly maxPrice?: RationalPrice;
+  /** Pick among these while any is open (not excluded); the subset is kept with the usable set. */
+  readonly prefer?: Preference;
 }
-
-/** What `usable` found for one (capability, model, job max price), before exclusions. */
-interface Classified {
-  readonly usable: readonly PoolEntry[];
-  readonly suspended: readonly PoolEntry[];
-  readonly offering: number;
-  readonly overPrice: number;
-  /** `usable` as the algorithm sees it, and the way back: built once per change, not per job. */
-  readonly candidates: readonly SelectionCandidate[];
-  readonly byUri: ReadonlyMap<string, PoolEntry>;
-  /** The pool version it was built at; any change to replies, suspensions or rounds bumps the version. */
-  readonly version: number;
-  /** The earliest auth-token expiry among the cached replies: the set goes stale then without any event. */
-  readonly validUntil: number;
-}
-
-/** Distinct (capability, model, max price) keys kept; tenants with their own max price add keys. */
-const MAX_CLASSIFIED = 256;
 
 export class OrchestratorPool {
   readonly #candidates: () => Promise<OrchestratorCandidate[]>;
@@ -77,14 +57,21 @@ export class OrchestratorPool {
    * round that moves penalties on) — not on every job (ADR 0055).
    */
   #version = 0;
-  readonly #classified = new Map<string, Classified>();
+  readonly #classified = new ClassificationCache();
+  /** One channel per orchestrator, reused across rounds (ADR 0062); only the default gRPC fetch uses them. */
+  readonly #channels = new OrchestratorChannels();
+  readonly #limiter: CallLimiter;
+  /** The round running now: a second `discover()` joins it instead of asking everyone again. */
+  #round: Promise<DiscoveryRound> | undefined;
+  readonly #waiters = new UsableWaiters();
   /** No cached reply is due for a refresh before this time, so `refreshDue` is O(1) until then. */
   #nextDueAt = Number.POSITIVE_INFINITY;
 
   constructor(deps: OrchestratorPoolDeps, options: OrchestratorPoolOptions = {}) {
     this.#candidates = deps.candidates;
     if (deps.fetchInfo === undefined && deps.credentials === undefined) throw new TypeError('OrchestratorPool needs fetchInfo or gateway credentials');
-    this.#fetchInfo = deps.fetchInfo ?? grpcFetchInfo(deps.credentials!);
+    this.#fetchInfo = deps.fetchInfo ?? grpcFetchInfo(deps.credentials!, this.#channels);
+    this.#limiter = new CallLimiter(options.discoveryConcurrency ?? POOL_DEFAULTS.discoveryConcurrency);
     const discoveryTimeoutMs = options.discoveryTimeoutMs ?? POOL_DEFAULTS.discoveryTimeoutMs;
     const maxDiscoveryTimeoutMs = Math.max(discoveryTimeoutMs, options.maxDiscoveryTimeoutMs ?? POOL_DEFAULTS.maxDiscoveryTimeoutMs);
     this.#timeouts = { discoveryTimeoutMs, maxDiscoveryTimeoutMs };
@@ -99,18 +86,41 @@ export class OrchestratorPool {
 
   /**
    * One discovery round: counts as a refresh for the suspender, asks every
-   * candidate at once, and returns when `wanted` (default: all) accepted
-   * replies are in, everyone settled, or the collect loop's timers say stop.
-   * Calls still running go on and fill the cache when they land.
+   * candidate (at most `discoveryConcurrency` at once), and returns when
+   * `wanted` (default: all) accepted replies are in, everyone settled, or the
+   * collect loop's timers say stop. Calls still running go on and fill the
+   * cache when they land. A call while a round runs joins that round.
    */
-  async discover(options: { wanted?: number } = {}): Promise<DiscoveryRound> {
+  discover(options: { wanted?: number } = {}): Promise<DiscoveryRound> {
+    this.#round ??= this.#discover(options).finally(() => {
+      this.#round = undefined;
+    });
+    return this.#round;
+  }
+
+  /**
+   * Resolves as soon as the pool has a usable orchestrator for the capability
+   * (and model) — at once when it has one, else on the first reply that is
+   * one while a round (started here, or joined) runs, else when that round ends.
+   */
+  async untilUsable(capabilityId: string, model?: string): Promise<void> {
+    if (this.usable(capabilityId, model).length > 0) return;
+    // A round that ends with nothing usable still releases its waiters: the caller's pick then says why.
+    await this.#waiters.wait({ capabilityId, model }, this.discover());
+  }
+
+  async #discover(options: { wanted?: number }): Promise<DiscoveryRound> {
     this.#suspender.signalRefresh();
     this.#version++;
     const candidates = await this.#candidates();
     this.#known.clear();
     for (const candidate of candidates) this.#known.set(candidate.uri, candidate);
-    // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill.
-    for (const uri of this.#cache.keys()) if (!this.#known.has(uri)) this.#cache.delete(uri);
+    // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill; so is its channel.
+    for (const uri of this.#cache.keys()) {
+      if (this.#known.has(uri)) continue;
+      this.#cache.delete(uri);
+      this.#dropChannel(uri);
+    }
     this.#version++;
     // Their last errors go too: with on-chain discovery orchestrators come and go, and this map would only grow.
     for (const uri of this.#errors.keys()) if (!this.#known.has(uri)) this.#errors.delete(uri);
@@ -155,6 +165,11 @@ export class OrchestratorPool {
     return this.#classify(capabilityId, model).usable;
   }
 
+  /** The usable entries `preference` picks out, kept with the usable set (not filtered per call). */
+  preferred(capabilityId: string, preference: Preference, options: { model?: string; maxPrice?: RationalPrice } = {}): ReadonlyMap<string, PoolEntry> {
+    return tierFor(this.#classify(capabilityId, options.model, options.maxPrice), preference).byUri;
+  }
+
   /**
    * The algorithm's first choice among usable entries not in `exclude`. With
    * none left, go-livepeer's fallback: the suspended ones, lowest penalty first.
@@ -165,30 +180,20 @@ export class OrchestratorPool {
     const found = this.#classify(capabilityId, options.model, options.maxPrice);
     const open = (entry: { uri: string }): boolean => !(options.exclude?.has(entry.uri) ?? false);
     const maxPrice = lowerOf(maxPriceFor(this.#limits, capabilityId, options.model), options.maxPrice);
-    // A first attempt excludes no one: the algorithm gets the prepared candidates as they are.
-    const excluding = options.exclude !== undefined && options.exclude.size > 0;
+    // The preferred tier while any of it is open, else everyone usable; both are kept frozen lists, and the
+    // few exclusions go to the algorithm (its firstExcluding) rather than through a filter of the whole list.
+    const preferred = options.prefer === undefined ? undefined : tierFor(found, options.prefer);
+    const tier = preferred !== undefined && openIn(preferred, options.exclude) > 0 ? preferred : found;
     const choice =
-      firstChoiceAmong(excluding ? found.candidates.filter(open) : found.candidates, found.byUri, options.algorithm, {
+      firstChoiceAmong(tier.candidates, tier.byUri, options.algorithm, {
         capabilityId,
         ...(options.model !== undefined ? { model: options.model } : {}),
         ...(maxPrice !== undefined ? { maxPrice } : {}),
         ...(options.random !== undefined ? { random: options.random } : {}),
+        ...(options.exclude !== undefined ? { exclude: options.exclude } : {}),
       }) ?? found.suspended.find(open);
     if (choice !== undefined) return choice;
-    const what = options.model === undefined ? capabilityId : `${capabilityId} (model ${options.model})`;
-    const details = {
-      capabilityId,
-      ...(options.model !== undefined ? { model: options.model } : {}),
-      cached: this.#cache.size,
-      offering: found.offering,
-      overPrice: found.overPrice,
-      suspended: found.suspended.length,
-      excluded: options.exclude?.size ?? 0,
-    };
-    if (found.offering > 0 && found.overPrice === found.offering) {
-      throw gatewayErrors.PRICE_TOO_HIGH.create(`all ${found.offering} orchestrators offering ${what} ask more than the max price`, { details });
-    }
-    throw gatewayErrors.NO_ORCHESTRATORS.create(`no orchestrator available for ${what}`, { details });
+    throw noChoice(capabilityId, options, found, this.#cache.size);
   }
 
   /** Whether any orchestrator in the pool offers the capability, whatever its price or suspension. */
@@ -247,15 +252,34 @@ export class OrchestratorPool {
   /** Abandons running calls; their outcomes are ignored (no suspensions from shutting down). */
   close(): void {
     this.#closing.abort(new Error('orchestrator pool closed'));
+    this.#channels.close();
+  }
+
+  /** Channels kept to orchestrators now, and created so far (reuse shows as `opened` not growing across rounds). */
+  get channels(): { readonly open: number; readonly opened: number } {
+    return { open: this.#channels.size, opened: this.#channels.opened };
+  }
+
+  #dropChannel(uri: string): void {
+    try {
+      this.#channels.drop(orchestratorTarget(uri));
+    } catch {
+      // Not a URL: no channel was ever made for it.
+    }
   }
 
   #fetch(uri: string, capabilities: LivepeerCapabilities | undefined, force: boolean): Promise<boolean> {
     const running = this.#inflight.get(uri);
     if (running !== undefined && !force) return running;
     const seq = ++this.#seq;
-    const started = performance.now();
-    const call = this.#fetchInfo(uri, { ...(capabilities !== undefined ? { capabilities } : {}), timeoutMs: this.#fetchTimeoutMs, signal: this.#closing.signal })
-      .then(accept)
+    let started = 0;
+    // The limiter bounds calls running at once; the timeout and the latency count from when the call runs.
+    const call = this.#limiter
+      .run(() => {
+        started = performance.now();
+        if (this.#closing.signal.aborted) return Promise.reject(this.#closing.signal.reason as Error);
+        return this.#fetchInfo(uri, { ...(capabilities !== undefined ? { capabilities } : {}), timeoutMs: this.#fetchTimeoutMs, signal: this.#closing.signal }).then(accept);
+      })
       .then(
         (info) => this.#store(uri, info, performance.now() - started, seq),
         (error: unknown) => this.#fail(uri, error, seq),
@@ -277,6 +301,10 @@ export class OrchestratorPool {
     this.#version++;
     this.#nextDueAt = Math.min(this.#nextDueAt, dueAt(slot, this.#refreshMs));
     this.#errors.delete(uri);
+    if (this.#waiters.size > 0) {
+      const now = this.#now();
+      this.#waiters.wake((w) => classify([slot], this.#inputs(w.capabilityId, w.model, undefined, now)).usable.length > 0);
+    }
     return true;
   }
 
@@ -293,63 +321,18 @@ export class OrchestratorPool {
 
   #classify(capabilityId: string, model: string | undefined, jobMax?: RationalPrice): Classified {
     const now = this.#now();
-    const key = `${capabilityId}\u0000${model ?? ''}\u0000${jobMax === undefined ? '' : `${jobMax.pricePerUnit}/${jobMax.pixelsPerUnit}`}`;
-    const kept = this.#classified.get(key);
-    if (kept !== undefined && kept.version === this.#version && now < kept.validUntil) return kept;
-    if (this.#classified.size >= MAX_CLASSIFIED) this.#classified.clear();
-    const built = this.#build(capabilityId, model, jobMax, now);
-    this.#classified.set(key, built);
-    return built;
+    return this.#classified.get(capabilityId, model, jobMax, this.#version, now, () => classify(this.#cache.values(), this.#inputs(capabilityId, model, jobMax, now)));
   }
 
-  /** One pass over the cache: what `usable` and `pick` read until the next change. */
-  #build(capabilityId: string, model: string | undefined, jobMax: RationalPrice | undefined, now: number): Classified {
-    const max = lowerOf(maxPriceFor(this.#limits, capabilityId, model), jobMax);
-    let validUntil = Number.POSITIVE_INFINITY;
-    const usable: PoolEntry[] = [];
-    const suspended: PoolEntry[] = [];
-    let offering = 0;
-    let overPrice = 0;
-    for (const slot of this.#cache.values()) {
-      const expiry = tokenExpiryMs(slot);
-      if (expiry !== undefined && expiry > now) validUntil = Math.min(validUntil, expiry);
-      if (tokenExpired(slot, now) || !offers(slot.view, capabilityId, model)) continue;
-      offering++;
-      const price = priceFor(slot.info, slot.view, capabilityId, model);
-      if (!withinMaxPrice(price, max)) {
-        overPrice++;
-        continue;
-      }
-      const address = slot.address;
-      const stake = this.#options.stakeOf?.(address, slot.uri);
-      const penalty = this.#suspender.penalty(slot.uri);
-      const entry: PoolEntry = {
-        uri: slot.uri,
-        info: slot.info,
-        address,
-        latencyMs: slot.latencyMs,
-        fetchedAt: slot.fetchedAt,
-        penalty,
-        ...(price !== undefined ? { price } : {}),
-        ...(stake !== undefined ? { stake } : {}),
-      };
-      (penalty > 0 ? suspended : usable).push(entry);
-    }
-    usable.sort((a, b) => a.latencyMs - b.latencyMs);
-    suspended.sort((a, b) => a.penalty - b.penalty || a.latencyMs - b.latencyMs);
-    const byUri = new Map(usable.map((entry) => [entry.uri, entry] as const));
-    return { usable, suspended, offering, overPrice, candidates: Object.freeze(toSelectionCandidates(usable)), byUri, version: this.#version, validUntil };
+  #inputs(capabilityId: string, model: string | undefined, jobMax: RationalPrice | undefined, now: number): Parameters<typeof classify>[1] {
+    return {
+      capabilityId,
+      model,
+      max: lowerOf(maxPriceFor(this.#limits, capabilityId, model), jobMax),
+      now,
+      version: this.#version,
+      stakeOf: this.#options.stakeOf,
+      penalty: (uri) => this.#suspender.penalty(uri),
+    };
   }
-}
-
-/** The stricter of two optional limits. */
-function lowerOf(a: RationalPrice | undefined, b: RationalPrice | undefined): RationalPrice | undefined {
-  if (a === undefined || !isUsablePrice(b) || b.pricePerUnit <= 0n) return a ?? (isUsablePrice(b) && b.pricePerUnit > 0n ? b : undefined);
-  return priceAbove(a, b) ? b : a;
-}
-
-/** go-livepeer accepts a reply only with a service URI to send work to. */
-function accept(info: OrchestratorInfo): OrchestratorInfo {
-  if (info.transcoder === '') throw networkErrors.MALFORMED_MESSAGE.create('OrchestratorInfo has no transcoder URI');
-  return info;
 }

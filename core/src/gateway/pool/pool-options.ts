@@ -30,6 +30,8 @@ export interface OrchestratorPoolOptions extends MaxPrices {
   readonly discoveryTimeoutMs?: number;
   /** Absolute cutoff of one fan-out and cap of the doubled tick (go-livepeer: 6 s). */
   readonly maxDiscoveryTimeoutMs?: number;
+  /** GetOrchestrator calls running at once in a round (the rest wait their turn; default 128). */
+  readonly discoveryConcurrency?: number;
   /** Budget of one GetOrchestrator; a call still running when the loop ends may fill the cache until then. Default maxDiscoveryTimeoutMs. */
   readonly fetchTimeoutMs?: number;
   /** Info older than this is refreshed (kernel `gateway.poolRefreshMs`, 60 s). */
@@ -48,6 +50,7 @@ export const POOL_DEFAULTS = Object.freeze({
   discoveryTimeoutMs: 500,
   maxDiscoveryTimeoutMs: 6_000,
   refreshMs: 60_000,
+  discoveryConcurrency: 128,
 });
 
 /** One orchestrator's last good GetOrchestrator reply. */

@@ -32,6 +32,12 @@ export function withinMaxPrice(price: RationalPrice | undefined, max: RationalPr
   return max === undefined || price === undefined || !priceAbove(price, max);
 }
 
+/** The stricter of two optional limits (a zero or unusable one is no limit). */
+export function lowerOf(a: RationalPrice | undefined, b: RationalPrice | undefined): RationalPrice | undefined {
+  if (a === undefined || !isUsablePrice(b) || b.pricePerUnit <= 0n) return a ?? (isUsablePrice(b) && b.pricePerUnit > 0n ? b : undefined);
+  return priceAbove(a, b) ? b : a;
+}
+
 /** go-livepeer's priceIncreaseThreshold: a refreshed price may be at most this multiple of the session's first one. */
 export const PRICE_INCREASE_FACTOR = 2n;
 

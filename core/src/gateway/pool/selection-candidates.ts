@@ -18,6 +18,8 @@ export interface RankOptions {
   readonly model?: string;
   readonly maxPrice?: RationalPrice;
   readonly random?: () => number;
+  /** Uris to skip (a retry's tried ones): handed to the algorithm's `firstExcluding`, else filtered out here. */
+  readonly exclude?: ReadonlySet<string>;
 }
 
 /** The algorithm's first choice (its `first`, else the head of its ordering), mapped back to its entry. */
@@ -35,7 +37,8 @@ export function firstChoiceAmong(candidates: readonly SelectionCandidate[], byUr
     ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}),
     ...(options.random !== undefined ? { random: options.random } : {}),
   };
-  const chosen = firstChoiceOf(algorithm, candidates, context);
+  const chosen = firstChoiceOf(algorithm, candidates, context, options.exclude);
   // Algorithms may drop candidates, never invent them: an unknown uri is no choice.
-  return chosen === undefined ? undefined : byUri.get(chosen.uri);
+  // An algorithm that ignored `exclude` gets no say either: the kernel never returns an excluded uri.
+  return chosen === undefined || options.exclude?.has(chosen.uri) === true ? undefined : byUri.get(chosen.uri);
 }

@@ -2,16 +2,17 @@
  * A gateway's calls to an orchestrator's `net.Orchestrator` service, the way
  * go-livepeer gateways make them: a fresh connection per call (3 s to
  * connect), TLS without certificate verification (orchestrators self-sign),
- * cleartext for an `http://` URI, the connection closed afterwards. Works
- * against lpx and go-livepeer orchestrators alike.
+ * cleartext for an `http://` URI, the connection closed afterwards — unless
+ * the caller passes its kept `channels` (the gateway's pool does, ADR 0062).
+ * Works against lpx and go-livepeer orchestrators alike.
  */
-import { makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
+import type { Client, ServiceError } from '@grpc/grpc-js';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { gatewayCredentials, type GatewayCredentials, type GatewaySigner } from '../auth/gateway-signature.js';
 import { LPX_ERROR_CODE_TRAILER } from '../grpc/grpc-refusal.js';
-import { orchestratorServiceDefinition } from '../grpc/orchestrator-service-definition.js';
 import { networkErrors } from '../network-errors.js';
 import { orchestratorChannelCredentials } from '../tls/grpc-tls-credentials.js';
+import { OrchestratorClient, orchestratorTarget, type OrchestratorChannels } from './orchestrator-channels.js';
 import type { AuthToken, OrchestratorInfo } from '../wire/types.js';
 
 /** go-livepeer's GRPCConnectTimeout and its gateway's per-RPC budget. */
@@ -21,6 +22,8 @@ export const RPC_TIMEOUT_MS = 8_000;
 export interface OrchestratorCallOptions {
   readonly timeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** Kept channels to call over (one per orchestrator, left open); omitted: a connection for this call only. */
+  readonly channels?: OrchestratorChannels;
 }
 
 export interface GetOrchestratorInfoOptions extends OrchestratorCallOptions {
@@ -32,37 +35,23 @@ export interface GetOrchestratorInfoOptions extends OrchestratorCallOptions {
   readonly ignoreCapacityCheck?: boolean;
 }
 
-const OrchestratorClient = makeGenericClientConstructor(orchestratorServiceDefinition, 'Orchestrator');
-
 type UnaryMethod<Req, Res> = (request: Req, options: { deadline: Date }, callback: (error: ServiceError | null, response?: Res) => void) => void;
-
-function target(uri: string | URL): { address: string; scheme: 'https' | 'http' } {
-  let url: URL;
-  try {
-    url = new URL(String(uri));
-  } catch (cause) {
-    throw networkErrors.INVALID_URI.create(`orchestrator URI ${JSON.stringify(String(uri))} is not a URL`, { cause });
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
-    throw networkErrors.INVALID_URI.create(`orchestrator URI ${JSON.stringify(String(uri))} is not an http(s) URL with a host`);
-  }
-  const scheme = url.protocol === 'http:' ? 'http' : 'https';
-  return { address: url.port === '' ? `${url.host}:${scheme === 'https' ? 443 : 80}` : url.host, scheme };
-}
 
 function connect(client: Client, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve())));
 }
 
 async function call<Req, Res>(uri: string | URL, method: string, request: Req, options: OrchestratorCallOptions): Promise<Res> {
-  const { address, scheme } = target(uri);
-  const client = new OrchestratorClient(address, orchestratorChannelCredentials(scheme));
+  const to = orchestratorTarget(uri);
+  const kept = options.channels;
+  const client = kept?.client(to) ?? new OrchestratorClient(to.address, orchestratorChannelCredentials(to.scheme));
+  let failed = true;
   try {
     await connect(client, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS).catch((cause: Error) => {
       throw networkErrors.UNREACHABLE.create(`cannot connect to orchestrator ${String(uri)}: ${cause.message}`, { cause, details: { uri: String(uri) } });
     });
     const invoke = (client as unknown as Record<string, UnaryMethod<Req, Res>>)[method]!.bind(client);
-    return await new Promise<Res>((resolve, reject) => {
+    const response = await new Promise<Res>((resolve, reject) => {
       invoke(request, { deadline: new Date(Date.now() + (options.timeoutMs ?? RPC_TIMEOUT_MS)) }, (error, response) => {
         if (error === null && response !== undefined) return resolve(response);
         const lpxCode = error?.metadata?.get(LPX_ERROR_CODE_TRAILER)[0];
@@ -75,8 +64,11 @@ async function call<Req, Res>(uri: string | URL, method: string, request: Req, o
         );
       });
     });
+    failed = false;
+    return response;
   } finally {
-    client.close();
+    if (kept === undefined) client.close();
+    else if (failed) kept.drop(to);
   }
 }
 

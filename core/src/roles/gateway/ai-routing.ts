@@ -13,10 +13,10 @@ import { blobUrlWithToken, type BlobStore } from '../../blobs/index.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import type { OrchestratorPool } from '../../gateway/pool/orchestrator-pool.js';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
+import type { Preference } from '../../gateway/pool/pool-classification.js';
 import { getOrchestratorInfo, type GatewayCredentials, type OrchestratorInfo } from '../../network/index.js';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { livepeerMappingFor } from '../../capabilities/index.js';
-import { Rational } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import type { AIPipelineSource } from './ai-pipeline-source.js';
 import { aiModelsOf } from './ai-models.js';
@@ -69,17 +69,37 @@ export function isWarm(entry: Pick<PoolEntry, 'info'>, capabilityId: string, mod
   return entry.info.capabilities?.constraints.perCapability[mapping.id]?.models[model]?.warm === true;
 }
 
-/** The pool's pick for an AI request: warm orchestrators while any is usable, then cold ones. */
+/** The warm tier's test per (capability, model): the pool keeps the subset it picks out with its usable set. */
+const warmTiers = new Map<string, Preference>();
+
+function warmTier(capabilityId: string, model: string): Preference {
+  const key = `warm\u0000${capabilityId}\u0000${model}`;
+  let tier = warmTiers.get(key);
+  if (tier === undefined) {
+    tier = { key, test: (entry) => isWarm(entry, capabilityId, model) };
+    // Bounded by the capabilities and models the gateway serves; cleared rather than grown without end.
+    if (warmTiers.size >= 1024) warmTiers.clear();
+    warmTiers.set(key, tier);
+  }
+  return tier;
+}
+
+/**
+ * The pool's pick for an AI request: warm orchestrators while any is usable,
+ * then cold ones. The warm subset is kept by the pool with its usable set
+ * (per capability, model and job max price), so a pick filters nothing per job.
+ */
 export function pickAIOrchestrator(
-  pool: Pick<OrchestratorPool, 'usable' | 'pick'>,
+  pool: Pick<OrchestratorPool, 'pick'>,
   options: { capabilityId: string; model: string; exclude: ReadonlySet<string>; algorithm: SelectionAlgorithm; maxPrice?: RationalPrice | undefined },
 ): PoolEntry {
-  const skip = new Set(options.exclude);
-  const open = pool.usable(options.capabilityId, options.model).filter((e) => !options.exclude.has(e.uri) && (options.maxPrice === undefined || e.price === undefined || Rational.of(e.price.pricePerUnit, e.price.pixelsPerUnit).lte(Rational.of(options.maxPrice.pricePerUnit, options.maxPrice.pixelsPerUnit))));
-  if (open.some((e) => isWarm(e, options.capabilityId, options.model))) {
-    for (const entry of open) if (!isWarm(entry, options.capabilityId, options.model)) skip.add(entry.uri);
-  }
-  return pool.pick(options.capabilityId, { exclude: skip, model: options.model, algorithm: options.algorithm, ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}) });
+  return pool.pick(options.capabilityId, {
+    exclude: options.exclude,
+    model: options.model,
+    algorithm: options.algorithm,
+    prefer: warmTier(options.capabilityId, options.model),
+    ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}),
+  });
 }
 
 export function createAIRouting(options: AIRoutingOptions): AIRouting {
@@ -94,7 +114,8 @@ export function createAIRouting(options: AIRoutingOptions): AIRouting {
 
   const router: AIRouterDeps = {
     async pick(capabilityId, model, exclude, maxPrice, tenant) {
-      if (pool.usable(capabilityId, model).length === 0) await pool.discover();
+      // Nothing usable: wait for the first reply that is, not for the whole round (ADR 0062).
+      if (pool.usable(capabilityId, model).length === 0) await pool.untilUsable(capabilityId, model);
       else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
       return pickAIOrchestrator(pool, { capabilityId, model, exclude, algorithm: options.algorithm, maxPrice: stricterPrice(maxPrice, options.clients.maxPriceOf(tenant)) });
     },

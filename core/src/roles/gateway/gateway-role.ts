@@ -87,6 +87,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     {
       discoveryTimeoutMs: settings.discoveryTimeoutMs,
       maxDiscoveryTimeoutMs: settings.maxDiscoveryTimeoutMs,
+      discoveryConcurrency: settings.discoveryConcurrency,
       refreshMs: settings.poolRefreshMs,
       ...(settings.maxPrice !== undefined ? { maxPrice: price(settings.maxPrice) } : {}),
       maxPricePerCapability: Object.fromEntries(Object.entries(settings.maxPricePerCapability).map(([k, v]) => [k, price(v)])),
@@ -116,7 +117,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const processor = withWebhookDelivery(
     routerProcessor({
       pick: async (capabilityId, exclude, tenant, include) => {
-        if (pool.usable(capabilityId).length === 0) await pool.discover();
+        if (pool.usable(capabilityId).length === 0) await pool.untilUsable(capabilityId);
         else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
         const maxPrice = clients.maxPriceOf(tenant);
         // A go-livepeer client's `orchestrators.include`: everyone else is left out.

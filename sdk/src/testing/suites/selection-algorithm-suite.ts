@@ -112,5 +112,36 @@ export const selectionAlgorithmSuite = defineConformanceSuite<SelectionAlgorithm
         assert.ok(statistic <= critical, `first() and select()[0] differ: chi-square ${statistic.toFixed(1)} > ${critical.toFixed(1)} (df ${df}); first ${show(viaFirst)}; select ${show(viaSelect)}`);
       },
     },
+    {
+      name: 'first choice over a frozen list (work kept per list) agrees with a fresh list, per max price',
+      run(algorithm, assert) {
+        const frozen = Object.freeze([...candidates]);
+        for (const [i, maxPrice] of [undefined, { pricePerUnit: 4n, pixelsPerUnit: 1n }, undefined].entries()) {
+          const context = (random: () => number): SelectionContext => ({ capabilityId: 'video/transcode', random, ...(maxPrice !== undefined ? { maxPrice } : {}) });
+          const kept = histogram((random) => firstChoiceOf(algorithm, frozen, context(random)), 20 + i);
+          const fresh = histogram((random) => firstChoiceOf(algorithm, [...candidates], context(random)), 30 + i);
+          const { statistic, df } = chiSquare(kept, fresh);
+          assert.ok(statistic <= chiSquareCritical(df), `frozen and fresh lists differ (max price ${maxPrice?.pricePerUnit ?? 'none'}): chi-square ${statistic.toFixed(1)} (df ${df})`);
+        }
+      },
+    },
+    {
+      name: 'first choice excluding a few agrees in distribution with the first choice over the rest',
+      run(algorithm, assert) {
+        const frozen = Object.freeze([...candidates]);
+        for (const [i, skip] of [[0], [9, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8]].entries()) {
+          const exclude = new Set(skip.map((k) => candidates[k]!.uri));
+          const rest = candidates.filter((c) => !exclude.has(c.uri));
+          const context = (random: () => number): SelectionContext => ({ capabilityId: 'video/transcode', random });
+          const excluding = histogram((random) => firstChoiceOf(algorithm, frozen, context(random), exclude), 40 + i);
+          const filtered = histogram((random) => firstChoiceOf(algorithm, rest, context(random)), 50 + i);
+          for (const uri of exclude) assert.ok(!excluding.has(uri), `excluded ${uri} was chosen`);
+          const { statistic, df } = chiSquare(excluding, filtered);
+          assert.ok(statistic <= chiSquareCritical(df), `excluding ${skip.join(',')} differs from filtering: chi-square ${statistic.toFixed(1)} (df ${df})`);
+        }
+        const all = new Set(candidates.map((c) => c.uri));
+        assert.equal(firstChoiceOf(algorithm, frozen, { capabilityId: 'video/transcode', random: seededRandom(60) }, all), undefined, 'everyone excluded: no choice');
+      },
+    },
   ],
 });
