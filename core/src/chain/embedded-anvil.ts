@@ -8,7 +8,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { locateAnvilBinary } from './anvil-binary.js';
 import { chainErrors } from './chain-errors.js';
 import { connectChain, type ChainConnection } from './connection.js';
-import { devAccounts, type DevAccount } from './dev-accounts.js';
+import { devAccounts, MAX_DEV_ACCOUNTS, type DevAccount } from './dev-accounts.js';
 import { advanceRounds, initializeCurrentRound, mineBlocks, type RoundControl } from './dev-chain-control.js';
 import { DEFAULT_DEV_PROTOCOL_PARAMS, deployDevProtocol, setDevTranscoder, type Deployer, type DevProtocolParams } from './dev-protocol-deploy.js';
 import { freeLoopbackPort } from './local-port.js';
@@ -74,7 +74,7 @@ async function waitForRpc(rpcUrl: string, child: ChildProcess, output: () => str
 }
 
 function spawnAnvil(port: number, options: EmbeddedChainOptions): { child: ChildProcess; output: () => string } {
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--accounts', '10', '--balance', '10000'];
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--accounts', String(Math.max(10, MAX_DEV_ACCOUNTS)), '--balance', '10000'];
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
   if (options.dataDir !== undefined) args.push('--state', join(options.dataDir, 'anvil-state.json'), '--state-interval', '1');
   const child = spawn(locateAnvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
