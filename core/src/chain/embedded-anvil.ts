@@ -8,7 +8,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { locateAnvilBinary } from './anvil-binary.js';
 import { chainErrors } from './chain-errors.js';
 import { connectChain, type ChainConnection } from './connection.js';
-import { devAccounts, type DevAccount } from './dev-accounts.js';
+import { devAccounts, MAX_DEV_ACCOUNTS, type DevAccount } from './dev-accounts.js';
 import { advanceRounds, initializeCurrentRound, mineBlocks, type RoundControl } from './dev-chain-control.js';
 import { DEFAULT_DEV_PROTOCOL_PARAMS, deployDevProtocol, setDevTranscoder, type Deployer, type DevProtocolParams } from './dev-protocol-deploy.js';
 import { freeLoopbackPort } from './local-port.js';

@@ -346,8 +346,11 @@ export const KernelConfigSchema = Type.Object(
         maxTicketEV: Type.String({ pattern: '^[0-9]+$', default: '3000000000000' }),
         /** Largest EV of one payment's tickets together, in wei (go-livepeer's -maxTotalEV). */
         maxTotalEV: Type.String({ pattern: '^[0-9]+$', default: '20000000000000' }),
-        /** Router workers per capability in this process. */
-        concurrency: Type.Integer({ minimum: 1, default: 8 }),
+        /**
+         * Route jobs this process runs at once per capability. They mostly wait on orchestrators, so the default is high;
+         * orchestrators' capacity (insufficient capacity → another one) is the real limit (ADR 0061).
+         */
+        concurrency: Type.Integer({ minimum: 1, maximum: 10_000, default: 256 }),
         /**
          * What the gateway checks on the renditions of a segment (ADR 0026): 'auto' = the orchestrator's signature when
          * on-chain (go-livepeer's -localVerify default), 'signature' always, 'pixels' also decodes each rendition with

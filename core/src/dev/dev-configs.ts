@@ -46,6 +46,8 @@ export interface OrchestratorConfigInput {
   readonly ai?: boolean;
   /** Host this installed BYOC partner plugin (`lpx dev up --byoc`): its container on the same dockerd, also as a Live Runner app. */
   readonly byoc?: { readonly pluginId: string; readonly module: string };
+  /** `byoc/echo` jobs the orchestrator takes at once (default 8); benches that load it raise it. */
+  readonly echoCapacity?: number;
 }
 
 /** What a dev AI orchestrator runs warm, one reference runner container each: every kind of engine the runner has. */
@@ -119,9 +121,9 @@ function aiRunnerPlugins(): Record<string, unknown> {
   };
 }
 
-function workPlugins(transcodeSessions: number): Record<string, unknown> {
+function workPlugins(transcodeSessions: number, echoCapacity = 8): Record<string, unknown> {
   return {
-    'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: 8 } },
+    'example-echo': { module: moduleFile('@lpx/plugin-example-echo'), config: { concurrency: echoCapacity } },
     // Transcoding on this machine's CPU; `lpx transcode probe` shows what else would work here.
     'transcode-ffmpeg': { module: moduleFile('@lpx/plugin-transcode-ffmpeg'), config: { maxSessions: transcodeSessions, preset: 'veryfast' } },
   };
@@ -138,8 +140,8 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
     // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
-    plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS), ...(input.ai === true ? aiRunnerPlugins() : {}), ...(input.byoc !== undefined ? byocPlugins(input.byoc) : {}) },
-    capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
+    plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS, input.echoCapacity), ...(input.ai === true ? aiRunnerPlugins() : {}), ...(input.byoc !== undefined ? byocPlugins(input.byoc) : {}) },
+    capabilities: { 'byoc/echo': { capacity: input.echoCapacity ?? 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
 }
 

@@ -59,6 +59,8 @@ export interface DevNetworkOptions {
    * its image built on the same dockerd as --ai) as `byoc/<name>` and as a Live Runner app.
    */
   readonly byoc?: boolean;
+  /** `byoc/echo` jobs each orchestrator takes at once (default 8). */
+  readonly echoCapacity?: number;
 }
 
 export interface DevTenant {
@@ -172,6 +174,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           dataDir: join(dataDir, `orchestrator-${o.index}`),
           secret,
           separateWorkers: workerCount > 0,
+          ...(options.echoCapacity !== undefined ? { echoCapacity: options.echoCapacity } : {}),
           ai: options.ai === true && o.index === 1,
           ...(byoc !== undefined && o.index === 1 ? { byoc: { pluginId: byoc.pluginId, module: join(byoc.dir, 'index.js') } } : {}),
         });

@@ -13,6 +13,7 @@ import type { JobBlobs } from './job-blobs.js';
 import type { Encoded } from './job-payloads.js';
 import { ResultWaiters, type FinishedJob } from './result-waiters.js';
 import { drainWorker } from './drain-worker.js';
+import { settleLocally } from './local-results.js';
 import { settleWithin } from './settle-within.js';
 
 const CLOSE_GRACE_MS = 2_000;
@@ -66,9 +67,7 @@ export class CapabilityLane {
       waiters: this.#waiters,
       logger,
       results: deps.blobs,
-      streamOpened: (jobId) => {
-        for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
-      },
+      streamOpened: (jobId) => this.#streamOpenedHere(jobId),
     });
   }
 
@@ -118,7 +117,11 @@ export class CapabilityLane {
       metrics,
       blobs,
       announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
-      announceStream: (jobId) => this.#events.announceStream(jobId),
+      // A submitter in this process learns of the stream at once, not only when the events reader sees the entry.
+      announceStream: async (jobId) => {
+        await this.#events.announceStream(jobId);
+        this.#streamOpenedHere(jobId);
+      },
       relay: { connection, prefix: options.prefix },
     });
     const worker = new Worker(this.queue.name, processor, {
@@ -140,6 +143,9 @@ export class CapabilityLane {
     worker.on('failed', (job, error) => {
       logger?.warn({ capabilityId, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
+    // A waiter in this process gets the outcome from the worker that wrote it (ADR 0061): one queue round
+    // trip, not a second one through the events stream, which stays the path for waiters elsewhere.
+    settleLocally(worker, this.#waiters, blobs, logger, capabilityId);
     this.#worker = worker;
   }
 
@@ -191,6 +197,10 @@ export class CapabilityLane {
    * called JobContext.stream); register before submitting. `cancel` forgets
    * the wait (the job ended without streaming, or the caller gave up).
    */
+  #streamOpenedHere(jobId: string): void {
+    for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
+  }
+
   streamOpened(jobId: string): { opened: Promise<void>; cancel(): void } {
     let resolve!: () => void;
     const opened = new Promise<void>((r) => (resolve = r));

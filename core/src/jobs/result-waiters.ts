@@ -47,6 +47,11 @@ export class ResultWaiters {
     });
   }
 
+  /** Someone in this process waits for the job. */
+  has(jobId: string): boolean {
+    return this.#byJob.has(jobId);
+  }
+
   settle(jobId: string, finished: FinishedJob): void {
     const list = this.#byJob.get(jobId);
     if (!list) return;

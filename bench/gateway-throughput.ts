@@ -1,0 +1,113 @@
+/**
+ * Gateway throughput (issue 13's targets), on a local network of separate
+ * processes (`lpx dev up`: Redis, a dev chain, orchestrators with their echo
+ * workers, one gateway), same run:
+ *
+ * 1. A go-livepeer BYOC client's echo jobs through the gateway
+ *    (`POST /process/request/`, limited to orchestrator 1 by
+ *    `orchestrators.include`: route job on BullMQ → orchestrator 1 over TLS,
+ *    paid) versus a go-livepeer-style client in this process paying
+ *    orchestrator 1 directly over the same BYOC wire (job token, tickets,
+ *    `POST /process/request`: the gateway's own job sender, no queue), at
+ *    concurrency 16: throughput ratio (target ≥ 0.8) and p50 overhead
+ *    (target ≤ 5 ms).
+ * 2. Throughput through the gateway with 1, 2, 4 and 8 orchestrators (one
+ *    network of N; `orchestrators.include` limits each round to the first
+ *    k), each job a 1 s echo, at concurrency 4·k: the work is waiting, not
+ *    CPU, so throughput grows with orchestrators unless the gateway caps it.
+ *
+ *   node --import tsx bench/gateway-throughput.ts [jobs] [maxOrchestrators]
+ *
+ * 8 orchestrator processes do not start on a loaded 2-core machine (their
+ * Redis connect times out); pass a smaller maxOrchestrators there.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { privateKeyToAccount } from 'viem/accounts';
+import { startDevNetwork } from '../core/src/dev/dev-network.js';
+import type { PoolEntry } from '../core/src/gateway/pool/pool-options.js';
+import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
+import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
+import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
+
+const jobs = Number(process.argv[2] ?? 400);
+const maxOrchestrators = Number(process.argv[3] ?? process.env['BENCH_ORCHESTRATORS'] ?? 8);
+const DELAY_MS = 1_000;
+/** Each orchestrator's echo worker runs this many jobs at once: c=16 on one orchestrator fits. */
+const CAPACITY = 16;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+async function measure(total: number, concurrency: number, call: (i: number) => Promise<void>): Promise<{ p50: number; perSecond: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { p50: quantile(latencies.sort((a, b) => a - b), 0.5), perSecond: total / seconds };
+}
+
+const sizes = [1, 2, 4, 8].filter((n) => n <= maxOrchestrators);
+const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-gw-throughput-'));
+const network = await startDevNetwork({ orchestrators: Math.max(...sizes), dataDir, echoCapacity: CAPACITY, tenantBudgetWei: 10n ** 24n });
+const chainSources = await createChainPaymentSources({ rpcUrl: network.chain.rpcUrl, controller: network.chain.controller });
+const senderKey = network.chain.accounts.find((a) => a.role === 'sender')!.privateKey as `0x${string}`;
+const direct = createJobSender({ account: privateKeyToAccount(senderKey), chain: chainSources, requestTimeoutMs: 15_000, limits: { maxEV: 10n ** 17n, maxTotalEV: 10n ** 19n }, logger: pino({ level: 'silent' }) });
+const auth = `Bearer ${network.tenants[0]!.apiKey}`;
+try {
+  // go-livepeer's BYOC client route: the parameters' orchestrators.include limits the choice.
+  const viaWire = (include: string[], delayMs = 0) => async (i: number): Promise<void> => {
+    const header = encodeJobRequestHeader({ id: '', request: '{}', parameters: JSON.stringify({ orchestrators: { include } }), capability: 'echo', timeout_seconds: 30, sender: '', sig: '' });
+    const response = await fetch(`${network.gateway.httpUrl}/process/request/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, livepeer: header }, body: JSON.stringify(delayMs > 0 ? { text: `w${i}`, delayMs } : { text: `w${i}` }) });
+    if (response.status !== 200) throw new Error(`gateway answered ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const first = { uri: network.orchestrators[0]!.serviceUri } as PoolEntry;
+  const straight = async (i: number): Promise<void> => {
+    await direct.send(first, { capabilityId: 'byoc/echo', input: { text: `d${i}` }, requestId: randomUUID(), signal: AbortSignal.timeout(30_000) });
+  };
+  // The same orchestrator both ways: the gateway may use only orchestrator 1 here.
+  const viaGateway = viaWire([first.uri]);
+  // Discovery may take a while on a loaded machine: until then the gateway answers 404 for byoc/echo.
+  for (let tries = 0; ; tries++) {
+    const ok = await viaGateway(0).then(() => true, (error: unknown) => (tries > 120 ? Promise.reject(error) : false));
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  await measure(32, 16, viaGateway); // warm: first payment, connections
+  await measure(32, 16, straight);
+  const g = await measure(jobs, 16, viaGateway);
+  const d = await measure(jobs, 16, straight);
+  console.log(`gateway vs a go-livepeer-style client paying the orchestrator directly, ${jobs} echo jobs, c=16, separate processes`);
+  console.log(`c=16 throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (target ≥ 0.8)`);
+  console.log(`c=16 p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms (target ≤ 5 ms)`);
+
+  console.log(`throughput through the gateway by orchestrators (${DELAY_MS} ms echo jobs, c=4·k, each orchestrator takes ${CAPACITY} at once, separate processes)`);
+  let base: number | undefined;
+  for (const k of sizes) {
+    const include = network.orchestrators.slice(0, k).map((o) => o.serviceUri);
+    await measure(4 * k, 4 * k, viaWire(include, DELAY_MS)); // warm: each orchestrator's first payment
+    const r = await measure(12 * k, 4 * k, viaWire(include, DELAY_MS));
+    base ??= r.perSecond;
+    console.log(`orchestrators=${k}: ${r.perSecond.toFixed(0)} jobs/s, p50 ${r.p50.toFixed(0)} ms → ${(r.perSecond / base).toFixed(2)} × 1 orchestrator`);
+  }
+} finally {
+  direct.close();
+  await chainSources.close();
+  await network.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
