@@ -30,7 +30,7 @@ export class JobsKernel implements JobsService {
     this.#raw = options;
     this.#options = resolveKernelOptions(options);
     this.#logger = options.logger;
-    this.#metrics = createJobsMetrics(options.metrics);
+    this.#metrics = options.observer ?? createJobsMetrics(options.metrics);
     this.#blobs = options.blobs ? new JobBlobs(options.blobs, this.#options.prefix, options.connection, options.logger) : undefined;
   }
 
