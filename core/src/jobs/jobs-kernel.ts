@@ -146,6 +146,11 @@ export class JobsKernel implements JobsService {
     return this.#blobs?.reap() ?? Promise.resolve(0);
   }
 
+  /** Capabilities whose lane this process has opened (queue depth metrics read these). */
+  capabilityIds(): readonly string[] {
+    return [...this.#lanes.keys()];
+  }
+
   /** The BullMQ Queue behind a capability, for kernel code (admin routes, metrics) — not for plugins. */
   queueFor(capabilityId: string): CapabilityLane['queue'] {
     return this.#lane(capabilityId).queue;

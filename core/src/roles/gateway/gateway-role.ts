@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { gatewayMetrics } from '../role-metrics.js';
 import { gatewayRequestMetrics, orchestratorMetrics, orchestratorPoolMetrics } from '../../observability/gateway-metrics.js';
 import { gatewayFundsMetrics } from '../../observability/funds-metrics.js';
+import { queueDepthMetrics } from '../../observability/queue-metrics.js';
 import { fromHex } from '../../payments/index.js';
 import type { LocalAccount } from 'viem';
 import { errors, type GatewayService, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
@@ -118,6 +119,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     blobs: kernel.blobs,
   });
   teardown.push('gateway routes', () => routes.close());
+  queueDepthMetrics(options.metrics, 'gateway', routes);
   const clients = gatewayClients({ config, redis, offered: (capabilityId) => pool.offers(capabilityId), warn: (message) => logger.warn(message) });
 
   const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
