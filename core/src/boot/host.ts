@@ -7,6 +7,7 @@ import { ContainerScopes } from '../container/scopes.js';
 import { GrpcEdge } from '../grpc/grpc-edge.js';
 import { createRootServer } from '../http/root-server.js';
 import { createRootLogger } from '../observability/logger.js';
+import { nodeEventsOf, type NodeEvents } from '../observability/node-events.js';
 import { TeardownStack } from './teardown-stack.js';
 import { bootKernelServices, type KernelServices } from './kernel-services.js';
 import { preparePlugins } from './prepare-plugins.js';
@@ -54,6 +55,11 @@ export class Host {
     this.logger = createRootLogger({ level: config.log.level, name: config.node.name, ...(options.logDestination ? { destination: options.logDestination } : {}) });
     this.#teardown = new TeardownStack(this.logger);
     collectDefaultMetrics({ register: this.metrics, prefix: 'lpx_' });
+  }
+
+  /** This node's job and payment events (what GET /events streams; ADR 0056). */
+  get events(): NodeEvents {
+    return nodeEventsOf(this.metrics);
   }
 
   get state(): HostState {

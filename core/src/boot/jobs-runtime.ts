@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { JobsService, LoggerService } from '@lpx/sdk';
 import { JobsKernel, type JobBlobsOptions } from '../jobs/index.js';
 import { connectRedis } from '../redis/index.js';
+import { queueDepthMetrics } from '../observability/queue-metrics.js';
 
 export interface JobsRuntime {
   /** The unscoped service (CLI, demo, test host); plugins get `forPlugin` views. */
@@ -35,6 +36,7 @@ export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<Jo
   const logger = options.logger.child({ component: 'jobs' }) as unknown as LoggerService;
   const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs' });
   const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.blobs ? { blobs: options.blobs } : {}) });
+  queueDepthMetrics(options.metrics, 'node', kernel);
   return {
     service: kernel,
     forPlugin: (pluginId, capabilityIds, registeredAtRuntime) => kernel.forPlugin(pluginId, capabilityIds, registeredAtRuntime),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { installProblemJson, problemJsonServerOptions } from './problem-json.js';
 import { registerBlobRoutes, type BlobStore } from '../blobs/index.js';
+import { registerEventsRoute } from '../observability/events-route.js';
 
 export interface RootServerOptions {
   logger: Logger;
@@ -12,9 +13,11 @@ export interface RootServerOptions {
   readiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** Served at GET /v1/blobs/<id> to token holders (workers on other machines). */
   blobs?: BlobStore;
+  /** /events tuning (heartbeat, slow-client bound); defaults suit production. */
+  events?: { heartbeatMs?: number; maxBufferedBytes?: number };
 }
 
-/** The node's single HTTP edge: health, readiness, metrics and problem+json errors. */
+/** The node's single HTTP edge: health, readiness, metrics, the event stream and problem+json errors. */
 export function createRootServer(options: RootServerOptions): FastifyInstance {
   const app = fastify({
     loggerInstance: options.logger.child({ component: 'http' }) as unknown as FastifyBaseLogger,
@@ -31,6 +34,8 @@ export function createRootServer(options: RootServerOptions): FastifyInstance {
     return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not-ready', checks: result.checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.metrics()));
+  // Job and payment events as SSE (ADR 0056), from the bus of this node's Registry.
+  registerEventsRoute(app, { metrics: options.metrics, ...options.events });
   if (options.blobs) registerBlobRoutes(app, options.blobs);
   return app;
 }

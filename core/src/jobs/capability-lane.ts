@@ -154,6 +154,7 @@ export class CapabilityLane {
     const encoded = await this.#encode(data, bullOptions);
     try {
       const job = await this.queue.add(this.capabilityId, encoded.value, bullOptions);
+      this.#deps.metrics.queued(this.capabilityId, job.id ?? '');
       return { id: job.id ?? '' };
     } catch (error) {
       await this.#deps.blobs?.discard(encoded);
@@ -179,6 +180,7 @@ export class CapabilityLane {
     try {
       await this.queue.add(this.capabilityId, encoded.value, bullOptions);
       added = true;
+      this.#deps.metrics.queued(this.capabilityId, jobId);
       // A repeated idempotent id may name a job that finished long ago: no event will come.
       if (callerChoseId) {
         const finished = await this.#readFinished(jobId);

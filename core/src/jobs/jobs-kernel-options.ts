@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LoggerService } from '@lpx/sdk';
 import type { JobBlobsOptions } from './job-blobs.js';
+import type { JobsObserver } from './jobs-metrics.js';
 
 /** How long finished jobs stay inspectable; bounded so Redis does not grow forever. */
 export interface RetentionOptions {
@@ -30,6 +31,8 @@ export interface JobsKernelOptions {
   logger?: LoggerService;
   /** prom-client registry for lpx_jobs_* metrics; none → no metrics. */
   metrics?: Registry;
+  /** Replaces the lpx_jobs_* metrics (the gateway's route queue counts requests instead). */
+  observer?: JobsObserver;
   worker?: WorkerTuning;
   retention?: { completed?: RetentionOptions; failed?: RetentionOptions };
   /** Default submitAndWait timeout (default 60 s). */

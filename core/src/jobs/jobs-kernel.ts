@@ -30,7 +30,7 @@ export class JobsKernel implements JobsService {
     this.#raw = options;
     this.#options = resolveKernelOptions(options);
     this.#logger = options.logger;
-    this.#metrics = createJobsMetrics(options.metrics);
+    this.#metrics = options.observer ?? createJobsMetrics(options.metrics);
     this.#blobs = options.blobs ? new JobBlobs(options.blobs, this.#options.prefix, options.connection, options.logger) : undefined;
   }
 
@@ -144,6 +144,11 @@ export class JobsKernel implements JobsService {
   /** Deletes blobs of this kernel's jobs that are gone from Redis; runs periodically once a queue is used. */
   reapBlobs(): Promise<number> {
     return this.#blobs?.reap() ?? Promise.resolve(0);
+  }
+
+  /** Capabilities whose lane this process has opened (queue depth metrics read these). */
+  capabilityIds(): readonly string[] {
+    return [...this.#lanes.keys()];
   }
 
   /** The BullMQ Queue behind a capability, for kernel code (admin routes, metrics) — not for plugins. */

@@ -62,6 +62,7 @@ export function toBullProcessor<Input, Output>(
     const attempt = job.attemptsMade + 1;
     const { blobs } = hooks;
     const jobSignal = signal ?? neverAborted;
+    hooks.metrics.started(capabilityId, job.id ?? '', attempt);
     try {
       const context: JobContext<Input> = {
         id: job.id ?? '',
@@ -74,12 +75,12 @@ export function toBullProcessor<Input, Output>(
       };
       const result = await processor(context);
       const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;
-      hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000);
+      hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000, job.id ?? '', attempt);
       return stored;
     } catch (thrown) {
       const error = asError(thrown);
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
-      hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final);
+      hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final, job.id ?? '', attempt, error.message);
       if (!final) await hooks.announceRetry(job.id ?? '', error.message, attempt).catch(() => undefined);
       throw error;
     }

@@ -3,7 +3,7 @@ import type { Hex } from 'viem';
 /** What one redemption attempt concluded. Thrown errors mean "transient, retry". */
 export type RedemptionOutcome =
   /** `payout` below the face value only for a last-round partial payout (see ADR 0121). */
-  | { status: 'redeemed'; txHash: Hex; blockNumber: bigint; gasUsed: bigint; payout: bigint; partial: boolean }
+  | { status: 'redeemed'; txHash: Hex; blockNumber: bigint; gasUsed: bigint; fee: bigint; payout: bigint; partial: boolean }
   /** usedTickets says it is spent; `txHash` is set when the spending tx was ours. */
   | { status: 'already-used'; txHash: Hex | undefined }
   /** Not now, for a known reason: look again later (durably, via BullMQ's delayed set). */

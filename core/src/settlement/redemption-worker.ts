@@ -102,7 +102,7 @@ export class RedemptionWorker {
       case 'redeemed': {
         const payout = outcome.payout.toString();
         await ledger.recordRedeemed({ ticketHash: record.ticketHash, txHash: outcome.txHash, blockNumber: outcome.blockNumber.toString(), faceValue: record.faceValue, payout, at: Date.now() });
-        this.report('redeemed', outcome.partial ? 'partial' : 'ok', record, { txHash: outcome.txHash, payout });
+        this.report('redeemed', outcome.partial ? 'partial' : 'ok', record, { txHash: outcome.txHash, payout, gasFee: outcome.fee.toString() });
         logger?.info({ ticketHash: record.ticketHash, txHash: outcome.txHash, faceValue: record.faceValue, payout }, outcome.partial ? 'winning ticket redeemed short: the sender could not cover the face value' : 'winning ticket redeemed');
         return { status: 'redeemed', txHash: outcome.txHash, payout };
       }

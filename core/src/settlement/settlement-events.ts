@@ -17,6 +17,8 @@ export interface SettlementOutcomeEvent {
   /** Decimal wei strings: wei can exceed 2^53. */
   faceValue: string;
   payout?: string;
+  /** For `redeemed`: the transaction's fee (gasUsed × effective gas price), decimal wei. */
+  gasFee?: string;
   txHash?: string;
   detail?: string;
   /** For `retry`: how many transient failures so far and the delay before the next try. */

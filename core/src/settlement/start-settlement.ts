@@ -10,6 +10,7 @@ import { RedemptionQueue } from './redemption-queue.js';
 import { RedemptionWorker, type RedemptionWorkerOptions } from './redemption-worker.js';
 import { SettlementEvents, type SettlementOutcomeEvent } from './settlement-events.js';
 import { SettlementLedger } from './settlement-ledger.js';
+import { redemptionMetrics } from '../observability/redemption-metrics.js';
 import { settlementMetrics } from './settlement-metrics.js';
 import { settlementNames, type SettlementNames } from './settlement-names.js';
 import { TicketRedeemer } from './ticket-redeemer.js';
@@ -70,8 +71,10 @@ export async function startSettlement(options: SettlementOptions): Promise<Settl
 
   const events = new SettlementEvents();
   const metrics = options.metrics === undefined ? undefined : settlementMetrics(options.metrics);
+  const observed = options.metrics === undefined ? undefined : redemptionMetrics(options.metrics);
   const report = (event: SettlementOutcomeEvent) => {
     metrics?.record(event);
+    observed?.record(event);
     events.emit('outcome', event);
   };
   let worker: RedemptionWorker | undefined;

@@ -87,7 +87,7 @@ export class TicketRedeemer {
       return { status: 'retry', reason: 'reverted-after-send', detail: (error as Error).message };
     }
     const payout = redemptionPayout(confirmed, addresses.ticketBroker);
-    return { status: 'redeemed', txHash, blockNumber: confirmed.blockNumber, gasUsed: confirmed.gasUsed, payout, partial: payout < t.ticket.faceValue };
+    return { status: 'redeemed', txHash, blockNumber: confirmed.blockNumber, gasUsed: confirmed.gasUsed, fee: confirmed.fee, payout, partial: payout < t.ticket.faceValue };
   }
 
   private async alreadyUsed(t: RedeemableOnChain): Promise<RedemptionOutcome> {

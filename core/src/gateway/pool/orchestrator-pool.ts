@@ -204,6 +204,7 @@ export class OrchestratorPool {
 
   suspend(uri: string, reason: string, penalty: number = this.#options.suspensionPenalty ?? DEFAULT_SUSPENSION_PENALTY): Suspension {
     this.#version++;
+    this.#options.onSuspend?.(uri, reason);
     return this.#suspender.suspend(uri, reason, penalty);
   }
 

@@ -40,6 +40,8 @@ export interface OrchestratorPoolOptions extends MaxPrices {
   readonly capabilities?: LivepeerCapabilities;
   /** Refreshes a failed orchestrator sits out (default 3, go-livepeer's AI pool). */
   readonly suspensionPenalty?: number;
+  /** Told about every suspension (metrics); it only observes. */
+  readonly onSuspend?: (uri: string, reason: string) => void;
   /** Stake (decimal wei) for the probability algorithm, e.g. from the bonding manager. */
   readonly stakeOf?: (address: string, uri: string) => string | undefined;
   /** Wall clock in ms since the epoch: info age and auth token expiry. */

@@ -42,8 +42,8 @@ export interface PaymentProcessorDeps {
 export interface TicketCounters {
   /** Tickets in a payment that decoded. */
   received(count: number): void;
-  /** Tickets whose EV was credited. */
-  credited(count: number): void;
+  /** Tickets whose EV was credited; `value` is their total EV in wei and `sender` the payer (metrics and events only observe). */
+  credited(count: number, value?: Rational, sender?: string): void;
 }
 
 export interface PaymentReceipt {
@@ -126,7 +126,7 @@ export class PaymentProcessor {
     );
     for (const reason of outcome.refusedReasons) this.refusals.inc({ reason });
     const credited = outcome.ticketEV.mulInt(BigInt(outcome.creditedTickets));
-    if (outcome.creditedTickets > 0) this.deps.tickets?.credited(outcome.creditedTickets);
+    if (outcome.creditedTickets > 0) this.deps.tickets?.credited(outcome.creditedTickets, credited, senderKey);
 
     const receivedAt = this.now();
     const handoffs = outcome.winners.map((w) =>

@@ -33,6 +33,13 @@ export interface TicketSenderDeps {
   readonly rounds: RoundsSource;
   readonly senderInfo: SenderInfoSource;
   readonly limits?: Partial<SenderLimits>;
+  /** Told about every signed batch and every batch refused (metrics and the event stream); it only observes. */
+  readonly observer?: TicketBatchObserver;
+}
+
+export interface TicketBatchObserver {
+  sent(batch: { readonly recipient: Uint8Array; readonly sender: Uint8Array; readonly faceValue: bigint; readonly winProb: bigint }, count: number): void;
+  failed(error: unknown): void;
 }
 
 export class TicketSender {
@@ -103,6 +110,20 @@ export class TicketSender {
 
   /** Validates the params for `size` tickets, then signs that many with consecutive nonces. */
   async createTicketBatch(sessionId: string, size: number): Promise<TicketBatch> {
+    const observer = this.deps.observer;
+    if (observer === undefined) return this.signBatch(sessionId, size);
+    let batch: TicketBatch;
+    try {
+      batch = await this.signBatch(sessionId, size);
+    } catch (error) {
+      observer.failed(error);
+      throw error;
+    }
+    observer.sent({ recipient: batch.params.recipient, sender: batch.sender, faceValue: batch.params.faceValue, winProb: batch.params.winProb }, size);
+    return batch;
+  }
+
+  private async signBatch(sessionId: string, size: number): Promise<TicketBatch> {
     const session = this.session(sessionId);
     await this.validate(session.params, size);
     if (session.nonce + size > MAX_NONCE) {

@@ -26,6 +26,8 @@ import type { AIRouterDeps } from './ai-router.js';
 import { createAIService, type AIGatewayService } from './ai-service.js';
 import { AISessions } from './ai-sessions.js';
 import { gatewayTicketSender } from './gateway-ticket-sender.js';
+import type { Registry } from 'prom-client';
+import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 import { SegmentPayments } from './segment-payments.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
@@ -46,6 +48,8 @@ export interface AIRoutingOptions {
   readonly openInfo?: (uri: string, capabilities: LivepeerCapabilities) => Promise<OrchestratorInfo>;
   readonly onAttemptFailed?: AIRouterDeps['onAttemptFailed'];
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
+  /** The node's /metrics registry (ticket value sent). */
+  readonly metrics?: Registry;
   /** The Live Runner fallback (ADR 0050); absent: batch orchestrators only. */
   readonly fallback?: AIRouterDeps['fallback'];
 }
@@ -105,7 +109,7 @@ export function pickAIOrchestrator(
 export function createAIRouting(options: AIRoutingOptions): AIRouting {
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
-  const tickets = gatewayTicketSender(account, chain, settings);
+  const tickets = gatewayTicketSender(account, chain, settings, options.metrics === undefined ? undefined : ticketSenderMetrics(options.metrics));
   const payments = new SegmentPayments(tickets);
   const openInfo = options.openInfo ?? ((uri: string, capabilities: LivepeerCapabilities) => getOrchestratorInfo(uri, { credentials: options.credentials, capabilities, timeoutMs: SESSION_OPEN_MS }));
   const sessions = new AISessions({ openInfo, payments });

@@ -15,6 +15,8 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import { ByocStreamService, type ByocStreamServiceDeps } from './byoc-stream-service.js';
 import { registerByocStreamRoutes } from './byoc-stream-routes.js';
 import { gatewayTicketSender } from './gateway-ticket-sender.js';
+import type { Registry } from 'prom-client';
+import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
 /** go-livepeer's control channel keepalive. */
@@ -28,6 +30,8 @@ export interface ByocStreamingOptions {
   readonly chain: ChainPaymentSources | undefined;
   readonly clients: GatewayClients;
   readonly logger: Logger;
+  /** The node's /metrics registry (ticket value sent). */
+  readonly metrics?: Registry;
 }
 
 export function createByocStreaming(options: ByocStreamingOptions): ByocStreamService {
@@ -37,7 +41,7 @@ export function createByocStreaming(options: ByocStreamingOptions): ByocStreamSe
     wire: {
       signer: options.account,
       sender: () => (sender ??= jobSenderFor(options.account)),
-      tickets: gatewayTicketSender(options.account, options.chain, options.config.gateway),
+      tickets: gatewayTicketSender(options.account, options.chain, options.config.gateway, options.metrics === undefined ? undefined : ticketSenderMetrics(options.metrics)),
       logger: options.logger.child({ component: 'byoc-stream' }),
       now: () => Date.now(),
       paymentIntervalMs: options.config.gateway.byocStreamPaymentIntervalMs,

@@ -8,6 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { gatewayMetrics } from '../role-metrics.js';
+import { gatewayRequestMetrics, orchestratorMetrics, orchestratorPoolMetrics } from '../../observability/gateway-metrics.js';
+import { gatewayFundsMetrics } from '../../observability/funds-metrics.js';
+import { queueDepthMetrics } from '../../observability/queue-metrics.js';
+import { fromHex } from '../../payments/index.js';
 import type { LocalAccount } from 'viem';
 import { errors, type GatewayService, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
 import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
@@ -80,6 +84,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const logger = options.logger.child({ component: 'gateway' });
   const algorithm = selectionAlgorithm(kernel, settings.selection);
   const metrics = gatewayMetrics(options.metrics);
+  const orchestrators = orchestratorMetrics(options.metrics);
 
   const credentials = await gatewayCredentials(account);
   const pool = new OrchestratorPool(
@@ -91,8 +96,11 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       refreshMs: settings.poolRefreshMs,
       ...(settings.maxPrice !== undefined ? { maxPrice: price(settings.maxPrice) } : {}),
       maxPricePerCapability: Object.fromEntries(Object.entries(settings.maxPricePerCapability).map(([k, v]) => [k, price(v)])),
+      onSuspend: (uri, reason) => orchestrators.suspended(uri, reason),
     },
   );
+  orchestratorPoolMetrics(options.metrics, pool);
+  if (chain !== undefined) gatewayFundsMetrics(options.metrics, chain.senderInfo, fromHex(account.address), (err) => logger.debug({ err }, 'could not read deposit and reserve for /metrics'));
   teardown.push('orchestrator pool', () => pool.close());
 
   // Before the routes so it closes after them (teardown unwinds in reverse): draining route jobs still queue deliveries.
@@ -106,13 +114,16 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     prefix: `${config.redis.prefix}:route`,
     logger: logger as unknown as LoggerService,
     worker: config.jobs,
+    // Route jobs are client requests: counted as lpx_gateway_requests_* (not lpx_jobs_*) and sent on /events as gateway jobs.
+    observer: gatewayRequestMetrics(options.metrics),
     // Client bodies and results above blobs.inlineMaxBytes stay out of Redis (docs/adr/0020-blob-store.md).
     blobs: kernel.blobs,
   });
   teardown.push('gateway routes', () => routes.close());
+  queueDepthMetrics(options.metrics, 'gateway', routes);
   const clients = gatewayClients({ config, redis, offered: (capabilityId) => pool.offers(capabilityId), warn: (message) => logger.warn(message) });
 
-  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
+  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway credit book', async () => sender.close());
   const processor = withWebhookDelivery(
     routerProcessor({
@@ -124,15 +135,19 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
         const left = include === undefined ? exclude : new Set([...exclude, ...pool.usable(capabilityId).map((e) => e.uri).filter((uri) => !include.has(uri.replace(/\/+$/, '')))]);
         return pool.pick(capabilityId, { exclude: left, algorithm, ...(maxPrice !== undefined ? { maxPrice } : {}) });
       },
-      send: (target, { tenant, ...job }) => {
+      send: async (target, { tenant, ...job }) => {
         const charge = clients.chargeFor(tenant);
-        return sender.send(target as PoolEntry, { ...job, ...(charge !== undefined ? { charge } : {}) });
+        const started = performance.now();
+        const result = await sender.send(target as PoolEntry, { ...job, ...(charge !== undefined ? { charge } : {}) });
+        orchestrators.succeeded(target.uri, (performance.now() - started) / 1000);
+        return result;
       },
       suspend: (uri, reason) => pool.suspend(uri, reason),
       refresh: (uri) => pool.refresh(uri).then(() => undefined),
       maxOrchestratorAttempts: settings.maxOrchestratorAttempts,
       onAttemptFailed: ({ jobId, uri, error, action }) => {
         metrics.attemptFailed(action);
+        orchestrators.failed(uri, action);
         logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed');
       },
     }),
@@ -168,6 +183,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     logger,
     onAttemptFailed: ({ jobId, uri, error, action }) => {
       metrics.attemptFailed(action);
+      orchestrators.failed(uri, action);
       logger.warn({ jobId, uri, action, err: error }, 'orchestrator attempt failed for a segment');
     },
     onPaid: (count, uri) => metrics.ticketsSent(uri, count),
@@ -191,18 +207,20 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     logger,
     onAttemptFailed: ({ requestId, uri, error, action }) => {
       metrics.attemptFailed(action);
+      orchestrators.failed(uri, action);
       logger.warn({ requestId, uri, action, err: error }, 'orchestrator attempt failed for an AI request');
     },
     onPaid: (count, uri) => metrics.ticketsSent(uri, count),
+    metrics: options.metrics,
     // Called at request time only, when liveRunners below exists.
     ...(settings.liveRunner.batchAIFallback ? { fallback: (route: AIRoute) => routeViaLiveRunner(aiLiveFallbackDeps(), route) } : {}),
   });
   teardown.push('gateway AI sessions', async () => ai.close());
   registerAIRoutes(app, { service: ai.service, pipelines, tenants: clients.tenants, budgets: clients.budgets, routes, ensureRouter });
-  const liveRunners = createLiveRunnerRouting({ config, app, pool, algorithm, account, chain, clients, logger, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
+  const liveRunners = createLiveRunnerRouting({ config, app, pool, algorithm, account, chain, clients, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway Live Runner sessions', () => liveRunners.close());
   // BYOC streams (`/process/stream/*`, ADR 0048): in memory; shutdown stops each on its orchestrator.
-  const streams = createByocStreaming({ config, app, pool, account, chain, clients, logger });
+  const streams = createByocStreaming({ config, app, pool, account, chain, clients, logger, metrics: options.metrics });
   teardown.push('gateway BYOC streams', () => streams.close());
   const aiLiveFallbackDeps = (): AILiveFallbackDeps => ({
     router: liveRunners.router,

@@ -6,9 +6,10 @@ import type { LocalAccount } from 'viem';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import { personalSign } from '../../network/index.js';
 import { fromHex, personalBytesSignerOf, Rational, TicketSender, type TicketSigner } from '../../payments/index.js';
+import type { TicketBatchObserver } from '../../payments/sender/ticket-sender.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 
-export function gatewayTicketSender(account: LocalAccount, chain: ChainPaymentSources | undefined, settings: Pick<KernelConfig['gateway'], 'maxTicketEV' | 'maxTotalEV'>): TicketSender | undefined {
+export function gatewayTicketSender(account: LocalAccount, chain: ChainPaymentSources | undefined, settings: Pick<KernelConfig['gateway'], 'maxTicketEV' | 'maxTotalEV'>, observer?: TicketBatchObserver): TicketSender | undefined {
   if (chain === undefined) return undefined;
   const local = personalBytesSignerOf(account);
   const signer: TicketSigner = {
@@ -20,5 +21,6 @@ export function gatewayTicketSender(account: LocalAccount, chain: ChainPaymentSo
     rounds: chain.rounds,
     senderInfo: chain.senderInfo,
     limits: { maxEV: Rational.of(BigInt(settings.maxTicketEV)), maxTotalEV: Rational.of(BigInt(settings.maxTotalEV)) },
+    ...(observer !== undefined ? { observer } : {}),
   });
 }

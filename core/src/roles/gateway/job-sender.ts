@@ -26,6 +26,8 @@ import type { ChainPaymentSources } from '../../payments-chain/create-sources.js
 import { CreditBook, creditKey, type CreditEntry, type CreditKey } from './credit-book.js';
 import type { RouteRelay } from './route-relay.js';
 import type { ByocWireRequest } from './route-job.js';
+import type { Registry } from 'prom-client';
+import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 
 export interface JobSenderOptions {
   readonly account: LocalAccount;
@@ -35,6 +37,8 @@ export interface JobSenderOptions {
   readonly logger: Logger;
   /** Counts what was paid, for metrics and the demo summary. */
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
+  /** The node's /metrics registry (ticket value sent). */
+  readonly metrics?: Registry;
 }
 
 export interface SendJob {
@@ -117,6 +121,7 @@ export function createJobSender(options: JobSenderOptions) {
           rounds: options.chain.rounds,
           senderInfo: options.chain.senderInfo,
           ...(options.limits !== undefined ? { limits: { maxEV: Rational.of(options.limits.maxEV), maxTotalEV: Rational.of(options.limits.maxTotalEV) } } : {}),
+          ...(options.metrics !== undefined ? { observer: ticketSenderMetrics(options.metrics) } : {}),
         });
   const book = new CreditBook((entry) => {
     if (entry.paid !== undefined) tickets?.cleanupSession(entry.paid.session);

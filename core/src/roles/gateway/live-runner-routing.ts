@@ -18,6 +18,8 @@ import type { LiveRunnerCeilings } from './live-runner-price.js';
 import { LiveRunnerRouter } from './live-runner-router.js';
 import { registerLiveRunnerRoutes } from './live-runner-routes.js';
 import { gatewayTicketSender } from './gateway-ticket-sender.js';
+import type { Registry } from 'prom-client';
+import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 import { SegmentPayments } from './segment-payments.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
 
@@ -31,6 +33,8 @@ export interface LiveRunnerRoutingOptions {
   readonly clients: Pick<GatewayClients, 'maxPriceOf' | 'chargeFor' | 'tenants' | 'budgets'>;
   readonly logger: Logger;
   onPaid?(tickets: number, orchestrator: string): void;
+  /** The node's /metrics registry (ticket value sent). */
+  readonly metrics?: Registry;
 }
 
 export function gatewayCeilings(maxPrice: Partial<Record<LiveRunnerPriceUnit, string>>): LiveRunnerCeilings {
@@ -41,7 +45,7 @@ export function createLiveRunnerRouting(options: LiveRunnerRoutingOptions): { ro
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
   const live = settings.liveRunner;
-  const tickets = gatewayTicketSender(account, chain, settings);
+  const tickets = gatewayTicketSender(account, chain, settings, options.metrics === undefined ? undefined : ticketSenderMetrics(options.metrics));
   const directory = new LiveRunnerDirectory({
     orchestrators: () => pool.cached(),
     paid: tickets !== undefined,

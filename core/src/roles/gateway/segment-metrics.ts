@@ -6,6 +6,7 @@
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { SegmentPhases } from './segment-router.js';
+import { orchestratorMetrics } from '../../observability/gateway-metrics.js';
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = registry.getSingleMetric(name);
@@ -31,9 +32,15 @@ export function segmentMetrics(registry: Registry): SegmentMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
       registers: [registry],
     });
+  const orchestrators = orchestratorMetrics(registry);
   return {
     transcoded(orchestrator, count, charged, phases) {
-      for (const [phase, ms] of Object.entries(phases ?? {})) seconds.observe({ phase }, ms / 1000);
+      let totalMs = 0;
+      for (const [phase, ms] of Object.entries(phases ?? {})) {
+        seconds.observe({ phase }, ms / 1000);
+        totalMs += ms;
+      }
+      orchestrators.succeeded(orchestrator, totalMs / 1000);
       segments.inc({ outcome: 'transcoded' });
       renditions.inc({ orchestrator }, count);
       // prom-client counters are floats: exact up to 2^53 pixels per increment, far above one segment.

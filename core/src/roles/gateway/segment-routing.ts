@@ -20,6 +20,7 @@ import { SegmentPayments, type SegmentSession } from './segment-payments.js';
 import { segmentRouterProcessor } from './segment-router.js';
 import { createSegmentService, type SegmentGatewayService } from './segment-service.js';
 import { segmentMetrics } from './segment-metrics.js';
+import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 import { StreamSessions } from './segment-sessions.js';
 
 export interface SegmentRoutingOptions {
@@ -69,7 +70,7 @@ const SESSION_OPEN_MS = 8_000;
 export function createSegmentRouting(options: SegmentRoutingOptions): SegmentRouting {
   const { config, pool, account, chain, logger } = options;
   const settings = config.gateway;
-  const tickets = gatewayTicketSender(account, chain, settings);
+  const tickets = gatewayTicketSender(account, chain, settings, options.metrics === undefined ? undefined : ticketSenderMetrics(options.metrics));
   const payments = new SegmentPayments(tickets);
   const endSession = async (session: SegmentSession): Promise<void> => {
     payments.close(session);

@@ -8,9 +8,10 @@ import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { orchestratorTicketMetrics, winningTicketsCounter } from '../role-metrics.js';
+import { paymentReceiptMetrics } from '../../observability/payment-metrics.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
-import { fromHex, PaymentProcessor, Recipient, RedisCreditStore, SenderMonitor } from '../../payments/index.js';
+import { fromHex, PaymentProcessor, type Rational, Recipient, RedisCreditStore, SenderMonitor } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { connectRedis } from '../../redis/connect.js';
 import { startRedeemerRole } from '../../settlement/redeemer-role.js';
@@ -46,7 +47,19 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
     await creditRedis.quit().catch(() => creditRedis.disconnect());
   });
   const credits = new RedisCreditStore({ redis: creditRedis, prefix: config.redis.prefix, recipient: address });
-  const ticketMetrics = orchestratorTicketMetrics(options.metrics);
+  const lpxTicketMetrics = orchestratorTicketMetrics(options.metrics);
+  // go-livepeer's names (livepeer_tickets_recv, _ticket_value_recv, ...) next to lpx's, and payment events.
+  const receipts = paymentReceiptMetrics(options.metrics);
+  const ticketMetrics = {
+    refusals: { inc: (labels: { reason: string }) => (lpxTicketMetrics.refusals.inc(labels), receipts.refused()) },
+    tickets: {
+      received: (count: number) => (lpxTicketMetrics.tickets.received(count), receipts.received(count)),
+      credited: (count: number, value?: Rational, sender?: string) => {
+        lpxTicketMetrics.tickets.credited(count);
+        if (value !== undefined) receipts.credited(count, value, sender ?? '');
+      },
+    },
+  };
   const senderMonitor = new SenderMonitor({ claimant: address }, chain.rounds, chain.senderInfo);
   const recipient = new Recipient(
     { address, secret: await credits.recipientSecret(), economics: { ev: BigInt(config.orchestrator.ticketEV), maxFaceValue: BigInt(config.orchestrator.maxFaceValue) } },
@@ -57,6 +70,7 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
     async add(record: Parameters<typeof settlement.sink.add>[0]) {
       await settlement.sink.add(record);
       winners.inc();
+      receipts.winning({ ticketHash: record.ticketHash, sender: String(record.sender), recipient: String(record.recipient), faceValue: String(record.faceValue) });
     },
   };
   const processor = new PaymentProcessor({ recipient, credits, sink, rounds: chain.rounds, senderMonitor, activeSet: chain.activeSet, ...ticketMetrics });

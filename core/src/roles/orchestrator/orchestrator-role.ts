@@ -30,6 +30,7 @@ import { createWirePayments } from './wire-payments.js';
 import { createByocJobWire } from './byoc-job-wire.js';
 import { toLivepeerCapabilities } from '../../capabilities/index.js';
 import { SessionLimit } from './session-limit.js';
+import { capacityMetrics } from '../../observability/capacity-metrics.js';
 
 export interface OrchestratorRole {
   readonly serviceUri: string;
@@ -78,6 +79,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
     throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin (transcode-ffmpeg, -nvenc, -netint, or transcode-remote for go-livepeer remote transcoders)", { details: { key: 'orchestrator.maxSessions' } });
   }
   const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => kernel.transcode.endSession(sessionId));
+  capacityMetrics(options.metrics, kernel.capabilities, sessions);
   const grpc = new GrpcEdge();
   const service = createOrchestratorGrpcService({
     info,
