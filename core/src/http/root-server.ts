@@ -17,6 +17,7 @@ export interface RootServerOptions {
 
 const readySchema = {
   type: 'object',
+  additionalProperties: true,
   required: ['status', 'checks'],
   properties: {
     status: { type: 'string', enum: ['ready', 'not-ready'] },
@@ -37,7 +38,7 @@ export async function createRootServer(options: RootServerOptions): Promise<Fast
   installProblemJson(app);
   await installOpenApi(app, { title: 'lpx node HTTP edge', description: "The node's HTTP port (`http.port`): kernel, role and plugin routes. Errors are application/problem+json with LPX_ERR_* codes." });
   const node = { tags: ['node'] };
-  app.get('/healthz', { schema: { ...node, summary: 'Liveness: the process answers', response: { 200: jsonResponse('Alive.', { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }) } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { ...node, summary: 'Liveness: the process answers', response: { 200: jsonResponse('Alive.', { type: 'object', additionalProperties: true, properties: { status: { type: 'string', enum: ['ok'] } } }) } } }, async () => ({ status: 'ok' }));
   const readyz = { ...node, summary: 'Readiness: booted and every probe (Redis, ...) passes', response: { 200: jsonResponse('Ready.', readySchema), 503: jsonResponse('Not ready; `checks` says why.', readySchema) } };
   app.get('/readyz', { schema: readyz }, async (_request, reply) => {
     const result = await options.readiness();

@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { HOST_API_VERSION } from '@lpx/sdk';
 import { jsonResponse } from './problem-schema.js';
-import { openApiPath, RouteInventory } from './route-inventory.js';
+import { RouteInventory, withoutTrailingSlash } from './route-inventory.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -97,8 +97,8 @@ export function documentedRoutes(document: OpenApiDocument): string[] {
   const out = new Set<string>();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [key, value] of Object.entries(item)) {
-      if (PATH_ITEM_METHODS.has(key)) out.add(`${key.toUpperCase()} ${openApiPath(path)}`);
-      else if (key === OTHER_METHODS_KEY) for (const method of value as string[]) out.add(`${method} ${openApiPath(path)}`);
+      if (PATH_ITEM_METHODS.has(key)) out.add(`${key.toUpperCase()} ${withoutTrailingSlash(path)}`);
+      else if (key === OTHER_METHODS_KEY) for (const method of value as string[]) out.add(`${method} ${withoutTrailingSlash(path)}`);
     }
   }
   return [...out].sort();

@@ -8,6 +8,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export const problemSchema = {
   type: 'object',
+  additionalProperties: true,
   description: 'RFC 9457 problem details; `code` is an LPX_ERR_* code from docs/errors.md.',
   required: ['type', 'title', 'status', 'detail', 'code', 'instance'],
   properties: {

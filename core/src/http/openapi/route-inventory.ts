@@ -9,12 +9,15 @@ import type { FastifyInstance } from 'fastify';
  * A trailing slash is dropped: a prefixed plugin's `/` route answers with and without it.
  */
 export function openApiPath(url: string): string {
-  const path = url.length > 1 && url.endsWith('/') ? url.slice(0, -1) : url;
-  return path
+  return withoutTrailingSlash(url)
     .replace(/::/g, '\u0000')
     .replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, '{$1}')
     .replace(/\*/g, '{*}')
     .replace(/\u0000/g, ':');
+}
+
+export function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 export class RouteInventory {

@@ -9,8 +9,8 @@ import { anyJson, jsonResponse, problemResponses } from '../../http/openapi/inde
 const jobs = { tags: ['gateway jobs'] };
 
 const jobParams = {
-  domain: { description: 'Capability domain, e.g. `byoc`, `ai`.' },
-  name: { description: 'Capability name, e.g. `echo`, `text-to-image`.' },
+  domain: { type: 'string', description: 'Capability domain, e.g. `byoc`, `ai`.' },
+  name: { type: 'string', description: 'Capability name, e.g. `echo`, `text-to-image`.' },
 };
 
 const auth = {
@@ -29,7 +29,7 @@ export const submitJobRouteSchema = {
   ...jobs,
   summary: 'Submit a job to a capability: answer in the response (sync) or 202 with a status URL (async)',
   description: 'Sync by default: the orchestrator\'s output, or its event stream relayed line by line (text/event-stream), with `Lpx-Orchestrator`. `?async=true` or `Prefer: respond-async` answers 202 at once.',
-  params: { type: 'object', properties: jobParams },
+  params: { type: 'object', additionalProperties: true, properties: jobParams },
   querystring: {
     type: 'object',
     properties: {
@@ -42,7 +42,7 @@ export const submitJobRouteSchema = {
   body: anyJson,
   response: {
     200: { description: "The capability's output (JSON), or its event stream (text/event-stream).", content: { 'application/json': { schema: anyJson }, 'text/event-stream': { schema: { type: 'string' } } } },
-    202: jsonResponse('Queued; poll `status`.', { type: 'object', properties: { id: { type: 'string' }, capability: { type: 'string' }, status: { type: 'string', description: 'The status URL (also Location).' } } }),
+    202: jsonResponse('Queued; poll `status`.', { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, capability: { type: 'string' }, status: { type: 'string', description: 'The status URL (also Location).' } } }),
     ...refusals,
     ...problemResponses({ 404: 'This gateway does not route the capability (LPX_ERR_GATEWAY_UNKNOWN_CAPABILITY).', 502: 'Every attempt failed (LPX_ERR_JOBS_FAILED).', 504: 'No answer within timeoutMs; the job stays queued (LPX_ERR_JOBS_TIMEOUT).' }),
   },
@@ -51,11 +51,12 @@ export const submitJobRouteSchema = {
 export const jobStatusRouteSchema = {
   ...jobs,
   summary: "An async job's status",
-  params: { type: 'object', properties: { ...jobParams, id: { description: 'The id the 202 answered.' } } },
+  params: { type: 'object', additionalProperties: true, properties: { ...jobParams, id: { type: 'string', description: 'The id the 202 answered.' } } },
   headers: auth,
   response: {
     200: jsonResponse('The job: state, progress, attempts, result, and `error` (code, status, detail) when it failed with a code.', {
       type: 'object',
+      additionalProperties: true,
       properties: {
         id: { type: 'string' },
         capabilityId: { type: 'string' },
@@ -63,8 +64,10 @@ export const jobStatusRouteSchema = {
         attemptsMade: { type: 'integer' },
         createdAt: { type: 'integer' },
         finishedAt: { type: 'integer' },
+        progress: anyJson,
+        failedReason: { type: 'string' },
         result: anyJson,
-        error: { type: 'object', properties: { code: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } },
+        error: { type: 'object', additionalProperties: true, properties: { code: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } },
       },
     }),
     ...refusals,
