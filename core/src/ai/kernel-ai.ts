@@ -29,6 +29,7 @@ import { AIExecutorRegistry } from './executor-registry.js';
 import { ExecutorPicker } from './executor-picker.js';
 import { summarizeOffers, type ModelSummary } from './model-offers.js';
 import { AIPipelineRegistry } from './pipeline-registry.js';
+import { aiModelsRouteSchema } from '../http/openapi/kernel-route-schemas.js';
 
 export const AI_PROVIDER = 'kernel.ai';
 
@@ -227,7 +228,7 @@ export class KernelAI {
 
   /** GET /v1/ai/models on the HTTP edge: pipelines, this worker's executors and the orchestrator's summed models. */
   registerRoutes(app: FastifyInstance): void {
-    app.get('/v1/ai/models', async () => this.status());
+    app.get('/v1/ai/models', { schema: aiModelsRouteSchema }, async () => this.status());
   }
 
   status() {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BlobStore } from './blob-store.js';
+import { blobRouteSchema } from '../http/openapi/kernel-route-schemas.js';
 
 function tokenOf(request: FastifyRequest<{ Querystring: { token?: string } }>): string | undefined {
   const header = request.headers.authorization;
@@ -14,7 +15,7 @@ function tokenOf(request: FastifyRequest<{ Querystring: { token?: string } }>): 
  * follow a URL); errors are problem+json with LPX_ERR_BLOBS_* codes.
  */
 export function registerBlobRoutes(app: FastifyInstance, store: BlobStore): void {
-  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/v1/blobs/:id', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/v1/blobs/:id', { schema: blobRouteSchema }, async (request, reply) => {
     const blob = await store.openWithToken(request.params.id, tokenOf(request));
     return reply
       .header('content-type', blob.meta.contentType)

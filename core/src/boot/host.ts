@@ -108,6 +108,11 @@ export class Host {
     return this.#roles?.orchestrator?.serviceUri;
   }
 
+  /** The orchestrator's TLS front door (HTTP routes), when this node has that role. */
+  get frontDoor(): FastifyInstance | undefined {
+    return this.#roles?.orchestrator?.frontDoor;
+  }
+
   /** The node's Ethereum address, when it has a network role. */
   get address(): string | undefined {
     return this.#roles?.address;
@@ -154,7 +159,7 @@ export class Host {
 
       // Picks the container runtime (an unknown containers.runtime fails the boot here) and probes it in the background.
       kernel.containers.start();
-      const app = createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
+      const app = await createRootServer({ logger: this.logger, metrics: this.metrics, bodyLimitBytes: config.http.bodyLimitBytes, readiness: () => this.#readiness(), blobs: kernel.blobs.store });
       this.#app = app;
       for (const scope of pluginScopes.values()) scope.http.mount(app);
       kernel.transcode.registerRoutes(app);

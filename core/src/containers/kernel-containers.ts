@@ -12,6 +12,7 @@ import { containerOwnerId } from './owner-id.js';
 import { pluginContainers } from './plugin-containers.js';
 import { ContainerRuntimeRegistry } from './runtime-registry.js';
 import { RuntimeMonitor } from './runtime-monitor.js';
+import { containersRuntimeRouteSchema } from '../http/openapi/kernel-route-schemas.js';
 
 export interface KernelContainersOptions {
   readonly dataDir: string;
@@ -94,7 +95,7 @@ export class KernelContainers {
 
   /** GET /v1/containers/runtime: which runtime, its status as last probed, this node's owner id. */
   registerRoutes(app: FastifyInstance): void {
-    app.get('/v1/containers/runtime', async () => ({ ownerId: this.ownerId, added: this.runtimes.names, ...this.currentStatus() }));
+    app.get('/v1/containers/runtime', { schema: containersRuntimeRouteSchema }, async () => ({ ownerId: this.ownerId, added: this.runtimes.names, ...this.currentStatus() }));
   }
 
   /** After plugins stopped (they stop their containers first): stop probing, close the runtime. */

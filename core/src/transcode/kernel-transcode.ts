@@ -29,6 +29,7 @@ import { createTranscodeMetrics, type TranscodeMetrics } from './transcode-metri
 import { createTranscodeProcessor } from './transcode-processor.js';
 import { TRANSCODE_CAPABILITY } from './transcode-job.js';
 import { advertiseOffer, combineOffers, parseNote, WorkerDirectory, type TranscodeOffer } from './worker-directory.js';
+import { transcodeBackendsRouteSchema } from '../http/openapi/kernel-route-schemas.js';
 
 export const TRANSCODE_PROVIDER = 'kernel.transcode';
 
@@ -212,7 +213,7 @@ export class KernelTranscode {
 
   /** GET /v1/transcode/backends on the HTTP edge: this node's backends as last probed. */
   registerRoutes(app: FastifyInstance): void {
-    app.get('/v1/transcode/backends', async () => ({
+    app.get('/v1/transcode/backends', { schema: transcodeBackendsRouteSchema }, async () => ({
       workerId: this.#workerId,
       probed: this.#monitor !== undefined,
       backends: Object.entries(this.statuses()).map(([name, status]) => ({ name, ...status })),

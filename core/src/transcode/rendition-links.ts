@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '@lpx/sdk';
 import type { BlobRef, BlobStore } from '../blobs/index.js';
+import { blobRouteSchema } from '../http/openapi/kernel-route-schemas.js';
 
 /** Completed transcode jobs are kept 1 h (the jobs kernel's retention); their renditions no longer. */
 export const RENDITION_LINK_TTL_MS = 3_600_000;
@@ -33,7 +34,7 @@ export class RenditionLinks {
   }
 
   register(app: FastifyInstance): void {
-    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/v1/blobs/:id', async (request, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/v1/blobs/:id', { schema: blobRouteSchema }, async (request, reply) => {
       const blob = await this.#open(request.params.id, request.query.token);
       return reply
         .header('content-type', blob.meta.contentType)

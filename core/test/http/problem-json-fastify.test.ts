@@ -7,7 +7,7 @@ import { errors } from '@lpx/sdk';
 import { createRootServer } from '../../src/http/root-server.js';
 
 async function server(t: Test) {
-  const app = createRootServer({ logger: pino({ level: 'silent' }), metrics: new Registry(), bodyLimitBytes: 100, readiness: async () => ({ ready: true, checks: {} }) });
+  const app = await createRootServer({ logger: pino({ level: 'silent' }), metrics: new Registry(), bodyLimitBytes: 100, readiness: async () => ({ ready: true, checks: {} }) });
   app.post('/v1/echo', { schema: { querystring: { type: 'object', properties: { n: { type: 'integer' } } }, body: { type: 'object', required: ['a'] } } }, async (r) => r.body);
   app.get('/v1/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (r) => r.params);
   app.register(async (scope) => scope.put('/thing/:name', async () => ({ ok: true })), { prefix: '/plugins/p' });

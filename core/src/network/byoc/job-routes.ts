@@ -30,6 +30,7 @@ import { balanceHeader, chargeForWork, takePayment, unitPrice } from './job-paym
 import { decodeJobRequestHeader, verifyJobRequest, type VerifiedJobRequest } from './job-request.js';
 import { relayStream, STREAM_DEBIT_INTERVAL_MS } from './job-stream-relay.js';
 import { jobTokenHandler } from './job-token-route.js';
+import { jobRequestRouteSchema, jobTokenRouteSchema } from '../wire-route-schemas.js';
 
 export const BALANCE_HEADER = 'Livepeer-Balance';
 
@@ -52,8 +53,8 @@ export function registerJobRoutes<R>(app: FastifyInstance, deps: JobRoutesDeps<R
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', ...(deps.bodyLimit === undefined ? {} : { bodyLimit: deps.bodyLimit }) }, (_request, body, done) => done(null, body));
-    scope.post('/process/request/*', handleJob);
-    scope.get('/process/token', jobTokenHandler(deps));
+    scope.post('/process/request/*', { schema: jobRequestRouteSchema }, handleJob);
+    scope.get('/process/token', { schema: jobTokenRouteSchema }, jobTokenHandler(deps));
   });
 }
 

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { acceptPaidRequest, type PaidRouteDeps } from './paid-request.js';
 import { passBodyThrough } from './request-body.js';
 import { encodePaymentResult } from './transcode-result-codec.js';
+import { paymentRouteSchema } from '../wire-route-schemas.js';
 
 export type PaymentRouteDeps = PaidRouteDeps;
 
@@ -18,7 +19,7 @@ export const PAYMENT_ROUTE_PATH = '/payment';
 export function registerPaymentRoute(app: FastifyInstance, deps: PaymentRouteDeps): void {
   app.register(async (scope) => {
     passBodyThrough(scope);
-    scope.post(PAYMENT_ROUTE_PATH, async (request, reply) => {
+    scope.post(PAYMENT_ROUTE_PATH, { schema: paymentRouteSchema }, async (request, reply) => {
       const paid = await acceptPaidRequest(request, reply, deps, (credentials) => credentials.manifestId);
       if (paid === undefined) return reply;
       // The body is empty by protocol; nothing in it is read.

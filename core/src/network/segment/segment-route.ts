@@ -16,6 +16,7 @@ import type { SegmentCredentials } from './segment-credentials.js';
 import type { VideoProfile } from './seg-data-types.js';
 import { downloadSource, SOURCE_DOWNLOAD_TIMEOUT_MS, type SourceDownloader } from './source-download.js';
 import { encodeTranscodeResult, type TranscodedSegmentData, type TranscodeOutcome } from './transcode-result-codec.js';
+import { segmentRouteSchema } from '../wire-route-schemas.js';
 
 export const SEGMENT_ROUTE_PATH = '/segment';
 /** A body of this type is a URL to the segment, not the segment. */
@@ -174,6 +175,6 @@ export function registerSegmentRoute(app: FastifyInstance, deps: SegmentRouteDep
   const bodyLimit = deps.maxBodyBytes ?? MAX_SEGMENT_BODY_BYTES;
   app.register(async (scope) => {
     passBodyThrough(scope);
-    scope.post(SEGMENT_ROUTE_PATH, { bodyLimit }, (request, reply) => serveSegment(request, reply, deps));
+    scope.post(SEGMENT_ROUTE_PATH, { bodyLimit, schema: segmentRouteSchema }, (request, reply) => serveSegment(request, reply, deps));
   });
 }

@@ -26,6 +26,8 @@ import type { AIGatewayService } from './ai-service.js';
 import type { RouteJobData } from './route-job.js';
 import type { TenantBudgets } from './tenants/tenant-budgets.js';
 import type { Tenant, TenantDirectory } from './tenants/tenant-directory.js';
+import { documentRoutes } from '../../http/openapi/route-docs.js';
+import { aiRouteDocs } from './gateway-route-docs.js';
 
 export interface AIRoutesDeps {
   readonly service: AIGatewayService;
@@ -93,6 +95,7 @@ export function registerAIRoutes(app: FastifyInstance, deps: AIRoutesDeps): void
   app.register(async (scope) => {
     // Bodies are read here within ai.limits, JSON or multipart alike.
     passBodyThrough(scope);
+    documentRoutes(scope, aiRouteDocs);
     for (const name of AI_PIPELINES) {
       scope.post(`/${name}`, async (request, reply) => {
         const abort = new AbortController();

@@ -21,6 +21,8 @@ import { BodyTooLargeError, passBodyThrough, readRequestBody } from '../../netwo
 import { errors } from '@lpx/sdk';
 import { sendDataEvents, sendOutSegment, SEQ_HEADER } from './byoc-stream-media.js';
 import { MAX_STREAM_BODY_BYTES, type ByocStreamService } from './byoc-stream-service.js';
+import { documentRoutes } from '../../http/openapi/route-docs.js';
+import { byocStreamRouteDocs } from './gateway-route-docs.js';
 
 interface IdParams {
   id: string;
@@ -63,6 +65,7 @@ function tenantOf(service: ByocStreamService, request: FastifyRequest, reply: Fa
 export function registerByocStreamRoutes(app: FastifyInstance, service: ByocStreamService): void {
   app.register(async (scope) => {
     passBodyThrough(scope);
+    documentRoutes(scope, byocStreamRouteDocs);
     scope.addHook('onRequest', async (_request, reply) => {
       reply.headers(CORS);
     });

@@ -29,6 +29,7 @@ import { WebhookEgressPolicy } from './webhooks/egress-policy.js';
 import type { KnownCapabilities } from './tenants/known-capabilities.js';
 import type { TenantBudgets } from './tenants/tenant-budgets.js';
 import type { Tenant, TenantDirectory } from './tenants/tenant-directory.js';
+import { jobStatusRouteSchema, submitJobRouteSchema } from './gateway-api-schemas.js';
 
 export interface GatewayApiDeps {
   /** The router's jobs kernel (queues of route jobs, not worker queues). */
@@ -107,7 +108,7 @@ function notFound(capabilityId: string, id: string): Error {
 }
 
 export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): void {
-  app.post<{ Params: JobParams; Querystring: Record<string, string | undefined> }>('/v1/jobs/:domain/:name', async (request, reply) => {
+  app.post<{ Params: JobParams; Querystring: Record<string, string | undefined> }>('/v1/jobs/:domain/:name', { schema: submitJobRouteSchema }, async (request, reply) => {
     // Every refusal comes before anything is queued, routed or paid.
     const tenant = authenticate(deps, request.headers.authorization, reply);
     const capabilityId = capabilityOf(request.params);
@@ -150,7 +151,7 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     return relayStream(request, reply, opening.first, opening.rest);
   });
 
-  app.get<{ Params: JobParams }>('/v1/jobs/:domain/:name/:id', async (request, reply) => {
+  app.get<{ Params: JobParams }>('/v1/jobs/:domain/:name/:id', { schema: jobStatusRouteSchema }, async (request, reply) => {
     const tenant = authenticate(deps, request.headers.authorization, reply);
     const capabilityId = capabilityOf(request.params);
     const id = request.params.id!;

@@ -25,6 +25,8 @@ import { appPath, outgoingHeaders, relayResponse } from './live-runner-proxy.js'
 import type { LiveRunnerRouter } from './live-runner-router.js';
 import type { TenantBudgets } from './tenants/tenant-budgets.js';
 import type { Tenant, TenantDirectory } from './tenants/tenant-directory.js';
+import { documentRoutes } from '../../http/openapi/route-docs.js';
+import { liveRunnerRouteDocs } from './gateway-route-docs.js';
 
 export interface LiveRunnerRoutesDeps {
   readonly router: LiveRunnerRouter;
@@ -81,6 +83,7 @@ export function registerLiveRunnerRoutes(app: FastifyInstance, deps: LiveRunnerR
   app.register(async (scope) => {
     // App bodies stream through untouched (sessions) or are read within a limit (single-shot).
     passBodyThrough(scope);
+    documentRoutes(scope, liveRunnerRouteDocs);
 
     scope.get('/v1/apps', async (request, reply) => {
       await admit(deps, request, reply, undefined);

@@ -18,6 +18,8 @@ import { decodeJobRequestHeader } from '../../network/byoc/index.js';
 import { headerValue } from '../../network/byoc/http-refusal.js';
 import { assertWithinBudget, authenticate, relayStream, type GatewayApiDeps } from './gateway-api.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
+import { documentRoutes } from '../../http/openapi/route-docs.js';
+import { byocStreamRouteDocs } from './gateway-route-docs.js';
 
 function parsesAsJson(text: string): boolean {
   try {
@@ -31,6 +33,7 @@ function parsesAsJson(text: string): boolean {
 export function registerProcessRequestRoute(app: FastifyInstance, deps: GatewayApiDeps & { readonly maxBodyBytes?: number }): void {
   app.register(async (scope) => {
     // The body goes to the app as it came, whatever its type.
+    documentRoutes(scope, byocStreamRouteDocs);
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', ...(deps.maxBodyBytes !== undefined ? { bodyLimit: deps.maxBodyBytes } : {}) }, (_request, body, done) => done(null, body));
     scope.post('/process/request/*', async (request, reply) => {

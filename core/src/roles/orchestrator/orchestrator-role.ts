@@ -14,7 +14,9 @@ import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
 import { GrpcEdge } from '../../grpc/grpc-edge.js';
+import type { FastifyInstance } from 'fastify';
 import { createFrontDoor } from '../../network/front-door/front-door.js';
+import { installOpenApi } from '../../http/openapi/index.js';
 import {
   AuthTokenIssuer,
   capabilityPricing,
@@ -37,6 +39,8 @@ export interface OrchestratorRole {
   readonly address: string;
   readonly payments: OrchestratorPayments | undefined;
   readonly authTokens: AuthTokenIssuer;
+  /** The TLS front door's HTTP routes (its /openapi.json, in-process inspection). */
+  readonly frontDoor: FastifyInstance;
 }
 
 export interface OrchestratorRoleOptions {
@@ -48,6 +52,11 @@ export interface OrchestratorRoleOptions {
   readonly metrics: Registry;
   readonly teardown: TeardownStack;
 }
+
+const FRONT_DOOR_OPENAPI = {
+  title: "lpx orchestrator front door",
+  description: "The orchestrator's TLS port (`orchestrator.port`, go-livepeer's -serviceAddr): go-livepeer's paid HTTP routes, BYOC job routes and plugin wire routes. gRPC (net.Orchestrator) shares the port and is not described here. go-livepeer routes answer their own refusals in plain text as go-livepeer does; the rest is application/problem+json.",
+};
 
 function perGatewayPrices(config: KernelConfig): ReadonlyMap<string, PriceInfo> {
   return new Map(
@@ -99,6 +108,8 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   const advertisedHost = settings.serviceAddr?.split(':')[0] ?? settings.host;
   const tls = await generateSelfSignedCertificate({ hostname: advertisedHost === '0.0.0.0' ? '127.0.0.1' : advertisedHost });
   const door = createFrontDoor({ host: settings.host, port: settings.port, tls, grpcTarget: { host: '127.0.0.1', port: grpcPort }, logger });
+  // The door documents its own routes (go-livepeer's wire, BYOC, plugin wire routes) at /openapi.json (ADR 0058).
+  await installOpenApi(door.app, FRONT_DOOR_OPENAPI);
   kernel.wire.setPayments(
     createWirePayments({
       authTokens,
@@ -119,5 +130,5 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
   serviceUri = `https://${settings.serviceAddr ?? `${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`}`;
   kernel.wire.opened({ serviceUri, address: account.address });
   logger.info({ serviceUri, address: account.address, payments: payments !== undefined }, 'orchestrator serving');
-  return { serviceUri, address: account.address, payments, authTokens };
+  return { serviceUri, address: account.address, payments, authTokens, frontDoor: door.app };
 }

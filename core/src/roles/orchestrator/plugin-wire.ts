@@ -20,7 +20,7 @@ import { unstartedByocJobWire } from './byoc-job-wire.js';
  * links). `/capability/*` (go-livepeer's external worker registration) is
  * left to the hosting plugin (byoc-host, docs/adr/0041-byoc-hosting.md).
  */
-export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/v1'];
+export const RESERVED_WIRE_PATHS: readonly string[] = ['/segment', '/payment', '/process', '/v1', '/openapi.json'];
 /** gRPC services the kernel serves on the door. */
 export const RESERVED_GRPC_SERVICES: readonly string[] = ['net.Orchestrator'];
 

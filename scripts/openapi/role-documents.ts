@@ -1,0 +1,84 @@
+/**
+ * Boots each role's node in-process (offchain, no plugins beyond the ones
+ * named here, Redis from REDIS_URL or a private redis-server) and returns the
+ * OpenAPI document of every HTTP server it runs, next to the routes fastify
+ * registered there. Used by scripts/generate-openapi.ts (docs/openapi/*.json)
+ * and by the drift test (core/test/http/openapi-drift.test.ts).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Host } from '../../core/src/boot/host.js';
+import { loadConfig } from '../../core/src/config/load-config.js';
+import { documentedRoutes, openApiDocument, registeredRoutes, type OpenApiDocument } from '../../core/src/http/openapi/index.js';
+import { startEmbeddedRedis } from '../../core/src/redis/embedded-redis.js';
+
+export const OPENAPI_DIR = new URL('../../docs/openapi/', import.meta.url);
+
+/** One HTTP server of a booted role: its document and what fastify registered. */
+export interface ServerDocument {
+  /** File name under docs/openapi/, without `.json`. */
+  readonly name: string;
+  readonly document: OpenApiDocument;
+  readonly registered: string[];
+  readonly documented: string[];
+}
+
+interface RoleBoot {
+  readonly roles: string[];
+  readonly raw: Record<string, unknown>;
+  /** name → the server of the booted host */
+  readonly servers: Record<string, (host: Host) => FastifyInstance>;
+}
+
+// A redeemer-only node serves the worker's kernel routes (it adds none): worker.json describes its port too.
+const BOOTS: readonly RoleBoot[] = [
+  { roles: ['worker'], raw: {}, servers: { worker: (host) => host.http } },
+  { roles: ['gateway'], raw: {}, servers: { gateway: (host) => host.http } },
+  {
+    roles: ['orchestrator'],
+    raw: { orchestrator: { port: 0, secret: 'openapi-docs' } },
+    // Its HTTP port serves the worker's kernel routes (worker.json); the front door is its own server.
+    servers: { orchestrator: (host) => host.frontDoor! },
+  },
+];
+
+function describe(name: string, app: FastifyInstance): ServerDocument {
+  const document = openApiDocument(app);
+  return { name, document, registered: registeredRoutes(app), documented: documentedRoutes(document) };
+}
+
+/** Every server document, in a stable order. */
+export async function generateRoleDocuments(): Promise<ServerDocument[]> {
+  const scratch = await mkdtemp(join(tmpdir(), 'lpx-openapi-'));
+  const redis = process.env.REDIS_URL === undefined ? await startEmbeddedRedis({ dataDir: join(scratch, 'redis') }) : undefined;
+  const redisUrl = process.env.REDIS_URL ?? redis!.url;
+  const out: ServerDocument[] = [];
+  try {
+    for (const [index, boot] of BOOTS.entries()) {
+      const dataDir = join(scratch, `node-${index}`);
+      const host = new Host({
+        config: loadConfig({
+          raw: { log: { level: 'silent' }, http: { port: 0 }, ...boot.raw, redis: { url: redisUrl, prefix: `{lpx-openapi-${process.pid}-${index}}` }, node: { roles: boot.roles, dataDir } },
+          env: {},
+        }),
+      });
+      try {
+        await host.start();
+        for (const [name, server] of Object.entries(boot.servers)) out.push(describe(name, server(host)));
+      } finally {
+        await host.stop();
+      }
+    }
+  } finally {
+    await redis?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** The committed form of a document: stable key order as generated, two-space indent, final newline. */
+export function renderDocument(document: OpenApiDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
