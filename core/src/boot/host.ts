@@ -157,7 +157,7 @@ export class Host {
       const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
-      registerStatusRoute(app, hostStatusSources({ config, prepared, kernel, roles, metrics: this.metrics, state: () => this.#state, readiness: () => this.#readiness() }));
+      registerStatusRoute(app, hostStatusSources({ config, prepared, kernel, roles, metrics: this.metrics, hasRoute: (url) => app.hasRoute({ method: 'GET', url }), state: () => this.#state, readiness: () => this.#readiness() }));
       registerDashboardRoutes(app);
       this.#teardown.push('http', () => app.close());
       await app.ready();

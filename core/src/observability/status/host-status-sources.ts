@@ -13,6 +13,7 @@ export interface HostStatusParts {
   readonly kernel: KernelServices;
   readonly roles: RolesRuntime;
   readonly metrics: Registry;
+  hasRoute(path: string): boolean;
   state(): string;
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }
@@ -36,6 +37,7 @@ export function hostStatusSources(parts: HostStatusParts): NodeStatusSources {
     readiness: parts.readiness,
     capabilities: kernel.capabilities,
     metrics: parts.metrics,
+    hasRoute: parts.hasRoute,
     senderInfo: () => {
       const { chain, address } = roles;
       // Only a gateway pays tickets: its deposit and reserve are what operators top up.

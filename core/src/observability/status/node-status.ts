@@ -26,6 +26,8 @@ export interface NodeStatusSources {
     inUse(id: string): number;
   };
   readonly metrics: Registry;
+  /** Whether the node serves GET at this path (the events stream is optional). */
+  hasRoute(path: string): boolean;
   /** TicketBroker.getSenderInfo for this node's address, when it pays tickets on a chain. */
   senderInfo(): (() => Promise<SenderInfo>) | undefined;
 }
@@ -39,6 +41,7 @@ export async function assembleNodeStatus(sources: NodeStatusSources, now: Date =
   return {
     node: { name: sources.name, version: sources.version, roles, state, ...(address === undefined ? {} : { address }), ready, checks },
     generatedAt: now.toISOString(),
+    links: { metrics: '/metrics', ...(sources.hasRoute('/events') ? { events: '/events' } : {}) },
     plugins: sources.plugins().map((plugin) => pluginStatus(plugin, state, checks)),
     capabilities: sources.capabilities.list().map((d) => capabilityStatus(d, sources.capabilities)),
     jobs: await jobsStatus(sources.metrics),

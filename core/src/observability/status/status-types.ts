@@ -17,6 +17,12 @@ export interface NodeStatus {
     readonly checks: Readonly<Record<string, string>>;
   };
   readonly generatedAt: string;
+  /**
+   * Other read-only endpoints this node serves. `events` (the Server-Sent
+   * Events stream) is listed only when the node has it, so the page never
+   * opens a stream that would 404.
+   */
+  readonly links: { readonly metrics: string; readonly events?: string };
   readonly plugins: readonly PluginStatus[];
   readonly capabilities: readonly CapabilityStatus[];
   readonly jobs: JobsStatus;
