@@ -21,6 +21,12 @@ export function card(id: string, title: string, ...body: Child[]): HTMLElement {
   return h('section', { class: 'card', 'data-testid': id }, h('h2', {}, title), ...body);
 }
 
+export function wideCard(id: string, title: string, ...body: Child[]): HTMLElement {
+  const el = card(id, title, ...body);
+  el.classList.add('wide');
+  return el;
+}
+
 export function table(headers: readonly string[], rows: readonly (readonly Child[])[], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(

@@ -29,7 +29,7 @@ function render(status: NodeStatus | undefined): void {
   const live = status === undefined ? 'unreachable' : unsubscribe ? 'live · events' : `live · every ${refreshMs() / 1000}s`;
   root.replaceChildren(
     header(shown, live),
-    h('main', { class: 'grid' }, pluginsCard(shown), capabilitiesCard(shown), jobsCard(shown), ...moneyCards(shown), feedCard(feed.items)),
+    h('main', { class: 'grid' }, capabilitiesCard(shown), jobsCard(shown), pluginsCard(shown), ...moneyCards(shown), feedCard(feed.items)),
     h('footer', {}, `Updated ${formatTime(shown.generatedAt)} · `, h('a', { href: shown.links.metrics }, 'metrics'), ' · ', h('a', { href: '/status' }, 'status JSON')),
   );
 }

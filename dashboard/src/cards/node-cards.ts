@@ -1,5 +1,5 @@
 import type { NodeStatus } from '../../../core/src/observability/status/status-types.js';
-import { card, facts, h, table } from '../dom.js';
+import { card, facts, h, table, wideCard } from '../dom.js';
 import { formatCount, formatPrice } from '../format.js';
 
 export function header(status: NodeStatus, live: string): HTMLElement {
@@ -32,7 +32,7 @@ function checks(status: NodeStatus): HTMLElement {
 }
 
 export function capabilitiesCard(status: NodeStatus): HTMLElement {
-  return card(
+  return wideCard(
     'capabilities',
     'Capabilities',
     table(
