@@ -4,7 +4,7 @@
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,6 +61,8 @@ function ensureSystemPackages() {
     { binary: 'busybox', pkg: 'busybox-static' },
     // debootstrap: the reference AI runner image's Debian root filesystem (ADR 0029).
     { binary: 'debootstrap', pkg: 'debootstrap' },
+    // chromium: the dashboard's browser test drives it through playwright-core (ADR 0057); never a downloaded browser.
+    { binary: 'chromium', pkg: 'chromium' },
   ].filter((p) => !has(p.binary));
   if (wanted.length === 0) return;
   const names = [...new Set(wanted.map((p) => p.pkg))];
@@ -80,7 +82,36 @@ function ensureContracts() {
   if (existsSync(script)) run(process.execPath, [script]);
 }
 
+/** Every file the dashboard build reads, in a stable order (its sources and the status types it imports). */
+function dashboardInputs() {
+  const dir = join(root, 'dashboard');
+  const walk = (sub) =>
+    readdirSync(join(dir, sub), { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((entry) => (entry.isDirectory() ? walk(join(sub, entry.name)) : [join(dir, sub, entry.name)]));
+  return [
+    ...['index.html', 'package.json', 'tsconfig.json', 'vite.config.ts'].map((name) => join(dir, name)),
+    ...walk('src'),
+    join(root, 'core', 'src', 'observability', 'status', 'status-types.ts'),
+  ];
+}
+
+/** Builds the dashboard (GET /dashboard) with Vite, only when its inputs changed since the last build. */
+function ensureDashboard() {
+  if (!existsSync(join(root, 'dashboard', 'package.json'))) return;
+  const hash = createHash('sha256');
+  for (const file of dashboardInputs()) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file));
+  const digest = hash.digest('hex');
+  const stamp = join(root, 'dashboard', 'dist', '.lpx-build-sha256');
+  const built = existsSync(join(root, 'dashboard', 'dist', 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest;
+  if (built) return;
+  say('dashboard sources changed: npm run build -w dashboard');
+  run('npm', ['run', 'build', '--silent', '-w', 'dashboard'], { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+  writeFileSync(stamp, digest);
+}
+
 checkNode();
 ensureSystemPackages();
 ensureNpmDependencies();
 ensureContracts();
+ensureDashboard();

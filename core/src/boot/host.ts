@@ -8,6 +8,9 @@ import { GrpcEdge } from '../grpc/grpc-edge.js';
 import { createRootServer } from '../http/root-server.js';
 import { createRootLogger } from '../observability/logger.js';
 import { nodeEventsOf, type NodeEvents } from '../observability/node-events.js';
+import { registerStatusRoute } from '../observability/status/status-route.js';
+import { hostStatusSources } from '../observability/status/host-status-sources.js';
+import { registerDashboardRoutes } from '../observability/dashboard/dashboard-routes.js';
 import { TeardownStack } from './teardown-stack.js';
 import { bootKernelServices, type KernelServices } from './kernel-services.js';
 import { preparePlugins } from './prepare-plugins.js';
@@ -168,6 +171,8 @@ export class Host {
       const roles = await prepareRoles({ config, kernel, app, logger: this.logger, metrics: this.metrics, teardown: this.#teardown });
       this.#roles = roles;
       if (roles.gateway !== undefined) gatewayService.bind(roles.gateway.segments);
+      registerStatusRoute(app, hostStatusSources({ config, prepared, kernel, roles, metrics: this.metrics, hasRoute: (url) => app.hasRoute({ method: 'GET', url }), state: () => this.#state, readiness: () => this.#readiness() }));
+      registerDashboardRoutes(app);
       this.#teardown.push('http', () => app.close());
       await app.ready();
       if (config.http.enabled) {

@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import type { GatewayRole } from '../roles/gateway/gateway-role.js';
 import type { OrchestratorRole } from '../roles/orchestrator/orchestrator-role.js';
+import type { ChainPaymentSources } from '../payments-chain/create-sources.js';
 import type { KernelServices } from './kernel-services.js';
 import type { TeardownStack } from './teardown-stack.js';
 
@@ -18,6 +19,8 @@ export interface RolesRuntime {
   readonly address: string | undefined;
   readonly orchestrator: OrchestratorRole | undefined;
   readonly gateway: GatewayRole | undefined;
+  /** The chain connection the roles share (deposit and reserve on /status); undefined offchain. */
+  readonly chain?: ChainPaymentSources | undefined;
   start(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function prepareRoles(ctx: RolesContext): Promise<RolesRuntime> {
     address: account.address,
     orchestrator: undefined,
     gateway,
+    chain,
     async start() {
       if (wantsOrchestrator) runtime.orchestrator = await startOrchestratorRole({ ...ctx, chain, account });
       else if (wantsRedeemerOnly) await startRedeemerRole({ config, account, redisUrl: ctx.kernel.redisUrl, logger: ctx.logger, metrics: ctx.metrics, teardown: ctx.teardown });

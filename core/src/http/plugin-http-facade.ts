@@ -4,7 +4,7 @@ import { errors, type HttpService } from '@lpx/sdk';
 type Recorded = { kind: 'route'; options: RouteOptions } | { kind: 'root-route'; options: RouteOptions } | { kind: 'register'; plugin: FastifyPluginAsync } | { kind: 'hook'; hook: onRequestHookHandler };
 
 /** Paths the kernel serves on the HTTP edge; plugins cannot take them with rootRoute. */
-export const RESERVED_ROOT_PATHS: readonly string[] = ['/v1', '/plugins', '/healthz', '/readyz', '/metrics', '/openapi.json'];
+export const RESERVED_ROOT_PATHS: readonly string[] = ['/v1', '/plugins', '/healthz', '/readyz', '/metrics', '/openapi.json', '/events', '/status', '/dashboard'];
 
 /**
  * Namespaces under /v1 the kernel leaves to plugins: OpenAI's API paths, so

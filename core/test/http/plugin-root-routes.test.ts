@@ -8,7 +8,7 @@ const handler = async () => ({ ok: true });
 
 t.test('kernel paths stay reserved, /v1 included', async (t) => {
   const facade = new PluginHttpFacade('p');
-  for (const url of ['/v1', '/v1/jobs/ai/llm', '/v1/blobs/:id', '/v1/transcode/backends', '/v1/modelsx', '/plugins/x', '/healthz', '/metrics']) {
+  for (const url of ['/v1', '/v1/jobs/ai/llm', '/v1/blobs/:id', '/v1/transcode/backends', '/v1/modelsx', '/plugins/x', '/healthz', '/metrics', '/status', '/dashboard/assets/x.js']) {
     t.throws(() => facade.rootRoute({ method: 'GET', url, handler }), { code: 'LPX_ERR_HTTP_ROOT_ROUTE_RESERVED' }, url);
   }
 });

@@ -23,6 +23,7 @@ import { containersErrors } from './codes/containers.js';
 import { liveRunnerErrors } from './codes/live-runner.js';
 import { byocErrors } from './codes/byoc.js';
 import { trickleErrors } from './codes/trickle.js';
+import { dashboardErrors } from './codes/dashboard.js';
 
 /** The one catalogue of coded errors; docs/errors.md is generated from it. */
 export const errors = {
@@ -50,6 +51,7 @@ export const errors = {
   liveRunner: liveRunnerErrors,
   byoc: byocErrors,
   trickle: trickleErrors,
+  dashboard: dashboardErrors,
 } as const;
 
 export function listErrorCodes(): ErrorCode[] {

@@ -14,7 +14,7 @@ export interface HttpService {
    * A route at the root of the HTTP edge instead of under the prefix, for
    * paths other software expects (go-livepeer's `/live/...` ingest, HLS
    * `/stream/...`). It still runs in the plugin's encapsulated context.
-   * Kernel paths (`/v1`, `/plugins`, `/healthz`, `/readyz`, `/metrics`) are
+   * Kernel paths (`/v1`, `/plugins`, `/healthz`, `/readyz`, `/metrics`, `/status`, `/dashboard`) are
    * refused with LPX_ERR_HTTP_ROOT_ROUTE_RESERVED, except OpenAI's namespaces
    * under /v1 (`/v1/models`, `/v1/chat`, `/v1/audio`, `/v1/images`, ...),
    * which the kernel leaves to plugins (ADR 0035).

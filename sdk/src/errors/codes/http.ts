@@ -11,6 +11,6 @@ export const httpErrors = defineErrors('HTTP', {
   HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are bigger than the server accepts.' },
   REQUEST_REFUSED: { status: 400, description: "Another 4xx from the HTTP layer or a plugin's own (non-lpx) error; the problem's status and detail say which." },
   INTERNAL: { status: 500, description: 'An unexpected error; the log has the cause.' },
-  ROOT_ROUTE_RESERVED: { status: 500, description: 'A plugin asked for a root route on a path the kernel serves: on the HTTP edge /v1 (except the OpenAI API namespaces /v1/models, /v1/chat, /v1/completions, /v1/embeddings, /v1/images, /v1/audio, /v1/moderations, /v1/responses, left to plugins), /plugins, /healthz, /readyz, /metrics; on the orchestrator wire /segment, /payment, /process, /capability, /v1 and the net.Orchestrator gRPC service.' },
+  ROOT_ROUTE_RESERVED: { status: 500, description: 'A plugin asked for a root route on a path the kernel serves: on the HTTP edge /v1 (except the OpenAI API namespaces /v1/models, /v1/chat, /v1/completions, /v1/embeddings, /v1/images, /v1/audio, /v1/moderations, /v1/responses, left to plugins), /plugins, /healthz, /readyz, /metrics, /status, /dashboard; on the orchestrator wire /segment, /payment, /process, /capability, /v1 and the net.Orchestrator gRPC service.' },
   LISTEN: { status: 500, description: 'The HTTP or gRPC edge could not bind its port.' },
 });

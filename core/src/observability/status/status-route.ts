@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { assembleNodeStatus, type NodeStatusSources } from './node-status.js';
+
+/**
+ * `GET /status`: the node at a glance as JSON (status-types.ts), read by the
+ * dashboard every few seconds and usable by scripts. Read-only and cheap: no
+ * Redis round trip, at most one cached chain read.
+ */
+export function registerStatusRoute(app: FastifyInstance, sources: NodeStatusSources): void {
+  app.get('/status', async (_request, reply) => reply.header('cache-control', 'no-store').send(await assembleNodeStatus(sources)));
+}
