@@ -18,7 +18,7 @@ const redis = await testRedis(t);
 const connection = await redis.connect();
 
 async function serve(t: { teardown(fn: () => unknown): void }, registry: Registry, events?: { heartbeatMs?: number; maxBufferedBytes?: number }): Promise<string> {
-  const app = createRootServer({ logger: pino({ level: 'silent' }), metrics: registry, bodyLimitBytes: 1 << 20, readiness: async () => ({ ready: true, checks: {} }), ...(events ? { events } : {}) });
+  const app = await createRootServer({ logger: pino({ level: 'silent' }), metrics: registry, bodyLimitBytes: 1 << 20, readiness: async () => ({ ready: true, checks: {} }), ...(events ? { events } : {}) });
   t.teardown(() => app.close());
   return app.listen({ host: '127.0.0.1', port: 0 });
 }

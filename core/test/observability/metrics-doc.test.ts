@@ -57,7 +57,7 @@ async function kernelRegistrations(t: { testdir(): string; teardown(fn: () => un
   gatewayFundsMetrics(registry, new InMemorySenderInfoSource(), new Uint8Array(20));
   queueDepthMetrics(registry, 'node', { capabilityIds: () => [], queueFor: () => ({ getJobCounts: async () => ({}) }) });
   capacityMetrics(registry, { list: () => [], available: () => 0 }, { maxSessions: 0, active: 0 });
-  const app = createRootServer({ logger: pino({ level: 'silent' }), metrics: registry, bodyLimitBytes: 1024, readiness: async () => ({ ready: true, checks: {} }) });
+  const app = await createRootServer({ logger: pino({ level: 'silent' }), metrics: registry, bodyLimitBytes: 1024, readiness: async () => ({ ready: true, checks: {} }) });
   t.teardown(() => app.close());
   const { config } = loadConfig({ raw: {}, env: {} });
   const store = await createBlobStore(config.blobs, t.testdir(), undefined, registry);
