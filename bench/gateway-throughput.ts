@@ -32,34 +32,13 @@ import type { PoolEntry } from '../core/src/gateway/pool/pool-options.js';
 import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
 import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
+import { measureConcurrent as measure } from './rate.js';
 
 const jobs = Number(process.argv[2] ?? 400);
 const maxOrchestrators = Number(process.argv[3] ?? process.env['BENCH_ORCHESTRATORS'] ?? 8);
 const DELAY_MS = 1_000;
 /** Each orchestrator's echo worker runs this many jobs at once: c=16 on one orchestrator fits. */
 const CAPACITY = 16;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-}
-
-async function measure(total: number, concurrency: number, call: (i: number) => Promise<void>): Promise<{ p50: number; perSecond: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { p50: quantile(latencies.sort((a, b) => a - b), 0.5), perSecond: total / seconds };
-}
 
 const sizes = [1, 2, 4, 8].filter((n) => n <= maxOrchestrators);
 const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-gw-throughput-'));

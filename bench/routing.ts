@@ -12,30 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
 import { JobsKernel } from '../core/src/jobs/index.js';
+import { measureConcurrent as measure, quantile } from './rate.js';
 
 const jobs = Number(process.argv[2] ?? 300);
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-}
-
-async function measure(total: number, concurrency: number, call: (i: number) => Promise<void>): Promise<{ latencies: number[]; perSecond: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { latencies: latencies.sort((a, b) => a - b), perSecond: total / seconds };
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-routing-'));
 const network = await startDevNetwork({ orchestrators: 1, dataDir });

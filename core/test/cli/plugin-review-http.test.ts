@@ -1,39 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
-import { HOST_API_VERSION } from '@lpx/sdk';
-import { evaluateTrust, generateKey, packPluginFolder, publishToHttpRegistry, readEntry, releaseSignature, serveRegistry, writePrivateKeyFile } from '@lpx/registry';
+import t from 'tap';
+import { evaluateTrust, readEntry } from '@lpx/registry';
 import { runCli } from '../../../test/helpers/cli.js';
-import { fixtureManifest, fixturePluginFolder } from '../../../registry/test/helpers/fixture-plugin.js';
+import { ADMIN_TOKEN, publisher, servedRelease } from './helpers/served-release.js';
 
 // `lpx plugin review --registry <url>`: a reviewer signs on their machine and posts to an `lpx registry serve`.
-
-const PUBLISH_TOKEN = 'review-test-publish-token';
-const ADMIN_TOKEN = 'review-test-admin-token';
-const publisher = generateKey('ed25519', 'partner');
-
-async function servedRelease(t: Test) {
-  const dir = t.testdir({
-    v100: fixturePluginFolder({ manifest: fixtureManifest({ id: 'greeter', version: '1.0.0', host: `^${HOST_API_VERSION}`, capabilities: [] }) }),
-    registry: {},
-    'admin.token': `${ADMIN_TOKEN}\n`,
-    'publish.token': `${PUBLISH_TOKEN}\n`,
-  });
-  const root = join(dir, 'registry');
-  const served = await serveRegistry({ root, publishTokens: [PUBLISH_TOKEN], adminTokens: [ADMIN_TOKEN], port: 0 });
-  t.teardown(() => served.close());
-  const packed = await packPluginFolder(join(dir, 'v100'));
-  const signature = releaseSignature({ id: 'greeter', version: '1.0.0', integrity: packed.integrity, manifest: packed.manifest }, publisher);
-  await publishToHttpRegistry(served.url, packed, { token: PUBLISH_TOKEN, signatures: [signature] });
-  const reviewer = generateKey('secp256k1', 'reviewer');
-  await writePrivateKeyFile(join(dir, 'reviewer.key'), reviewer);
-  const saved = process.env.LPX_REGISTRY_TOKEN;
-  delete process.env.LPX_REGISTRY_TOKEN;
-  t.teardown(() => void (saved === undefined ? undefined : (process.env.LPX_REGISTRY_TOKEN = saved)));
-  const reviewFile = join(root, 'greeter', '1.0.0', 'review.json');
-  const reviewsPosted = async () => JSON.parse(await readFile(reviewFile, 'utf8').catch(() => '[]')) as { state: string; keyId: string }[];
-  return { dir, root, url: served.url, integrity: packed.integrity, reviewer, key: join(dir, 'reviewer.key'), reviewsPosted };
-}
 
 t.test('review --registry <url>: signed here, verified and stored by the registry, trusted by a node', async (t) => {
   const s = await servedRelease(t);

@@ -1,36 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
-import { HOST_API_VERSION } from '@lpx/sdk';
-import { generateKey, mirrorForNode, packPluginFolder, publishToHttpRegistry, releaseSignature, resolvePluginsForNode, serveRegistry } from '@lpx/registry';
+import t from 'tap';
+import { mirrorForNode, resolvePluginsForNode } from '@lpx/registry';
 import { runCli } from '../../../test/helpers/cli.js';
-import { fixtureManifest, fixturePluginFolder } from '../../../registry/test/helpers/fixture-plugin.js';
+import { ADMIN_TOKEN, publisher, servedRelease as served } from './helpers/served-release.js';
 
 // `lpx plugin revoke <url> <key id>`: a leaked publisher key revoked on an `lpx registry serve`, no shell on the registry host needed.
-
-const PUBLISH_TOKEN = 'revoke-test-publish-token';
-const ADMIN_TOKEN = 'revoke-test-admin-token';
-const publisher = generateKey('ed25519', 'partner');
-
-async function served(t: Test) {
-  const dir = t.testdir({
-    v100: fixturePluginFolder({ manifest: fixtureManifest({ id: 'greeter', version: '1.0.0', host: `^${HOST_API_VERSION}`, capabilities: [] }) }),
-    registry: {},
-    'admin.token': `${ADMIN_TOKEN}\n`,
-    'publish.token': `${PUBLISH_TOKEN}\n`,
-  });
-  const root = join(dir, 'registry');
-  const registry = await serveRegistry({ root, publishTokens: [PUBLISH_TOKEN], adminTokens: [ADMIN_TOKEN], port: 0 });
-  t.teardown(() => registry.close());
-  const packed = await packPluginFolder(join(dir, 'v100'));
-  const signature = releaseSignature({ id: 'greeter', version: '1.0.0', integrity: packed.integrity, manifest: packed.manifest }, publisher);
-  await publishToHttpRegistry(registry.url, packed, { token: PUBLISH_TOKEN, signatures: [signature] });
-  const saved = process.env.LPX_REGISTRY_TOKEN;
-  delete process.env.LPX_REGISTRY_TOKEN;
-  t.teardown(() => void (saved === undefined ? undefined : (process.env.LPX_REGISTRY_TOKEN = saved)));
-  const revokedOnDisk = async () => JSON.parse(await readFile(join(root, 'revoked-keys.json'), 'utf8').catch(() => '[]')) as { keyId: string; reason: string }[];
-  return { dir, url: registry.url, revokedOnDisk };
-}
 
 t.test('revoke <url> <key id> with an admin token: stored once, mirrored to nodes, the key\'s releases no longer install', async (t) => {
   const s = await served(t);

@@ -54,18 +54,8 @@ export interface HttpReviewResult {
  */
 export async function postReviewToHttpRegistry(url: string, record: ReviewRecord, options: { token: string; timeoutMs?: number }): Promise<HttpReviewResult> {
   const target = `${registryBaseUrl(url)}/v1/plugins/${record.id}/${record.version}/reviews`;
-  try {
-    const response = (await remoteRequest(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-      body: JSON.stringify(record),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    }))!;
-    const body = JSON.parse((await remoteBody(response, target)).toString('utf8')) as Omit<HttpReviewResult, 'added'>;
-    return { ...body, added: response.status === 201 };
-  } catch (error) {
-    throw remoteRefusal(error) ?? error;
-  }
+  const { body, status } = await postJson<Omit<HttpReviewResult, 'added'>>(target, record, options);
+  return { ...body, added: status === 201 };
 }
 
 export interface HttpKeyRevocation {
@@ -79,15 +69,20 @@ export interface HttpKeyRevocation {
 /** Revokes a publisher key registry-wide on an HTTP registry (admin token). Idempotent. */
 export async function revokeKeyOnHttpRegistry(url: string, keyId: string, options: { token: string; reason?: string; timeoutMs?: number }): Promise<HttpKeyRevocation> {
   const target = `${registryBaseUrl(url)}/v1/keys/revoked`;
+  const { body, status } = await postJson<Omit<HttpKeyRevocation, 'added'>>(target, { keyId, ...(options.reason === undefined ? {} : { reason: options.reason }) }, options);
+  return { ...body, added: status === 201 };
+}
+
+/** One authenticated JSON POST to a registry: its JSON answer and status (201 = stored, 200 = already held), refusals kept as for publishing. */
+async function postJson<T>(target: string, payload: unknown, options: { token: string; timeoutMs?: number }): Promise<{ body: T; status: number }> {
   try {
     const response = (await remoteRequest(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-      body: JSON.stringify({ keyId, ...(options.reason === undefined ? {} : { reason: options.reason }) }),
+      body: JSON.stringify(payload),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     }))!;
-    const body = JSON.parse((await remoteBody(response, target)).toString('utf8')) as Omit<HttpKeyRevocation, 'added'>;
-    return { ...body, added: response.status === 201 };
+    return { body: JSON.parse((await remoteBody(response, target)).toString('utf8')) as T, status: response.status };
   } catch (error) {
     throw remoteRefusal(error) ?? error;
   }
