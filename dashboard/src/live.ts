@@ -31,9 +31,15 @@ export function subscribeEvents(url: string | undefined, onItem: (item: FeedItem
 export function summarize(data: string): string {
   try {
     const value = JSON.parse(data) as Record<string, unknown>;
-    const parts = ['type', 'capability', 'outcome', 'state', 'orchestrator', 'jobId', 'id']
+    // The node's event shapes (docs/metrics.md): jobs carry phase and capability, payments phase and wei as decimal strings.
+    const parts = ['capability', 'phase', 'outcome', 'orchestrator', 'id']
       .map((key) => value[key])
-      .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+      .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+      .filter((v, i, all) => all.indexOf(v) === i); // a completed job's outcome repeats its phase
+    for (const [key, label] of [['valueWei', 'value'], ['payoutWei', 'paid'], ['tickets', 'tickets']] as const) {
+      const v = value[key];
+      if (typeof v === 'string' || typeof v === 'number') parts.push(key === 'tickets' ? `${v} tickets` : `${label} ${v} wei`);
+    }
     if (parts.length > 0) return parts.join(' · ');
   } catch {
     // not JSON: shown as sent
