@@ -5,11 +5,12 @@
  * disagree (ADR 0059). Each check throws the coded error the boot step that
  * needs the setting would throw.
  */
-import { errors, isCapabilityId, isServiceRef, selectionAlgorithmsExtensionPoint, containerRuntimesExtensionPoint, transcodeBackendsExtensionPoint, coreServices, type LoggerService } from '@lpx/sdk';
+import { isServiceRef, selectionAlgorithmsExtensionPoint, containerRuntimesExtensionPoint, transcodeBackendsExtensionPoint, coreServices, type LoggerService } from '@lpx/sdk';
 import { chainErrors } from '../chain/chain-errors.js';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { PreparedPlugins } from './prepare-plugins.js';
+import { assertGatewayCapabilityIds, autoSessionsNeedTranscode, redeemerNeedsChain, unknownContainerRuntime, unknownSelection, webhookSpanTooLong } from '../config/start-refusals.js';
 
 export interface StartCheckOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -23,14 +24,14 @@ export async function checkStartable(loaded: LoadedConfig, prepared: PreparedPlu
   const networked = roles.has('gateway') || roles.has('orchestrator') || roles.has('redeemer');
 
   if (roles.has('redeemer') && !roles.has('orchestrator') && config.chain === undefined) {
-    throw errors.config.INVALID.create("the redeemer role needs a chain: set chain.rpcUrl and chain.controller (and the orchestrator's key)");
+    throw redeemerNeedsChain();
   }
   if (networked && config.chain !== undefined && config.chain.privateKey === undefined && config.chain.keystore === undefined && !env['LPX_ETH_KEY'] && !env['LPX_ETH_KEYSTORE']) {
     throw chainErrors.KEY_MISSING.create('no Ethereum key: set chain.privateKey or chain.keystore, or LPX_ETH_KEY or LPX_ETH_KEYSTORE (with LPX_ETH_PASSWORD)');
   }
 
   if (roles.has('orchestrator') && config.orchestrator.maxSessions === 'auto' && !declaresTranscode(prepared)) {
-    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin (transcode-ffmpeg, -nvenc, -netint, or transcode-remote for go-livepeer remote transcoders)", { details: { key: 'orchestrator.maxSessions' } });
+    throw autoSessionsNeedTranscode();
   }
 
   if (roles.has('gateway')) {
@@ -41,30 +42,23 @@ export async function checkStartable(loaded: LoadedConfig, prepared: PreparedPlu
       import('../roles/gateway/webhooks/egress-policy.js'),
       import('../roles/gateway/webhooks/webhook-deliveries.js'),
     ]);
-    const invalid = config.gateway.capabilities.find((id) => !isCapabilityId(id));
-    if (invalid !== undefined) throw errors.config.INVALID.create(`gateway.capabilities: "${invalid}" is not a capability id (<domain>/<name>, lowercase)`);
+    assertGatewayCapabilityIds(config.gateway.capabilities);
     checkOpenGateway({ open: new TenantDirectory(config.gateway.tenants).open, httpEnabled: config.http.enabled, httpHost: config.http.host, warn: options.warn ?? (() => {}) });
     const webhooks = config.gateway.webhooks;
     new WebhookEgressPolicy({ allowCidrs: webhooks.allowCidrs });
     const span = deliverySpanMs(webhooks);
-    if (span > MAX_DELIVERY_SPAN_MS) {
-      throw errors.config.INVALID.create(`gateway.webhooks: ${webhooks.attempts} attempts with backoffMs ${webhooks.backoffMs} and timeoutMs ${webhooks.timeoutMs} can take ${Math.round(span / 3_600_000)} h; keep it within 24 h`);
-    }
+    if (span > MAX_DELIVERY_SPAN_MS) throw webhookSpanTooLong(webhooks, span);
     const selection = config.gateway.selection;
     if (selection !== undefined) {
       const names = await contributedNames(loaded, prepared, selectionAlgorithmsExtensionPoint.id, 'addAlgorithm');
-      if (names !== undefined && !names.includes(selection)) {
-        throw errors.config.INVALID.create(`gateway.selection names "${selection}", but no plugin contributes it (have: ${names.join(', ') || 'none'})`);
-      }
+      if (names !== undefined && !names.includes(selection)) throw unknownSelection(selection, names);
     }
   }
 
   const runtime = config.containers.runtime;
   if (runtime !== undefined) {
     const names = await contributedNames(loaded, prepared, containerRuntimesExtensionPoint.id, 'addRuntime');
-    if (names !== undefined && !names.includes(runtime)) {
-      throw errors.containers.RUNTIME_UNKNOWN.create(`containers.runtime is "${runtime}" but no loaded plugin adds it (added: ${names.join(', ') || 'none'})`, { details: { runtime, added: names } });
-    }
+    if (names !== undefined && !names.includes(runtime)) throw unknownContainerRuntime(runtime, names);
   }
 }
 

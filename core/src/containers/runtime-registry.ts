@@ -3,6 +3,7 @@
  * init, the kernel locks the point with its other points, then picks one.
  */
 import { errors, type ContainerRuntime, type ContainerRuntimesExtensionPoint } from '@lpx/sdk';
+import { unknownContainerRuntime } from '../config/start-refusals.js';
 
 export class ContainerRuntimeRegistry implements ContainerRuntimesExtensionPoint {
   readonly #runtimes = new Map<string, ContainerRuntime>();
@@ -33,7 +34,7 @@ export class ContainerRuntimeRegistry implements ContainerRuntimesExtensionPoint
     if (configured !== undefined) {
       const runtime = this.#runtimes.get(configured);
       if (runtime === undefined) {
-        throw errors.containers.RUNTIME_UNKNOWN.create(`containers.runtime is "${configured}" but no loaded plugin adds it (added: ${this.names.join(', ') || 'none'})`, { details: { runtime: configured, added: this.names } });
+        throw unknownContainerRuntime(configured, this.names);
       }
       return runtime;
     }

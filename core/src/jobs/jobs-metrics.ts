@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import { counterOf, histogramOf } from '../observability/metric-kit.js';
 import { nodeEventsOf } from '../observability/node-events.js';
 
 /**
@@ -20,22 +21,11 @@ const noMetrics: JobsObserver = { queued() {}, started() {}, completed() {}, fai
 
 /** Reuses a metric already in the registry, so two kernels (tests, multi-role nodes) can share one. */
 function counter(registry: Registry, name: string, help: string): Counter<'capability'> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<'capability'>;
-  return new Counter({ name, help, labelNames: ['capability'], registers: [registry] });
+  return counterOf(registry, name, help, ['capability']);
 }
 
 function histogram(registry: Registry): Histogram<'capability' | 'outcome'> {
-  const name = 'lpx_job_duration_seconds';
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Histogram<'capability' | 'outcome'>;
-  return new Histogram({
-    name,
-    help: 'Time a processor spent on one attempt of a job, by capability and outcome.',
-    labelNames: ['capability', 'outcome'],
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
-    registers: [registry],
-  });
+  return histogramOf(registry, 'lpx_job_duration_seconds', 'Time a processor spent on one attempt of a job, by capability and outcome.', ['capability', 'outcome'], [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800]);
 }
 
 /** Recorded by the process that ran the processor, so each attempt is counted once cluster-wide. */

@@ -3,14 +3,9 @@
  * and the route outcomes, winning tickets an orchestrator queued for
  * redemption. Reused when already registered (several hosts in one process).
  */
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { counterOf as counter } from '../observability/metric-kit.js';
 import { refusalLabel, type RefusalCounter, type TicketCounters } from '../payments/index.js';
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
-}
 
 export interface GatewayMetrics {
   ticketsSent(orchestrator: string, count: number): void;

@@ -10,11 +10,12 @@
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { errors, type LoggerService } from '@lpx/sdk';
+import type { LoggerService } from '@lpx/sdk';
 import type { TeardownStack } from '../boot/teardown-stack.js';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { connectRedis } from '../redis/connect.js';
 import { startSettlement, type Settlement } from './start-settlement.js';
+import { redeemerNeedsChain } from '../config/start-refusals.js';
 
 export interface RedeemerRoleOptions {
   readonly config: Pick<KernelConfig, 'chain' | 'redis'>;
@@ -35,7 +36,7 @@ export function redeemerPacing(l1BlockTimeMs: number) {
 export async function startRedeemerRole(options: RedeemerRoleOptions): Promise<Settlement> {
   const { config, logger, teardown } = options;
   const rpc = config.chain;
-  if (rpc === undefined) throw errors.config.INVALID.create('the redeemer role needs a chain: set chain.rpcUrl and chain.controller (and the orchestrator\'s key)');
+  if (rpc === undefined) throw redeemerNeedsChain();
   const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement' });
   teardown.push('settlement redis', async () => {
     await redis.quit().catch(() => redis.disconnect());

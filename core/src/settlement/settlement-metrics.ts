@@ -1,13 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { counterOf as counter, GweiCarry } from '../observability/metric-kit.js';
 import type { SettlementOutcomeEvent } from './settlement-events.js';
-
-const WEI_PER_GWEI = 1_000_000_000n;
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
-}
 
 export interface SettlementMetrics {
   record(event: SettlementOutcomeEvent): void;
@@ -24,16 +17,13 @@ export interface SettlementMetrics {
 export function settlementMetrics(registry: Registry): SettlementMetrics {
   const outcomes = counter(registry, 'lpx_settlement_redemptions_total', 'Winning-ticket redemption attempts by outcome (redeemed, already_used, retry, waiting, failed, forwarded) and reason.', ['outcome', 'reason']);
   const value = counter(registry, 'lpx_settlement_redeemed_value_gwei_total', 'Value received from redeemed winning tickets, in whole gwei (exact wei totals are in the settlement ledger).', ['recipient']);
-  const weiSoFar = new Map<string, bigint>();
+  const carry = new GweiCarry();
   return {
     record(event) {
       outcomes.inc({ outcome: event.outcome, reason: event.reason });
       if (event.outcome !== 'redeemed') return;
-      const before = weiSoFar.get(event.recipient) ?? 0n;
-      const after = before + BigInt(event.payout ?? event.faceValue);
-      weiSoFar.set(event.recipient, after);
-      const gwei = after / WEI_PER_GWEI - before / WEI_PER_GWEI;
-      if (gwei > 0n) value.inc({ recipient: event.recipient }, Number(gwei));
+      const gwei = carry.add(event.recipient, BigInt(event.payout ?? event.faceValue));
+      if (gwei > 0) value.inc({ recipient: event.recipient }, gwei);
     },
   };
 }

@@ -67,13 +67,13 @@ t.test('a gateway on a chain: spend and the deposit and reserve', async (t) => {
   const info: SenderInfo = { deposit: 2n * 10n ** 18n, withdrawRound: 0n, reserve: { fundsRemaining: 5n * 10n ** 17n, claimedInCurrentRound: 0n } };
   const status = await assembleNodeStatus(sources({ roles: ['gateway'], address: () => '0xabc', metrics, senderInfo: () => async () => info }));
   t.equal(status.node.address, '0xabc');
-  t.same(status.gateway, { ticketsSent: 5, orchestratorFailures: 1 }, 'value sent is absent until a counter for it exists');
+  t.same(status.gateway, { ticketsSent: 5, orchestratorFailures: 1 }, 'value sent is absent while its counter is not registered');
   t.same(status.funds, { depositWei: '2000000000000000000', reserveWei: '500000000000000000', withdrawRound: '0' });
   t.notOk('orchestrator' in status);
 
   counter(metrics, 'livepeer_ticket_value_sent').inc(1234);
   const again = await assembleNodeStatus(sources({ roles: ['gateway'], metrics }));
-  t.equal(again.gateway?.ticketValueSentWei, '1234', "go-livepeer's name is read when ours is absent");
+  t.equal(again.gateway?.ticketValueSentWei, '1234000000000', "go-livepeer's counter is in gwei; /status shows wei");
 });
 
 t.test('a failed chain read is shown, not thrown', async (t) => {

@@ -23,15 +23,6 @@ export async function counterByLabel(registry: Registry, name: string, label: st
   return out;
 }
 
-/** The first of several names that is registered: the same quantity may be kept under a go-livepeer-style name. */
-export async function firstCounterTotal(registry: Registry, names: readonly string[]): Promise<number | undefined> {
-  for (const name of names) {
-    const total = await counterTotal(registry, name);
-    if (total !== undefined) return total;
-  }
-  return undefined;
-}
-
 interface Sample {
   readonly value: number;
   readonly labels: Readonly<Record<string, string | number | undefined>>;

@@ -1,21 +1,20 @@
 import type { Registry } from 'prom-client';
-import { counterByLabel, counterTotal, firstCounterTotal } from './metric-totals.js';
+import { WEI_PER_GWEI } from '../metric-kit.js';
+import { counterByLabel, counterTotal } from './metric-totals.js';
 import type { GatewayStatus, OrchestratorStatus } from './status-types.js';
 
-const WEI_PER_GWEI = 1_000_000_000n;
-
-/**
- * Ticket value sent, under the names the metrics work may give it (ours, then
- * go-livepeer's); absent until one exists. Counted in wei as an integer.
- */
-const TICKET_VALUE_SENT = ['lpx_gateway_ticket_value_sent_wei_total', 'livepeer_ticket_value_sent'];
+/** A whole-gwei counter's value in wei (the counters keep floor(wei / 1e9), ADR 0056). */
+function gweiToWei(gwei: number): string {
+  return (BigInt(Math.trunc(gwei)) * WEI_PER_GWEI).toString();
+}
 
 /** Spend side: what this gateway paid orchestrators and how routing went. */
 export async function gatewayStatus(registry: Registry): Promise<GatewayStatus> {
-  const value = await firstCounterTotal(registry, TICKET_VALUE_SENT);
+  // go-livepeer's name and unit (gwei); absent on a node whose payments never registered it.
+  const valueGwei = await counterTotal(registry, 'livepeer_ticket_value_sent');
   return {
     ticketsSent: (await counterTotal(registry, 'lpx_gateway_tickets_sent_total')) ?? 0,
-    ...(value === undefined ? {} : { ticketValueSentWei: BigInt(Math.trunc(value)).toString() }),
+    ...(valueGwei === undefined ? {} : { ticketValueSentWei: gweiToWei(valueGwei) }),
     orchestratorFailures: (await counterTotal(registry, 'lpx_gateway_orchestrator_failures_total')) ?? 0,
   };
 }
@@ -29,6 +28,6 @@ export async function orchestratorStatus(registry: Registry): Promise<Orchestrat
     winningTickets: (await counterTotal(registry, 'lpx_orchestrator_winning_tickets_total')) ?? 0,
     ticketRefusals: (await counterTotal(registry, 'lpx_orchestrator_ticket_refusals_total')) ?? 0,
     redemptions: (await counterByLabel(registry, 'lpx_settlement_redemptions_total', 'outcome')) ?? {},
-    redeemedWei: (BigInt(Math.trunc(redeemedGwei)) * WEI_PER_GWEI).toString(),
+    redeemedWei: gweiToWei(redeemedGwei),
   };
 }

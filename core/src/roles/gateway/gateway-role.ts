@@ -13,7 +13,7 @@ import { gatewayFundsMetrics } from '../../observability/funds-metrics.js';
 import { queueDepthMetrics } from '../../observability/queue-metrics.js';
 import { fromHex } from '../../payments/index.js';
 import type { LocalAccount } from 'viem';
-import { errors, type GatewayService, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
+import { type GatewayService, type LoggerService, type SelectionAlgorithm } from '@lpx/sdk';
 import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
@@ -41,6 +41,7 @@ import { createByocStreaming } from './byoc-stream-routing.js';
 import { createLiveRunnerRouting, gatewayCeilings } from './live-runner-routing.js';
 import { routeViaLiveRunner, type AILiveFallbackDeps } from './ai-live-fallback.js';
 import type { AIRoute } from './ai-router.js';
+import { unknownSelection } from '../../config/start-refusals.js';
 
 export interface GatewayRole {
   readonly pool: OrchestratorPool;
@@ -71,7 +72,7 @@ const discoveryOrder: SelectionAlgorithm = { name: 'discovery-order', select: (c
 function selectionAlgorithm(kernel: KernelServices, name: string | undefined): SelectionAlgorithm {
   if (name !== undefined) {
     const algorithm = kernel.selection.get(name);
-    if (algorithm === undefined) throw errors.config.INVALID.create(`gateway.selection names "${name}", but no plugin contributes it (have: ${kernel.selection.names.join(', ') || 'none'})`);
+    if (algorithm === undefined) throw unknownSelection(name, kernel.selection.names);
     return algorithm;
   }
   // go-livepeer's default when present; else whatever one plugin offers; else discovery order.

@@ -4,15 +4,10 @@
  * for, per orchestrator. Reused when already registered (several hosts in
  * one process).
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { SegmentPhases } from './segment-router.js';
 import { orchestratorMetrics } from '../../observability/gateway-metrics.js';
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
-}
+import { counterOf as counter, histogramOf } from '../../observability/metric-kit.js';
 
 export interface SegmentMetrics {
   transcoded(orchestrator: string, renditions: number, pixels: bigint, phases?: SegmentPhases): void;
@@ -23,15 +18,13 @@ export function segmentMetrics(registry: Registry): SegmentMetrics {
   const segments = counter(registry, 'lpx_gateway_segments_total', 'Video segments routed by this gateway, by outcome.', ['outcome']);
   const renditions = counter(registry, 'lpx_gateway_segment_renditions_total', 'Renditions received and verified, by orchestrator.', ['orchestrator']);
   const pixels = counter(registry, 'lpx_gateway_segment_pixels_total', 'Output pixels orchestrators charged for verified renditions, by orchestrator.', ['orchestrator']);
-  const seconds =
-    (registry.getSingleMetric('lpx_gateway_segment_seconds') as Histogram<'phase'> | undefined) ??
-    new Histogram({
-      name: 'lpx_gateway_segment_seconds',
-      help: 'Time of a successful segment attempt by phase: prepare (tickets, SegData), transcode (POST /segment to its result), download (renditions), verify.',
-      labelNames: ['phase'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
-      registers: [registry],
-    });
+  const seconds = histogramOf(
+    registry,
+    'lpx_gateway_segment_seconds',
+    'Time of a successful segment attempt by phase: prepare (tickets, SegData), transcode (POST /segment to its result), download (renditions), verify.',
+    ['phase'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+  );
   const orchestrators = orchestratorMetrics(registry);
   return {
     transcoded(orchestrator, count, charged, phases) {

@@ -9,7 +9,7 @@
 import type { LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { errors, HOST_API_VERSION } from '@lpx/sdk';
+import { HOST_API_VERSION } from '@lpx/sdk';
 import type { KernelServices } from '../../boot/kernel-services.js';
 import type { TeardownStack } from '../../boot/teardown-stack.js';
 import type { KernelConfig } from '../../config/kernel-schema.js';
@@ -33,6 +33,7 @@ import { createByocJobWire } from './byoc-job-wire.js';
 import { toLivepeerCapabilities } from '../../capabilities/index.js';
 import { SessionLimit } from './session-limit.js';
 import { capacityMetrics } from '../../observability/capacity-metrics.js';
+import { autoSessionsNeedTranscode } from '../../config/start-refusals.js';
 
 export interface OrchestratorRole {
   readonly serviceUri: string;
@@ -85,7 +86,7 @@ export async function startOrchestratorRole(options: OrchestratorRoleOptions): P
 
   const auto = settings.maxSessions === 'auto';
   if (auto && !kernel.transcode.declared) {
-    throw errors.config.INVALID.create("orchestrator.maxSessions 'auto' follows transcode capacity: load a transcode backend plugin (transcode-ffmpeg, -nvenc, -netint, or transcode-remote for go-livepeer remote transcoders)", { details: { key: 'orchestrator.maxSessions' } });
+    throw autoSessionsNeedTranscode();
   }
   const sessions = new SessionLimit(auto ? 0 : (settings.maxSessions as number), 60_000, Date.now, (sessionId) => kernel.transcode.endSession(sessionId));
   capacityMetrics(options.metrics, kernel.capabilities, sessions);

@@ -5,12 +5,13 @@
  * max price when picking, its budget when paying).
  */
 import type { Redis } from 'ioredis';
-import { errors, isCapabilityId, type RationalPrice } from '@lpx/sdk';
+import { errors, type RationalPrice } from '@lpx/sdk';
 import type { KernelConfig } from '../../../config/kernel-schema.js';
 import { checkOpenGateway } from './open-gateway.js';
 import { knownCapabilities, type KnownCapabilities } from './known-capabilities.js';
 import { TenantBudgets } from './tenant-budgets.js';
 import { TenantDirectory } from './tenant-directory.js';
+import { assertGatewayCapabilityIds } from '../../../config/start-refusals.js';
 
 export interface GatewayClientsOptions {
   readonly config: KernelConfig;
@@ -34,8 +35,7 @@ export interface GatewayClients {
 
 export function gatewayClients(options: GatewayClientsOptions): GatewayClients {
   const { config } = options;
-  const invalid = config.gateway.capabilities.find((id) => !isCapabilityId(id));
-  if (invalid !== undefined) throw errors.config.INVALID.create(`gateway.capabilities: "${invalid}" is not a capability id (<domain>/<name>, lowercase)`);
+  assertGatewayCapabilityIds(config.gateway.capabilities);
   const tenants = new TenantDirectory(config.gateway.tenants);
   // Throws when an open gateway would listen beyond loopback; warns when it is open at all.
   checkOpenGateway({ open: tenants.open, httpEnabled: config.http.enabled, httpHost: config.http.host, warn: options.warn });

@@ -19,6 +19,7 @@ import type { WebhookEgressPolicy } from './egress-policy.js';
 import { deliveryId, type StoredDelivery, type WebhookDelivery } from './webhook-payload.js';
 import { postWebhook } from './webhook-post.js';
 import { SIGNATURE_HEADER, WEBHOOK_ID_HEADER, signWebhook } from './webhook-signature.js';
+import { webhookSpanTooLong } from '../../../config/start-refusals.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 const CLOSE_GRACE_MS = 2_000;
@@ -64,9 +65,7 @@ export class WebhookDeliveries {
 
   constructor(options: WebhookDeliveriesOptions) {
     const span = deliverySpanMs(options);
-    if (span > MAX_DELIVERY_SPAN_MS) {
-      throw errors.config.INVALID.create(`gateway.webhooks: ${options.attempts} attempts with backoffMs ${options.backoffMs} and timeoutMs ${options.timeoutMs} can take ${Math.round(span / 3_600_000)} h; keep it within 24 h`);
-    }
+    if (span > MAX_DELIVERY_SPAN_MS) throw webhookSpanTooLong(options, span);
     this.#options = options;
     this.#outcomes = options.metrics ? webhookDeliveriesCounter(options.metrics) : undefined;
     // Finished deliveries are kept a day, failed ones a week: the failed set is the record of what a receiver missed.
