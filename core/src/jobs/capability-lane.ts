@@ -194,15 +194,15 @@ export class CapabilityLane {
     return result;
   }
 
+  #streamOpenedHere(jobId: string): void {
+    for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
+  }
+
   /**
    * Resolves when the job announces its stream (a processor in any process
    * called JobContext.stream); register before submitting. `cancel` forgets
    * the wait (the job ended without streaming, or the caller gave up).
    */
-  #streamOpenedHere(jobId: string): void {
-    for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
-  }
-
   streamOpened(jobId: string): { opened: Promise<void>; cancel(): void } {
     let resolve!: () => void;
     const opened = new Promise<void>((r) => (resolve = r));
