@@ -16,7 +16,7 @@ import { createJobSender } from '../../src/roles/gateway/job-sender.js';
 const CAP = 'echo';
 const PRICE = { pricePerUnit: 10n, pixelsPerUnit: 1n }; // 10 wei per second; ticket EV 1000 wei = 100 s
 
-async function start(t: Test, workSeconds = 3, price = PRICE, sse = false) {
+async function start(t: Test, workSeconds = 3, price = PRICE, sse = false, hold?: () => Promise<void>) {
   const rounds = new InMemoryRoundsSource();
   const senderInfo = new InMemorySenderInfoSource();
   const orchestrator = fromHex(privateKeyToAccount(generatePrivateKey()).address);
@@ -38,6 +38,7 @@ async function start(t: Test, workSeconds = 3, price = PRICE, sse = false) {
     release: () => {},
     availableCapacity: () => 1,
     dispatch: async (input) => {
+      await hold?.();
       clock += workSeconds * 1000;
       const echo = JSON.stringify({ echo: JSON.parse(input.body.toString('utf8')) });
       if (sse) {
@@ -154,4 +155,28 @@ t.test("an event-stream answer is collected, and the orchestrator's last balance
   t.equal(f.seen.tokens, 1, 'the balance event kept the cached credit: no new token for the second job');
   t.equal(f.paid(), 1, 'one ticket covers both');
   t.equal(f.sender.cachedCredits, 1);
+});
+
+t.test('sixteen jobs in flight at once: each counts the others\' debits, so none goes out short and is refused', async (t) => {
+  // Answers come back out of order, each job held a few milliseconds; every job bills 1 s (10 wei).
+  let turn = 0;
+  const f = await start(t, 0, PRICE, false, () => new Promise((resolve) => setTimeout(resolve, (turn++ * 7) % 5)));
+  const JOBS = 320;
+  let sent = 0;
+  const lane = async () => {
+    while (sent < JOBS) {
+      sent++;
+      await f.send();
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+  t.equal(f.seen.requests, JOBS, 'no request was refused for insufficient balance and retried');
+  t.equal(f.seen.tokens, 1, 'the first token served every job');
+  // 320 jobs × 10 wei debited; a minute (600 wei) and the jobs in flight stayed covered throughout.
+  const left = BigInt(f.paid()) * 1000n - BigInt(JOBS) * 10n;
+  t.ok(f.creditNear(left), 'the credit is what was paid less what was debited, nothing lost');
+  t.ok(left >= 600n, 'a minute of credit is left');
+  // An answer's balance may predate tickets another job in flight carried, so a ticket can be paid early;
+  // that credit stays with the orchestrator for later jobs, and at most one per job in flight.
+  t.ok(left < 600n + 16n * 1000n, `over-payment bounded by one ticket per job in flight (left ${left} wei)`);
 });

@@ -10,6 +10,14 @@
  * credit or the params went stale drops the entry and the sender retries
  * once with a fresh token. Money is never assumed lost or double counted —
  * the orchestrator's `Livepeer-Balance` replaces the estimate on every answer.
+ *
+ * Jobs in flight are netted out: the orchestrator debits a job only when it
+ * ends, so the balance one answer reports still holds the debits of every
+ * other job running. Each job reserves its cost when it is paid for and
+ * settles it when it is answered; the credit a new job may count on is the
+ * balance less what is reserved. Without this, sixteen jobs at once each read
+ * a balance that ignores the fifteen others, go out short of the minute and
+ * are refused (`Insufficient balance`), costing a token round trip and a retry.
  */
 import { Rational, type PriceInfo, type TicketParams } from '../../payments/index.js';
 
@@ -22,6 +30,8 @@ export interface CreditEntry {
     readonly session: string;
   };
   balance: Rational;
+  /** What the jobs sent on this entry and not answered yet will be debited, as far as we know. */
+  reserved: Rational;
 }
 
 export type CreditKey = string;
@@ -70,10 +80,26 @@ export class CreditBook {
     this.#onForget(entry);
   }
 
-  /** The orchestrator's own figure, after it debited the job it answered. */
-  observe(key: CreditKey, reportedWei: bigint | undefined): void {
-    const entry = this.#entries.get(key);
-    if (entry !== undefined && reportedWei !== undefined && reportedWei >= 0n) entry.balance = Rational.of(reportedWei);
+  /** The credit a new job can count on: the balance less what jobs in flight will be debited. */
+  static available(entry: CreditEntry): Rational {
+    return entry.balance.sub(entry.reserved);
+  }
+
+  /** A job is going out on `entry`; `cost` is what it is expected to be debited. */
+  static reserve(entry: CreditEntry, cost: Rational): void {
+    entry.reserved = entry.reserved.add(cost);
+  }
+
+  /**
+   * A job was answered: its reservation ends, and the orchestrator's own figure
+   * (after it debited this job, not yet the others in flight) replaces the
+   * balance; without one, the expected cost is taken as debited. An entry
+   * forgotten or replaced meanwhile is left alone.
+   */
+  settle(key: CreditKey, entry: CreditEntry, cost: Rational, reportedWei: bigint | undefined): void {
+    if (this.#entries.get(key) !== entry) return;
+    entry.reserved = entry.reserved.sub(cost);
+    entry.balance = reportedWei !== undefined && reportedWei >= 0n ? Rational.of(reportedWei) : entry.balance.sub(cost);
   }
 
   /**

@@ -133,13 +133,26 @@ export function createJobSender(options: JobSenderOptions) {
     const balance = Rational.of(token.balance);
     const paid = tickets !== undefined && params !== undefined && price !== undefined && price.pricePerUnit > 0n;
     // Fresh params: a new recipientRandHash, so this session's nonces start at 0.
-    const entry: CreditEntry = paid ? { paid: { params, price, session: tickets.startSession(params) }, balance } : { balance };
+    const entry: CreditEntry = paid ? { paid: { params, price, session: tickets.startSession(params) }, balance, reserved: Rational.ZERO } : { balance, reserved: Rational.ZERO };
     book.set(key, entry);
     return entry;
   }
 
-  /** The Livepeer-Payment header for one job, from cached credit when it suffices. */
-  async function paymentFor(key: CreditKey, uri: string, capability: string, job: SendJob): Promise<{ header: string | undefined; cached: boolean }> {
+  /**
+   * What one job is expected to be debited: one second at the price, the
+   * shortest a job is billed; the orchestrator's answer corrects the rest.
+   */
+  function jobCost(credit: CreditEntry): Rational {
+    const paid = credit.paid;
+    return paid === undefined ? Rational.ZERO : Rational.of(paid.price.pricePerUnit, paid.price.pixelsPerUnit);
+  }
+
+  /**
+   * The Livepeer-Payment header for one job, from cached credit when it
+   * suffices, and the credit entry the job holds a reservation on (settled
+   * with the answer; see credit-book.ts).
+   */
+  async function paymentFor(key: CreditKey, uri: string, capability: string, job: SendJob): Promise<{ header: string | undefined; cached: boolean; credit?: CreditEntry }> {
     const { signal } = job;
     if (tickets === undefined) return { header: undefined, cached: false };
     return book.exclusive(key, async () => {
@@ -148,13 +161,13 @@ export function createJobSender(options: JobSenderOptions) {
       credit ??= await freshCredit(key, uri, capability, signal);
       for (;;) {
         const paid = credit.paid;
-        if (paid === undefined) return { header: undefined, cached };
-        const unit = Rational.of(paid.price.pricePerUnit, paid.price.pixelsPerUnit);
-        const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(credit.balance);
+        if (paid === undefined) return { header: undefined, cached, credit };
+        const unit = jobCost(credit);
+        // This job's second plus the orchestrator's minute, over what jobs in flight leave.
+        const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(CreditBook.available(credit));
         if (!missing.gt(Rational.ZERO)) {
-          // The shortest job bills one second; the orchestrator's answer corrects the rest.
-          credit.balance = credit.balance.sub(unit);
-          return { header: paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price }), cached };
+          CreditBook.reserve(credit, unit);
+          return { header: paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price }), cached, credit };
         }
         const ev = ticketEV(paid.params.faceValue, paid.params.winProb);
         const count = ceilDiv(missing, ev);
@@ -162,9 +175,10 @@ export function createJobSender(options: JobSenderOptions) {
         const undo = await job.charge?.(ceilWei(ev.mulInt(count)));
         try {
           const batch = await tickets.createTicketBatch(paid.session, Number(count));
-          credit.balance = credit.balance.add(ev.mulInt(count)).sub(unit);
+          credit.balance = credit.balance.add(ev.mulInt(count));
+          CreditBook.reserve(credit, unit);
           options.onPaid?.(Number(count), uri);
-          return { header: paymentHeader(paymentFromBatch(batch, paid.price)), cached };
+          return { header: paymentHeader(paymentFromBatch(batch, paid.price)), cached, credit };
         } catch (error) {
           await undo?.();
           // Cached params ran out of blocks: ask for new ones and pay with those.
@@ -176,8 +190,13 @@ export function createJobSender(options: JobSenderOptions) {
     });
   }
 
+  /** The job was answered: its reservation ends and the orchestrator's figure, if any, is the balance. */
+  function settle(key: CreditKey, credit: CreditEntry | undefined, reportedWei: bigint | undefined): void {
+    if (credit !== undefined) book.settle(key, credit, jobCost(credit), reportedWei);
+  }
+
   /** An event-stream answer: relayed line by line when someone reads it live, collected either way. */
-  async function readStream(key: CreditKey, lines: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, relay: RouteRelay | undefined): Promise<SentJob> {
+  async function readStream(key: CreditKey, credit: CreditEntry | undefined, lines: AsyncGenerator<string, void, undefined>, headers: Record<string, string>, relay: RouteRelay | undefined): Promise<SentJob> {
     const events = new SseEventCollector();
     let balance: bigint | undefined;
     let seen = 0;
@@ -194,7 +213,7 @@ export function createJobSender(options: JobSenderOptions) {
     await relay?.end(headers);
     // No balance event: the estimate cannot be trusted; the next job asks for a token.
     if (balance === undefined) book.forget(key);
-    else book.observe(key, balance);
+    else settle(key, credit, balance);
     // `done`: the stream ended with [DONE]; without it the orchestrator's stream was cut short.
     return { output: { contentType: 'text/event-stream', events: events.finish(), done }, headers };
   }
@@ -217,8 +236,8 @@ export function createJobSender(options: JobSenderOptions) {
         events: true,
       });
       const headers = clientHeaders(entry.uri, response.headers);
-      if (response.lines !== undefined) return { value: await readStream(key, response.lines, headers, job.relay) };
-      book.observe(key, response.balance);
+      if (response.lines !== undefined) return { value: await readStream(key, payment.credit, response.lines, headers, job.relay) };
+      settle(key, payment.credit, response.balance);
       // A go-livepeer client's answer goes back byte for byte, whatever its type.
       if (wire !== undefined) return { value: { output: { contentType: String(response.headers['content-type'] ?? 'application/octet-stream'), body: response.body.toString('base64') }, headers } };
       const text = response.body.toString('utf8');
