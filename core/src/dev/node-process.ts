@@ -48,6 +48,15 @@ export interface NodeProcessOptions {
   readonly argv?: readonly string[];
 }
 
+/**
+ * Extra node flags for every node the dev network starts, from
+ * `LPX_DEV_NODE_ARGS` (space-separated), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * to profile each process of a bench, or `--max-semi-space-size=…`.
+ */
+export function devNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['LPX_DEV_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== '');
+}
+
 export async function startNodeProcess(name: string, dir: string, config: Record<string, unknown>, httpPort: number, options: NodeProcessOptions = {}): Promise<NodeProcess> {
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const readyStallMs = options.readyStallMs ?? DEFAULT_READY_STALL_MS;
@@ -56,7 +65,7 @@ export async function startNodeProcess(name: string, dir: string, config: Record
   await writePrivateFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const log = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE_MODE });
   const argv = options.argv !== undefined ? [...options.argv, configFile] : [LPX_BIN, 'start', '--config', configFile];
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const child = spawn(process.execPath, [...devNodeArgs(), ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   const tail = new OutputTail();
   // Unset until the first sign of life: starting a process on a loaded machine can itself take a while.
   let lastProgress: number | undefined;

@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errors, queueNameFor, type JobEvent, type JobProcessor, type JobStatus, type LoggerService, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
 import { JobEventStream } from './job-event-stream.js';
-import { checkTimeout, toBullJobOptions } from './job-options.js';
+import { checkTimeout, toBullJobOptions, type KernelWaitOptions } from './job-options.js';
 import type { JobsOptions } from 'bullmq';
 import { readFinished, readJobStatus } from './job-status.js';
 import type { ResolvedKernelOptions } from './jobs-kernel-options.js';
@@ -162,10 +162,10 @@ export class CapabilityLane {
     }
   }
 
-  async submitAndWait(data: unknown, options: WaitOptions = {}): Promise<unknown> {
+  async submitAndWait(data: unknown, options: KernelWaitOptions = {}): Promise<unknown> {
     const bullOptions = toBullJobOptions(this.capabilityId, options);
     const timeoutMs = checkTimeout(this.capabilityId, options.timeoutMs ?? this.#deps.options.waitTimeoutMs);
-    const callerChoseId = bullOptions.jobId !== undefined;
+    const callerChoseId = bullOptions.jobId !== undefined && options.freshId !== true;
     // Our own id lets the waiter exist before the job does, so even an instant
     // completion cannot slip past it.
     const jobId = bullOptions.jobId ?? randomUUID();

@@ -1,5 +1,16 @@
 import type { JobsOptions } from 'bullmq';
-import { errors, type SubmitOptions } from '@lpx/sdk';
+import { errors, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
+
+/** The kernel's own wait options, beyond what plugins may pass. */
+export interface KernelWaitOptions extends WaitOptions {
+  /**
+   * The job id was minted just now by the caller (a random UUID), so no job
+   * of that id can have finished before: the read of an earlier result that
+   * a caller-chosen (idempotent) id needs is skipped — two Redis round trips
+   * per synchronous gateway request.
+   */
+  freshId?: boolean;
+}
 
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF = { type: 'exponential', delayMs: 500 } as const;

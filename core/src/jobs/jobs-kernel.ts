@@ -1,7 +1,7 @@
 import { errors, isCapabilityId, type JobEvent, type JobProcessor, type JobsService, type JobStatus, type LoggerService, type ProcessorOptions, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
 import { connectRedis, type ConnectRedisOptions } from '../redis/connect.js';
 import { CapabilityLane } from './capability-lane.js';
-import { checkConcurrency } from './job-options.js';
+import { checkConcurrency, type KernelWaitOptions } from './job-options.js';
 import { resolveKernelOptions, type JobsKernelOptions, type ResolvedKernelOptions } from './jobs-kernel-options.js';
 import { createJobsMetrics, type JobsMetrics } from './jobs-metrics.js';
 import { JobBlobs } from './job-blobs.js';
@@ -81,7 +81,7 @@ export class JobsKernel implements JobsService {
     return this.#withLane(capabilityId, (lane) => lane.submit(data, options));
   }
 
-  submitAndWait<Input, Output>(capabilityId: string, data: Input, options?: WaitOptions): Promise<Output> {
+  submitAndWait<Input, Output>(capabilityId: string, data: Input, options?: KernelWaitOptions): Promise<Output> {
     return this.#withLane(capabilityId, (lane) => lane.submitAndWait(data, options) as Promise<Output>);
   }
 
@@ -103,12 +103,13 @@ export class JobsKernel implements JobsService {
    * answers whole costs no connection of its own. `unended` is thrown by
    * `rest` when the job ends before its stream does.
    */
-  async submitAndStream<Input, Output>(capabilityId: string, data: Input, options: WaitOptions & { unended: () => Error }): Promise<RelayOpening<Output>> {
+  async submitAndStream<Input, Output>(capabilityId: string, data: Input, options: KernelWaitOptions & { unended: () => Error }): Promise<RelayOpening<Output>> {
     const { unended, ...wait } = options;
+    const freshId = wait.freshId === true || wait.jobId === undefined;
     const jobId = wait.jobId ?? randomUUID();
     const lane = await this.#withLane(capabilityId, async (found) => found);
     const announced = lane.streamOpened(jobId);
-    const done = lane.submitAndWait(data, { ...wait, jobId }) as Promise<Output>;
+    const done = lane.submitAndWait(data, { ...wait, jobId, freshId }) as Promise<Output>;
     done.catch(() => undefined);
     let streamed: boolean;
     try {

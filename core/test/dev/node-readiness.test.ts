@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors } from '@lpx/sdk';
-import { startNodeProcess } from '../../src/dev/node-process.js';
+import { devNodeArgs, startNodeProcess } from '../../src/dev/node-process.js';
 import { makePrivateDir } from '../../src/dev/private-files.js';
 import { findFreePort } from '../../src/redis/free-port.js';
 
@@ -66,4 +66,19 @@ t.test('node configs (private keys, secrets) and logs are owner-only, in an owne
   t.equal((await stat(join(dir, 'orchestrator-3.json'))).mode & 0o777, 0o600, 'config 0600');
   t.equal((await stat(join(dir, 'orchestrator-3.log'))).mode & 0o777, 0o600, 'log 0600');
   t.match(await readFile(join(dir, 'orchestrator-3.json'), 'utf8'), /privateKey/);
+});
+
+t.test('LPX_DEV_NODE_ARGS: extra node flags reach every node the dev network starts', async (t) => {
+  t.same(devNodeArgs({}), []);
+  t.same(devNodeArgs({ LPX_DEV_NODE_ARGS: '  --cpu-prof   --cpu-prof-dir=/tmp/p ' }), ['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
+  const dir = await workDir(t);
+  const port = await findFreePort();
+  const saved = process.env['LPX_DEV_NODE_ARGS'];
+  process.env['LPX_DEV_NODE_ARGS'] = '--max-old-space-size=300 --no-deprecation';
+  t.teardown(() => {
+    if (saved === undefined) delete process.env['LPX_DEV_NODE_ARGS'];
+    else process.env['LPX_DEV_NODE_ARGS'] = saved;
+  });
+  const started = startNodeProcess('orchestrator-1', dir, {}, port, { argv: [FAKE, 'exit', String(port), join(dir, 'never')] });
+  await t.rejects(started, { message: /node flags: \[--max-old-space-size=300 --no-deprecation\]/ });
 });

@@ -242,3 +242,21 @@ t.test('close past the drain timeout aborts the signal; the job is left for a re
   t.not(status?.state, 'completed');
   t.equal(status?.failedReason, 'aborted by shutdown');
 });
+
+t.test('freshId: a just-minted id skips the read for an earlier result, and the wait still gets its answer', async (t) => {
+  const kernel = await kernelFor(t);
+  kernel.registerProcessor<{ v: string }, string>('fresh/ids', async (job) => job.data.v);
+  kernel.start();
+  await kernel.submitAndWait('fresh/ids', { v: 'warm' }, { jobId: 'warm-up' });
+  // Count the Redis commands that name each job: the idempotent path reads the job's state and record once more.
+  const monitor = await connection.monitor();
+  t.teardown(() => monitor.disconnect());
+  const mentions = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    for (const id of ['chosen-1', 'minted-1']) if (args.some((arg) => arg.includes(id))) mentions.set(id, (mentions.get(id) ?? 0) + 1);
+  });
+  t.equal(await kernel.submitAndWait('fresh/ids', { v: 'a' }, { jobId: 'chosen-1' }), 'a');
+  t.equal(await kernel.submitAndWait('fresh/ids', { v: 'b' }, { jobId: 'minted-1', freshId: true }), 'b');
+  await sleep(100);
+  t.ok((mentions.get('minted-1') ?? 0) < (mentions.get('chosen-1') ?? 0), `fewer commands for the fresh id (${mentions.get('minted-1')} vs ${mentions.get('chosen-1')})`);
+});

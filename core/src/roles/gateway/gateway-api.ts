@@ -140,7 +140,7 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     const jobId = randomUUID();
     const unended = () => errors.jobs.FAILED.create(`the ${capabilityId} job ${jobId} ended before its event stream did`);
     const opening = await deps.routes
-      .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
+      .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, freshId: true, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
       .catch((error: unknown) => {
         throw codedErrorOf(error);
       });
