@@ -30,6 +30,7 @@ import type { KnownCapabilities } from './tenants/known-capabilities.js';
 import type { TenantBudgets } from './tenants/tenant-budgets.js';
 import type { Tenant, TenantDirectory } from './tenants/tenant-directory.js';
 import { jobStatusRouteSchema, submitJobRouteSchema } from './gateway-api-schemas.js';
+import { whenCallerLeaves, type ClientCancels } from './client-cancels.js';
 
 export interface GatewayApiDeps {
   /** The router's jobs kernel (queues of route jobs, not worker queues). */
@@ -46,6 +47,21 @@ export interface GatewayApiDeps {
   readonly capabilities: Pick<KnownCapabilities, 'knows' | 'knownNow'>;
   /** Where webhooks may go (gateway.webhooks, ADR 0019); absent: loopback and private ranges refused. */
   readonly webhookPolicy?: WebhookEgressPolicy;
+  /** Cancels the route job of a synchronous caller who hangs up (ADR 0064); absent: the job runs on. */
+  readonly cancels?: ClientCancels;
+}
+
+/**
+ * A synchronous caller's route job is cancelled if its connection closes
+ * before the answer is out; a job with a webhook runs on, for the webhook.
+ */
+export function cancelOnHangUp(deps: GatewayApiDeps, request: FastifyRequest, reply: FastifyReply, capabilityId: string, jobId: string): void {
+  const cancels = deps.cancels;
+  if (cancels === undefined) return;
+  whenCallerLeaves(reply.raw, () => {
+    request.log.info({ capabilityId, jobId }, 'the caller hung up: cancelling its route job');
+    cancels.cancel(deps.routes.queueFor(capabilityId), capabilityId, jobId).catch((error: unknown) => request.log.warn({ err: error, jobId }, 'could not cancel the route job of a caller who hung up'));
+  });
 }
 
 /** setTimeout's ceiling: a longer wait would fire at once (an instant 504). */
@@ -138,6 +154,7 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     // A failure after every attempt is LPX_ERR_JOBS_FAILED (502), or the coded 4xx that blamed the request;
     // a slow one LPX_ERR_JOBS_TIMEOUT (504), still queued.
     const jobId = randomUUID();
+    if (webhook === undefined) cancelOnHangUp(deps, request, reply, capabilityId, jobId);
     const unended = () => errors.jobs.FAILED.create(`the ${capabilityId} job ${jobId} ended before its event stream did`);
     const opening = await deps.routes
       .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, freshId: true, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
@@ -177,7 +194,8 @@ function withError(status: JobStatus): JobStatus & { error?: { code: string; sta
  * appends it, each line with its end (as go-livepeer's gateway writes it).
  * The status is out with the first entry: a router that fails later, or a
  * job that starts its stream over (a stalled job run again elsewhere), just
- * ends the answer. A caller that leaves stops the reading, not the job.
+ * ends the answer. A caller that leaves stops the reading (and, through
+ * cancelOnHangUp, the job).
  */
 export async function relayStream(request: FastifyRequest, reply: FastifyReply, first: RelayEntry, rest: AsyncGenerator<RelayEntry>): Promise<FastifyReply> {
   const raw = reply.hijack().raw;

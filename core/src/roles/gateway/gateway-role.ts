@@ -25,6 +25,7 @@ import { gatewayCredentials } from '../../network/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
 import { connectRedis } from '../../redis/connect.js';
 import { registerGatewayApi } from './gateway-api.js';
+import { ClientCancels } from './client-cancels.js';
 import { registerProcessRequestRoute } from './process-request-route.js';
 import { createJobSender } from './job-sender.js';
 import { routerProcessor } from './router-processor.js';
@@ -126,8 +127,11 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
 
   const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway credit book', async () => sender.close());
+  // Route jobs whose synchronous caller hung up (ADR 0064): shared by the API and its routers.
+  const cancels = new ClientCancels(redis, `${config.redis.prefix}:route`);
   const processor = withWebhookDelivery(
     routerProcessor({
+      cancels,
       pick: async (capabilityId, exclude, tenant, include) => {
         if (pool.usable(capabilityId).length === 0) await pool.untilUsable(capabilityId);
         else void pool.refreshDue().catch((err: unknown) => logger.warn({ err }, 'pool refresh failed'));
@@ -239,7 +243,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       else logger.warn({ pipeline, model: modelId, outcome, orchestrator, err: error }, 'Live Runner fallback for a batch AI request did not serve it');
     },
   });
-  const apiDeps = { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy };
+  const apiDeps = { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy, cancels };
   registerGatewayApi(app, apiDeps);
   // go-livepeer BYOC clients talk to the gateway as to a go-livepeer one (ADR 0049).
   registerProcessRequestRoute(app, apiDeps);

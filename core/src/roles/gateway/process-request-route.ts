@@ -16,7 +16,7 @@ import { errors, isCapabilityId } from '@lpx/sdk';
 import { codedErrorOf } from '../../jobs/coded-failure.js';
 import { decodeJobRequestHeader } from '../../network/byoc/index.js';
 import { headerValue } from '../../network/byoc/http-refusal.js';
-import { assertWithinBudget, authenticate, relayStream, type GatewayApiDeps } from './gateway-api.js';
+import { assertWithinBudget, authenticate, cancelOnHangUp, relayStream, type GatewayApiDeps } from './gateway-api.js';
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { documentRoutes } from '../../http/openapi/route-docs.js';
 import { byocStreamRouteDocs } from './gateway-route-docs.js';
@@ -57,11 +57,12 @@ export function registerProcessRequestRoute(app: FastifyInstance, deps: GatewayA
       };
       deps.ensureRouter(capabilityId);
       const jobId = randomUUID();
+      cancelOnHangUp(deps, request, reply, capabilityId, jobId);
       const unended = () => errors.jobs.FAILED.create(`the ${capabilityId} job ${jobId} ended before its event stream did`);
       // go-livepeer's gateway waits timeout_seconds + 5 s per orchestrator; ours may try several.
       const timeoutMs = Math.max(deps.syncTimeoutMs, (job.timeout_seconds + 5) * 1000);
       const opening = await deps.routes
-        .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, data, { jobId, attempts: deps.jobAttempts, backoff: { type: 'exponential', delayMs: 500 }, timeoutMs, unended })
+        .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, data, { jobId, freshId: true, attempts: deps.jobAttempts, backoff: { type: 'exponential', delayMs: 500 }, timeoutMs, unended })
         .catch((error: unknown) => {
           throw codedErrorOf(error);
         });

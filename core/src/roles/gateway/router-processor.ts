@@ -11,7 +11,9 @@
  *   (core/src/jobs/coded-failure.ts) to the API, which answers with it;
  * - a failure after the first line of an event stream went to a caller
  *   reading it live (route-relay.ts): the caller has seen this
- *   orchestrator's answer, a second one would be spliced onto it.
+ *   orchestrator's answer, a second one would be spliced onto it;
+ * - the synchronous caller hung up (client-cancels.ts, ADR 0064): nobody
+ *   waits for the answer, so nothing more is sent or paid.
  */
 import type { JobContext } from '@lpx/sdk';
 import { errors, isLpxError } from '@lpx/sdk';
@@ -21,6 +23,7 @@ import { failoverActionFor } from './failover-policy.js';
 import type { ByocWireRequest, RouteJobData, RouteJobResult } from './route-job.js';
 import { RouteRelay } from './route-relay.js';
 import type { SentJob } from './job-sender.js';
+import { cancelled, type ClientCancels } from './client-cancels.js';
 
 export interface RouteTarget {
   readonly uri: string;
@@ -35,6 +38,8 @@ export interface RouterDeps {
   refresh(uri: string): Promise<void>;
   readonly maxOrchestratorAttempts: number;
   readonly onAttemptFailed?: (event: { jobId: string; uri: string; error: unknown; action: string }) => void;
+  /** Jobs whose synchronous caller hung up (ADR 0064). */
+  readonly cancels?: Pick<ClientCancels, 'track' | 'isCancelled'>;
 }
 
 /** JobParameters.orchestrators of a go-livepeer BYOC client's request: URLs to use only, or never. */
@@ -55,7 +60,25 @@ function textOf(error: unknown): string {
 
 export function routerProcessor(deps: RouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
+    const gone = deps.cancels?.track(job.id);
+    try {
+      return await route(job, gone?.signal);
+    } finally {
+      gone?.done();
+    }
+  };
+
+  /** Whether the caller hung up: at once when its API runs here, else by the mark, read only before starting over. */
+  async function callerLeft(job: JobContext<RouteJobData>, gone: AbortSignal | undefined, startingOver: boolean): Promise<boolean> {
+    if (gone?.aborted === true) return true;
+    return startingOver && deps.cancels !== undefined && (await deps.cancels.isCancelled(job.id));
+  }
+
+  async function route(job: JobContext<RouteJobData>, gone: AbortSignal | undefined): Promise<RouteJobResult> {
     const { capabilityId, input, tenant } = job.data;
+    const signal = gone === undefined ? job.signal : AbortSignal.any([job.signal, gone]);
+    const cancel = () => finalFailure(cancelled(capabilityId, job.id));
+    if (await callerLeft(job, gone, job.attempt > 1)) throw cancel();
     const stream = job.stream;
     const relay = job.data.relay === true && stream !== undefined ? new RouteRelay((headers) => stream.call(job, headers)) : undefined;
     const wire = job.data.byoc;
@@ -67,6 +90,7 @@ export function routerProcessor(deps: RouterDeps) {
     let refreshed = false;
     let target: RouteTarget | undefined;
     while (tried < deps.maxOrchestratorAttempts) {
+      if (await callerLeft(job, gone, tried > 0)) throw cancel();
       if (job.signal.aborted) break;
       if (target === undefined) {
         try {
@@ -80,9 +104,11 @@ export function routerProcessor(deps: RouterDeps) {
       tried++;
       try {
         // The job id is the request id: an orchestrator seeing it again joins the first run.
-        const sent = await deps.send(target, { capabilityId, input, requestId: job.id, signal: job.signal, ...(tenant !== undefined ? { tenant } : {}), ...(relay !== undefined ? { relay } : {}), ...(wire !== undefined ? { wire } : {}) });
+        const sent = await deps.send(target, { capabilityId, input, requestId: job.id, signal, ...(tenant !== undefined ? { tenant } : {}), ...(relay !== undefined ? { relay } : {}), ...(wire !== undefined ? { wire } : {}) });
         return { output: sent.output, orchestrator: target.uri, tried, headers: sent.headers };
       } catch (error) {
+        // Aborted because the caller left: the orchestrator is not to blame.
+        if (gone?.aborted === true) throw cancel();
         // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
         if (errors.gateway.BUDGET_EXHAUSTED.is(error)) throw error;
         // The orchestrator (or its app) found the caller's request wrong: another would say the same,
@@ -122,5 +148,5 @@ export function routerProcessor(deps: RouterDeps) {
       ...(lastError !== undefined ? { cause: lastError } : {}),
       details: { capabilityId, tried, excluded: [...exclude] },
     });
-  };
+  }
 }

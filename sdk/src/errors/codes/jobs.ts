@@ -7,5 +7,6 @@ export const jobsErrors = defineErrors('JOBS', {
   TIMEOUT: { status: 504, description: 'Waiting for a job result timed out; the job stays in its queue.' },
   NOT_FOUND: { status: 404, description: 'No job with this id exists in the queue.' },
   INVALID_OPTIONS: { status: 400, description: 'Submit options are invalid (attempts, backoff, priority).' },
+  CANCELLED: { status: 499, description: 'The synchronous caller hung up before its answer; its route job was cancelled (removed if still queued, its orchestrator request aborted), with no retry.' },
   CLOSED: { status: 503, description: 'The jobs service is shutting down and accepts no new jobs.' },
 });
