@@ -10,7 +10,8 @@
  *    orchestrator 1 directly over the same BYOC wire (job token, tickets,
  *    `POST /process/request`: the gateway's own job sender, no queue), at
  *    concurrency 16: throughput ratio (target ≥ 0.8) and p50 overhead
- *    (target ≤ 5 ms).
+ *    (target ≤ 5 ms); the same at concurrency 1 (latency alone); and the CPU
+ *    each process spent per job both ways (/proc, Linux).
  * 2. Throughput through the gateway with 1, 2, 4 and 8 orchestrators (one
  *    network of N; `orchestrators.include` limits each round to the first
  *    k), each job a 1 s echo, at concurrency 4·k: the work is waiting, not
@@ -26,12 +27,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { Pool } from 'undici';
 import { privateKeyToAccount } from 'viem/accounts';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
 import type { PoolEntry } from '../core/src/gateway/pool/pool-options.js';
 import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
 import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
+import { cpuMeter } from './proc-cpu.js';
 import { measureConcurrent as measure } from './rate.js';
 
 const jobs = Number(process.argv[2] ?? 400);
@@ -47,13 +50,15 @@ const chainSources = await createChainPaymentSources({ rpcUrl: network.chain.rpc
 const senderKey = network.chain.accounts.find((a) => a.role === 'sender')!.privateKey as `0x${string}`;
 const direct = createJobSender({ account: privateKeyToAccount(senderKey), chain: chainSources, requestTimeoutMs: 15_000, limits: { maxEV: 10n ** 17n, maxTotalEV: 10n ** 19n }, logger: pino({ level: 'silent' }) });
 const auth = `Bearer ${network.tenants[0]!.apiKey}`;
+const client = new Pool(network.gateway.httpUrl, { connections: 64 });
 try {
   // go-livepeer's BYOC client route: the parameters' orchestrators.include limits the choice.
   const viaWire = (include: string[], delayMs = 0) => async (i: number): Promise<void> => {
     const header = encodeJobRequestHeader({ id: '', request: '{}', parameters: JSON.stringify({ orchestrators: { include } }), capability: 'echo', timeout_seconds: 30, sender: '', sig: '' });
-    const response = await fetch(`${network.gateway.httpUrl}/process/request/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, livepeer: header }, body: JSON.stringify(delayMs > 0 ? { text: `w${i}`, delayMs } : { text: `w${i}` }) });
-    if (response.status !== 200) throw new Error(`gateway answered ${response.status}: ${await response.text()}`);
-    await response.arrayBuffer();
+    // undici's pool, as the direct client's job sender uses: fetch costs the client more CPU than the work measured.
+    const response = await client.request({ path: '/process/request/', method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, livepeer: header }, body: JSON.stringify(delayMs > 0 ? { text: `w${i}`, delayMs } : { text: `w${i}` }) });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${text}`);
   };
   const first = { uri: network.orchestrators[0]!.serviceUri } as PoolEntry;
   const straight = async (i: number): Promise<void> => {
@@ -69,11 +74,21 @@ try {
   }
   await measure(32, 16, viaGateway); // warm: first payment, connections
   await measure(32, 16, straight);
+  const pids = { client: process.pid, gateway: network.gateway.process.pid, orchestrator: network.orchestrators[0]!.process.pid, redis: network.redis.pid };
+  let cpu = cpuMeter(pids);
   const g = await measure(jobs, 16, viaGateway);
+  const gatewayCpu = cpu.perJob(jobs);
+  cpu = cpuMeter(pids);
   const d = await measure(jobs, 16, straight);
+  const directCpu = cpu.perJob(jobs);
+  const one = Math.min(100, jobs);
+  const g1 = await measure(one, 1, viaGateway);
+  const d1 = await measure(one, 1, straight);
   console.log(`gateway vs a go-livepeer-style client paying the orchestrator directly, ${jobs} echo jobs, c=16, separate processes`);
   console.log(`c=16 throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (target ≥ 0.8)`);
   console.log(`c=16 p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms (target ≤ 5 ms)`);
+  console.log(`c=1 p50 (${one} jobs): gateway ${g1.p50.toFixed(1)} ms vs direct ${d1.p50.toFixed(1)} ms → +${(g1.p50 - d1.p50).toFixed(1)} ms`);
+  console.log(`CPU per job, c=16: through the gateway ${gatewayCpu}; direct ${directCpu}`);
 
   console.log(`throughput through the gateway by orchestrators (${DELAY_MS} ms echo jobs, c=4·k, each orchestrator takes ${CAPACITY} at once, separate processes)`);
   let base: number | undefined;
@@ -86,6 +101,7 @@ try {
   }
 } finally {
   direct.close();
+  await client.close();
   await chainSources.close();
   await network.stop();
   rmSync(dataDir, { recursive: true, force: true });
