@@ -42,6 +42,8 @@ export class CapabilityLane {
   readonly #events: JobEventStream;
   /** submitAndStream callers waiting for a job's stream to open, by job id. */
   readonly #streamWaits = new Map<string, Set<() => void>>();
+  /** Jobs with a stream wait that a processor here answered whole: no stream exists for them. */
+  readonly #completedHere = new Set<string>();
   #bound: BoundProcessor | undefined;
   #worker: Worker | undefined;
   /** The last pause/resume, so close() can wait for it; resizes run one after another. */
@@ -122,6 +124,10 @@ export class CapabilityLane {
         await this.#events.announceStream(jobId);
         this.#streamOpenedHere(jobId);
       },
+      // Only a submitter here waiting for a possible stream wants to know (submitAndStream).
+      answeredWhole: (jobId) => {
+        if (this.#streamWaits.has(jobId)) this.#completedHere.add(jobId);
+      },
       relay: { connection, prefix: options.prefix },
     });
     const worker = new Worker(this.queue.name, processor, {
@@ -201,9 +207,11 @@ export class CapabilityLane {
   /**
    * Resolves when the job announces its stream (a processor in any process
    * called JobContext.stream); register before submitting. `cancel` forgets
-   * the wait (the job ended without streaming, or the caller gave up).
+   * the wait (the job ended without streaming, or the caller gave up) and says
+   * whether a processor in this process answered the job whole: then no
+   * stream exists and nobody need ask Redis.
    */
-  streamOpened(jobId: string): { opened: Promise<void>; cancel(): void } {
+  streamOpened(jobId: string): { opened: Promise<void>; cancel(): { completedHere: boolean } } {
     let resolve!: () => void;
     const opened = new Promise<void>((r) => (resolve = r));
     let waits = this.#streamWaits.get(jobId);
@@ -214,6 +222,7 @@ export class CapabilityLane {
       cancel: () => {
         waits.delete(resolve);
         if (waits.size === 0 && this.#streamWaits.get(jobId) === waits) this.#streamWaits.delete(jobId);
+        return { completedHere: this.#completedHere.delete(jobId) };
       },
     };
   }

@@ -112,12 +112,14 @@ export class JobsKernel implements JobsService {
     const done = lane.submitAndWait(data, { ...wait, jobId, freshId }) as Promise<Output>;
     done.catch(() => undefined);
     let streamed: boolean;
+    let completedHere = false;
     try {
       streamed = await Promise.race([announced.opened.then(() => true), done.then(() => false, () => false)]);
     } finally {
-      announced.cancel();
+      ({ completedHere } = announced.cancel());
     }
-    if (!streamed) streamed = (await this.#raw.connection.exists(relayKey(this.#options.prefix, jobId))) > 0;
+    // A job completed elsewhere may have streamed without this process hearing of it yet: ask Redis.
+    if (!streamed && !completedHere) streamed = (await this.#raw.connection.exists(relayKey(this.#options.prefix, jobId))) > 0;
     if (!streamed) return { kind: 'result', result: await done };
     const { reader, close } = this.streamReader(jobId);
     return openRelay(reader, done, close, unended);

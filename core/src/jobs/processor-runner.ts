@@ -15,6 +15,8 @@ export interface RunnerHooks {
   relay?: { readonly connection: Redis; readonly prefix: string } | undefined;
   /** Says on the queue's events that a job's stream is open, so a submitter opens its reader only then. */
   announceStream?(jobId: string): Promise<void>;
+  /** The processor returned here without opening a stream (before the result is written to Redis). */
+  answeredWhole?(jobId: string): void;
 }
 
 /**
@@ -63,6 +65,7 @@ export function toBullProcessor<Input, Output>(
     const { blobs } = hooks;
     const jobSignal = signal ?? neverAborted;
     hooks.metrics.started(capabilityId, job.id ?? '', attempt);
+    let streamed = false;
     try {
       const context: JobContext<Input> = {
         id: job.id ?? '',
@@ -71,11 +74,19 @@ export function toBullProcessor<Input, Output>(
         attempt,
         progress: (value) => job.updateProgress(value),
         signal: jobSignal,
-        ...(hooks.relay === undefined ? {} : { stream: (headers?: Readonly<Record<string, string>>) => jobStream(hooks, job.id ?? '', headers) }),
+        ...(hooks.relay === undefined
+          ? {}
+          : {
+              stream: (headers?: Readonly<Record<string, string>>) => {
+                streamed = true;
+                return jobStream(hooks, job.id ?? '', headers);
+              },
+            }),
       };
       const result = await processor(context);
       const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;
       hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000, job.id ?? '', attempt);
+      if (!streamed) hooks.answeredWhole?.(job.id ?? '');
       return stored;
     } catch (thrown) {
       const error = asError(thrown);

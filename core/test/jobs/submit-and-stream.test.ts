@@ -99,3 +99,27 @@ t.test('a job that fails without streaming rejects with its failure', async (t) 
   jobs.start();
   await t.rejects(jobs.submitAndStream('byoc/fails', {}, { attempts: 1, timeoutMs: 10_000, unended }), { code: errors.jobs.FAILED.code, message: /no orchestrator/ });
 });
+
+t.test('a whole answer from a worker in this process needs no Redis read for a stream; one from elsewhere does', async (t) => {
+  const prefix = uniquePrefix('stream-local');
+  const here = new JobsKernel({ connection, prefix });
+  t.teardown(() => here.close());
+  here.registerProcessor<{ n: number }, { n: number }>('byoc/local', async (job) => ({ n: job.data.n * 2 }));
+  here.start();
+  // A quiet moment before MONITOR starts: ioredis mistakes a command echoed during its switch for a reply.
+  await here.submitAndStream('byoc/local', { n: 0 }, { timeoutMs: 10_000, unended });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const monitor = await connection.monitor();
+  t.teardown(() => monitor.disconnect());
+  const asked: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'exists' && args[1]?.includes(prefix) && args[1].includes(':stream:')) asked.push(args[1]);
+  });
+  t.same(await here.submitAndStream<{ n: number }, { n: number }>('byoc/local', { n: 21 }, { timeoutMs: 10_000, unended }), { kind: 'result', result: { n: 42 } });
+  // A submitter without the worker: the job is completed by `here`'s worker, in another kernel.
+  const elsewhere = new JobsKernel({ connection, prefix });
+  t.teardown(() => elsewhere.close());
+  t.same(await elsewhere.submitAndStream<{ n: number }, { n: number }>('byoc/local', { n: 2 }, { timeoutMs: 10_000, unended }), { kind: 'result', result: { n: 4 } });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.equal(asked.length, 1, `one stream check, for the job completed elsewhere (${asked.join(', ')})`);
+});
