@@ -137,6 +137,11 @@ export const KernelConfigSchema = Type.Object(
         url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
         /** Hash-tagged so every key of a queue lands in one Redis Cluster slot. */
         prefix: Type.String({ default: '{lpx}' }),
+        /**
+         * Start waits this long for a configured Redis to answer, then refuses with LPX_ERR_REDIS_UNREACHABLE (at run
+         * time a lost connection is retried without end). `lpx dev up` passes 60000: its nodes start together on few cores.
+         */
+        connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
       },
       { additionalProperties: false, default: {} },
     ),
