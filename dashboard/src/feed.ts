@@ -1,14 +1,9 @@
 import type { NodeStatus } from '../../core/src/observability/status/status-types.js';
+import { foldLine, type FeedItem } from './event-lines.js';
 
-/** One line of the live feed: from the events stream, or a change seen between two polls. */
-export interface FeedItem {
-  readonly at: string;
-  readonly kind: 'job' | 'payment' | 'node';
-  readonly text: string;
-}
+export type { FeedItem } from './event-lines.js';
 
-const MAX_ITEMS = 30;
-
+/** The live feed, newest line first; a job's events share one line (event-lines.ts). */
 export class Feed {
   #items: FeedItem[] = [];
 
@@ -17,13 +12,19 @@ export class Feed {
   }
 
   push(item: FeedItem): void {
-    this.#items = [item, ...this.#items].slice(0, MAX_ITEMS);
+    this.#items = foldLine(this.#items, item);
   }
 
-  /** What moved between two snapshots: job outcomes per capability, tickets, redemptions. */
-  diff(before: NodeStatus | undefined, after: NodeStatus): void {
+  /**
+   * What moved between two snapshots: job outcomes per capability, tickets, redemptions. While the
+   * event stream is followed (`events`), it already tells jobs and payments one by one: only the node's
+   * state comes from the snapshots then, or every job would show twice.
+   */
+  diff(before: NodeStatus | undefined, after: NodeStatus, options: { events?: boolean } = {}): void {
     if (before === undefined) return;
     const at = after.generatedAt;
+    if (before.node.state !== after.node.state) this.push({ at, kind: 'node', text: `node ${before.node.state} → ${after.node.state}` });
+    if (options.events === true) return;
     const old = new Map(before.jobs.byCapability.map((c) => [c.capability, c]));
     for (const now of after.jobs.byCapability) {
       const was = old.get(now.capability);
@@ -38,6 +39,5 @@ export class Feed {
     if (received > 0) this.push({ at, kind: 'payment', text: `${received} ticket${received === 1 ? '' : 's'} received` });
     const winning = (after.orchestrator?.winningTickets ?? 0) - (before.orchestrator?.winningTickets ?? 0);
     if (winning > 0) this.push({ at, kind: 'payment', text: `${winning} winning ticket${winning === 1 ? '' : 's'}` });
-    if (before.node.state !== after.node.state) this.push({ at, kind: 'node', text: `node ${before.node.state} → ${after.node.state}` });
   }
 }

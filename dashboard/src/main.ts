@@ -37,7 +37,6 @@ function render(status: NodeStatus | undefined): void {
 async function refresh(): Promise<void> {
   const status = await fetchStatus();
   if (status !== undefined) {
-    feed.diff(last, status);
     unsubscribe ??= subscribeEvents(status.links.events, (item) => {
       feed.push(item);
       // An event means the numbers moved: read them now rather than at the next tick.
@@ -46,6 +45,7 @@ async function refresh(): Promise<void> {
         void refresh();
       }, 200);
     });
+    feed.diff(last, status, { events: unsubscribe !== undefined });
     last = status;
   }
   render(status);

@@ -54,8 +54,11 @@ t.test('GET /dashboard in chromium: roles, capabilities, a live update after a j
   // the eval Playwright falls back to when the predicate is not already true.
   await page.locator('[data-testid="jobs-completed"]', { hasText: /^1$/ }).waitFor({ timeout: 20_000 });
   t.pass('the completed count moved without a reload');
-  await page.getByTestId('feed').getByText('byoc/echo: 1 completed').waitFor({ timeout: 20_000 });
-  t.pass('the live feed shows the job');
+  // One line per job (dashboard/src/event-lines.ts): its phases fold into it as they arrive.
+  const jobLines = page.getByTestId('feed').locator('li.feed-job');
+  await jobLines.filter({ hasText: /byoc\/echo · .*completed · [0-9]+ ms · / }).waitFor({ timeout: 20_000 });
+  t.pass('the live feed shows the job, completed');
+  t.equal(await jobLines.count(), 1, 'one line for the job, not one per phase (nor a second from the /status poll)');
 
   const png = await page.screenshot({ type: 'png' });
   const image = decodePng(png);

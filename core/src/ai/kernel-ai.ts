@@ -281,7 +281,7 @@ export class KernelAI {
   #connect(): Promise<RedisParts> {
     this.#redis ??= (async () => {
       const logger = this.#logger as unknown as LoggerService;
-      const commands = await connectRedis(this.#options.redisUrl, { logger, connectionName: 'lpx-ai' });
+      const commands = await connectRedis(this.#options.redisUrl, { logger, connectionName: 'lpx-ai', connectTimeoutMs: this.#options.config.redis.connectTimeoutMs });
       const directory = new AIWorkerDirectory(commands, this.#options.config.redis.prefix);
       const sub = commands.duplicate({ connectionName: 'lpx-ai-sub' });
       sub.on('message', (channel, message) => {

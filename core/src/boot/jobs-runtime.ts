@@ -24,6 +24,8 @@ export interface JobsRuntime {
 export interface JobsRuntimeOptions {
   url: string;
   prefix: string;
+  /** Start refuses with LPX_ERR_REDIS_UNREACHABLE when Redis has not answered by then (config redis.connectTimeoutMs). */
+  connectTimeoutMs?: number;
   logger: Logger;
   metrics: Registry;
   tuning: { drainTimeoutMs: number; lockDurationMs: number; stalledIntervalMs: number };
@@ -34,7 +36,7 @@ export interface JobsRuntimeOptions {
 /** Connects (failing fast when Redis is absent) and wraps the JobsKernel for the host's lifecycle. */
 export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<JobsRuntime> {
   const logger = options.logger.child({ component: 'jobs' }) as unknown as LoggerService;
-  const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs' });
+  const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs', ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
   const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.blobs ? { blobs: options.blobs } : {}) });
   queueDepthMetrics(options.metrics, 'node', kernel);
   return {

@@ -57,7 +57,7 @@ export async function bootKernelServices(loaded: LoadedConfig, prepared: Prepare
   const store = await createBlobStore(config.blobs, dataDirOf(loaded), logger.child({ component: 'blobs' }) as unknown as LoggerService, metrics);
   teardown.push('blob store', async () => store.close());
   const blobs = { store, inlineMaxBytes: config.blobs.inlineMaxBytes };
-  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, logger, metrics, tuning: config.jobs, blobs });
+  const jobs = await createJobsRuntime({ url: redis.url, prefix: config.redis.prefix, connectTimeoutMs: config.redis.connectTimeoutMs, logger, metrics, tuning: config.jobs, blobs });
   teardown.push('jobs', () => jobs.close());
   const transcode = new KernelTranscode({ config, redisUrl: redis.url, store, jobs, logger, metrics });
   // Unwinds after the job workers drained (pushed later by the host), so backends close last.

@@ -24,6 +24,11 @@ export const DEV_TICKET_EV = 5n * 10n ** 16n;
 export const DEV_ECHO_PRICE_PER_SECOND = 5n * 10n ** 15n;
 /** Transcoding costs this many wei per output pixel: a 2 s segment into the default ladder (~20 M pixels) is ~0.4 ticket EV. */
 export const DEV_PIXEL_PRICE = 10n ** 9n;
+/**
+ * redis.connectTimeoutMs of every dev node: they all start at once, often on two cores, and a node busy loading
+ * its plugins may see the shared Redis's answer late; the dev Redis is already up, so only a stall waits this long.
+ */
+export const DEV_REDIS_CONNECT_TIMEOUT_MS = 60_000;
 /** Segments each dev orchestrator transcodes at once (the ffmpeg backend's capacity). */
 export const DEV_TRANSCODE_SESSIONS = 2;
 
@@ -136,7 +141,7 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     log: { level: 'info' },
     http: { host: '127.0.0.1', port: input.httpPort },
     // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
-    redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}` },
+    redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}`, connectTimeoutMs: DEV_REDIS_CONNECT_TIMEOUT_MS },
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
     orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
     // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
@@ -164,7 +169,7 @@ export function workerConfig(input: WorkerConfigInput): Record<string, unknown> 
     node: { name: `worker-${input.orchestrator}-${input.index}`, roles: ['worker'], dataDir: input.dataDir },
     log: { level: 'info' },
     http: { host: '127.0.0.1', port: input.httpPort },
-    redis: { url: input.redisUrl, prefix: `{lpx-o${input.orchestrator}}` },
+    redis: { url: input.redisUrl, prefix: `{lpx-o${input.orchestrator}}`, connectTimeoutMs: DEV_REDIS_CONNECT_TIMEOUT_MS },
     plugins: workPlugins(1),
     capabilities: { 'byoc/echo': { capacity: 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
   };
@@ -188,7 +193,7 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
     node: { name: 'gateway', roles: ['gateway'], dataDir: input.dataDir },
     log: { level: 'info' },
     http: { host: '127.0.0.1', port: input.httpPort },
-    redis: { url: input.redisUrl, prefix: '{lpx-g}' },
+    redis: { url: input.redisUrl, prefix: '{lpx-g}', connectTimeoutMs: DEV_REDIS_CONNECT_TIMEOUT_MS },
     // Short locks: a gateway killed in a drill has its route jobs picked up by the next one within seconds.
     jobs: { lockDurationMs: 5_000, stalledIntervalMs: 2_000 },
     chain: { ...input.chain, privateKey: input.privateKey },

@@ -3,7 +3,7 @@ import { errors, type LoggerService } from '@lpx/sdk';
 
 export interface ConnectRedisOptions {
   logger?: LoggerService;
-  /** How long start may wait for the first `ready` before refusing to boot (default 3 s). */
+  /** How long start may wait for the first `ready` before refusing to boot (default 10 s, as config `redis.connectTimeoutMs`). */
   connectTimeoutMs?: number;
   /** Shown in `CLIENT LIST`, handy when many processes share one Redis. */
   connectionName?: string;
@@ -32,7 +32,7 @@ export function redactRedisUrl(url: string): string {
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<Redis> {
   const { logger } = options;
   const safeUrl = redactRedisUrl(url);
-  const timeoutMs = options.connectTimeoutMs ?? 3_000;
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
   const maxDelay = options.maxReconnectDelayMs ?? 2_000;
   const redisOptions: RedisOptions = {
     // Not lazy: BullMQ duplicates this client for blocking reads, and a lazy
@@ -57,7 +57,7 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
   // ioredis keeps retrying in the background; `ready` within the deadline is the only verdict that counts.
   if (!(await ready)) {
     client.disconnect();
-    throw errors.redis.UNREACHABLE.create(`Redis at ${safeUrl} did not answer within ${timeoutMs} ms; start redis-server there or unset REDIS_URL to use the embedded one`, {
+    throw errors.redis.UNREACHABLE.create(`Redis at ${safeUrl} did not answer within ${timeoutMs} ms (redis.connectTimeoutMs); start redis-server there, or unset REDIS_URL and redis.url to use the embedded one`, {
       details: { url: safeUrl, timeoutMs },
     });
   }

@@ -37,7 +37,7 @@ export async function startRedeemerRole(options: RedeemerRoleOptions): Promise<S
   const { config, logger, teardown } = options;
   const rpc = config.chain;
   if (rpc === undefined) throw redeemerNeedsChain();
-  const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement' });
+  const redis = await connectRedis(options.redisUrl, { connectionName: 'lpx-settlement', connectTimeoutMs: config.redis.connectTimeoutMs });
   teardown.push('settlement redis', async () => {
     await redis.quit().catch(() => redis.disconnect());
   });

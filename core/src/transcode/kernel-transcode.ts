@@ -264,7 +264,7 @@ export class KernelTranscode {
   #connect(): Promise<{ directory: WorkerDirectory; commands: Redis; sub: Redis }> {
     this.#redis ??= (async () => {
       const logger = this.#logger as unknown as LoggerService;
-      const commands = await connectRedis(this.#options.redisUrl, { logger, connectionName: 'lpx-transcode' });
+      const commands = await connectRedis(this.#options.redisUrl, { logger, connectionName: 'lpx-transcode', connectTimeoutMs: this.#options.config.redis.connectTimeoutMs });
       const directory = new WorkerDirectory(commands, this.#options.config.redis.prefix);
       const sub = commands.duplicate({ connectionName: 'lpx-transcode-sub' });
       sub.on('message', (channel, message) => {

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import t from 'tap';
 import fp from 'fastify-plugin';
 import { coreServices, definePlugin } from '@lpx/sdk';
+import { findFreePort } from '../../src/redis/index.js';
 import { makeHost } from '../../../test/helpers/host.js';
 import { testManifest, trivialPlugin } from '../../../test/helpers/plugins.js';
 
@@ -128,8 +129,10 @@ t.test('binding a processor for an undeclared capability is refused', async (t) 
   await t.rejects(makeHost(t, [greedy]).start(), { message: /LPX_ERR_PLUGIN_CAPABILITY_UNDECLARED|video\/transcode/ });
 });
 
-t.test('Redis unreachable at start is a coded refusal', async (t) => {
-  const host = makeHost(t, [upperPlugin], { redis: { url: 'redis://127.0.0.1:1' } });
-  await t.rejects(host.start(), { code: 'LPX_ERR_REDIS_UNREACHABLE', message: /127\.0\.0\.1:1/ });
+t.test('Redis unreachable at start is a coded refusal after redis.connectTimeoutMs, naming the url', async (t) => {
+  // A port nothing listens on: ioredis would reconnect forever; start must end instead.
+  const port = await findFreePort();
+  const host = makeHost(t, [upperPlugin], { redis: { url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 } });
+  await t.rejects(host.start(), { code: 'LPX_ERR_REDIS_UNREACHABLE', message: new RegExp(`127\\.0\\.0\\.1:${port}.*within 300 ms`) });
   t.equal(host.state, 'failed');
 });

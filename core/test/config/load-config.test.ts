@@ -9,6 +9,13 @@ t.test('embedded defaults fill every section', async (t) => {
   t.equal(config.http.port, 8935);
   t.equal(config.redis.prefix, '{lpx}');
   t.equal(config.redis.url, undefined, 'no redis url means embedded redis');
+  t.equal(config.redis.connectTimeoutMs, 10_000);
+});
+
+t.test('redis.connectTimeoutMs: file, then LPX_REDIS_CONNECT_TIMEOUT_MS over it', async (t) => {
+  t.equal(loadConfig({ raw: { redis: { connectTimeoutMs: 60_000 } }, env: noEnv }).config.redis.connectTimeoutMs, 60_000);
+  t.equal(loadConfig({ raw: { redis: { connectTimeoutMs: 60_000 } }, env: { LPX_REDIS_CONNECT_TIMEOUT_MS: '250' } }).config.redis.connectTimeoutMs, 250);
+  t.throws(() => loadConfig({ raw: { redis: { connectTimeoutMs: 0 } }, env: noEnv }), { code: 'LPX_ERR_CONFIG_INVALID', message: /redis\.connectTimeoutMs/ });
 });
 
 t.test('unknown keys are errors naming the full path', async (t) => {

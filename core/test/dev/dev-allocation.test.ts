@@ -1,11 +1,13 @@
 // `lpx dev up --orchestrators 8`: eight funded dev accounts of anvil's mnemonic,
-// distinct ports for every node, and progress lines with elapsed time.
+// distinct ports for every node, progress lines with elapsed time, and a Redis connect timeout for a crowded start.
 import t from 'tap';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devAccounts, devPrivateKey, MAX_DEV_ACCOUNTS } from '../../src/chain/dev-accounts.js';
 import { distinctFreePorts } from '../../src/dev/dev-ports.js';
 import { mapWithConcurrency, startConcurrency } from '../../src/dev/start-concurrency.js';
 import { formatProgress, progressReporter, type DevProgress } from '../../src/dev/dev-progress.js';
+import { DEV_REDIS_CONNECT_TIMEOUT_MS, gatewayConfig, orchestratorConfig, workerConfig } from '../../src/dev/dev-configs.js';
+import { loadConfig } from '../../src/config/load-config.js';
 
 t.test('dev accounts: anvil’s mnemonic accounts, as many as a network needs', async (t) => {
   // Anvil's published first accounts of "test test ... junk".
@@ -90,4 +92,20 @@ t.test('node starts: a few at a time, in order, none after a failure', async (t)
     /node 2 failed to start/,
   );
   t.ok(attempted.length <= 3, `no new start after the failure (started ${attempted.join(', ')})`);
+});
+
+t.test('dev nodes wait DEV_REDIS_CONNECT_TIMEOUT_MS for the shared Redis: they all boot at once on few cores', async (t) => {
+  const chain = { rpcUrl: 'http://127.0.0.1:8545', controller: `0x${'1'.repeat(40)}` };
+  const common = { redisUrl: 'redis://127.0.0.1:6390', httpPort: 0, dataDir: '/tmp/lpx-dev-config-test' };
+  const configs = {
+    orchestrator: orchestratorConfig({ ...common, index: 1, chain, privateKey: devPrivateKey(1), servicePort: 0, secret: 'dev-secret-1234' }),
+    worker: workerConfig({ ...common, orchestrator: 1, index: 1 }),
+    gateway: gatewayConfig({ ...common, chain, privateKey: devPrivateKey(2), orchestrators: ['https://127.0.0.1:1'] }),
+  };
+  for (const [role, raw] of Object.entries(configs)) {
+    // The kernel half only: each plugin checks its own slice when it loads.
+    const { config } = loadConfig({ raw, env: {} });
+    t.equal(config.redis.connectTimeoutMs, DEV_REDIS_CONNECT_TIMEOUT_MS, role);
+  }
+  t.ok(DEV_REDIS_CONNECT_TIMEOUT_MS > 10_000, 'longer than a lone node’s default');
 });

@@ -1,25 +1,25 @@
 /**
  * The gateway's orchestrator pool: a concurrent GetOrchestrator fan-out to
  * every discovery candidate (go-livepeer's collect loop), a cache of the
- * replies with go-livepeer's refresh rules, suspensions with penalties, the
+ * replies with go-livepeer's refresh rules (reply-cache.ts), suspensions with penalties, the
  * max-price filters, and the hand-off to a selection algorithm.
  */
 import { setMaxListeners } from 'node:events';
 import { type OrchestratorCandidate, type RationalPrice, type SelectionAlgorithm } from '@lpx/sdk';
 import type { LivepeerCapabilities } from '../../capabilities/index.js';
 import { OrchestratorChannels, orchestratorTarget, type OrchestratorInfo } from '../../network/index.js';
-import { toHex } from '../../payments/index.js';
 import { CallLimiter } from './call-limiter.js';
-import { offers, viewOf } from './capability-price.js';
+import { offers } from './capability-price.js';
 import { collect } from './fan-out.js';
 import { grpcFetchInfo } from './grpc-fetch-info.js';
-import { ClassificationCache, classify, openIn, tierFor, type Classified, type Preference, type Slot } from './pool-classification.js';
+import { ClassificationCache, classify, openIn, tierFor, type Classified, type Preference } from './pool-classification.js';
 import { accept, gatewayErrors, noChoice } from './pool-errors.js';
 import { POOL_DEFAULTS, type CachedInfo, type DiscoveryRound, type FetchInfo, type OrchestratorPoolDeps, type OrchestratorPoolOptions } from './pool-options.js';
 import type { PoolEntry } from './pool-options.js';
 import { checkPriceIncrease, lowerOf, maxPriceFor, type MaxPrices } from './price-limits.js';
-import { dueAt, refreshReason, tokenExpired, type RefreshReason } from './refresh-policy.js';
+import { refreshReason, type RefreshReason } from './refresh-policy.js';
 import { firstChoiceAmong } from './selection-candidates.js';
+import { ReplyCache } from './reply-cache.js';
 import { DEFAULT_SUSPENSION_PENALTY, Suspender, type Suspension } from './suspender.js';
 import { UsableWaiters } from './usable-waiters.js';
 
@@ -45,9 +45,8 @@ export class OrchestratorPool {
   readonly #options: OrchestratorPoolOptions;
   readonly #now: () => number;
   readonly #suspender = new Suspender();
-  readonly #cache = new Map<string, Slot>();
+  readonly #cache: ReplyCache;
   readonly #inflight = new Map<string, Promise<boolean>>();
-  readonly #errors = new Map<string, unknown>();
   readonly #known = new Map<string, OrchestratorCandidate>();
   readonly #closing = new AbortController();
   #seq = 0;
@@ -64,8 +63,6 @@ export class OrchestratorPool {
   /** The round running now: a second `discover()` joins it instead of asking everyone again. */
   #round: Promise<DiscoveryRound> | undefined;
   readonly #waiters = new UsableWaiters();
-  /** No cached reply is due for a refresh before this time, so `refreshDue` is O(1) until then. */
-  #nextDueAt = Number.POSITIVE_INFINITY;
 
   constructor(deps: OrchestratorPoolDeps, options: OrchestratorPoolOptions = {}) {
     this.#candidates = deps.candidates;
@@ -77,6 +74,7 @@ export class OrchestratorPool {
     this.#timeouts = { discoveryTimeoutMs, maxDiscoveryTimeoutMs };
     this.#fetchTimeoutMs = options.fetchTimeoutMs ?? maxDiscoveryTimeoutMs;
     this.#refreshMs = options.refreshMs ?? POOL_DEFAULTS.refreshMs;
+    this.#cache = new ReplyCache(this.#refreshMs);
     this.#limits = { ...(options.maxPrice !== undefined ? { maxPrice: options.maxPrice } : {}), maxPricePerCapability: options.maxPricePerCapability ?? {} };
     this.#options = options;
     this.#now = options.now ?? Date.now;
@@ -115,15 +113,9 @@ export class OrchestratorPool {
     const candidates = await this.#candidates();
     this.#known.clear();
     for (const candidate of candidates) this.#known.set(candidate.uri, candidate);
-    // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill; so is its channel.
-    for (const uri of this.#cache.keys()) {
-      if (this.#known.has(uri)) continue;
-      this.#cache.delete(uri);
-      this.#dropChannel(uri);
-    }
+    // An orchestrator discovery no longer lists is gone from the pool, as in go-livepeer's refill; so are its channel and last error.
+    for (const uri of this.#cache.retain(this.#known)) this.#dropChannel(uri);
     this.#version++;
-    // Their last errors go too: with on-chain discovery orchestrators come and go, and this map would only grow.
-    for (const uri of this.#errors.keys()) if (!this.#known.has(uri)) this.#errors.delete(uri);
     const calls = new Map(candidates.map((c) => [c.uri, this.#fetch(c.uri, this.#options.capabilities, false)] as const));
     const wanted = Math.min(options.wanted ?? calls.size, calls.size);
     const collected = await collect(calls, wanted, this.#timeouts);
@@ -135,7 +127,7 @@ export class OrchestratorPool {
   async refresh(uri: string, options: { capabilities?: LivepeerCapabilities } = {}): Promise<CachedInfo> {
     const ok = await this.#fetch(uri, options.capabilities ?? this.#options.capabilities, true);
     const cached = this.#cache.get(uri);
-    if (!ok || cached === undefined) throw this.#errors.get(uri) ?? gatewayErrors.NO_ORCHESTRATORS.create(`orchestrator ${uri} could not be refreshed`);
+    if (!ok || cached === undefined) throw this.#cache.lastError(uri) ?? gatewayErrors.NO_ORCHESTRATORS.create(`orchestrator ${uri} could not be refreshed`);
     return cached;
   }
 
@@ -147,15 +139,8 @@ export class OrchestratorPool {
 
   /** Refreshes every cached orchestrator that is due; failures are suspended. */
   async refreshDue(): Promise<{ refreshed: string[]; failed: string[] }> {
-    const now = this.#now();
-    if (now < this.#nextDueAt) return { refreshed: [], failed: [] };
-    // Something is due: one scan, which also finds when the next one will be (due ones re-enter it when stored).
-    const due: string[] = [];
-    this.#nextDueAt = Number.POSITIVE_INFINITY;
-    for (const slot of this.#cache.values()) {
-      if (refreshReason(slot, now, this.#refreshMs) !== undefined) due.push(slot.uri);
-      else this.#nextDueAt = Math.min(this.#nextDueAt, dueAt(slot, this.#refreshMs));
-    }
+    const due = this.#cache.due(this.#now());
+    if (due === undefined) return { refreshed: [], failed: [] };
     const results = await Promise.all(due.map((uri) => this.#fetch(uri, this.#options.capabilities, false)));
     return { refreshed: due.filter((_, i) => results[i]), failed: due.filter((_, i) => !results[i]) };
   }
@@ -232,13 +217,12 @@ export class OrchestratorPool {
 
   /** Every cached orchestrator whose auth token is still good, whatever it offers (Live Runner apps are not capabilities). */
   cached(): CachedInfo[] {
-    const now = this.#now();
-    return [...this.#cache.values()].filter((slot) => !tokenExpired(slot, now));
+    return this.#cache.fresh(this.#now());
   }
 
   /** The last failure of `uri`'s GetOrchestrator, if its last call failed. */
   lastError(uri: string): unknown {
-    return this.#errors.get(uri);
+    return this.#cache.lastError(uri);
   }
 
   get size(): number {
@@ -294,14 +278,10 @@ export class OrchestratorPool {
 
   #store(uri: string, info: OrchestratorInfo, latencyMs: number, seq: number): boolean {
     if (this.#closing.signal.aborted) return false;
-    const current = this.#cache.get(uri);
-    if (current !== undefined && current.seq > seq) return true;
-    const candidate = this.#known.get(uri);
-    const slot: Slot = { uri, info, view: viewOf(info), address: toHex(info.address), fetchedAt: this.#now(), latencyMs, seq, ...(candidate !== undefined ? { candidate } : {}) };
-    this.#cache.set(uri, slot);
+    const slot = this.#cache.store(uri, info, latencyMs, seq, this.#now(), this.#known.get(uri));
+    // An older reply than the one kept: the call still counts as answered.
+    if (slot === undefined) return true;
     this.#version++;
-    this.#nextDueAt = Math.min(this.#nextDueAt, dueAt(slot, this.#refreshMs));
-    this.#errors.delete(uri);
     if (this.#waiters.size > 0) {
       const now = this.#now();
       this.#waiters.wake((w) => classify([slot], this.#inputs(w.capabilityId, w.model, undefined, now)).usable.length > 0);
@@ -311,10 +291,8 @@ export class OrchestratorPool {
 
   #fail(uri: string, error: unknown, seq: number): boolean {
     if (this.#closing.signal.aborted) return false;
-    this.#errors.set(uri, error);
     // A failed refresh removes the session in go-livepeer; a newer good reply stays.
-    const current = this.#cache.get(uri);
-    if (current === undefined || current.seq < seq) this.#cache.delete(uri);
+    this.#cache.fail(uri, error, seq);
     this.#version++;
     this.suspend(uri, error instanceof Error ? error.message : String(error));
     return false;

@@ -109,7 +109,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   const webhooks = await createGatewayWebhooks({ config, redisUrl: kernel.redisUrl, dataDir: kernel.dataDir, payloads: kernel.blobs, logger: logger as unknown as LoggerService, metrics: options.metrics });
   teardown.push('gateway webhooks', () => webhooks.deliveries.close());
 
-  const redis = await connectRedis(kernel.redisUrl, { connectionName: 'lpx-gateway-routes' });
+  const redis = await connectRedis(kernel.redisUrl, { connectionName: 'lpx-gateway-routes', connectTimeoutMs: config.redis.connectTimeoutMs });
   const routes = new JobsKernel({
     connection: redis,
     ownsConnection: true,

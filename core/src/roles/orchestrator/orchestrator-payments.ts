@@ -42,7 +42,7 @@ export async function startOrchestratorPayments(options: OrchestratorPaymentsOpt
   const address = fromHex(account.address);
   // Sender credit, nonces and the recipientRand secret in Redis, under this key's
   // own namespace: a restart keeps gateways' credit and still refuses replays (ADR 0106, 0107).
-  const creditRedis = await connectRedis(options.redisUrl, { connectionName: 'lpx-credit' });
+  const creditRedis = await connectRedis(options.redisUrl, { connectionName: 'lpx-credit', connectTimeoutMs: config.redis.connectTimeoutMs });
   teardown.push('credit redis', async () => {
     await creditRedis.quit().catch(() => creditRedis.disconnect());
   });

@@ -10,7 +10,7 @@ import { TenantDirectory } from './tenant-directory.js';
 export async function tenantSpend(file: string, redisUrl: string): Promise<Map<string, SpendReport>> {
   const { config } = loadConfig({ file });
   const directory = new TenantDirectory(config.gateway.tenants);
-  const redis = await connectRedis(redisUrl, { connectionName: 'lpx-tenants-cli' });
+  const redis = await connectRedis(redisUrl, { connectionName: 'lpx-tenants-cli', connectTimeoutMs: config.redis.connectTimeoutMs });
   try {
     const budgets = new TenantBudgets(redis, config.redis.prefix);
     const reports = new Map<string, SpendReport>();

@@ -44,7 +44,7 @@ export async function createGatewayWebhooks(options: GatewayWebhooksOptions): Pr
   const { secret, source } = await loadWebhookSecret(settings.secret, options.dataDir);
   // Looked up per delivery by the tenant name the route job carries: keys never go to Redis.
   const tenantSecret = options.tenantSecret ?? ((tenant: string) => config.gateway.tenants[tenant]?.webhookSecret);
-  const connection = await connectRedis(options.redisUrl, { connectionName: 'lpx-gateway-webhooks' });
+  const connection = await connectRedis(options.redisUrl, { connectionName: 'lpx-gateway-webhooks', connectTimeoutMs: config.redis.connectTimeoutMs });
   let deliveries: WebhookDeliveries;
   try {
     deliveries = new WebhookDeliveries({
