@@ -15,7 +15,7 @@ const job = {
   },
 } as const;
 const streamId = (extra: Record<string, unknown> = {}) => ({ 'application/json': { type: 'object', additionalProperties: true, properties: { stream_id: { type: 'string' }, ...extra } } });
-const appAnswer = (description: string): ContentResponse => ({ description, content: { '*/*': { schema: { type: 'string', format: 'binary', description: "The app's own body." } } } });
+const appAnswer = (description: string): ContentResponse => ({ description, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary', description: "The app's own body, with the app's content type." } } } });
 
 function refusals(statuses: Readonly<Record<number, string>>): Record<number, ContentResponse> {
   return Object.fromEntries(Object.entries(statuses).map(([status, why]) => [Number(status), textResponse(`${why} (plain text; lpx-error-code names the LPX_ERR_* code).`)]));

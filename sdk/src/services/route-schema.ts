@@ -119,7 +119,7 @@ export interface RouteSchemaInput {
    * Status → response: the success status(es) and every refusal the route answers with
    * (`...problemResponses({ 400: 'why' })`). `'default'`, `'4xx'`, `'5xx'` are allowed.
    */
-  readonly response: Readonly<Record<number | `${number}` | '2xx' | '4xx' | '5xx' | 'default', ContentResponse>>;
+  readonly response: Readonly<Record<number | string, ContentResponse>>;
   readonly deprecated?: boolean;
 }
 

@@ -7,7 +7,7 @@
  * with one is documented by it.
  */
 import swagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { DOCUMENTED_REQUEST_BODY_KEY, HOST_API_VERSION } from '@lpx/sdk';
 import { jsonResponse } from './problem-schema.js';
 import { RouteInventory, withoutTrailingSlash, type RegisteredRoute } from './route-inventory.js';
@@ -42,11 +42,11 @@ const documentationOnly = () => (data: unknown) => JSON.stringify(data);
  * A request body a handler reads itself (routeSchema's `requestBody`) is kept out of
  * `schema.body`, where fastify would validate it; the document shows it as the body.
  */
-function documentRequestBody({ schema, url }: { schema?: unknown; url: string }): { schema?: object; url: string } {
+function documentRequestBody({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
   const declared = (schema as Record<string, unknown> | undefined)?.[DOCUMENTED_REQUEST_BODY_KEY];
-  if (declared === undefined) return { url };
+  if (declared === undefined) return { schema, url };
   const { [DOCUMENTED_REQUEST_BODY_KEY]: _documented, ...rest } = schema as Record<string, unknown>;
-  return { schema: { ...rest, body: declared }, url };
+  return { schema: { ...rest, body: declared } as FastifySchema, url };
 }
 
 /**
