@@ -13,25 +13,32 @@
  * checks with its own coded refusals) describes it with `requestBody`, which
  * is documentation only.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import { errors } from '../errors/catalogue.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream';
 
-/** RFC 9457 problem details as lpx writes them (core/src/http/problem-json.ts); extra members (`details`, ...) allowed. */
-export const problemSchema = Type.Object(
-  {
-    type: Type.String({ example: 'about:blank' }),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ pattern: '^LPX_ERR_' }),
-    instance: Type.String(),
+/**
+ * RFC 9457 problem details as lpx writes them (core/src/http/problem-json.ts);
+ * extra members (`details`, ...) allowed. A plain JSON Schema literal (not
+ * built with TypeBox) so the committed OpenAPI snapshots keep their key order.
+ */
+export const problemSchema = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'RFC 9457 problem details; `code` is an LPX_ERR_* code from docs/errors.md.',
+  required: ['type', 'title', 'status', 'detail', 'code', 'instance'],
+  properties: {
+    type: { type: 'string', example: 'about:blank' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', pattern: '^LPX_ERR_' },
+    instance: { type: 'string' },
   },
-  { additionalProperties: true, description: 'RFC 9457 problem details; `code` is an LPX_ERR_* code from docs/errors.md.' },
-);
+} as const;
 
 /** A JSON Schema: a TypeBox schema or a plain object. */
 export type JsonSchema = TSchema | Readonly<Record<string, unknown>>;
