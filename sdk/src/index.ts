@@ -28,6 +28,7 @@ export * from './services/discovery.js';
 export * from './services/gateway.js';
 export * from './services/grpc.js';
 export * from './services/http.js';
+export * from './services/route-schema.js';
 export * from './services/jobs.js';
 export * from './services/lifecycle.js';
 export * from './services/logger.js';

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { counterOf, gaugeOf } from './metric-kit.js';
 import { NODE_EVENT_TYPES, nodeEventsOf, type NodeEventType } from './node-events.js';
+import { eventsRouteSchema } from './observability-route-schemas.js';
 
 export interface EventsRouteOptions {
   readonly metrics: Registry;
@@ -37,7 +38,7 @@ export function registerEventsRoute(app: FastifyInstance, options: EventsRouteOp
   const cutOff = counterOf(options.metrics, 'lpx_events_slow_clients_disconnected_total', '/events clients disconnected because their unsent output passed the buffer bound (they read too slowly).', []);
   const clients = gaugeOf(options.metrics, 'lpx_events_clients', 'Clients connected to /events.', []);
 
-  app.get(EVENTS_PATH, (request, reply) => {
+  app.get(EVENTS_PATH, { schema: eventsRouteSchema }, (request, reply) => {
     const types = parseTypes((request.query as Record<string, unknown> | undefined)?.['types']);
     // The stream outlives fastify's reply cycle: we own the socket from here.
     reply.hijack();

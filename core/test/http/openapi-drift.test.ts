@@ -12,8 +12,8 @@ const servers = await generateRoleDocuments();
 
 t.same(
   servers.map((server) => server.name),
-  ['worker', 'gateway', 'orchestrator'],
-  'one document per HTTP server: the node port of every role (worker.json), the gateway port, the orchestrator front door',
+  ['worker', 'gateway', 'orchestrator', 'gateway-plugins', 'orchestrator-plugins'],
+  'one document per HTTP server: the node port of every role (worker.json), the gateway port, the orchestrator front door, and the last two with the plugins that serve HTTP for them',
 );
 
 for (const server of servers) {

@@ -1,6 +1,7 @@
 import { BYOC_APP_NAME_PATTERN, errors, type ByocAppSpec, type LoggerService, type OrchestratorWireService } from '@lpx/sdk';
 import type { FastifyPluginAsync, FastifyReply } from '@lpx/sdk';
 import { capabilityDeclaration } from './app-plan.js';
+import { registerCapabilitySchema, unregisterCapabilitySchema } from './route-schemas.js';
 import type { HostedApps, HostedEntry } from './hosted-apps.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -123,7 +124,7 @@ export function mountExternalWorkers(wire: OrchestratorWireService, apps: Hosted
     const authorized = (authorization: string | string[] | undefined): boolean =>
       wire.secretConfigured && wire.secretMatches(Array.isArray(authorization) ? authorization[0] : authorization);
 
-    scope.post('/capability/register', async (request, reply) => {
+    scope.post('/capability/register', { schema: registerCapabilitySchema }, async (request, reply) => {
       if (!authorized(request.headers.authorization)) return plain(reply, 400, 'invalid authorization\n');
       try {
         const cap = parseExternalCapability(typeof request.body === 'string' ? request.body : '');
@@ -140,7 +141,7 @@ export function mountExternalWorkers(wire: OrchestratorWireService, apps: Hosted
       }
     });
 
-    scope.post('/capability/unregister', async (request, reply) => {
+    scope.post('/capability/unregister', { schema: unregisterCapabilitySchema }, async (request, reply) => {
       if (!authorized(request.headers.authorization)) return plain(reply, 400, 'invalid authorization\n');
       const name = typeof request.body === 'string' ? request.body.trim() : '';
       const existing = apps.get(name);

@@ -29,6 +29,7 @@ import { balanceHeader, type StreamRouteDeps } from './route-deps.js';
 import { MIN_BALANCE_SECONDS, startStreamHandler } from './start-stream.js';
 import type { StreamRecord } from './stream-table.js';
 import { parseStreamId } from './stream-request.js';
+import { startStreamSchema, stopStreamSchema, streamPaymentSchema, updateStreamSchema } from './route-schemas.js';
 
 export const STREAM_ROUTES = ['/ai/stream/start', '/ai/stream/stop', '/ai/stream/update', '/ai/stream/payment'] as const;
 
@@ -129,9 +130,9 @@ export function streamRoutes(deps: StreamRouteDeps): FastifyPluginAsync {
   return async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, payload, done) => done(null, payload));
-    scope.post('/ai/stream/start', startStreamHandler(deps));
-    scope.post('/ai/stream/stop', stopHandler(deps));
-    scope.post('/ai/stream/update', updateHandler(deps));
-    scope.post('/ai/stream/payment', paymentHandler(deps));
+    scope.post('/ai/stream/start', { schema: startStreamSchema }, startStreamHandler(deps));
+    scope.post('/ai/stream/stop', { schema: stopStreamSchema }, stopHandler(deps));
+    scope.post('/ai/stream/update', { schema: updateStreamSchema }, updateHandler(deps));
+    scope.post('/ai/stream/payment', { schema: streamPaymentSchema }, paymentHandler(deps));
   };
 }

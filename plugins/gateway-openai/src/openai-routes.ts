@@ -13,6 +13,7 @@ import { sendOpenAIError } from './openai-errors.js';
 import { objectBody } from './request-fields.js';
 import { readForm } from './transcription-request.js';
 import { readUpload, uploadOf, uploadTypeOf } from './upload-body.js';
+import { chatSchema, imagesSchema, modelSchema, modelsSchema, speechSchema, transcriptionSchema, unsupportedSchema } from './route-schemas.js';
 
 export interface RouteDeps {
   readonly api: OpenAIApi;
@@ -54,6 +55,7 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
       ...common,
       method: 'GET',
       url: '/v1/models',
+      schema: modelsSchema,
       handler: async () => ({ object: 'list', data: await api.models.list() }),
     },
     {
@@ -61,6 +63,7 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
       method: 'GET',
       // Model ids hold slashes (meta-llama/…): clients send them escaped or not.
       url: '/v1/models/*',
+      schema: modelSchema,
       handler: async (request) => {
         const id = (request.params as { '*': string })['*'];
         return api.models.get(id.includes('%') ? decodeURIComponent(id) : id);
@@ -70,6 +73,7 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
       ...common,
       method: 'POST',
       url: '/v1/chat/completions',
+      schema: chatSchema,
       handler: async (request, reply) => {
         const answer = await api.chat(objectBody(request.body), contextOf(request, reply, deps));
         if (answer.kind === 'json') return answer.body;
@@ -81,12 +85,14 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
       ...common,
       method: 'POST',
       url: '/v1/images/generations',
+      schema: imagesSchema,
       handler: async (request, reply) => api.images(objectBody(request.body), contextOf(request, reply, deps)),
     },
     {
       ...common,
       method: 'POST',
       url: '/v1/audio/speech',
+      schema: speechSchema,
       handler: async (request, reply) => {
         const audio = await api.speech(objectBody(request.body), contextOf(request, reply, deps));
         return reply.type(audio.contentType).send(audio.data);
@@ -96,6 +102,7 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
       ...common,
       method: 'POST',
       url: '/v1/audio/transcriptions',
+      schema: transcriptionSchema,
       preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: Readable) => {
         await readUpload(request, payload, deps.maxAudioBytes);
         return payload;
@@ -111,6 +118,7 @@ export function openAIRoutes(deps: RouteDeps): RouteOptions[] {
         ...common,
         method: 'POST',
         url,
+        schema: unsupportedSchema(url),
         // Refused before the body is parsed: these bodies may be multipart, which no parser here reads.
         onRequest: async (request: FastifyRequest) => {
           await common.onRequest(request);

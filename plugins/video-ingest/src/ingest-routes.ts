@@ -11,6 +11,7 @@ import { buildMultipartMixed } from './multipart-mixed.js';
 import { readSegmentBody, segmentBody } from './segment-body.js';
 import { MANIFEST_ID_PATTERN, parseConfigHeader, type StreamSettings } from './stream-settings.js';
 import type { VideoIngest } from './video-ingest.js';
+import { masterPlaylistSchema, mediaPlaylistSchema, pushSchema, segmentSchema } from './route-schemas.js';
 
 /** go-livepeer's longest segment (MaxDuration, 5 min). */
 const MAX_DURATION_MS = 300_000;
@@ -40,6 +41,7 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
     {
       method: ['POST', 'PUT'],
       url: '/live/:manifestId/:file',
+      schema: pushSchema,
       // Everything about the push is checked before its body is read; see segment-body.ts for why the body is read here.
       preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: Readable) => {
         pushes.set(request, parsePush(request));
@@ -64,6 +66,7 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
     {
       method: 'GET',
       url: '/stream/:file',
+      schema: masterPlaylistSchema,
       handler: async (request, reply) => {
         const { file } = request.params as { file: string };
         const stream = ingest.stream(stripSuffix(file, '.m3u8'));
@@ -74,6 +77,7 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
     {
       method: 'GET',
       url: '/stream/:streamId/:file',
+      schema: mediaPlaylistSchema,
       handler: async (request, reply) => {
         const { streamId, file } = request.params as { streamId: string; file: string };
         const stream = ingest.stream(streamId);
@@ -86,6 +90,7 @@ export function ingestRoutes(ingest: VideoIngest, options: { maxSegmentBytes: nu
     {
       method: 'GET',
       url: '/stream/:streamId/:rendition/:file',
+      schema: segmentSchema,
       handler: async (request, reply) => {
         const { streamId, rendition, file } = request.params as { streamId: string; rendition: string; file: string };
         const stream = ingest.stream(streamId);

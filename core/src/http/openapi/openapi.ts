@@ -7,10 +7,10 @@
  * with one is documented by it.
  */
 import swagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
-import { HOST_API_VERSION } from '@lpx/sdk';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { DOCUMENTED_REQUEST_BODY_KEY, HOST_API_VERSION } from '@lpx/sdk';
 import { jsonResponse } from './problem-schema.js';
-import { RouteInventory, withoutTrailingSlash } from './route-inventory.js';
+import { RouteInventory, withoutTrailingSlash, type RegisteredRoute } from './route-inventory.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -39,6 +39,17 @@ const inventories = new WeakMap<FastifyInstance, RouteInventory>();
 const documentationOnly = () => (data: unknown) => JSON.stringify(data);
 
 /**
+ * A request body a handler reads itself (routeSchema's `requestBody`) is kept out of
+ * `schema.body`, where fastify would validate it; the document shows it as the body.
+ */
+function documentRequestBody({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
+  const declared = (schema as Record<string, unknown> | undefined)?.[DOCUMENTED_REQUEST_BODY_KEY];
+  if (declared === undefined) return { schema, url };
+  const { [DOCUMENTED_REQUEST_BODY_KEY]: _documented, ...rest } = schema as Record<string, unknown>;
+  return { schema: { ...rest, body: declared } as FastifySchema, url };
+}
+
+/**
  * Call on a fresh instance before any route is added (the swagger plugin and
  * the inventory see routes through onRoute); awaits the plugin so later
  * top-level routes are collected too.
@@ -53,6 +64,7 @@ export async function installOpenApi(app: FastifyInstance, info: OpenApiInfo): P
       openapi: '3.0.3',
       info: { title: info.title, description: info.description, version: HOST_API_VERSION },
     },
+    transform: documentRequestBody,
   });
   app.get(
     OPENAPI_PATH,
@@ -90,6 +102,13 @@ export function registeredRoutes(app: FastifyInstance): string[] {
   const inventory = inventories.get(app);
   if (inventory === undefined) throw new Error('installOpenApi was not called on this instance');
   return inventory.routes();
+}
+
+/** Every registered route with the schema it ended up with (after every onRoute hook). */
+export function registeredRouteSchemas(app: FastifyInstance): RegisteredRoute[] {
+  const inventory = inventories.get(app);
+  if (inventory === undefined) throw new Error('installOpenApi was not called on this instance');
+  return inventory.entries();
 }
 
 /** `METHOD /path` for every operation a document lists. */

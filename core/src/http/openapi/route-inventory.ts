@@ -20,19 +20,31 @@ export function withoutTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
+/** One operation fastify registered: `METHOD /path` and the route's schema. */
+export interface RegisteredRoute {
+  readonly operation: string;
+  readonly schema: Readonly<Record<string, unknown>> | undefined;
+}
+
 export class RouteInventory {
-  readonly #routes = new Set<string>();
+  // The route options object itself: onRoute hooks of inner scopes (documentRoutes) may still
+  // replace its schema after this hook ran, so it is read when asked for.
+  readonly #routes = new Map<string, { schema?: unknown }>();
 
   install(app: FastifyInstance): void {
     app.addHook('onRoute', (route) => {
       // fastify adds a HEAD route next to every GET; documents list the GET only.
       if (route.method === 'HEAD') return;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) this.#routes.add(`${method.toUpperCase()} ${openApiPath(route.url)}`);
+      for (const method of methods) this.#routes.set(`${method.toUpperCase()} ${openApiPath(route.url)}`, route);
     });
   }
 
   routes(): string[] {
-    return [...this.#routes].sort();
+    return [...this.#routes.keys()].sort();
+  }
+
+  entries(): RegisteredRoute[] {
+    return this.routes().map((operation) => ({ operation, schema: this.#routes.get(operation)!.schema as RegisteredRoute['schema'] }));
   }
 }

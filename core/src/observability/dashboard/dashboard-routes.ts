@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '@lpx/sdk';
 import { missingAssetsPage } from './missing-assets-page.js';
+import { dashboardRouteSchemas } from '../observability-route-schemas.js';
 
 /** Where `npm run build -w dashboard` (run by scripts/bootstrap.mjs) writes the page: <repo>/dashboard/dist. */
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../../dashboard/dist/', import.meta.url));
@@ -36,9 +37,9 @@ export function registerDashboardRoutes(app: FastifyInstance, dir: string = DEFA
     if (html === undefined) return missing(request, reply, dir);
     return reply.type(TYPES['.html']!).header('cache-control', 'no-cache').header('content-security-policy', CSP).send(html);
   };
-  app.get('/dashboard', index);
-  app.get('/dashboard/', index);
-  app.get<{ Params: { file: string } }>('/dashboard/assets/:file', async (request, reply) => {
+  app.get('/dashboard', { schema: dashboardRouteSchemas.page }, index);
+  app.get('/dashboard/', { schema: dashboardRouteSchemas.page }, index);
+  app.get<{ Params: { file: string } }>('/dashboard/assets/:file', { schema: dashboardRouteSchemas.asset }, async (request, reply) => {
     const { file } = request.params;
     const type = TYPES[extname(file)];
     if (!ASSET_NAME.test(file) || type === undefined) throw errors.http.NOT_FOUND.create(`no dashboard asset ${file}`);

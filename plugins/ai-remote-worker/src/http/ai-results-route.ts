@@ -19,6 +19,7 @@ import { relayEventStream } from './event-stream-relay.js';
 import type { InputStore } from './input-store.js';
 import { parseMultipartResult } from './multipart-result.js';
 import { parseTaskId, parseWorkerMediaType } from './result-headers.js';
+import { aiResultsSchema, inputFileSchema } from './route-schemas.js';
 
 /** Largest non-streaming result body (images, a video, audio). */
 export const DEFAULT_MAX_RESULT_BYTES = 512 * 1024 * 1024;
@@ -172,6 +173,6 @@ export function registerAIResultsRoutes(scope: FastifyScope, deps: AIResultsRout
     workerContentType.set(request, header(request, 'content-type'));
     request.headers['content-type'] = 'application/octet-stream';
   });
-  scope.post(AI_RESULTS_PATH, postResults);
-  scope.get(`${INPUT_ROUTE_PREFIX}/:token/:name`, getInput);
+  scope.post(AI_RESULTS_PATH, { schema: aiResultsSchema }, postResults);
+  scope.get(`${INPUT_ROUTE_PREFIX}/:token/:name`, { schema: inputFileSchema }, getInput);
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveRunnerNode } from '../live-runner-node.js';
 import { discoveryJson } from './discovery.js';
 import { header, jsonBody, sendJson, sendRefusal } from './replies.js';
+import * as schemas from './route-schemas.js';
 
 export const MAX_CHANNELS_PER_REQUEST = 25;
 // go-livepeer's alphabet; the length bound keeps `<session>-<random>-<name>` a valid trickle name (≤ 128).
@@ -53,10 +54,11 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
     };
   const json = (request: FastifyRequest, empty: unknown, code: typeof errors.liveRunner.HEARTBEAT_INVALID) => jsonBody(request, empty, (message) => code.create(message));
 
-  scope.get('/discovery', async (_request, reply) => reply.code(200).header('content-type', 'application/json').send(discoveryJson(node)));
+  scope.get('/discovery', { schema: schemas.discoverySchema }, async (_request, reply) => reply.code(200).header('content-type', 'application/json').send(discoveryJson(node)));
 
   scope.post(
     '/runners/heartbeat',
+    { schema: schemas.heartbeatSchema },
     handle(async (request, reply) => {
       const body = json(request, undefined, errors.liveRunner.HEARTBEAT_INVALID);
       return sendJson(reply, await node.dynamics.heartbeat(body, header(request, 'authorization')));
@@ -64,6 +66,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.post(
     '/runners/:runner/unregister',
+    { schema: schemas.unregisterSchema },
     handle((request, reply) => {
       node.dynamics.unregister(request.params.runner, header(request, 'authorization'));
       return reply.code(204).send();
@@ -72,6 +75,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
 
   scope.post(
     '/apps/:runner/session',
+    { schema: schemas.openSessionSchema },
     handle(async (request, reply) => {
       const runner = table.readyRunner(request.params.runner);
       if (runner.spec.mode !== 'persistent') throw errors.liveRunner.MODE_MISMATCH.create('only persistent runners have sessions');
@@ -86,6 +90,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.post(
     '/apps/:runner/session/:session/stop',
+    { schema: schemas.stopSessionSchema },
     handle((request, reply) => {
       const { runner } = table.session(request.params.runner, request.params.session);
       table.release(runner, request.params.session, 'stopped by the client');
@@ -94,6 +99,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.post(
     '/apps/:runner/session/:session/payment',
+    { schema: schemas.sessionPaymentSchema },
     handle(async (request, reply) => {
       const { session } = table.session(request.params.runner, request.params.session);
       const result = await node.payments.pay(session, { payment: header(request, 'livepeer-payment'), segment: header(request, 'livepeer-segment') });
@@ -104,6 +110,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   const callback = (request: FastifyRequest<{ Params: Params }>) => table.checkToken(node.callbackRunner(request.params.runner), request.params.session, header(request, 'livepeer-session-token'));
   scope.post(
     '/runner/:runner/session/:session/channels',
+    { schema: schemas.createChannelsSchema },
     handle(async (request, reply) => {
       const { session } = callback(request);
       const wanted = channelList(json(request, undefined, errors.liveRunner.CHANNELS_INVALID)).map((entry) => {
@@ -132,6 +139,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.delete(
     '/runner/:runner/session/:session/channels',
+    { schema: schemas.deleteChannelsSchema },
     handle(async (request, reply) => {
       const { session } = callback(request);
       const names = channelList(json(request, undefined, errors.liveRunner.CHANNELS_INVALID)).map(channelName);
@@ -146,6 +154,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.post(
     '/runner/:runner/session/:session/proxy',
+    { schema: schemas.createProxySchema },
     handle((request, reply) => {
       const { runner, session } = callback(request);
       const body = json(request, {}, errors.liveRunner.PROXY_TARGET_INVALID) as { target_url?: unknown } | null;
@@ -156,6 +165,7 @@ export function registerControlRoutes(scope: FastifyInstance, node: LiveRunnerNo
   );
   scope.post(
     '/runner/:runner/session/:session/stop',
+    { schema: schemas.runnerStopSchema },
     handle((request, reply) => {
       const { runner, session } = callback(request);
       table.release(runner, session.id, 'stopped by the runner');

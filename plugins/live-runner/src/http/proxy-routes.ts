@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveRunnerNode } from '../live-runner-node.js';
 import type { Runner, Session } from '../registry/runner-table.js';
 import { proxyHttp, type ProxyTarget } from '../proxy/reverse-proxy.js';
+import { proxySchema } from './route-schemas.js';
 import { sendJson, sendRefusal } from './replies.js';
 
 /** What a proxied request resolves to; `release` ends a single-shot session. */
@@ -132,7 +133,13 @@ export function registerProxyRoutes(scope: FastifyInstance, node: LiveRunnerNode
     }
     return reply;
   };
-  for (const url of ['/apps/:runner/session/:session/app', '/apps/:runner/session/:session/app/*', '/apps/:runner/app', '/apps/:runner/app/*', `${node.template.pathPrefix}:proxy`, `${node.template.pathPrefix}:proxy/*`]) {
-    scope.all(url, handler);
-  }
+  const routes: readonly [string, string][] = [
+    ['/apps/:runner/session/:session/app', "A request to a persistent session's app"],
+    ['/apps/:runner/session/:session/app/*', "A request to a path of a persistent session's app"],
+    ['/apps/:runner/app', 'A single-shot request to a runner'],
+    ['/apps/:runner/app/*', 'A single-shot request to a path of a runner'],
+    [`${node.template.pathPrefix}:proxy`, 'A request through a proxy URL a runner asked for'],
+    [`${node.template.pathPrefix}:proxy/*`, 'A request to a path through a proxy URL a runner asked for'],
+  ];
+  for (const [url, summary] of routes) scope.all(url, { schema: proxySchema(summary) }, handler);
 }

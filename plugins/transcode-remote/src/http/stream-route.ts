@@ -5,11 +5,12 @@
  */
 import { sendPlainError, type FastifyScope } from '@lpx/sdk/wire-kit';
 import type { SegmentStore } from './segment-store.js';
+import { streamSchema } from './route-schemas.js';
 
 export const STREAM_PATH_PREFIX = '/stream/';
 
 export function registerStreamRoute(app: FastifyScope, store: SegmentStore): void {
-  app.get(`${STREAM_PATH_PREFIX}*`, async (request, reply) => {
+  app.get(`${STREAM_PATH_PREFIX}*`, { schema: streamSchema }, async (request, reply) => {
     const path = request.url.split('?', 1)[0]!;
     const found = path.startsWith(STREAM_PATH_PREFIX) ? store.get(path.slice(STREAM_PATH_PREFIX.length)) : undefined;
     if (found === undefined) return sendPlainError(reply, 404, '404 page not found');

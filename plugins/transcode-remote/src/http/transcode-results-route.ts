@@ -10,6 +10,7 @@
  * transcoder sends, where go-livepeer would answer OK and let the task time out.
  */
 import { errors, type FastifyReply, type FastifyRequest } from '@lpx/sdk';
+import { transcodeResultsSchema } from './route-schemas.js';
 import { BodyTooLargeError, INTERNAL_ERROR_TEXT, MAX_RESULT_BODY_BYTES, passBodyThrough, readRequestBody, sendPlainError, type FastifyScope } from '@lpx/sdk/wire-kit';
 import type { RemoteTranscoderPool } from '../pool/remote-transcoder-pool.js';
 import { parseInt64, resultFromMultipart } from './result-parts.js';
@@ -113,6 +114,6 @@ export function registerTranscodeResultsRoute(app: FastifyScope, deps: Transcode
       if ('refusal' in checked) return sendPlainError(reply, ...checked.refusal);
       return undefined;
     });
-    scope.post(TRANSCODE_RESULTS_PATH, { bodyLimit }, (request, reply) => serveResults(request, reply, deps));
+    scope.post(TRANSCODE_RESULTS_PATH, { bodyLimit, schema: transcodeResultsSchema }, (request, reply) => serveResults(request, reply, deps));
   });
 }

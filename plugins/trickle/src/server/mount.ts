@@ -8,6 +8,7 @@ import { TRICKLE_HTTP_PATH } from '@lpx/sdk/trickle-kit';
 import { passBodyThrough, type FastifyScope } from '@lpx/sdk/wire-kit';
 import { handleTrickle, type HandlerOptions } from './http-handler.js';
 import type { TrickleServer } from './trickle-server.js';
+import { trickleRouteSchema } from './route-schema.js';
 
 export function mountTrickle(scope: FastifyScope, server: TrickleServer, options: HandlerOptions & { readonly basePath?: string } = {}): void {
   const base = options.basePath ?? TRICKLE_HTTP_PATH;
@@ -16,6 +17,7 @@ export function mountTrickle(scope: FastifyScope, server: TrickleServer, options
   scope.route({
     method: ['GET', 'POST', 'DELETE'],
     url: `${base}*`,
+    schema: trickleRouteSchema,
     handler: (request, reply) => {
       reply.hijack();
       const path = request.url.split('?', 1)[0]!;
