@@ -42,8 +42,8 @@ export class DrawTree {
     return this.#count[1]!;
   }
 
-  /** Draws one remaining index for r ∈ [0, 1) and removes it; -1 when none remain. */
-  take(r: number, weights: ProbabilityWeights): number {
+  /** Draws one remaining index for random ∈ [0, 1) and removes it; -1 when none remain. */
+  take(random: number, weights: ProbabilityWeights): number {
     const left = this.#count[1]!;
     if (left === 0) return -1;
     // A zero sum makes that share 1.0 for everyone (go-livepeer), i.e. a per-candidate constant.
@@ -51,6 +51,8 @@ export class DrawTree {
     const beta = this.#stakedLeft > 0 ? weights.stakeWeight / this.#stake[1]! : 0;
     const gamma = weights.randWeight / left + (this.#pricedLeft > 0 ? 0 : weights.priceWeight) + (this.#stakedLeft > 0 ? 0 : weights.stakeWeight);
     const mass = (node: number): number => alpha * this.#price[node]! + beta * this.#stake[node]! + gamma * this.#count[node]!;
+    // Scaled to the total, as drawIndex: a zero-sum share makes the total exceed 1.
+    const r = random * mass(1);
     let node = 1;
     let cumulative = 0;
     if (r > mass(1)) {

@@ -44,7 +44,7 @@ export class ExcludingDraw {
   }
 
   /** The index drawn for r ∈ [0, 1) among the list minus `exclude`; -1 when nothing is left; undefined: filter instead. */
-  draw(exclude: ReadonlySet<string>, r: number, weights: ProbabilityWeights): number | undefined {
+  draw(exclude: ReadonlySet<string>, random: number, weights: ProbabilityWeights): number | undefined {
     const n = this.#price.length;
     const out: number[] = [];
     for (const uri of exclude) {
@@ -89,6 +89,8 @@ export class ExcludingDraw {
       while (i < n && excluded.has(i)) i++;
       return i < n ? i : -1;
     };
+    // Scaled to the total, as drawIndex: a zero-sum share makes the total exceed 1.
+    const r = random * cumulative(n - 1);
     let lo = 0;
     let hi = n;
     while (lo < hi) {

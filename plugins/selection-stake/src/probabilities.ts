@@ -39,14 +39,20 @@ export function selectionProbabilities(candidates: readonly SelectionCandidate[]
 /**
  * go-livepeer's selectBy: walk the cumulative probabilities and take the first
  * with r ≤ cum, falling back to the first entry when float rounding leaves r
- * past the end. go-livepeer walks a Go map (random order); we walk the given
- * order so a seeded random replays exactly — the pick distribution is the same.
+ * past the end. One deliberate difference: r is scaled to the total. The
+ * probabilities sum to more than 1 when no candidate has stake (or none a
+ * price term): each then gets a share of 1.0. go-livepeer walks a Go map, in
+ * random order, so its picks still spread over everyone; a walk in a fixed
+ * order with r ∈ [0, 1) would only ever reach the first one or two
+ * candidates. Scaled, the draw is exact when the sum is 1 and spreads by
+ * weight when it is not.
  */
 export function drawIndex(probabilities: readonly number[], r: number): number {
+  const target = r * probabilities.reduce((sum, p) => sum + p, 0);
   let cumulative = 0;
   for (let i = 0; i < probabilities.length; i++) {
     cumulative += probabilities[i]!;
-    if (r <= cumulative) return i;
+    if (target <= cumulative) return i;
   }
   return 0;
 }

@@ -141,8 +141,9 @@ interface Prepared {
   excluding?: ExcludingDraw;
 }
 
-/** drawIndex over prefix sums: the first i with r ≤ cumulative[i], else 0 (float rounding past the end). */
-function searchIndex(cumulative: Float64Array, r: number): number {
+/** drawIndex over prefix sums: the first i with r·total ≤ cumulative[i], else 0 (float rounding past the end). */
+function searchIndex(cumulative: Float64Array, random: number): number {
+  const r = random * (cumulative[cumulative.length - 1] ?? 0);
   let lo = 0;
   let hi = cumulative.length;
   while (lo < hi) {

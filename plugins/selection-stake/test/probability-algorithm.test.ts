@@ -72,7 +72,30 @@ t.test('price weight favours cheap orchestrators by exp(-price/factor)', async (
 
 t.test('zero total stake gives every candidate a stake share of 1.0 (go-livepeer’s zero-sum rule)', async (t) => {
   const probs = selectionProbabilities([candidate(1), candidate(2)], { ...PROBABILITY_DEFAULTS });
-  t.same(probs.map((p) => Number(p.toFixed(12))), [0.85, 0.85], 'stake share is 1.0 for each, so the sum exceeds 1 and the first wins more often');
+  t.same(probs.map((p) => Number(p.toFixed(12))), [0.85, 0.85], 'stake share is 1.0 for each, so the sum exceeds 1');
+});
+
+t.test('with no stake anywhere the picks spread over everyone, not over the first two of the list', async (t) => {
+  // go-livepeer walks its shares in a Go map's random order; a fixed-order walk of shares summing to 5.9
+  // with r ∈ [0, 1) gave 74 % / 26 % to the first two and nothing to the other six.
+  const algorithm = new ProbabilitySelectionAlgorithm();
+  const eight = Array.from({ length: 8 }, (_, i) => candidate(i + 1));
+  const expected = new Map(eight.map((c) => [c.uri, 1 / 8]));
+  assertProportions(t, firstPicks(algorithm, eight, 11), expected);
+  const random = seededRandom(12);
+  const counts = new Map<string, number>();
+  const frozen = Object.freeze([...eight]);
+  for (let i = 0; i < RUNS; i++) {
+    const uri = algorithm.first(frozen, { ...ctx, random })!.uri;
+    counts.set(uri, (counts.get(uri) ?? 0) + 1);
+  }
+  assertProportions(t, counts, expected);
+  const retries = new Map<string, number>();
+  for (let i = 0; i < RUNS; i++) {
+    const uri = algorithm.firstExcluding(frozen, new Set([eight[0]!.uri]), { ...ctx, random })!.uri;
+    retries.set(uri, (retries.get(uri) ?? 0) + 1);
+  }
+  assertProportions(t, retries, new Map(eight.slice(1).map((c) => [c.uri, 1 / 7])));
 });
 
 t.test('max price filter compares rationals exactly, without floats', async (t) => {
