@@ -6,6 +6,7 @@ import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, LOCKFILE_NAME, resolvePluginsForNode, validateManifest, type RegistryEntry, type TrustPolicy, type TrustVerdict } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { registryOrigin, type RegistrySource } from './registry-origin.js';
+import { sdkPackageDir } from './sdk-dir.js';
 
 /** A plugin installed from the registry: what the revocation watch re-checks while the node runs. */
 export interface RegistryRelease {
@@ -95,7 +96,7 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
 
 /** Installed plugins import @lpx/sdk; make it resolvable wherever the data dir lives. */
 export function linkSdkInto(installDir: string): void {
-  const sdkRoot = dirname(dirname(fileURLToPath(import.meta.resolve('@lpx/sdk'))));
+  const sdkRoot = sdkPackageDir();
   const link = join(installDir, 'node_modules', '@lpx', 'sdk');
   if (existsSync(link)) return;
   mkdirSync(dirname(link), { recursive: true });
