@@ -6,6 +6,7 @@ import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, LOCKFILE_NAME, resolvePluginsForNode, validateManifest, type RegistryEntry, type TrustPolicy, type TrustVerdict } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { registryOrigin, type RegistrySource } from './registry-origin.js';
+import { importPluginModule } from './import-plugin-module.js';
 import { sdkPackageDir } from './sdk-dir.js';
 
 /** A plugin installed from the registry: what the revocation watch re-checks while the node runs. */
@@ -106,7 +107,7 @@ export function linkSdkInto(installDir: string): void {
 async function importDefinition(id: string, specifier: string): Promise<PluginDefinition> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(specifier)) as Record<string, unknown>;
+    module = await importPluginModule(specifier);
   } catch (cause) {
     // Only "this very module is missing" is NOT_FOUND; a missing import inside the plugin is a load failure.
     // (Some loaders drop the error code, so the message is checked too.)
