@@ -43,13 +43,15 @@ export function compilerKey(root = REPO_ROOT) {
   hash.update(String(FORMAT)).update('\0').update(root).update('\0');
   hash.update(readFileSync(fileURLToPath(import.meta.url))).update('\0');
   hash.update(readFileSync(join(root, 'tsconfig.json'))).update('\0');
-  hash.update(esbuildVersion(root) ?? 'none');
+  hash.update(esbuildVersion() ?? 'none');
   return hash.digest('hex');
 }
 
-function esbuildVersion(root) {
+// esbuild is resolved from this file (core's dependency), whatever root is being mirrored.
+const require = createRequire(import.meta.url);
+
+function esbuildVersion() {
   try {
-    const require = createRequire(join(root, 'core', 'package.json'));
     return JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
   } catch {
     return undefined;
@@ -155,7 +157,6 @@ function listFiles(dir, base = dir) {
  * @returns {Promise<{ compiled: number, removed: number, packages: number }>}
  */
 export async function buildMirror(root = REPO_ROOT) {
-  const require = createRequire(join(root, 'core', 'package.json'));
   const esbuild = await import(pathToFileURL(require.resolve('esbuild')).href);
   const key = compilerKey(root);
   const raw = tsconfigRaw(root);

@@ -6,25 +6,30 @@ import { spawn } from 'node:child_process';
 import { buildMirror, mirrorState, MIRROR_CONDITION } from './js-mirror.mjs';
 
 export async function runFromMirror(argv) {
-  const reason = process.env.LPX_JS_MIRROR === '0' ? 'LPX_JS_MIRROR=0' : await freshen();
+  const reason = process.env.LPX_JS_MIRROR === '0' ? 'LPX_JS_MIRROR=0' : await freshen({ state: mirrorState, build: buildMirror, trace });
   if (reason !== undefined) return rerunThroughTsx(argv, reason);
   trace('mirror');
   const { main } = await import('../.lpx-js/src/cli/main.js');
   process.exitCode = await main(argv);
 }
 
-/** undefined when the mirror is fresh (rebuilt if it had to be), else why it cannot be used. */
-async function freshen() {
-  const before = mirrorState();
+const describe = (stale) => stale.map((s) => `${s.pkg} (${s.reason})`).join(', ');
+
+/**
+ * undefined when the mirror is fresh (rebuilt first if it had to be), else why it cannot be used.
+ * The state and build functions are parameters so the tests can make a build fail.
+ */
+export async function freshen({ state, build, trace: say = () => {} }) {
+  const before = state();
   if (before.fresh) return undefined;
   try {
-    const { compiled } = await buildMirror();
-    trace(`rebuilt ${compiled} file(s): ${before.stale.map((s) => `${s.pkg} (${s.reason})`).join(', ')}`);
+    const { compiled } = await build();
+    say(`rebuilt ${compiled} file(s): ${describe(before.stale)}`);
   } catch (error) {
     return `the mirror is stale and could not be rebuilt: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const after = mirrorState();
-  return after.fresh ? undefined : `the mirror is still stale after a rebuild: ${after.stale.map((s) => `${s.pkg} (${s.reason})`).join(', ')}`;
+  const after = state();
+  return after.fresh ? undefined : `the mirror is still stale after a rebuild: ${describe(after.stale)}`;
 }
 
 /** Node flags and NODE_OPTIONS without the mirror condition, in any of the spellings node accepts. */
