@@ -5,6 +5,7 @@ import { Ajv, type Options } from 'ajv';
 import t, { type Test } from 'tap';
 import { cachedValidator, validatorCacheFile } from '../src/validation/cached-validator.js';
 import { manifestJsonSchema } from '../src/manifest/json-schema.js';
+import { validateManifest } from '../src/manifest/validate.js';
 import { fixtureManifest } from './helpers/fixture-plugin.js';
 
 const OPTIONS: Options = { allErrors: true, useDefaults: true, strict: false, verbose: true };
@@ -84,4 +85,20 @@ t.test('a broken cache file is compiled again and replaced; no folder means no c
   t.equal(cachedValidator(OPTIONS, SCHEMA, undefined)({ name: 'abc' }), true);
   const unwritable = join(file, 'below-a-file');
   t.equal(cachedValidator(OPTIONS, SCHEMA, unwritable)({ name: 'abc' }), true, 'a cache that cannot be written only costs the compile');
+});
+
+t.test("a manifest's config schema checked once is not recompiled; a broken one is still refused", async (t) => {
+  const dir = cacheDir(t);
+  const previous = process.env.LPX_VALIDATOR_CACHE;
+  process.env.LPX_VALIDATOR_CACHE = dir;
+  t.teardown(() => {
+    if (previous === undefined) delete process.env.LPX_VALIDATOR_CACHE;
+    else process.env.LPX_VALIDATOR_CACHE = previous;
+  });
+  const config = { type: 'object', properties: { unique: { type: 'string', const: `x-${Date.now()}` } } };
+  t.doesNotThrow(() => validateManifest(fixtureManifest({ config })));
+  t.equal(readdirSync(dir).length, 2, 'the manifest schema and the config schema were cached');
+  t.doesNotThrow(() => validateManifest(fixtureManifest({ config })), 'checked again from the cache');
+  t.throws(() => validateManifest(fixtureManifest({ config: { $ref: '#/definitions/missing' } })), { code: 'LPX_ERR_PLUGIN_MANIFEST_INVALID' });
+  t.equal(readdirSync(dir).length, 2, 'nothing is cached for a schema that does not compile');
 });

@@ -42,11 +42,12 @@ export function cachedValidator(options: Options, schema: object, dir: string | 
   const cached = load(file);
   if (cached !== undefined) return cached;
   const { validate, code } = compile(options, schema, true);
+  if (code === undefined) return validate;
   try {
     mkdirSync(dir, { recursive: true });
     // Written whole then renamed: a concurrent start never reads half a file.
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, code!);
+    writeFileSync(tmp, code);
     renameSync(tmp, file);
   } catch {
     // A read-only cache only means compiling again next time.
@@ -60,7 +61,12 @@ function compile(options: Options, schema: object, withCode: boolean): { validat
   const validate = ajv.compile(schema);
   if (!withCode) return { validate };
   const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvClass, validate: ValidateFunction) => string }).default;
-  return { validate, code: standaloneCode(ajv, validate) };
+  try {
+    return { validate, code: standaloneCode(ajv, validate) };
+  } catch {
+    // A schema ajv compiles but cannot emit standalone (a custom keyword with a function) is just not cached.
+    return { validate };
+  }
 }
 
 function load(file: string): ValidateFunction | undefined {
