@@ -164,3 +164,15 @@ t.test('a missing package mirror is rebuilt; LPX_JS_MIRROR=0 runs the command th
   t.equal(off.code, (await lpx([], ['frobnicate'])).code, "the child's exit code is the command's");
   t.not(off.code, 0);
 });
+
+t.test('under the mirror a plugin whose module is a .ts file still loads (tsx registered for it)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lpx-js-ts-plugin-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, 'node.yaml');
+  const plugin = join(REPO_ROOT, 'examples', 'echo-plugin', 'src', 'index.ts');
+  writeFileSync(config, `node:\n  roles: [worker]\n  dataDir: ${join(dir, 'data')}\nplugins:\n  example-echo:\n    module: '${plugin}'\n`);
+  const result = await lpx(MIRROR, ['config', 'check', config]);
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /^ok: .*plugins: example-echo\)/m);
+  t.match(result.stderr, /^\[lpx\] mirror$/m);
+});
