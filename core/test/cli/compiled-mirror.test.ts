@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
-import { buildMirror, mirrorState, REPO_ROOT } from '../../bin/js-mirror.mjs';
+import { buildMirror, mirroredPackages, mirrorState, REPO_ROOT } from '../../bin/js-mirror.mjs';
 import { freshen, withoutCondition } from '../../bin/mirror-launch.mjs';
 
 const run = promisify(execFile);
@@ -124,6 +124,19 @@ async function lpx(nodeArgs: string[], args: string[], env: Record<string, strin
 }
 
 const MIRROR = ['--conditions=lpx-js'];
+
+t.test("every workspace package's TypeScript export has its mirror twin under the lpx-js condition", async (t) => {
+  const packages = mirroredPackages();
+  t.ok(packages.includes('sdk') && packages.includes('core') && packages.includes('plugins/trickle'));
+  for (const pkg of packages) {
+    const { exports } = JSON.parse(readFileSync(join(REPO_ROOT, pkg, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    for (const [subpath, target] of Object.entries(exports)) {
+      const { default: source, 'lpx-js': compiled } = target as { default?: string; 'lpx-js'?: string };
+      // A bare string export would send every importer under the condition to the .ts file, where Node has no loader.
+      t.equal(compiled, source?.replace(/^\.\/src\//, './.lpx-js/src/').replace(/\.ts$/, '.js'), `${pkg} ${subpath}`);
+    }
+  }
+});
 
 t.test('through the mirror, lpx prints what it prints through tsx', async (t) => {
   for (const args of [['--version'], ['--help'], ['config', 'check', 'examples/configs/minimal.yaml'], ['frobnicate']]) {
