@@ -71,7 +71,8 @@ async function idleRssOfFreshNode(): Promise<{ lpx: number; baseline: number }> 
   const dir = mkdtempSync(join(tmpdir(), 'lpx-bench-rss-'));
   const lpxBin = new URL('../core/bin/lpx.mjs', import.meta.url).pathname;
   const configFile = new URL('../examples/configs/minimal.yaml', import.meta.url).pathname;
-  const lpx = await rssOf(process.execPath, [lpxBin, 'start', '--config', configFile, '--set', 'http.port=0', '--set', `node.dataDir=${dir}`, '--set', 'log.level=warn'], /lpx ready/);
+  // As the installed binary runs (its shebang): the compiled mirror (ADR 0063).
+  const lpx = await rssOf(process.execPath, ['--conditions=lpx-js', lpxBin, 'start', '--config', configFile, '--set', 'http.port=0', '--set', `node.dataDir=${dir}`, '--set', 'log.level=warn'], /lpx ready/);
   const bare = "const f=require('fastify')();f.get('/',async()=>'x');f.listen({port:0}).then(()=>console.error('ready'))";
   const baseline = await rssOf(process.execPath, ['-e', bare], /ready/, new URL('../core/', import.meta.url).pathname);
   rmSync(dir, { recursive: true, force: true });

@@ -110,8 +110,16 @@ function ensureDashboard() {
   writeFileSync(stamp, digest);
 }
 
+/** The compiled JS mirror the lpx binary runs (ADR 0063); only changed sources are recompiled. */
+function ensureJsMirror() {
+  const script = join(root, 'core', 'bin', 'js-mirror.mjs');
+  if (!existsSync(script)) return;
+  run(process.execPath, [script], { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+}
+
 checkNode();
 ensureSystemPackages();
 ensureNpmDependencies();
 ensureContracts();
 ensureDashboard();
+ensureJsMirror();

@@ -32,3 +32,4 @@ export { mirrorForNode, mirrorRegistryKeys, mirrorRelease, type MirrorOptions } 
 export { postReviewToHttpRegistry, publishToHttpRegistry, revokeKeyOnHttpRegistry, type HttpKeyRevocation, type HttpPublishOptions, type HttpPublishResult, type HttpReviewResult } from './http/publish-client.js';
 export { pickRemoteRelease, type RemoteVersion } from './http/remote-index.js';
 export { RELEASE_UPLOAD_TYPE, releaseUploadBody } from './http/release-upload.js';
+export { cachedValidator, defaultValidatorCacheDir, validatorCacheFile } from './validation/cached-validator.js';

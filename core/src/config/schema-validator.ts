@@ -1,7 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { cachedValidator } from '@lpx/registry';
 
-/** One ajv instance for the kernel: defaults applied, every error collected. */
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
+/** The kernel's ajv options: defaults applied, every error collected. */
+const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, coerceTypes: false };
 
 export interface SchemaProblem {
   /** JSON-pointer-like path with dots: `http.port`, `plugins.echo.config.greeting`. */
@@ -10,8 +11,9 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
+/** Compiled once per schema and cached on disk across starts (ADR 0063). */
 export function compileSchema(schema: object): ValidateFunction {
-  return ajv.compile(closeObjects(schema) as object);
+  return cachedValidator(AJV_OPTIONS, closeObjects(schema) as object);
 }
 
 /**

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors } from '@lpx/sdk';
+import { lpxNodeArgs } from '../boot/compiled-mirror.js';
 import { OutputTail } from './output-tail.js';
 import { PRIVATE_FILE_MODE, writePrivateFile } from './private-files.js';
 
@@ -64,7 +65,7 @@ export async function startNodeProcess(name: string, dir: string, config: Record
   const logFile = join(dir, `${name}.log`);
   await writePrivateFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const log = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE_MODE });
-  const argv = options.argv !== undefined ? [...options.argv, configFile] : [LPX_BIN, 'start', '--config', configFile];
+  const argv = options.argv !== undefined ? [...options.argv, configFile] : [...lpxNodeArgs(), LPX_BIN, 'start', '--config', configFile];
   const child = spawn(process.execPath, [...devNodeArgs(), ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   const tail = new OutputTail();
   // Unset until the first sign of life: starting a process on a loaded machine can itself take a while.

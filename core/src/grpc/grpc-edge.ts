@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Server, ServerCredentials, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { errors, type GrpcService } from '@lpx/sdk';
 
 interface MountedService {
@@ -10,7 +10,9 @@ interface MountedService {
 /**
  * One @grpc/grpc-js server for the node. Plugins add services through a
  * facade during init; the kernel binds once, after every init, and only if
- * something was added (a node with no gRPC services opens no port).
+ * something was added (a node with no gRPC services opens no port). grpc-js
+ * (≈ 13 MB resident) is imported only then: a node with no gRPC service never
+ * loads it (ADR 0063).
  */
 export class GrpcEdge {
   readonly #services: MountedService[] = [];
@@ -30,13 +32,15 @@ export class GrpcEdge {
     return this.#port;
   }
 
-  async start(host: string, port: number, credentials: ServerCredentials = ServerCredentials.createInsecure()): Promise<number | undefined> {
+  async start(host: string, port: number, credentials?: ServerCredentials): Promise<number | undefined> {
     if (this.#services.length === 0) return undefined;
-    const server = new Server();
+    const grpc = await import('@grpc/grpc-js');
+    const server = new grpc.Server();
+    const bindWith = credentials ?? grpc.ServerCredentials.createInsecure();
     for (const service of this.#services) server.addService(service.definition, service.implementation);
     this.#server = server;
     this.#port = await new Promise<number>((resolvePort, reject) => {
-      server.bindAsync(`${host}:${port}`, credentials, (error, boundPort) => {
+      server.bindAsync(`${host}:${port}`, bindWith, (error, boundPort) => {
         if (error) reject(errors.http.LISTEN.create(`gRPC edge cannot bind ${host}:${port}: ${error.message}`, { cause: error }));
         else resolvePort(boundPort);
       });

@@ -6,6 +6,8 @@ import { errors, isPluginDefinition, type PluginDefinition } from '@lpx/sdk';
 import { checkHostCompatibility, LOCKFILE_NAME, resolvePluginsForNode, validateManifest, type RegistryEntry, type TrustPolicy, type TrustVerdict } from '@lpx/registry';
 import type { KernelConfig } from '../config/kernel-schema.js';
 import { registryOrigin, type RegistrySource } from './registry-origin.js';
+import { importPluginModule } from './import-plugin-module.js';
+import { sdkPackageDir } from './sdk-dir.js';
 
 /** A plugin installed from the registry: what the revocation watch re-checks while the node runs. */
 export interface RegistryRelease {
@@ -95,7 +97,7 @@ export async function loadConfiguredPlugins(config: KernelConfig, baseDir: strin
 
 /** Installed plugins import @lpx/sdk; make it resolvable wherever the data dir lives. */
 export function linkSdkInto(installDir: string): void {
-  const sdkRoot = dirname(dirname(fileURLToPath(import.meta.resolve('@lpx/sdk'))));
+  const sdkRoot = sdkPackageDir();
   const link = join(installDir, 'node_modules', '@lpx', 'sdk');
   if (existsSync(link)) return;
   mkdirSync(dirname(link), { recursive: true });
@@ -105,7 +107,7 @@ export function linkSdkInto(installDir: string): void {
 async function importDefinition(id: string, specifier: string): Promise<PluginDefinition> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(specifier)) as Record<string, unknown>;
+    module = await importPluginModule(specifier);
   } catch (cause) {
     // Only "this very module is missing" is NOT_FOUND; a missing import inside the plugin is a load failure.
     // (Some loaders drop the error code, so the message is checked too.)

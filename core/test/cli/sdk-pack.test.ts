@@ -63,5 +63,9 @@ t.test('every sdk export maps to compiled files, and only ./src/*.ts sources are
     '.': { types: './dist/index.d.ts', default: './dist/index.js' },
     './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
   });
+  // The repo's exports carry the compiled-mirror condition (ADR 0063); the packed package does not.
+  t.same(compiledExports({ '.': { 'lpx-js': './.lpx-js/src/index.js', default: './src/index.ts' } }), {
+    '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  });
   t.throws(() => compiledExports({ './x': './lib/x.js' }), { code: 'LPX_ERR_BYOC_SDK_PACK_FAILED', message: /expected \.\/src\/<path>\.ts/ });
 });

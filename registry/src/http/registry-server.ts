@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { installRegistryProblems } from './problem-reply.js';
 import { registerReadRoutes } from './read-routes.js';
 import { RegistryTokens } from './tokens.js';
@@ -18,8 +19,13 @@ export interface RegistryServerOptions {
 
 export const DEFAULT_MAX_PUBLISH_BYTES = 128 * 1024 * 1024;
 
+// fastify is required when a registry server is made, not when the registry package is imported:
+// `lpx config check` imports the package for manifests and trust, and never serves (ADR 0063).
+const require = createRequire(import.meta.url);
+
 /** The registry as a fastify app, not listening: tests `inject` into it, `serveRegistry` binds it. */
 export function createRegistryServer(options: RegistryServerOptions): FastifyInstance {
+  const Fastify = require('fastify') as typeof import('fastify').default;
   const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), bodyLimit: 64 * 1024 });
   installRegistryProblems(app);
   registerReadRoutes(app, options.root);

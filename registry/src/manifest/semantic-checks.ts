@@ -1,8 +1,15 @@
-import { Ajv } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, Options } from 'ajv';
 import semver from 'semver';
 import { PLUGIN_ID_PATTERN, type PluginManifest } from '@lpx/sdk';
 import { describeFound, issuesFromAjv, joinPointer, type ManifestIssue } from './issues.js';
 import { permissionIssues } from './permission-checks.js';
+import { cachedValidator, defaultValidatorCacheDir, validatorCacheFile } from '../validation/cached-validator.js';
+
+// ajv is required only when a config schema has not been checked before (ADR 0063).
+const require = createRequire(import.meta.url);
+const CONFIG_SCHEMA_OPTIONS: Options = { strict: false, allErrors: true, verbose: true };
 
 const pluginIdRegex = new RegExp(PLUGIN_ID_PATTERN);
 
@@ -57,8 +64,12 @@ function capabilityIdIssues(manifest: PluginManifest): ManifestIssue[] {
  */
 function configSchemaIssues(manifest: PluginManifest): ManifestIssue[] {
   if (manifest.config === undefined) return [];
+  // A schema that compiled before has a cached validator: it is valid, and ajv need not load.
+  const cacheDir = defaultValidatorCacheDir();
+  if (cacheDir !== undefined && existsSync(validatorCacheFile(CONFIG_SCHEMA_OPTIONS, manifest.config, cacheDir))) return [];
   // A fresh instance per manifest: two plugins may reuse the same `$id`.
-  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  const ajv = new Ajv(CONFIG_SCHEMA_OPTIONS);
   if (!ajv.validateSchema(manifest.config)) {
     return issuesFromAjv(ajv.errors, manifest.config, '/config').map((issue) => ({
       ...issue,
@@ -66,7 +77,8 @@ function configSchemaIssues(manifest: PluginManifest): ManifestIssue[] {
     }));
   }
   try {
-    ajv.compile(manifest.config);
+    // Compiled through the cache, so the next start skips both checks.
+    cachedValidator(CONFIG_SCHEMA_OPTIONS, manifest.config, cacheDir);
     return [];
   } catch (error) {
     // Meta-valid but uncompilable, e.g. a `$ref` that points nowhere.

@@ -1,8 +1,9 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { errors, type PluginManifest } from '@lpx/sdk';
 import { formatIssue, issuesFromAjv, type ManifestIssue } from './issues.js';
 import { manifestJsonSchema } from './json-schema.js';
 import { semanticIssues } from './semantic-checks.js';
+import { cachedValidator } from '../validation/cached-validator.js';
 
 export interface ValidateManifestOptions {
   /** Where the manifest came from (a file path, a registry entry), for the message. */
@@ -15,9 +16,10 @@ let compiled: ValidateFunction | undefined;
  * Compiled once, lazily. `strict: false` because TypeBox emits annotations
  * (`$id`, `title`, `description`, `default`) and ajv's strict mode is aimed at
  * hand-written schemas; `verbose` gives the formatter the failing sub-schema.
+ * The compiled code is cached on disk across starts (ADR 0063).
  */
 function manifestValidator(): ValidateFunction {
-  compiled ??= new Ajv({ strict: false, allErrors: true, verbose: true }).compile(manifestJsonSchema());
+  compiled ??= cachedValidator({ strict: false, allErrors: true, verbose: true }, manifestJsonSchema());
   return compiled;
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { errors } from '@lpx/sdk';
-import { sdkPackageDir, sdkPackageJson } from './sdk-package.js';
+import { sdkPackageDir, sdkPackageJson, type SdkExportTarget } from './sdk-package.js';
 
 const run = promisify(execFile);
 
@@ -23,10 +23,11 @@ export interface SdkPackResult {
   readonly version: string;
 }
 
-/** `./src/x.ts` → the compiled `./dist/x.js` and its `./dist/x.d.ts`. */
-export function compiledExports(exports: Readonly<Record<string, string>>): Record<string, { types: string; default: string }> {
+/** `./src/x.ts` → the compiled `./dist/x.js` and its `./dist/x.d.ts` (the repo-only `lpx-js` mirror condition is dropped). */
+export function compiledExports(exports: Readonly<Record<string, SdkExportTarget>>): Record<string, { types: string; default: string }> {
   return Object.fromEntries(
-    Object.entries(exports).map(([key, source]) => {
+    Object.entries(exports).map(([key, target]) => {
+      const source = typeof target === 'string' ? target : target.default;
       if (!/^\.\/src\/.+\.ts$/.test(source)) throw errors.byoc.SDK_PACK_FAILED.create(`sdk/package.json exports ${key} → ${source}: expected ./src/<path>.ts`);
       const base = source.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '');
       return [key, { types: `${base}.d.ts`, default: `${base}.js` }];

@@ -1,21 +1,21 @@
 /** Where this lpx's `@lpx/sdk` lives, and its package.json: the version partner projects depend on. */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sdkPackageDir } from '../../plugins/sdk-dir.js';
+
+export type SdkExportTarget = string | { readonly default: string; readonly 'lpx-js'?: string };
 
 export interface SdkPackageJson {
   readonly name: string;
   readonly version: string;
   readonly description?: string;
   readonly license?: string;
-  readonly exports: Readonly<Record<string, string>>;
+  /** Each subpath's TypeScript source, or conditions whose `default` is that source (`lpx-js` names the compiled mirror). */
+  readonly exports: Readonly<Record<string, SdkExportTarget>>;
   readonly dependencies?: Readonly<Record<string, string>>;
 }
 
-/** The sdk's package folder (its exports point at src/index.ts). */
-export function sdkPackageDir(): string {
-  return dirname(dirname(fileURLToPath(import.meta.resolve('@lpx/sdk'))));
-}
+export { sdkPackageDir };
 
 export async function sdkPackageJson(): Promise<SdkPackageJson> {
   return JSON.parse(await readFile(join(sdkPackageDir(), 'package.json'), 'utf8')) as SdkPackageJson;
