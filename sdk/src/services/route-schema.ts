@@ -158,7 +158,9 @@ export function routeSchema(input: RouteSchemaInput): FastifySchema {
     input.requestBody === undefined
       ? {}
       : { [DOCUMENTED_REQUEST_BODY_KEY]: { ...(input.requestBody.description === undefined ? {} : { description: input.requestBody.description }), content: Object.fromEntries(Object.entries(input.requestBody.content).map(([type, schema]) => [type, { schema }])) } };
-  return {
+  // summary, tags and the OpenAPI keys are @fastify/swagger's additions to FastifySchema: typed as such
+  // only where that package's augmentation is loaded, which the packed sdk compiles without.
+  const schema: Record<string, unknown> = {
     summary: input.summary,
     ...(input.description === undefined ? {} : { description: input.description }),
     tags: [...input.tags],
@@ -169,5 +171,6 @@ export function routeSchema(input: RouteSchemaInput): FastifySchema {
     ...requestBody,
     ...(input.deprecated === true ? { deprecated: true } : {}),
     response: { ...input.response },
-  } as FastifySchema;
+  };
+  return schema as FastifySchema;
 }
