@@ -123,12 +123,16 @@ const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.{1,2}\/[^"'\
 
 /**
  * A relative import that leaves src/ (`../plugin.manifest.json`) points at the real file: only src/ is mirrored.
+ * One that reaches into another mirrored package's src/ (the demo starts the stream example's worker)
+ * points at that package's mirror, since its .ts sources only load through tsx.
  * import.meta.url is defined as the source's URL for the same reason (files read next to the sources).
  */
-function rewriteEscapingSpecifiers(code, sourceFile, outFile, srcDir) {
+function rewriteEscapingSpecifiers(code, sourceFile, outFile, srcDir, mirroredSrcDirs) {
   return code.replace(SPECIFIER, (whole, lead, quote, specifier) => {
-    const target = resolve(dirname(sourceFile), specifier);
+    let target = resolve(dirname(sourceFile), specifier);
     if (target === srcDir || target.startsWith(srcDir + sep)) return whole;
+    const other = mirroredSrcDirs.find((dir) => target.startsWith(dir + sep));
+    if (other !== undefined) target = join(dirname(other), MIRROR_DIR, 'src', relative(other, target));
     let rel = relative(dirname(outFile), target).split(sep).join('/');
     if (!rel.startsWith('.')) rel = `./${rel}`;
     return `${lead}${quote}${rel}${quote}`;
@@ -163,6 +167,7 @@ export async function buildMirror(root = REPO_ROOT) {
   let compiled = 0;
   let removed = 0;
   const packages = mirroredPackages(root);
+  const mirroredSrcDirs = packages.map((pkg) => join(root, pkg, 'src'));
   for (const pkg of packages) {
     const pkgDir = join(root, pkg);
     const srcDir = join(pkgDir, 'src');
@@ -196,7 +201,7 @@ export async function buildMirror(root = REPO_ROOT) {
           tsconfigRaw: raw,
           define: { 'import.meta.url': JSON.stringify(pathToFileURL(sourceFile).href) },
         });
-        writeAtomically(outFile, rewriteEscapingSpecifiers(result.code, sourceFile, outFile, srcDir));
+        writeAtomically(outFile, rewriteEscapingSpecifiers(result.code, sourceFile, outFile, srcDir, mirroredSrcDirs));
       }),
     );
     compiled += todo.length;

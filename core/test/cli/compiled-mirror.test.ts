@@ -63,6 +63,20 @@ t.test('a missing mirror is not fresh; a build makes it fresh and Node runs it u
   t.same(map.sources, ['../../src/index.ts'], 'the inline source map points at the TypeScript source');
 });
 
+t.test("an import that reaches into another package's src/ runs that package's mirror, not its TypeScript", async (t) => {
+  // The demo imports the stream example's worker this way; plain Node cannot load the .ts it names.
+  const root = fixture(t);
+  const b = join(root, 'pkgs', 'b');
+  mkdirSync(join(b, 'src'), { recursive: true });
+  writeFileSync(join(b, 'package.json'), JSON.stringify({ name: 'fx-b', type: 'module', exports: { '.': { 'lpx-js': './.lpx-js/src/index.js', default: './src/index.ts' } } }));
+  writeFileSync(join(b, 'src', 'index.ts'), "import { twice } from '../../a/src/sub/twice.js';\nexport const four: number = twice(2);\n");
+  t.same(await buildMirror(root), { compiled: 3, removed: 0, packages: 2 });
+  const out = readFileSync(join(b, '.lpx-js', 'src', 'index.js'), 'utf8');
+  t.match(out, /from "\.\.\/\.\.\/\.\.\/a\/\.lpx-js\/src\/sub\/twice\.js"/);
+  const ran = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(b, '.lpx-js', 'src', 'index.js')).href)}); console.log(m.four);`], { cwd: root });
+  t.equal(ran.stdout.trim(), '4', 'plain node runs it');
+});
+
 t.test('a source edited after the build makes the mirror stale; the rebuild compiles only that file', async (t) => {
   const root = fixture(t);
   await buildMirror(root);
