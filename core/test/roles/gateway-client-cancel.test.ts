@@ -13,6 +13,7 @@ import { ClientCancels } from '../../src/roles/gateway/client-cancels.js';
 import { routerProcessor, type RouterDeps } from '../../src/roles/gateway/router-processor.js';
 import { TenantBudgets } from '../../src/roles/gateway/tenants/tenant-budgets.js';
 import { TenantDirectory } from '../../src/roles/gateway/tenants/tenant-directory.js';
+import { WebhookEgressPolicy } from '../../src/roles/gateway/webhooks/egress-policy.js';
 import type { RouteJobData, RouteJobResult } from '../../src/roles/gateway/route-job.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
 
@@ -42,7 +43,8 @@ function hangingFleet() {
 
 async function gateway(tt: { teardown(fn: () => unknown): void }, options: { start: boolean; attempts?: number }) {
   const node = uniquePrefix('gw-cancel');
-  const routes = new JobsKernel({ connection, prefix: `${node}:route` });
+  // A hanging orchestrator request left running is aborted at close, not waited for.
+  const routes = new JobsKernel({ connection, prefix: `${node}:route`, worker: { drainTimeoutMs: 200 } });
   const cancels = new ClientCancels(connection, `${node}:route`);
   const fleet = hangingFleet();
   const app = Fastify({ logger: false });
@@ -56,6 +58,7 @@ async function gateway(tt: { teardown(fn: () => unknown): void }, options: { sta
     jobAttempts: options.attempts ?? 3,
     syncTimeoutMs: 30_000,
     cancels,
+    webhookPolicy: new WebhookEgressPolicy({ resolve: async () => [{ address: '93.184.215.14', family: 4 }] }),
     ensureRouter: (capabilityId) => {
       if (served.has(capabilityId)) return;
       served.add(capabilityId);
@@ -70,8 +73,8 @@ async function gateway(tt: { teardown(fn: () => unknown): void }, options: { sta
   });
   const port = (app.server.address() as { port: number }).port;
   /** POSTs a sync job and hangs up once `until` says so. */
-  const callAndHangUp = async (until: () => boolean | Promise<boolean>): Promise<void> => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/jobs/byoc/echo', headers: { 'content-type': 'application/json' } });
+  const callAndHangUp = async (until: () => boolean | Promise<boolean>, query = ''): Promise<void> => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/v1/jobs/byoc/echo${query}`, headers: { 'content-type': 'application/json' } });
     req.on('error', () => {});
     req.end(JSON.stringify({ hello: 'world' }));
     while (!(await until())) await sleep(10);
@@ -106,6 +109,14 @@ t.test('hanging up while the job is still queued removes it', async (t) => {
   await gw.callAndHangUp(async () => (await gw.queue().getWaitingCount()) === 1);
   await until(async () => (await gw.queue().getWaitingCount()) === 0 && (await gw.queue().getJobCountByTypes('waiting', 'active', 'failed', 'completed')) === 0, 'the queued job was removed');
   t.equal(gw.fleet.seen.sends, 0, 'nothing was sent or paid');
+});
+
+t.test('a caller who asked for a webhook may hang up: the job runs on, for the webhook', async (t) => {
+  const gw = await gateway(t, { start: true });
+  await gw.callAndHangUp(() => gw.fleet.seen.sends === 1, '?webhook=https://hooks.example/done');
+  await sleep(300);
+  t.same(gw.fleet.seen, { sends: 1, aborted: 0, suspended: 0 }, 'the orchestrator request is still running');
+  t.equal(await gw.queue().getActiveCount(), 1);
 });
 
 t.test('a router elsewhere finds the mark before it starts the job over, and sends nothing', async (t) => {

@@ -68,12 +68,11 @@ export function cancelled(capabilityId: string, jobId: string): LpxError {
 
 /**
  * Calls `onGone` if the caller's connection closes before the answer was
- * written whole; returns the unhook for when the answer is out.
+ * written whole. A response emits 'close' once either way, so the listener
+ * goes with it.
  */
-export function whenCallerLeaves(response: NodeJS.EventEmitter & { readonly writableFinished: boolean }, onGone: () => void): () => void {
-  const closed = (): void => {
+export function whenCallerLeaves(response: NodeJS.EventEmitter & { readonly writableFinished: boolean }, onGone: () => void): void {
+  response.once('close', () => {
     if (!response.writableFinished) onGone();
-  };
-  response.once('close', closed);
-  return () => response.off('close', closed);
+  });
 }
