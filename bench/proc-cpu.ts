@@ -20,22 +20,24 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** CPU per job of each named process over a measured stretch: start before it, `perJob(jobs)` after. */
-export function cpuMeter(processes: Readonly<Record<string, number>>): { perJob(jobs: number): string } {
+/** CPU per job, total and by process, from CPU seconds by process name. */
+export function formatCpu(seconds: Readonly<Record<string, number>>, jobs: number): string {
+  const parts = Object.entries(seconds).map(([name, spent]) => `${name} ${((spent * 1000) / jobs).toFixed(2)}`);
+  const total = Object.values(seconds).reduce((sum, spent) => sum + spent, 0);
+  return parts.length === 0 ? 'n/a' : `${((total * 1000) / jobs).toFixed(2)} ms/job (${parts.join(', ')})`;
+}
+
+/** CPU seconds each named process spends over a measured stretch: start before it, read after. */
+export function cpuMeter(processes: Readonly<Record<string, number>>): { seconds(): Record<string, number> } {
   const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  return {
-    perJob(jobs: number): string {
-      const parts: string[] = [];
-      let total = 0;
-      for (const [name, pid] of Object.entries(processes)) {
-        const start = before[name];
-        const end = cpuSeconds(pid);
-        if (start === undefined || end === undefined) continue;
-        const ms = ((end - start) * 1000) / jobs;
-        total += ms;
-        parts.push(`${name} ${ms.toFixed(2)}`);
-      }
-      return parts.length === 0 ? 'n/a' : `${total.toFixed(2)} ms/job (${parts.join(', ')})`;
-    },
+  const seconds = (): Record<string, number> => {
+    const spent: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(processes)) {
+      const start = before[name];
+      const end = cpuSeconds(pid);
+      if (start !== undefined && end !== undefined) spent[name] = end - start;
+    }
+    return spent;
   };
+  return { seconds };
 }
