@@ -28,7 +28,7 @@ export interface JobsRuntimeOptions {
   connectTimeoutMs?: number;
   logger: Logger;
   metrics: Registry;
-  tuning: { drainTimeoutMs: number; lockDurationMs: number; stalledIntervalMs: number };
+  tuning: { drainTimeoutMs: number; lockDurationMs: number; stalledIntervalMs: number; localStartMs?: number };
   /** Offload large job data and results (none: inline in Redis). */
   blobs?: JobBlobsOptions;
 }
@@ -37,7 +37,7 @@ export interface JobsRuntimeOptions {
 export async function createJobsRuntime(options: JobsRuntimeOptions): Promise<JobsRuntime> {
   const logger = options.logger.child({ component: 'jobs' }) as unknown as LoggerService;
   const connection: Redis = await connectRedis(options.url, { logger, connectionName: 'lpx-jobs', ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
-  const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.blobs ? { blobs: options.blobs } : {}) });
+  const kernel = new JobsKernel({ connection, ownsConnection: true, prefix: options.prefix, logger, metrics: options.metrics, worker: options.tuning, ...(options.tuning.localStartMs === undefined ? {} : { localStartMs: options.tuning.localStartMs }), ...(options.blobs ? { blobs: options.blobs } : {}) });
   queueDepthMetrics(options.metrics, 'node', kernel);
   return {
     service: kernel,

@@ -8,6 +8,11 @@ export const JobsSection = Type.Object(
     /** A worker that stops renewing its lock this long is presumed dead; its job is retried elsewhere. */
     lockDurationMs: Type.Integer({ minimum: 1_000, default: 30_000 }),
     stalledIntervalMs: Type.Integer({ minimum: 1_000, default: 15_000 }),
+    /**
+     * A waiter whose job has not started in a worker of this process after this long reads the queue's events
+     * stream, in case another process runs it (ADR 0065); 0 reads it for every job, as a process with split workers may want.
+     */
+    localStartMs: Type.Integer({ minimum: 0, default: 50 }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { errors, queueNameFor, type JobEvent, type JobProcessor, type JobStatus, type LoggerService, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
 import { JobEventStream } from './job-event-stream.js';
 import { checkTimeout, toBullJobOptions, type KernelWaitOptions } from './job-options.js';
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, KeepJobs } from 'bullmq';
 import { readFinished, readJobStatus } from './job-status.js';
 import type { ResolvedKernelOptions } from './jobs-kernel-options.js';
 import type { JobsMetrics } from './jobs-metrics.js';
@@ -15,8 +15,18 @@ import { ResultWaiters, type FinishedJob } from './result-waiters.js';
 import { drainWorker } from './drain-worker.js';
 import { settleLocally } from './local-results.js';
 import { settleWithin } from './settle-within.js';
+import { EventDemand, type Probe } from './event-demand.js';
+import { relayKey } from './stream-relay.js';
+import { StreamWaits, type StreamWait } from './stream-waits.js';
 
 const CLOSE_GRACE_MS = 2_000;
+
+function retentionOf(options: ResolvedKernelOptions): { removeOnComplete: KeepJobs; removeOnFail: KeepJobs } {
+  return {
+    removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
+    removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
+  };
+}
 
 export interface LaneDeps {
   capabilityId: string;
@@ -40,10 +50,10 @@ export class CapabilityLane {
   readonly #deps: LaneDeps;
   readonly #waiters: ResultWaiters;
   readonly #events: JobEventStream;
-  /** submitAndStream callers waiting for a job's stream to open, by job id. */
-  readonly #streamWaits = new Map<string, Set<() => void>>();
-  /** Jobs with a stream wait that a processor here answered whole: no stream exists for them. */
-  readonly #completedHere = new Set<string>();
+  /** Which waiters need the events reader: those whose job may run in another process (ADR 0065). */
+  readonly #demand: EventDemand;
+  /** submitAndStream callers waiting for a job's stream to open. */
+  readonly #streamWaits = new StreamWaits();
   #bound: BoundProcessor | undefined;
   #worker: Worker | undefined;
   /** The last pause/resume, so close() can wait for it; resizes run one after another. */
@@ -54,11 +64,7 @@ export class CapabilityLane {
     const { capabilityId, connection, options, logger } = deps;
     this.capabilityId = capabilityId;
     this.#deps = deps;
-    const retention = {
-      removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
-      removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
-    };
-    this.queue = new Queue(queueNameFor(capabilityId), { connection, prefix: options.prefix, defaultJobOptions: retention });
+    this.queue = new Queue(queueNameFor(capabilityId), { connection, prefix: options.prefix, defaultJobOptions: retentionOf(options) });
     this.queue.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'queue connection error (retrying)'));
     this.#waiters = new ResultWaiters(capabilityId, (jobId) => this.#readFinished(jobId), options.waitPollMs);
     this.#events = new JobEventStream({
@@ -69,7 +75,15 @@ export class CapabilityLane {
       waiters: this.#waiters,
       logger,
       results: deps.blobs,
-      streamOpened: (jobId) => this.#streamOpenedHere(jobId),
+      streamOpened: (jobId) => this.#streamWaits.opened(jobId),
+      idleStopMs: options.eventsIdleStopMs,
+    });
+    this.#demand = new EventDemand({
+      reader: this.#events,
+      localStartMs: options.localStartMs,
+      catchUp: (jobId) => this.#catchUp(jobId),
+      probe: (jobId) => this.#probe(jobId),
+      onError: (jobId, error) => logger?.warn({ err: error, capabilityId, jobId }, 'job event stream failed to start; the waiter polls'),
     });
   }
 
@@ -122,11 +136,11 @@ export class CapabilityLane {
       // A submitter in this process learns of the stream at once, not only when the events reader sees the entry.
       announceStream: async (jobId) => {
         await this.#events.announceStream(jobId);
-        this.#streamOpenedHere(jobId);
+        this.#streamWaits.opened(jobId);
       },
       // Only a submitter here waiting for a possible stream wants to know (submitAndStream).
       answeredWhole: (jobId) => {
-        if (this.#streamWaits.has(jobId)) this.#completedHere.add(jobId);
+        this.#streamWaits.answeredWhole(jobId);
       },
       relay: { connection, prefix: options.prefix },
     });
@@ -137,8 +151,7 @@ export class CapabilityLane {
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: options.maxStalledCount,
-      removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
-      removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
+      ...retentionOf(options),
     });
     worker.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'worker connection error (retrying)'));
     if (blobs) {
@@ -146,8 +159,13 @@ export class CapabilityLane {
         void blobs.releaseInput(job.data).catch((error: unknown) => logger?.debug({ err: error, capabilityId, jobId: job.id }, 'releasing input blobs failed; the reaper will'));
       });
     }
+    worker.on('active', (job) => {
+      if (job.id !== undefined) this.#demand.startedHere(job.id);
+    });
     worker.on('failed', (job, error) => {
       logger?.warn({ capabilityId, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job attempt failed');
+      // Retried, the job may run in any process next: its waiter here reads the events from now on.
+      if (job?.id !== undefined && job.finishedOn === undefined) this.#demand.retrying(job.id);
     });
     // A waiter in this process gets the outcome from the worker that wrote it (ADR 0061): one queue round
     // trip, not a second one through the events stream, which stays the path for waiters elsewhere.
@@ -177,11 +195,21 @@ export class CapabilityLane {
     const jobId = bullOptions.jobId ?? randomUUID();
     bullOptions.jobId = jobId;
     const encoded = await this.#encode(data, bullOptions);
-    await this.#events.ensureStarted();
+    try {
+      // A job a worker here will run needs no events reader; one that may run elsewhere starts it first.
+      await this.#demand.track(jobId, this.#takesJobsHere());
+    } catch (error) {
+      this.#demand.release(jobId);
+      await this.#deps.blobs?.discard(encoded);
+      throw error;
+    }
     const result = this.#waiters.wait(jobId, timeoutMs);
     // The job may fail while we are still adding it; the caller gets that rejection from `return result`,
     // but until then it must not count as unhandled (Node would end the process).
-    result.catch(() => {});
+    result.then(
+      () => this.#demand.release(jobId),
+      () => this.#demand.release(jobId),
+    );
     let added = false;
     try {
       await this.queue.add(this.capabilityId, encoded.value, bullOptions);
@@ -200,8 +228,29 @@ export class CapabilityLane {
     return result;
   }
 
-  #streamOpenedHere(jobId: string): void {
-    for (const opened of this.#streamWaits.get(jobId) ?? []) opened();
+  /** A worker of this process takes jobs now (not paused, not closing). */
+  #takesJobsHere(): boolean {
+    return this.#worker !== undefined && !this.#closing && !this.#worker.isPaused();
+  }
+
+  /**
+   * The events reader has just started for a job that may run elsewhere:
+   * what happened before it started is read from the job itself.
+   */
+  async #catchUp(jobId: string): Promise<void> {
+    const finished = await this.#readFinished(jobId);
+    if (finished) return this.#waiters.settle(jobId, finished);
+    if (!this.#streamWaits.has(jobId)) return;
+    const { connection, options } = this.#deps;
+    if ((await connection.exists(relayKey(options.prefix, jobId))) > 0) this.#streamWaits.opened(jobId);
+  }
+
+  async #probe(jobId: string): Promise<Probe> {
+    const state = await this.queue.getJobState(jobId);
+    if (state === 'waiting' || state === 'prioritized' || state === 'waiting-children') return 'queued';
+    if (state !== 'completed' && state !== 'failed') return 'elsewhere';
+    await this.#catchUp(jobId);
+    return 'settled';
   }
 
   /**
@@ -211,20 +260,8 @@ export class CapabilityLane {
    * whether a processor in this process answered the job whole: then no
    * stream exists and nobody need ask Redis.
    */
-  streamOpened(jobId: string): { opened: Promise<void>; cancel(): { completedHere: boolean } } {
-    let resolve!: () => void;
-    const opened = new Promise<void>((r) => (resolve = r));
-    let waits = this.#streamWaits.get(jobId);
-    if (waits === undefined) this.#streamWaits.set(jobId, (waits = new Set()));
-    waits.add(resolve);
-    return {
-      opened,
-      cancel: () => {
-        waits.delete(resolve);
-        if (waits.size === 0 && this.#streamWaits.get(jobId) === waits) this.#streamWaits.delete(jobId);
-        return { completedHere: this.#completedHere.delete(jobId) };
-      },
-    };
+  streamOpened(jobId: string): StreamWait {
+    return this.#streamWaits.wait(jobId);
   }
 
   async getStatus<Output>(jobId: string): Promise<JobStatus<Output> | undefined> {

@@ -9,6 +9,7 @@ export const RETRY_EVENT = 'lpx-retry';
 /** Our own stream entry: a job opened its live stream (JobContext.stream); its submitter may start reading. */
 export const STREAM_EVENT = 'lpx-stream';
 const STREAM_MAX_LEN = '10000';
+const CLOSE_GRACE_MS = 2_000;
 
 type Listener = (event: JobEvent) => void;
 
@@ -33,8 +34,14 @@ export class JobEventStream {
   readonly #results: ResultDecoder | undefined;
   readonly #streamOpened: ((jobId: string) => void) | undefined;
   readonly #listeners = new Set<Listener>();
-  #events: QueueEvents | undefined;
-  #starting: Promise<void> | undefined;
+  readonly #idleStopMs: number;
+  /** The reader now running (or starting); undefined while stopped. */
+  #starting: Promise<QueueEvents> | undefined;
+  #current: QueueEvents | undefined;
+  /** Readers being closed after going idle; lane close waits for them. */
+  readonly #stopping = new Set<Promise<unknown>>();
+  #holds = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: {
     queue: Queue;
@@ -45,7 +52,10 @@ export class JobEventStream {
     logger: LoggerService | undefined;
     results?: ResultDecoder | undefined;
     streamOpened?: (jobId: string) => void;
+    /** With no holds and no listeners left, the reader stops after this long (ADR 0065). */
+    idleStopMs?: number;
   }) {
+    this.#idleStopMs = deps.idleStopMs ?? 5_000;
     this.#results = deps.results;
     this.#streamOpened = deps.streamOpened;
     this.#queue = deps.queue;
@@ -63,13 +73,46 @@ export class JobEventStream {
    * if the blocking reader connects later.
    */
   ensureStarted(): Promise<void> {
-    this.#starting ??= this.#connection.xrevrange(this.#queue.toKey('events'), '+', '-', 'COUNT', 1).then((tail) => {
-      const lastEventId = tail[0]?.[0] ?? '0-0';
-      const events = new QueueEvents(this.#queue.name, { connection: this.#connection, prefix: this.#prefix, lastEventId });
-      this.#bind(events);
-      this.#events = events;
-    });
-    return this.#starting;
+    clearTimeout(this.#idleTimer);
+    if (this.#starting === undefined) {
+      const starting: Promise<QueueEvents> = this.#connection.xrevrange(this.#queue.toKey('events'), '+', '-', 'COUNT', 1).then((tail) => {
+        const lastEventId = tail[0]?.[0] ?? '0-0';
+        const events = new QueueEvents(this.#queue.name, { connection: this.#connection, prefix: this.#prefix, lastEventId });
+        if (this.#starting === starting) this.#current = events;
+        this.#bind(events);
+        return events;
+      });
+      this.#starting = starting;
+      // A failed start is not kept: the next caller tries again.
+      starting.catch(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+    }
+    return this.#starting.then(() => undefined);
+  }
+
+  /** Keeps the reader running until the returned release is called (event-demand.ts). */
+  async hold(): Promise<() => void> {
+    this.#holds++;
+    try {
+      await this.ensureStarted();
+    } catch (error) {
+      this.#holds--;
+      this.#stopWhenIdle();
+      throw error;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#stopWhenIdle();
+    };
+  }
+
+  /** Whether a reader runs (or starts) now. */
+  get reading(): boolean {
+    return this.#starting !== undefined;
   }
 
   subscribe(listener: Listener): () => void {
@@ -77,7 +120,33 @@ export class JobEventStream {
     this.ensureStarted().catch((error: unknown) => this.#logger?.error({ err: error, capabilityId: this.#capabilityId }, 'job event stream failed to start'));
     return () => {
       this.#listeners.delete(listener);
+      this.#stopWhenIdle();
     };
+  }
+
+  /** A blocked XREAD holds a connection and wakes for every entry of every job: idle, it goes. */
+  #stopWhenIdle(): void {
+    if (this.#holds > 0 || this.#listeners.size > 0 || this.#starting === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => this.#stopIdle(), this.#idleStopMs).unref();
+  }
+
+  #stopIdle(): void {
+    const starting = this.#starting;
+    if (this.#holds > 0 || this.#listeners.size > 0 || starting === undefined) return;
+    this.#starting = undefined;
+    this.#current = undefined;
+    const closing = starting.then((events) => this.#closeReader(events, CLOSE_GRACE_MS), () => undefined);
+    this.#stopping.add(closing);
+    void closing.finally(() => this.#stopping.delete(closing));
+  }
+
+  async #closeReader(events: QueueEvents, graceMs: number): Promise<void> {
+    // With Redis unreachable a polite close waits for a reply that never comes; then cut the socket.
+    if (!(await settleWithin(events.close(), graceMs))) {
+      this.#logger?.warn({ capabilityId: this.#capabilityId }, 'job event stream did not close in time; disconnecting');
+      await settleWithin(events.disconnect(), graceMs);
+    }
   }
 
   async announceRetry(jobId: string, reason: string, attemptsMade: number): Promise<void> {
@@ -91,13 +160,12 @@ export class JobEventStream {
 
   async close(graceMs: number): Promise<void> {
     this.#listeners.clear();
-    const events = this.#events;
-    if (!events) return;
-    // With Redis unreachable a polite close waits for a reply that never comes; then cut the socket.
-    if (!(await settleWithin(events.close(), graceMs))) {
-      this.#logger?.warn({ capabilityId: this.#capabilityId }, 'job event stream did not close in time; disconnecting');
-      await settleWithin(events.disconnect(), graceMs);
-    }
+    clearTimeout(this.#idleTimer);
+    const starting = this.#starting;
+    this.#starting = undefined;
+    this.#current = undefined;
+    const events = await starting?.catch(() => undefined);
+    await Promise.all([...(events ? [this.#closeReader(events, graceMs)] : []), ...this.#stopping]);
   }
 
   #emit(event: JobEvent): void {
@@ -113,7 +181,8 @@ export class JobEventStream {
 
   #bind(events: QueueEvents): void {
     const capabilityId = this.#capabilityId;
-    const listening = (): boolean => this.#listeners.size > 0;
+    // A reader closing after going idle may still deliver a last batch: waiters ignore a second settle, listeners get it once.
+    const listening = (): boolean => this.#listeners.size > 0 && this.#current === events;
     events.on('error', (error) => this.#logger?.debug({ err: error.message, capabilityId }, 'job event stream error (retrying)'));
     const completed = (jobId: string, result: unknown): void => {
       this.#waiters.settle(jobId, { state: 'completed', result });

@@ -39,6 +39,13 @@ export interface JobsKernelOptions {
   waitTimeoutMs?: number;
   /** A waiter older than this re-reads its job's state, covering events lost in a Redis crash (default 5 s). */
   waitPollMs?: number;
+  /**
+   * A waiter whose job has not started in a worker of this process after this long reads the queue's
+   * events stream, as one whose job may run elsewhere does from the start (default 50 ms; ADR 0065).
+   */
+  localStartMs?: number;
+  /** The events reader stops after this long with nobody needing it (default 5 s; ADR 0065). */
+  eventsIdleStopMs?: number;
   /** Large job data and results go to this blob store, Redis keeps references (none: everything inline, as before). */
   blobs?: JobBlobsOptions;
 }
@@ -53,6 +60,8 @@ export interface ResolvedKernelOptions {
   failed: RetentionOptions;
   waitTimeoutMs: number;
   waitPollMs: number;
+  localStartMs: number;
+  eventsIdleStopMs: number;
 }
 
 export function resolveKernelOptions(options: JobsKernelOptions): ResolvedKernelOptions {
@@ -67,5 +76,7 @@ export function resolveKernelOptions(options: JobsKernelOptions): ResolvedKernel
     failed: options.retention?.failed ?? { ageSeconds: 7 * 24 * 3_600, count: 50_000 },
     waitTimeoutMs: options.waitTimeoutMs ?? 60_000,
     waitPollMs: options.waitPollMs ?? 5_000,
+    localStartMs: options.localStartMs ?? 50,
+    eventsIdleStopMs: options.eventsIdleStopMs ?? 5_000,
   };
 }

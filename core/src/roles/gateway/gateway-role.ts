@@ -116,6 +116,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
     prefix: `${config.redis.prefix}:route`,
     logger: logger as unknown as LoggerService,
     worker: config.jobs,
+    localStartMs: config.jobs.localStartMs,
     // Route jobs are client requests: counted as lpx_gateway_requests_* (not lpx_jobs_*) and sent on /events as gateway jobs.
     observer: gatewayRequestMetrics(options.metrics),
     // Client bodies and results above blobs.inlineMaxBytes stay out of Redis (docs/adr/0020-blob-store.md).
