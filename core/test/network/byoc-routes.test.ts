@@ -35,6 +35,27 @@ t.test('a paid job runs once, debits exactly ceil(seconds) × price and reports 
   t.equal(f.dispatched.length, 2);
 });
 
+t.test('a paid job reads no balance: the gate uses what the credit and the debit returned (ADR 0066)', async (t) => {
+  const f = await start(t);
+  const prepared = await f.pay(60n);
+  const credits = f.processor.credits;
+  const read = credits.balance.bind(credits);
+  let reads = 0;
+  credits.balance = (...args) => {
+    reads++;
+    return read(...args);
+  };
+  const res = await f.post('job-1', prepared.header);
+  t.equal(res.status, 200);
+  t.equal(reads, 0, 'neither the check after the credit nor Livepeer-Balance after the debit read the store');
+  t.equal(res.balance, (await f.balance())!.trunc(), 'Livepeer-Balance is the balance in the store');
+
+  reads = 0;
+  const second = await f.post('job-2', undefined);
+  t.equal(reads, 1, 'without tickets the check reads the balance once; the header still comes from the debit');
+  t.equal(second.balance, (await f.balance())!.trunc());
+});
+
 t.test('a bad signature is 400 and nothing runs', async (t) => {
   const f = await start(t);
   const job = await signJobRequest(f.gateway, { id: 'x', request: '{}', parameters: '{}', capability: CAP, timeout_seconds: 10 });

@@ -17,7 +17,7 @@
  * ticketless payment fixes price 0, which must not make later work free.
  */
 import { errors, isLpxError } from '@lpx/sdk';
-import { addressKey, decodePaymentHeaderValue, priceFromInfo, Rational, type Address, type Payment, type PriceInfo } from '../../payments/index.js';
+import { addressKey, decodePaymentHeaderValue, priceFromInfo, Rational, type Address, type Payment, type PaymentReceipt, type PriceInfo } from '../../payments/index.js';
 import type { JobPayments } from './byoc-types.js';
 
 /** go-livepeer requires one minute of credit before a job starts. */
@@ -38,12 +38,12 @@ export function unitPrice(quoted: PriceInfo | undefined): Rational {
 
 /**
  * Steps 1–3: credits the header's tickets to (sender, capability); an absent
- * or blank header credits nothing. Throws, crediting nothing, an LpxError
+ * or blank header credits nothing (undefined). Throws, crediting nothing, an LpxError
  * whose status is the reply's: 402 unreadable, 400 sender mismatch or refused.
  * Shared with plugin-served BYOC routes (orchestratorWire.byocJobs.pay).
  */
-export async function creditJobPayment(payments: JobPayments, sender: Address, capability: string, header: string | undefined): Promise<void> {
-  if (header === undefined || header.trim() === '') return;
+export async function creditJobPayment(payments: JobPayments, sender: Address, capability: string, header: string | undefined): Promise<PaymentReceipt | undefined> {
+  if (header === undefined || header.trim() === '') return undefined;
   let payment: Payment;
   try {
     payment = decodePaymentHeaderValue(header);
@@ -54,7 +54,7 @@ export async function creditJobPayment(payments: JobPayments, sender: Address, c
     throw errors.orchestrator.PAYMENT_SENDER_MISMATCH.create(`payment sender ${addressKey(payment.sender)} is not the job sender ${addressKey(sender)}`);
   }
   try {
-    await payments.processor.processPayment(payment, capability);
+    return await payments.processor.processPayment(payment, capability);
   } catch (error) {
     // go-livepeer answers every ProcessPayment failure 400 with its text (gateways match on it).
     if (!isLpxError(error)) throw error;
@@ -70,8 +70,9 @@ export async function takePayment(
   price: Rational,
   header: string | undefined,
 ): Promise<GateRefusal | undefined> {
+  let receipt: PaymentReceipt | undefined;
   try {
-    await creditJobPayment(payments, sender, capability, header);
+    receipt = await creditJobPayment(payments, sender, capability, header);
   } catch (error) {
     if (!isLpxError(error)) throw error;
     // A wrapped refusal keeps the underlying code for the Lpx-Error-Code header.
@@ -79,7 +80,8 @@ export async function takePayment(
     const code = typeof inner === 'string' ? inner : error.code;
     return { status: error.status, text: error.message, code };
   }
-  const balance = (await payments.processor.balance(sender, capability)) ?? Rational.ZERO;
+  // The balance the credit left, when the store reported it, is the one a read would return now.
+  const balance = receipt?.balance ?? (await payments.processor.balance(sender, capability)) ?? Rational.ZERO;
   if (balance.lt(price.mulInt(MIN_BALANCE_SECONDS))) {
     payments.processor.countRefusal('insufficient_balance');
     return { status: 400, text: 'Insufficient balance for request', code: errors.payments.INSUFFICIENT_BALANCE.code };
@@ -97,13 +99,18 @@ export function billedSeconds(elapsedMs: number): bigint {
   return seconds < 1n ? 1n : seconds;
 }
 
-export async function chargeForWork(payments: JobPayments, sender: Address, capability: string, price: Rational, elapsedMs: number): Promise<void> {
-  if (price.sign() <= 0) return;
-  await payments.processor.debit(sender, capability, billedSeconds(elapsedMs), price);
+/** Debits the work; returns the balance after the debit, or undefined when free (nothing debited). */
+export async function chargeForWork(payments: JobPayments, sender: Address, capability: string, price: Rational, elapsedMs: number): Promise<Rational | undefined> {
+  if (price.sign() <= 0) return undefined;
+  return payments.processor.debit(sender, capability, billedSeconds(elapsedMs), price);
 }
 
-/** `Livepeer-Balance`: whole wei, truncated toward zero; "0" for unknown or offchain, as go-livepeer. */
-export async function balanceHeader(payments: JobPayments | undefined, sender: Address, capability: string): Promise<string> {
+/**
+ * `Livepeer-Balance`: whole wei, truncated toward zero; "0" for unknown or offchain, as go-livepeer.
+ * `known` is a balance just returned by a debit, which spares the read.
+ */
+export async function balanceHeader(payments: JobPayments | undefined, sender: Address, capability: string, known?: Rational): Promise<string> {
   if (payments === undefined) return '0';
-  return ((await payments.processor.balance(sender, capability))?.trunc() ?? 0n).toString();
+  const balance = known ?? (await payments.processor.balance(sender, capability));
+  return (balance?.trunc() ?? 0n).toString();
 }

@@ -202,9 +202,9 @@ async function runJob<R>(
     }
     clearTimeout(timer);
     if (outcome === undefined) throw new RangeError('dispatch answered neither a body nor a stream');
-    if (deps.payments !== undefined) await chargeForWork(deps.payments, sender, job.capability, price, deps.now() - start);
+    const after = deps.payments === undefined ? undefined : await chargeForWork(deps.payments, sender, job.capability, price, deps.now() - start);
     claim?.complete(outcome);
-    return sendOutcome(reply, outcome, await balanceHeader(deps.payments, sender, job.capability));
+    return sendOutcome(reply, outcome, await balanceHeader(deps.payments, sender, job.capability, after));
   } catch (error) {
     return refuseError(reply, error);
   } finally {

@@ -36,6 +36,11 @@ export interface TicketCreditResult {
   /** One per entry of `nonces`. */
   readonly outcomes: readonly NonceOutcome[];
   readonly creditedTickets: number;
+  /**
+   * The session's balance right after this step, when the store knows it without
+   * another read (callers fall back to `balance`); zero when nothing was ever credited.
+   */
+  readonly balance?: Rational;
 }
 
 export interface CreditStore {

@@ -4,7 +4,7 @@
  * on a chain uses RedisCreditStore. JavaScript runs each call to completion,
  * so recording and crediting are atomic here without any locking.
  */
-import type { Rational } from '../math/rational.js';
+import { Rational } from '../math/rational.js';
 import { NonceTracker } from '../recipient/nonce-tracker.js';
 import { Balances } from './balances.js';
 import type { CreditStore, TicketCredit, TicketCreditResult } from './credit-store.js';
@@ -20,7 +20,7 @@ export class MemoryCreditStore implements CreditStore {
     let creditedTickets = 0;
     while (creditedTickets < credit.creditable && outcomes[creditedTickets] === 'recorded') creditedTickets++;
     if (creditedTickets > 0) this.balances.credit(credit.sender, credit.sessionId, credit.ticketEV.mulInt(BigInt(creditedTickets)));
-    return { outcomes, creditedTickets };
+    return { outcomes, creditedTickets, balance: this.balances.balance(credit.sender, credit.sessionId) ?? Rational.ZERO };
   }
 
   async debit(sender: string, sessionId: string, amount: Rational): Promise<Rational> {

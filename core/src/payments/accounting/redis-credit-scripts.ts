@@ -5,16 +5,42 @@
  * the new balance exactly (Rational) from the version it read, and the script
  * writes it only if that version is still current (compare-and-set); otherwise
  * it answers what it found and JavaScript recomputes and tries again.
+ *
+ * The version JavaScript sees is `<e>:<v>`: `v` counts writes and `e` names the
+ * hash's lifetime, a token unique per write call that the first write after the
+ * hash was (re)created stores. A hash that expired and was created again starts
+ * `v` from 0, so without `e` a version remembered from the old lifetime could
+ * match the new one and a write computed from the old amount would pass (ADR 0066).
  */
 
 /**
+ * Reads the balance hash's version and amount into `version`, `epoch`, `count`
+ * and `amount`; `commit(newAmount, token)` writes a new amount and bumps the version.
+ */
+const VERSIONED = `
+local state = redis.call('HMGET', KEYS[1], 'v', 'amount', 'e')
+local count = tonumber(state[1] or '0')
+local amount = state[2] or ''
+local epoch = state[3]
+local version = (epoch or '') .. ':' .. count
+local function commit(newAmount, token)
+  epoch = epoch or token
+  count = count + 1
+  redis.call('HSET', KEYS[1], 'amount', newAmount, 'v', tostring(count), 'e', epoch)
+  amount = newAmount
+  version = epoch .. ':' .. count
+end
+`;
+
+/**
  * KEYS: balance hash, nonce set, nonce index (zset paramsKey → expiration block).
- * ARGV: expected version ('' = not read yet), expected credited count, new amount,
- * creditable, max nonces, balance ttl ms, nonce ttl ms, expiration block, paramsKey, nonces…
+ * ARGV: expected version ('' = not known), expected credited count, new amount,
+ * creditable, max nonces, balance ttl ms, nonce ttl ms, expiration block, paramsKey,
+ * lifetime token, nonces…
  * Returns {'ok' | 'retry', version, amount, credited count, outcomes (r/p/t per nonce)}.
  */
-export const CREDIT_TICKETS_LUA = `
-local first = 10
+export const CREDIT_TICKETS_LUA = `${VERSIONED}
+local first = 11
 local n = #ARGV - first + 1
 local creditable = tonumber(ARGV[4])
 local maxNonces = tonumber(ARGV[5])
@@ -40,9 +66,6 @@ for i = 1, n do
   codes[i] = code
   if counting and i <= creditable and code == 'r' then k = k + 1 else counting = false end
 end
-local state = redis.call('HMGET', KEYS[1], 'v', 'amount')
-local version = state[1] or '0'
-local amount = state[2] or ''
 if k > 0 and (version ~= ARGV[1] or tonumber(ARGV[2]) ~= k) then
   return {'retry', version, amount, k, table.concat(codes)}
 end
@@ -55,28 +78,23 @@ if #added > 0 then
   redis.call('PEXPIRE', KEYS[3], ARGV[7])
 end
 if k > 0 then
-  version = tostring(tonumber(version) + 1)
-  redis.call('HSET', KEYS[1], 'amount', ARGV[3], 'v', version)
+  commit(ARGV[3], ARGV[10])
   redis.call('PEXPIRE', KEYS[1], ARGV[6])
-  amount = ARGV[3]
 end
 return {'ok', version, amount, k, table.concat(codes)}
 `;
 
 /**
- * KEYS: balance hash. ARGV: expected version ('' = not read yet), new amount, ttl ms.
+ * KEYS: balance hash. ARGV: expected version ('' = not known), new amount, ttl ms, lifetime token.
  * Returns {'ok' | 'retry', version, amount}.
  */
-export const SET_AMOUNT_LUA = `
-local state = redis.call('HMGET', KEYS[1], 'v', 'amount')
-local version = state[1] or '0'
+export const SET_AMOUNT_LUA = `${VERSIONED}
 if version ~= ARGV[1] then
-  return {'retry', version, state[2] or ''}
+  return {'retry', version, amount}
 end
-version = tostring(tonumber(version) + 1)
-redis.call('HSET', KEYS[1], 'amount', ARGV[2], 'v', version)
+commit(ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {'ok', version, ARGV[2]}
+return {'ok', version, amount}
 `;
 
 /** KEYS: balance hash. ARGV: price, ttl ms. Returns the price in force. */

@@ -6,13 +6,15 @@
  * `<prefix>:credit:<recipient>:…`, so two orchestrators on one Redis never
  * share balances, nonces or secrets:
  *
- *   …:bal:<sender>:<session>   hash {amount, price, v}   expires when idle
+ *   …:bal:<sender>:<session>   hash {amount, price, v, e}   expires when idle
  *   …:nonces:<recipientRand>   set of nonces              until the params expire
  *   …:nonce-index              zset recipientRand → expiration block
  *   …:secret                   the recipientRand HMAC key (ADR 0107)
  *
  * Amounts are exact Rationals written as "n/d" strings; every write is a
  * compare-and-set on the hash's version, recomputed in JavaScript on conflict.
+ * Writes to one balance run in turn within this process, each from the version
+ * the previous one left, so an uncontended write is one round trip (ADR 0066).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -20,6 +22,7 @@ import { addressKey, type Address } from '../encoding/address.js';
 import { paymentErrors } from '../errors.js';
 import { Rational } from '../math/rational.js';
 import { MAX_SENDER_NONCES } from '../recipient/nonce-tracker.js';
+import { BalanceLanes, type SeenBalance } from './balance-lanes.js';
 import type { CreditStore, NonceOutcome, TicketCredit, TicketCreditResult } from './credit-store.js';
 import { CREDIT_TICKETS_LUA, FIX_PRICE_LUA, PRUNE_NONCES_LUA, SET_AMOUNT_LUA } from './redis-credit-scripts.js';
 
@@ -40,6 +43,14 @@ export const DEFAULT_NONCE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Compare-and-set rounds before a write gives up (only under extreme contention on one session). */
 const MAX_ATTEMPTS = 64;
+
+/**
+ * A balance this process has not seen is guessed never written (`:0`, no
+ * lifetime, no amount), which is exact whenever the check lets it pass: every
+ * write sets a lifetime. A new session's first write is then one round trip;
+ * an existing one learns its version from the refusal.
+ */
+const UNSEEN: SeenBalance = { version: ':0', amount: Rational.ZERO };
 
 const OUTCOMES: Record<string, NonceOutcome> = { r: 'recorded', p: 'replayed', t: 'too_many' };
 
@@ -86,6 +97,10 @@ export class RedisCreditStore implements CreditStore {
   private readonly balanceTtlMs: number;
   private readonly nonceTtlMs: number;
   private readonly maxNonces: number;
+  private readonly lanes = new BalanceLanes();
+  /** Lifetime tokens (see redis-credit-scripts.ts): this process's random tag and a counter make each unique. */
+  private readonly tokenTag = randomBytes(8).toString('hex');
+  private tokenCount = 0;
 
   constructor(options: RedisCreditStoreOptions) {
     this.redis = options.redis;
@@ -100,6 +115,10 @@ export class RedisCreditStore implements CreditStore {
     return `${this.base}:bal:${sender.toLowerCase()}:${sessionId}`;
   }
 
+  private lifetimeToken(): string {
+    return this.tokenTag + (this.tokenCount++).toString(36);
+  }
+
   private get nonceSetPrefix(): string {
     return `${this.base}:nonces:`;
   }
@@ -109,38 +128,44 @@ export class RedisCreditStore implements CreditStore {
   }
 
   async creditTickets(credit: TicketCredit): Promise<TicketCreditResult> {
-    const keys = [this.balanceKey(credit.sender, credit.sessionId), this.nonceSetPrefix + credit.paramsKey, this.nonceIndex];
-    const fixed = [this.maxNonces, this.balanceTtlMs, this.nonceTtlMs, credit.expirationBlock.toString(), credit.paramsKey, ...credit.nonces];
-    // First round: the version is unknown, so a credit comes back as 'retry' with
-    // the current amount; a payment that credits nothing commits at once.
-    let version = '';
-    let amount = Rational.ZERO;
-    let expected = Math.min(credit.creditable, credit.nonces.length);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const next = amount.add(credit.ticketEV.mulInt(BigInt(expected)));
-      const [status, v, stored, count, codes] = await this.commands.lpxCreditTickets(...keys, version, expected, next.toString(), credit.creditable, ...fixed);
-      if (status === 'ok') {
-        return { outcomes: [...String(codes)].map((c) => OUTCOMES[c]!), creditedTickets: Number(count) };
+    const key = this.balanceKey(credit.sender, credit.sessionId);
+    const keys = [key, this.nonceSetPrefix + credit.paramsKey, this.nonceIndex];
+    const fixed = [this.maxNonces, this.balanceTtlMs, this.nonceTtlMs, credit.expirationBlock.toString(), credit.paramsKey];
+    return this.lanes.run(key, async () => {
+      let seen = this.lanes.lastSeen(key) ?? UNSEEN;
+      let expected = Math.min(credit.creditable, credit.nonces.length);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const next = seen.amount.add(credit.ticketEV.mulInt(BigInt(expected)));
+        const reply = await this.commands.lpxCreditTickets(...keys, seen.version, expected, next.toString(), credit.creditable, ...fixed, this.lifetimeToken(), ...credit.nonces);
+        const [status, version, stored, count, codes] = reply;
+        const creditedTickets = Number(count);
+        if (status === 'ok') {
+          // Nothing credited means nothing written: the amount is the one found.
+          const balance = creditedTickets > 0 ? next : version === seen.version ? seen.amount : amountOf(stored);
+          this.lanes.remember(key, { version, amount: balance });
+          return { outcomes: [...String(codes)].map((c) => OUTCOMES[c]!), creditedTickets, balance };
+        }
+        seen = { version, amount: amountOf(stored) };
+        this.lanes.remember(key, seen);
+        expected = creditedTickets;
       }
-      version = v;
-      amount = amountOf(stored);
-      expected = Number(count);
-    }
-    throw contended(credit.sender, credit.sessionId);
+      throw contended(credit.sender, credit.sessionId);
+    });
   }
 
   async debit(sender: string, sessionId: string, amount: Rational): Promise<Rational> {
     const key = this.balanceKey(sender, sessionId);
-    let version = '';
-    let current = Rational.ZERO;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const next = current.sub(amount);
-      const [status, v, stored] = await this.commands.lpxCreditSetAmount(key, version, next.toString(), this.balanceTtlMs);
-      if (status === 'ok') return next;
-      version = v;
-      current = amountOf(stored);
-    }
-    throw contended(sender, sessionId);
+    return this.lanes.run(key, async () => {
+      let seen = this.lanes.lastSeen(key) ?? UNSEEN;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const next = seen.amount.sub(amount);
+        const [status, version, stored] = await this.commands.lpxCreditSetAmount(key, seen.version, next.toString(), this.balanceTtlMs, this.lifetimeToken());
+        seen = status === 'ok' ? { version, amount: next } : { version, amount: amountOf(stored) };
+        this.lanes.remember(key, seen);
+        if (status === 'ok') return next;
+      }
+      throw contended(sender, sessionId);
+    });
   }
 
   async balance(sender: string, sessionId: string): Promise<Rational | undefined> {

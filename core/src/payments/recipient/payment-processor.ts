@@ -56,6 +56,8 @@ export interface PaymentReceipt {
   readonly winningTickets: number;
   /** The session price in force after this payment. */
   readonly price: Rational | undefined;
+  /** The session's balance right after the credit, when the store reported it (saves a read). */
+  readonly balance?: Rational;
 }
 
 export class PaymentProcessor {
@@ -121,9 +123,12 @@ export class PaymentProcessor {
     this.deps.senderMonitor.touch(sender);
     // The store records the nonces and credits in one step, before the winners'
     // hand-off: this is the one moment these tickets can ever be credited.
-    const outcome = await this.deps.recipient.receiveBatch({ sender, params, expirationParams, price, senderParams: payment.ticketSenderParams }, (commit) =>
-      credits.creditTickets({ ...commit, sender: senderKey, sessionId }),
-    );
+    let balance: Rational | undefined;
+    const outcome = await this.deps.recipient.receiveBatch({ sender, params, expirationParams, price, senderParams: payment.ticketSenderParams }, async (commit) => {
+      const result = await credits.creditTickets({ ...commit, sender: senderKey, sessionId });
+      balance = result.balance;
+      return result;
+    });
     for (const reason of outcome.refusedReasons) this.refusals.inc({ reason });
     const credited = outcome.ticketEV.mulInt(BigInt(outcome.creditedTickets));
     if (outcome.creditedTickets > 0) this.deps.tickets?.credited(outcome.creditedTickets, credited, senderKey);
@@ -157,6 +162,7 @@ export class PaymentProcessor {
       credited,
       winningTickets: outcome.winners.length,
       price: sessionPrice,
+      ...(balance === undefined ? {} : { balance }),
     };
   }
 
