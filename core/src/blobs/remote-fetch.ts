@@ -1,5 +1,4 @@
 import { errors, isLpxError } from '@lpx/sdk';
-import { request } from 'undici';
 import type { BlobRef, OpenedBlob } from './blob-types.js';
 
 /** Fetches a blob another node serves; `fetch` in BlobStoreOptions can replace it (tests, proxies). */
@@ -27,6 +26,8 @@ export const fetchRemoteBlob: RemoteFetch = async (ref, signal) => {
   }
   let res;
   try {
+    // Loaded on the first remote blob: undici is a large module a node that never fetches one should not hold (ADR 0063).
+    const { request } = await import('undici');
     res = await request(ref.url, { method: 'GET', headers: { authorization: `Bearer ${ref.token}` }, ...(signal ? { signal } : {}) });
   } catch (cause) {
     if (isLpxError(cause)) throw cause;

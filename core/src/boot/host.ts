@@ -18,7 +18,7 @@ import { checkStartable } from './config-refusals.js';
 import { initPlugins } from './init-plugins.js';
 import { runStartHooks } from './start-hooks.js';
 import { prepareRoles, type RolesRuntime } from './roles-runtime.js';
-import { LateGatewayService } from '../roles/gateway/segment-service.js';
+import { LateGatewayService } from '../roles/gateway/late-gateway-service.js';
 import { RevocationWatch } from '../plugins/revocation-watch.js';
 import { trustPolicyOf, type RegistryRelease } from '../plugins/load-plugins.js';
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LoggerService, PaymentsService } from '@lpx/sdk';
-import { offchainPaymentsService } from '../payments/index.js';
+// Not the payments barrel: that pulls the wire codecs and protobufjs, which only network roles need (ADR 0063).
+import { offchainPaymentsService } from '../payments/payments-service.js';
 import { createBlobStore, type BlobStore } from '../blobs/index.js';
 import { CapabilityRegistry } from '../capabilities/index.js';
 import type { LoadedConfig } from '../config/load-config.js';

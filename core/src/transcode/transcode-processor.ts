@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { errors, isLpxError, type JobContext, type JobProcessor, type TranscodeBackend, type TranscodeBackendStatus, type TranscodeOutput } from '@lpx/sdk';
 import type { BlobStore } from '../blobs/index.js';
-import { keccak256 } from '../payments/index.js';
+import { keccak256 } from '../payments/crypto/keccak256.js';
 import type { BackendPicker } from './backend-picker.js';
 import { checkProfiles } from './profile-convert.js';
 import { checkRenditions } from './rendition-check.js';

@@ -4,15 +4,11 @@
  * ASCII go-livepeer signs, checksum casing included). Gateways compute it once
  * at start; orchestrators check it on every GetOrchestrator.
  */
-import {
-  addressKey,
-  keccak256,
-  personalBytesSignerOf,
-  SignatureVerifier,
-  toChecksumAddress,
-  type Address,
-  type SignatureFault,
-} from '../../payments/index.js';
+// The payments modules one by one, not their barrel (wire codecs, protobufjs): every node loads this file (ADR 0063).
+import { addressKey, toChecksumAddress, type Address } from '../../payments/encoding/address.js';
+import { keccak256 } from '../../payments/crypto/keccak256.js';
+import { personalBytesSignerOf } from '../../payments/crypto/personal-bytes-signer.js';
+import { SignatureVerifier, type SignatureFault } from '../../payments/crypto/signature.js';
 
 /** The 32-byte message a gateway personal-signs for `address`. */
 export function gatewaySignatureMessage(address: Address): Uint8Array {

@@ -8,7 +8,11 @@
  * Neither `id`, `capability` nor `timeout_seconds` is covered by it.
  */
 import { errors } from '@lpx/sdk';
-import { addressKey, fromHex, keccak256, SignatureVerifier, toChecksumAddress, toHex, type Address } from '../../payments/index.js';
+// The payments modules one by one, not their barrel (wire codecs, protobufjs): every node loads this file (ADR 0063).
+import { addressKey, toChecksumAddress, type Address } from '../../payments/encoding/address.js';
+import { fromHex, toHex } from '../../payments/encoding/bytes.js';
+import { keccak256 } from '../../payments/crypto/keccak256.js';
+import { SignatureVerifier } from '../../payments/crypto/signature.js';
 import { personalSign, type PersonalSigner } from '../auth/gateway-signature.js';
 import { JobSignatureCache } from './job-signature-cache.js';
 

@@ -13,5 +13,8 @@ export function sendPlainError(reply: FastifyReply, status: number, text: string
     .send(`${text}\n`);
 }
 
+/** go-livepeer's text when no transcoder is attached (core.ErrTranscoderAvail); here so the transcode kernel need not load the segment route. */
+export const TRANSCODER_UNAVAILABLE_TEXT = 'ErrTranscoderUnavailable';
+
 /** go-livepeer's body for every 500 it sends on these routes. */
 export const INTERNAL_ERROR_TEXT = 'Internal Server Error';

@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keccak256, priceFromInfo } from '../../payments/index.js';
 import { acceptPaidRequest, type PaidRequest, type PaidRouteDeps } from './paid-request.js';
-import { INTERNAL_ERROR_TEXT, sendPlainError } from './plain-reply.js';
+import { INTERNAL_ERROR_TEXT, sendPlainError, TRANSCODER_UNAVAILABLE_TEXT } from './plain-reply.js';
 import { MAX_SEGMENT_BODY_BYTES, passBodyThrough, readRequestBody } from './request-body.js';
 import type { SegmentCredentials } from './segment-credentials.js';
 import type { VideoProfile } from './seg-data-types.js';
@@ -21,8 +21,7 @@ import { segmentRouteSchema } from '../wire-route-schemas.js';
 export const SEGMENT_ROUTE_PATH = '/segment';
 /** A body of this type is a URL to the segment, not the segment. */
 export const SEGMENT_URI_CONTENT_TYPE = 'application/vnd+livepeer.uri';
-/** go-livepeer's text when no transcoder is attached (core.ErrTranscoderAvail). */
-export const TRANSCODER_UNAVAILABLE_TEXT = 'ErrTranscoderUnavailable';
+export { TRANSCODER_UNAVAILABLE_TEXT };
 /** go-livepeer's body for a source it could not fetch in time. */
 export const BAD_REQUEST_TEXT = 'BadRequest';
 export const INSUFFICIENT_BALANCE_TEXT = 'Insufficient balance';

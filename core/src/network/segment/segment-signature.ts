@@ -5,7 +5,9 @@
  * digest, so the `message` here is that 32-byte digest.
  */
 import { errors } from '@lpx/sdk';
-import { bigIntToMinimalBytes, keccak256 } from '../../payments/index.js';
+// The payments modules one by one, not their barrel (wire codecs, protobufjs): the transcode kernel loads this file on every node (ADR 0063).
+import { bigIntToMinimalBytes } from '../../payments/encoding/bytes.js';
+import { keccak256 } from '../../payments/crypto/keccak256.js';
 import { personalSign, type PersonalSigner } from '../auth/gateway-signature.js';
 
 export interface SegmentSignatureInput {

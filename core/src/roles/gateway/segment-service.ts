@@ -2,21 +2,12 @@
  * `coreServices.gateway` as plugins see it: each `transcodeSegment` is a
  * durable route job on the gateway's `video/transcode` queue (one attempt:
  * a live segment retried later is worth nothing; the router already tries
- * several orchestrators), answered with the renditions. The kernel binds one
- * late service at boot: plugins resolve it before the gateway role exists,
- * and on a node without the role it says so (`enabled` false, calls throw
- * GATEWAY_NOT_ENABLED).
+ * several orchestrators), answered with the renditions. The host registers
+ * a LateGatewayService (late-gateway-service.ts) that forwards to it once the
+ * role is prepared.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  errors,
-  type AIGatewayModel,
-  type AIGatewayRequest,
-  type AIGatewayResult,
-  type GatewayService,
-  type SegmentTranscodeRequest,
-  type TranscodedSegment,
-} from '@lpx/sdk';
+import { errors, type GatewayService, type SegmentTranscodeRequest, type TranscodedSegment } from '@lpx/sdk';
 import { TRANSCODE_CAPABILITY_ID } from '../../capabilities/index.js';
 import type { JobsKernel } from '../../jobs/index.js';
 import type { RouteJobData } from './route-job.js';
@@ -105,51 +96,4 @@ export function createSegmentService(deps: SegmentServiceDeps): SegmentGatewaySe
       await Promise.all(deps.sessions.end(streamId).map((session) => deps.endSession(session)));
     },
   };
-}
-
-/**
- * The instance registered as `coreServices.gateway` before plugins init: it
- * forwards to the gateway role's service once the role has been prepared,
- * and refuses on nodes without the role.
- */
-export class LateGatewayService implements GatewayService {
-  readonly enabled: boolean;
-  #target: GatewayService | undefined;
-  readonly #ready: Promise<GatewayService>;
-  #resolve!: (service: GatewayService) => void;
-
-  constructor(enabled: boolean) {
-    this.enabled = enabled;
-    this.#ready = new Promise((resolve) => (this.#resolve = resolve));
-  }
-
-  bind(service: GatewayService): void {
-    this.#target = service;
-    this.#resolve(service);
-  }
-
-  async transcodeSegment(request: SegmentTranscodeRequest): Promise<TranscodedSegment> {
-    return (await this.#service()).transcodeSegment(request);
-  }
-
-  async endStream(streamId: string): Promise<void> {
-    return (await this.#service()).endStream(streamId);
-  }
-
-  async ai(request: AIGatewayRequest): Promise<AIGatewayResult> {
-    return (await this.#service()).ai(request);
-  }
-
-  async aiModels(): Promise<readonly AIGatewayModel[]> {
-    return (await this.#service()).aiModels();
-  }
-
-  async authenticate(authorization: string | undefined): Promise<string | undefined> {
-    return (await this.#service()).authenticate(authorization);
-  }
-
-  async #service(): Promise<GatewayService> {
-    if (!this.enabled) throw errors.gateway.NOT_ENABLED.create('this node does not run the gateway role (node.roles)');
-    return this.#target ?? this.#ready;
-  }
 }

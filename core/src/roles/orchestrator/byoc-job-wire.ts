@@ -8,9 +8,11 @@
 import { errors, type ByocJobWire, type CapabilityDescriptor, type VerifiedByocJob, type WirePrice } from '@lpx/sdk';
 import type { JobPayments } from '../../network/byoc/byoc-types.js';
 import { creditJobPayment } from '../../network/byoc/job-payment-gate.js';
-import { decodeJobRequestHeader, verifyJobRequest } from '../../network/byoc/job-request.js';
-import { parseAddress, SignatureVerifier, toChecksumAddress } from '../../payments/index.js';
+import { parseAddress, SignatureVerifier } from '../../payments/index.js';
+import { verifyByocJobHeader } from './byoc-job-verify.js';
 import { capabilityIdFor } from './worker-dispatch.js';
+
+export { unstartedByocJobWire, verifyByocJobHeader } from './byoc-job-verify.js';
 
 export interface CapabilityLookup {
   get(id: string): CapabilityDescriptor | undefined;
@@ -24,12 +26,6 @@ export interface CapabilityLookup {
 export function byocJobPrice(capabilities: CapabilityLookup, capability: string): WirePrice | undefined {
   const price = capabilities.get(capabilityIdFor(capability))?.price;
   return price === undefined ? undefined : { pricePerUnit: BigInt(price.pricePerUnit), pixelsPerUnit: BigInt(price.pixelsPerUnit ?? '1') };
-}
-
-/** Verification alone needs no node state: it works before the role starts and on any node. */
-export function verifyByocJobHeader(header: string | undefined, verifier: SignatureVerifier): VerifiedByocJob {
-  const { job, sender } = verifyJobRequest(decodeJobRequestHeader(header), verifier);
-  return { id: job.id, request: job.request, parameters: job.parameters, capability: job.capability, sender: toChecksumAddress(sender), timeoutSeconds: job.timeout_seconds };
 }
 
 export interface ByocJobWireDeps {
@@ -52,11 +48,3 @@ export function createByocJobWire(deps: ByocJobWireDeps): ByocJobWire {
 }
 
 /** Before the role starts (and on nodes without it): headers verify, nothing is priced, no payment is taken. */
-export function unstartedByocJobWire(): ByocJobWire {
-  const verifier = new SignatureVerifier();
-  return {
-    verify: (header) => verifyByocJobHeader(header, verifier),
-    priceFor: () => undefined,
-    pay: () => Promise.reject(errors.payments.NOT_CONFIGURED.create('the orchestrator role has not started: no BYOC payments accepted yet')),
-  };
-}

@@ -13,7 +13,7 @@ import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc
 import { errors, type ByocJobWire, type OrchestratorWireService, type WireAIReply, type WireAIRequest, type WirePayments } from '@lpx/sdk';
 import type { GrpcEdge } from '../../grpc/grpc-edge.js';
 import { secretMatches } from '../../http/secret-match.js';
-import { unstartedByocJobWire } from './byoc-job-wire.js';
+import { unstartedByocJobWire } from './byoc-job-verify.js';
 
 /**
  * Front-door paths the kernel serves (paid work, BYOC jobs, signed rendition
