@@ -53,6 +53,8 @@ export interface OrchestratorConfigInput {
   readonly byoc?: { readonly pluginId: string; readonly module: string };
   /** `byoc/echo` jobs the orchestrator takes at once (default 8); benches that load it raise it. */
   readonly echoCapacity?: number;
+  /** orchestrator.ticketEV (default DEV_TICKET_EV). */
+  readonly ticketEV?: bigint;
 }
 
 /** What a dev AI orchestrator runs warm, one reference runner container each: every kind of engine the runner has. */
@@ -143,7 +145,7 @@ export function orchestratorConfig(input: OrchestratorConfigInput): Record<strin
     // Each orchestrator keeps its worker queues under its own prefix on the shared Redis.
     redis: { url: input.redisUrl, prefix: `{lpx-o${input.index}}`, connectTimeoutMs: DEV_REDIS_CONNECT_TIMEOUT_MS },
     chain: { ...input.chain, privateKey: input.privateKey, l1BlockTimeMs: DEV_BLOCK_TIME_MS },
-    orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: DEV_TICKET_EV.toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
+    orchestrator: { host: '127.0.0.1', port: input.servicePort, secret: input.secret, ticketEV: (input.ticketEV ?? DEV_TICKET_EV).toString(), pricePerUnit: DEV_PIXEL_PRICE.toString(), pixelsPerUnit: '1' },
     // Loaded on the orchestrator even without the worker role: the plugins declare what it sells.
     plugins: { ...workPlugins(DEV_TRANSCODE_SESSIONS, input.echoCapacity), ...(input.ai === true ? aiRunnerPlugins() : {}), ...(input.byoc !== undefined ? byocPlugins(input.byoc) : {}) },
     capabilities: { 'byoc/echo': { capacity: input.echoCapacity ?? 8, price: { pricePerUnit: DEV_ECHO_PRICE_PER_SECOND.toString(), pixelsPerUnit: '1' } } },
@@ -186,6 +188,8 @@ export interface GatewayConfigInput {
   readonly tenants?: Readonly<Record<string, { keys: string[]; budget?: { spendPerPeriod: string; periodSeconds: number } }>>;
   /** Route AI: the pipeline plugins and the OpenAI-compatible API (`lpx dev up --ai`). */
   readonly ai?: boolean;
+  /** The orchestrators' ticket EV when not DEV_TICKET_EV: the EV limits follow it. */
+  readonly ticketEV?: bigint;
 }
 
 export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown> {
@@ -202,8 +206,8 @@ export function gatewayConfig(input: GatewayConfigInput): Record<string, unknown
       requestTimeoutMs: 15_000,
       poolRefreshMs: 10_000,
       // The dev orchestrators' ticket EV is far above go-livepeer's defaults (so a short run wins tickets).
-      maxTicketEV: (DEV_TICKET_EV * 2n).toString(),
-      maxTotalEV: (DEV_TICKET_EV * 200n).toString(),
+      maxTicketEV: ((input.ticketEV ?? DEV_TICKET_EV) * 2n).toString(),
+      maxTotalEV: ((input.ticketEV ?? DEV_TICKET_EV) * 200n).toString(),
       // A dev network lives on loopback, and so do its test receivers; a configured gateway refuses loopback (ADR 0019).
       webhooks: { allowCidrs: ['127.0.0.0/8', '::1/128'] },
       ...(input.tenants !== undefined && Object.keys(input.tenants).length > 0 ? { tenants: input.tenants } : {}),

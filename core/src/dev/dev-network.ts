@@ -61,6 +61,13 @@ export interface DevNetworkOptions {
   readonly byoc?: boolean;
   /** `byoc/echo` jobs each orchestrator takes at once (default 8). */
   readonly echoCapacity?: number;
+  /**
+   * Ticket economics other than the dev defaults, for benches that want a network's steady state
+   * rather than a demo's: the orchestrators' ticket EV (the gateway's EV limits follow it) and the
+   * sender's TicketBroker deposit and reserve, each (a large reserve lets face value reach 100 × EV,
+   * so few tickets win; the defaults make about half of them win).
+   */
+  readonly tickets?: { readonly ev: bigint; readonly senderFundsWei: bigint };
 }
 
 export interface DevTenant {
@@ -128,7 +135,8 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
 
     // Rounds of 500 blocks (100 s at the keeper's pace): a winner issued near a round's end still has
     // time to be redeemed after its params expire (40 blocks) and before the ticket itself expires.
-    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n }, onProgress: progress });
+    const funds = options.tickets === undefined ? {} : { senderDeposit: options.tickets.senderFundsWei, senderReserve: options.tickets.senderFundsWei };
+    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n }, onProgress: progress, ...funds });
     reaper.track(chain.pid);
     stops.push(() => chain.stop());
     const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
@@ -175,6 +183,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
           secret,
           separateWorkers: workerCount > 0,
           ...(options.echoCapacity !== undefined ? { echoCapacity: options.echoCapacity } : {}),
+          ...(options.tickets !== undefined ? { ticketEV: options.tickets.ev } : {}),
           ai: options.ai === true && o.index === 1,
           ...(byoc !== undefined && o.index === 1 ? { byoc: { pluginId: byoc.pluginId, module: join(byoc.dir, 'index.js') } } : {}),
         });
@@ -205,7 +214,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     const gatewayProcess = await startNodeProcess(
       'gateway',
       dataDir,
-      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri), tenants: tenantConfig, ai: options.ai === true }),
+      gatewayConfig({ redisUrl: redis.url, chain: chainRef, privateKey: sender.privateKey, httpPort: gatewayPort, dataDir: join(dataDir, 'gateway'), orchestrators: orchestrators.map((o) => o.serviceUri), tenants: tenantConfig, ai: options.ai === true, ...(options.tickets !== undefined ? { ticketEV: options.tickets.ev } : {}) }),
       gatewayPort,
       options.readiness,
     );

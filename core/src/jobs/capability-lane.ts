@@ -16,6 +16,7 @@ import { drainWorker } from './drain-worker.js';
 import { settleLocally } from './local-results.js';
 import { settleWithin } from './settle-within.js';
 import { EventDemand, type Probe } from './event-demand.js';
+import { whereIs } from './job-whereabouts.js';
 import { relayKey } from './stream-relay.js';
 import { StreamWaits, type StreamWait } from './stream-waits.js';
 
@@ -246,9 +247,8 @@ export class CapabilityLane {
   }
 
   async #probe(jobId: string): Promise<Probe> {
-    const state = await this.queue.getJobState(jobId);
-    if (state === 'waiting' || state === 'prioritized' || state === 'waiting-children') return 'queued';
-    if (state !== 'completed' && state !== 'failed') return 'elsewhere';
+    const found = await whereIs(this.queue, this.#deps.connection, this.#worker?.id, jobId);
+    if (found !== 'finished') return found;
     await this.#catchUp(jobId);
     return 'settled';
   }

@@ -16,8 +16,11 @@ export interface EventReader {
   hold(): Promise<() => void>;
 }
 
-/** What a read of a job's state says: still queued (a worker here may take it), finished (its waiters are settled), or taken elsewhere. */
-export type Probe = 'queued' | 'settled' | 'elsewhere';
+/**
+ * What a read of a job's state says: still queued (a worker here may take it), taken by a worker here
+ * (fetched, not yet started), finished (its waiters are settled), or taken elsewhere.
+ */
+export type Probe = 'queued' | 'here' | 'settled' | 'elsewhere';
 
 /** A queued job's state is read again after at most this many times `localStartMs`. */
 const MAX_PROBE_FACTOR = 8;
@@ -105,6 +108,7 @@ export class EventDemand {
       this.#deps.probe(jobId).then(
         (probe) => {
           if (tracked.gone || tracked.started || tracked.escalated !== undefined || probe === 'settled') return;
+          if (probe === 'here') return this.startedHere(jobId);
           if (probe === 'elsewhere') return this.#escalateInBackground(jobId);
           this.#probeLater(jobId, tracked, Math.min(delayMs * 2, this.#deps.localStartMs * MAX_PROBE_FACTOR));
         },
