@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errors, queueNameFor, type JobEvent, type JobProcessor, type JobStatus, type LoggerService, type SubmitOptions, type WaitOptions } from '@lpx/sdk';
 import { JobEventStream } from './job-event-stream.js';
 import { checkTimeout, toBullJobOptions, type KernelWaitOptions } from './job-options.js';
-import type { JobsOptions, KeepJobs } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import { readFinished, readJobStatus } from './job-status.js';
 import type { ResolvedKernelOptions } from './jobs-kernel-options.js';
 import type { JobsMetrics } from './jobs-metrics.js';
@@ -13,21 +13,15 @@ import type { JobBlobs } from './job-blobs.js';
 import type { Encoded } from './job-payloads.js';
 import { ResultWaiters, type FinishedJob } from './result-waiters.js';
 import { drainWorker } from './drain-worker.js';
-import { settleLocally } from './local-results.js';
 import { settleWithin } from './settle-within.js';
 import { EventDemand, type Probe } from './event-demand.js';
 import { whereIs } from './job-whereabouts.js';
+import { createLaneWorker, retentionOf } from './lane-worker.js';
 import { relayKey } from './stream-relay.js';
 import { StreamWaits, type StreamWait } from './stream-waits.js';
 
 const CLOSE_GRACE_MS = 2_000;
 
-function retentionOf(options: ResolvedKernelOptions): { removeOnComplete: KeepJobs; removeOnFail: KeepJobs } {
-  return {
-    removeOnComplete: { age: options.completed.ageSeconds, count: options.completed.count },
-    removeOnFail: { age: options.failed.ageSeconds, count: options.failed.count },
-  };
-}
 
 export interface LaneDeps {
   capabilityId: string;
@@ -145,32 +139,7 @@ export class CapabilityLane {
       },
       relay: { connection, prefix: options.prefix },
     });
-    const worker = new Worker(this.queue.name, processor, {
-      connection,
-      prefix: options.prefix,
-      concurrency: this.#bound.concurrency,
-      lockDuration: options.lockDurationMs,
-      stalledInterval: options.stalledIntervalMs,
-      maxStalledCount: options.maxStalledCount,
-      ...retentionOf(options),
-    });
-    worker.on('error', (error) => logger?.debug({ err: error.message, capabilityId }, 'worker connection error (retrying)'));
-    if (blobs) {
-      worker.on('completed', (job) => {
-        void blobs.releaseInput(job.data).catch((error: unknown) => logger?.debug({ err: error, capabilityId, jobId: job.id }, 'releasing input blobs failed; the reaper will'));
-      });
-    }
-    worker.on('active', (job) => {
-      if (job.id !== undefined) this.#demand.startedHere(job.id);
-    });
-    worker.on('failed', (job, error) => {
-      logger?.warn({ capabilityId, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job attempt failed');
-      // Retried, the job may run in any process next: its waiter here reads the events from now on.
-      if (job?.id !== undefined && job.finishedOn === undefined) this.#demand.retrying(job.id);
-    });
-    // A waiter in this process gets the outcome from the worker that wrote it (ADR 0061): one queue round
-    // trip, not a second one through the events stream, which stays the path for waiters elsewhere.
-    settleLocally(worker, this.#waiters, blobs, logger, capabilityId);
+    const worker = createLaneWorker(this.queue.name, processor, this.#bound.concurrency, this.#deps, { waiters: this.#waiters, demand: this.#demand });
     this.#worker = worker;
   }
 

@@ -11,7 +11,7 @@ interface Waiter {
 
 /**
  * Pending submitAndWait calls of one capability, keyed by job id and settled
- * from the queue's single shared QueueEvents stream: a waiter costs a map entry
+ * by a worker here (ADR 0061) or from the queue's single shared QueueEvents stream: a waiter costs a map entry
  * and a timer, not a Redis connection or listener per call.
  */
 export class ResultWaiters {
