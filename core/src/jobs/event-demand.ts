@@ -54,13 +54,6 @@ export class EventDemand {
     this.#deps = deps;
   }
 
-  /** Jobs whose waiters hold the reader now (for tests and metrics). */
-  get holding(): number {
-    let count = 0;
-    for (const tracked of this.#byJob.values()) if (tracked.release !== undefined) count++;
-    return count;
-  }
-
   /**
    * Registers one waiter before its job is added. With `local` false the
    * reader starts first (resolves once it reads), so no event of the job can

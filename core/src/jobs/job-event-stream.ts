@@ -110,11 +110,6 @@ export class JobEventStream {
     };
   }
 
-  /** Whether a reader runs (or starts) now. */
-  get reading(): boolean {
-    return this.#starting !== undefined;
-  }
-
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
     this.ensureStarted().catch((error: unknown) => this.#logger?.error({ err: error, capabilityId: this.#capabilityId }, 'job event stream failed to start'));
