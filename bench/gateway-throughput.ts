@@ -10,8 +10,11 @@
  *    orchestrator 1 directly over the same BYOC wire (job token, tickets,
  *    `POST /process/request`: the gateway's own job sender, no queue), at
  *    concurrency 16: throughput ratio (target ≥ 0.8) and p50 overhead
- *    (target ≤ 5 ms); the same at concurrency 1 (latency alone); and the CPU
- *    each process spent per job both ways (/proc, Linux).
+ *    (target ≤ 5 ms), in alternating rounds (alternating-rounds.ts); the
+ *    same at concurrency 1 (latency alone); the CPU each process spent per
+ *    job both ways (/proc, Linux). Then, for information, the same with the
+ *    gateway side (client, gateway) and the orchestrator side (orchestrator,
+ *    Redis, chain) on a core each (`taskset`), as separate machines would be.
  * 2. Throughput through the gateway with 1, 2, 4 and 8 orchestrators (one
  *    network of N; `orchestrators.include` limits each round to the first
  *    k), each job a 1 s echo, at concurrency 4·k: the work is waiting, not
@@ -34,45 +37,16 @@ import type { PoolEntry } from '../core/src/gateway/pool/pool-options.js';
 import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
 import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
-import { cpuMeter, formatCpu } from './proc-cpu.js';
-import { measureConcurrent as measure, quantile } from './rate.js';
+import { alternate, summarize, type AlternatingResult } from './alternating-rounds.js';
+import { pin, unpin } from './cpu-pinning.js';
+import { formatCpu } from './proc-cpu.js';
+import { measureConcurrent as measure } from './rate.js';
 
 const jobs = Number(process.argv[2] ?? 400);
 const maxOrchestrators = Number(process.argv[3] ?? process.env['BENCH_ORCHESTRATORS'] ?? 8);
 const DELAY_MS = 1_000;
 /** Each orchestrator's echo worker runs this many jobs at once: c=16 on one orchestrator fits. */
 const CAPACITY = 16;
-
-interface PathTotals {
-  latencies: number[];
-  seconds: number;
-  cpu: Record<string, number>;
-  tickets: { received: number; winning: number };
-}
-
-function emptyTotals(): PathTotals {
-  return { latencies: [], seconds: 0, cpu: {}, tickets: { received: 0, winning: 0 } };
-}
-
-function addRound(totals: PathTotals, result: { latencies: number[]; perSecond: number }, cpu: Record<string, number>, tickets: { received: number; winning: number }): void {
-  totals.latencies.push(...result.latencies);
-  totals.seconds += result.latencies.length / result.perSecond;
-  for (const [name, seconds] of Object.entries(cpu)) totals.cpu[name] = (totals.cpu[name] ?? 0) + seconds;
-  totals.tickets.received += tickets.received;
-  totals.tickets.winning += tickets.winning;
-}
-
-function summarize(totals: PathTotals): { perSecond: number; p50: number } {
-  const sorted = [...totals.latencies].sort((a, b) => a - b);
-  return { perSecond: sorted.length / totals.seconds, p50: quantile(sorted, 0.5) };
-}
-
-/** Orchestrator counters from its /metrics: winning tickets make it (and anvil) redeem, which costs CPU. */
-async function orchestratorTickets(httpUrl: string): Promise<{ received: number; winning: number }> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
-  const counter = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { received: counter('livepeer_tickets_recv'), winning: counter('livepeer_winning_tickets_recv') };
-}
 
 const sizes = [1, 2, 4, 8].filter((n) => n <= maxOrchestrators);
 const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-gw-throughput-'));
@@ -118,36 +92,37 @@ try {
   const d1 = await measure(one, 1, straight);
   // Anvil mines the dev chain and takes the orchestrator's redemptions: its CPU competes for the same cores.
   const pids = { client: process.pid, gateway: network.gateway.process.pid, orchestrator: network.orchestrators[0]!.process.pid, redis: network.redis.pid, chain: network.chain.pid };
-  // Rounds alternate between the two paths (and which goes first), so drift — a redemption, the chain's
-  // blocks, the machine's other load — falls on both; the ratio is of the totals, the spread is per round.
   const rounds = 4;
   const perRound = Math.max(16, Math.floor(jobs / rounds));
-  const paths = { gateway: viaGateway, direct: straight };
-  const totals = { gateway: emptyTotals(), direct: emptyTotals() };
-  const roundRatios: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? (['gateway', 'direct'] as const) : (['direct', 'gateway'] as const);
-    const perSecond: Record<string, number> = {};
-    for (const path of order) {
-      const cpu = cpuMeter(pids);
-      const tickets = await orchestratorTickets(network.orchestrators[0]!.process.httpUrl);
-      const result = await measure(perRound, 16, paths[path]);
-      const spent = cpu.seconds();
-      const after = await orchestratorTickets(network.orchestrators[0]!.process.httpUrl);
-      addRound(totals[path], result, spent, { received: after.received - tickets.received, winning: after.winning - tickets.winning });
-      perSecond[path] = result.perSecond;
-    }
-    roundRatios.push(perSecond['gateway']! / perSecond['direct']!);
-  }
-  const g = summarize(totals.gateway);
-  const d = summarize(totals.direct);
-  const n = perRound * rounds;
-  console.log(`gateway vs a go-livepeer-style client paying the orchestrator directly, ${n} echo jobs each in ${rounds} alternating rounds, c=16, separate processes`);
-  console.log(`c=16 throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (target ≥ 0.8; rounds ${roundRatios.map((x) => x.toFixed(2)).join(' / ')})`);
-  console.log(`c=16 p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms (target ≤ 5 ms)`);
+  const run = (roundCount: number): Promise<AlternatingResult> =>
+    alternate({ rounds: roundCount, perRound, concurrency: 16, paths: { gateway: viaGateway, direct: straight }, pids, orchestratorHttpUrl: network.orchestrators[0]!.process.httpUrl });
+  const report = (label: string, result: AlternatingResult, withTargets: boolean): void => {
+    const { totals, roundRatios, jobsPerPath } = result;
+    const g = summarize(totals.gateway);
+    const d = summarize(totals.direct);
+    const target = (text: string): string => (withTargets ? `target ${text}; ` : '');
+    console.log(`${label}: ${jobsPerPath} echo jobs per path in ${roundRatios.length} alternating rounds, c=16`);
+    console.log(`  throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (${target('≥ 0.8')}rounds ${roundRatios.map((x) => x.toFixed(2)).join(' / ')})`);
+    console.log(`  p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms${withTargets ? ' (target ≤ 5 ms)' : ''}`);
+    console.log(`  CPU per job: through the gateway ${formatCpu(totals.gateway.cpu, jobsPerPath)}; direct ${formatCpu(totals.direct.cpu, jobsPerPath)}`);
+    console.log(`  orchestrator 1's tickets: gateway ${totals.gateway.tickets.received} received, ${totals.gateway.tickets.winning} winning; direct ${totals.direct.tickets.received} received, ${totals.direct.tickets.winning} winning`);
+  };
+  console.log('gateway vs a go-livepeer-style client paying the orchestrator directly, separate processes');
   console.log(`c=1 p50 (${one} jobs): gateway ${g1.p50.toFixed(1)} ms vs direct ${d1.p50.toFixed(1)} ms → +${(g1.p50 - d1.p50).toFixed(1)} ms`);
-  console.log(`CPU per job, c=16: through the gateway ${formatCpu(totals.gateway.cpu, n)}; direct ${formatCpu(totals.direct.cpu, n)}`);
-  console.log(`orchestrator 1's tickets, c=16: gateway ${totals.gateway.tickets.received} received, ${totals.gateway.tickets.winning} winning; direct ${totals.direct.tickets.received} received, ${totals.direct.tickets.winning} winning`);
+  report('all processes sharing every core', await run(rounds), true);
+  // As deployed, the gateway does not share the orchestrator's machine: the client and the gateway get one
+  // core, the orchestrator, its Redis and the chain the other (the dev network's one Redis also holds the
+  // gateway's queue, so that work stays on the orchestrator's side). Informative; the targets are the line above.
+  const sides = [[network.orchestrators[0]!.process.pid, network.redis.pid, network.chain.pid], [process.pid, network.gateway.process.pid]];
+  if (pin(sides)) {
+    try {
+      report('gateway side and orchestrator side on a core each', await run(2), false);
+    } finally {
+      unpin(sides.flat());
+    }
+  } else {
+    console.log('gateway side and orchestrator side on a core each: not measured (needs taskset and 2 CPUs)');
+  }
 
   console.log(`throughput through the gateway by orchestrators (${DELAY_MS} ms echo jobs, c=4·k, each orchestrator takes ${CAPACITY} at once, separate processes)`);
   let base: number | undefined;
