@@ -6,7 +6,7 @@ import { devAccounts, devPrivateKey, MAX_DEV_ACCOUNTS } from '../../src/chain/de
 import { distinctFreePorts } from '../../src/dev/dev-ports.js';
 import { mapWithConcurrency, startConcurrency } from '../../src/dev/start-concurrency.js';
 import { formatProgress, progressReporter, type DevProgress } from '../../src/dev/dev-progress.js';
-import { DEV_REDIS_CONNECT_TIMEOUT_MS, gatewayConfig, orchestratorConfig, workerConfig } from '../../src/dev/dev-configs.js';
+import { DEV_REDIS_CONNECT_TIMEOUT_MS, DEV_TICKET_EV, gatewayConfig, orchestratorConfig, workerConfig } from '../../src/dev/dev-configs.js';
 import { loadConfig } from '../../src/config/load-config.js';
 
 t.test('dev accounts: anvil’s mnemonic accounts, as many as a network needs', async (t) => {
@@ -108,4 +108,17 @@ t.test('dev nodes wait DEV_REDIS_CONNECT_TIMEOUT_MS for the shared Redis: they a
     t.equal(config.redis.connectTimeoutMs, DEV_REDIS_CONNECT_TIMEOUT_MS, role);
   }
   t.ok(DEV_REDIS_CONNECT_TIMEOUT_MS > 10_000, 'longer than a lone node’s default');
+});
+
+t.test('ticket EV other than the demo’s: the orchestrators issue it and the gateway’s EV limits follow it', async (t) => {
+  const chain = { rpcUrl: 'http://127.0.0.1:8545', controller: `0x${'1'.repeat(40)}` };
+  const common = { redisUrl: 'redis://127.0.0.1:6390', httpPort: 0, dataDir: '/tmp/lpx-dev-config-test' };
+  const ev = 2n * 10n ** 17n;
+  const orchestrator = loadConfig({ raw: orchestratorConfig({ ...common, index: 1, chain, privateKey: devPrivateKey(1), servicePort: 0, secret: 'dev-secret-1234', ticketEV: ev }), env: {} }).config;
+  const gateway = loadConfig({ raw: gatewayConfig({ ...common, chain, privateKey: devPrivateKey(2), orchestrators: ['https://127.0.0.1:1'], ticketEV: ev }), env: {} }).config;
+  t.equal(orchestrator.orchestrator?.ticketEV, ev.toString());
+  t.equal(gateway.gateway?.maxTicketEV, (2n * ev).toString(), 'a ticket of the new EV is not refused as too valuable');
+  t.equal(gateway.gateway?.maxTotalEV, (200n * ev).toString());
+  const demo = loadConfig({ raw: gatewayConfig({ ...common, chain, privateKey: devPrivateKey(2), orchestrators: ['https://127.0.0.1:1'] }), env: {} }).config;
+  t.equal(demo.gateway?.maxTicketEV, (2n * DEV_TICKET_EV).toString(), 'the demo keeps its own');
 });
