@@ -56,7 +56,7 @@ try {
   await measure(32, concurrency, call);
   // A quiet moment before MONITOR starts: ioredis mistakes a command echoed during its switch for a reply.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  monitor = await admin.duplicate().monitor();
+  monitor = await admin.monitor();
   const counts = new Map<string, number>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const key = `${source}\t${(args[0] ?? '').toLowerCase()}`;
