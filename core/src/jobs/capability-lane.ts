@@ -198,9 +198,12 @@ export class CapabilityLane {
     return result;
   }
 
-  /** A worker of this process takes jobs now (not paused, not closing). */
+  /**
+   * A worker of this process takes jobs now (not paused, not closing), and the lane may count on it:
+   * `localStartMs` 0 asks for the events reader for every job, as before ADR 0065.
+   */
   #takesJobsHere(): boolean {
-    return this.#worker !== undefined && !this.#closing && !this.#worker.isPaused();
+    return this.#worker !== undefined && !this.#closing && !this.#worker.isPaused() && this.#deps.options.localStartMs > 0;
   }
 
   /**

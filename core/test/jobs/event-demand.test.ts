@@ -115,3 +115,23 @@ t.test('a job retried after its attempt here failed is answered from the process
   elsewhere.start();
   t.same(await waiting, { by: 'elsewhere, attempt 2' });
 });
+
+t.test('localStartMs 0 reads the events stream for every job, started before the job is added, as before', async (t) => {
+  const prefix = uniquePrefix('demand-always');
+  const jobs = kernel(t, prefix, { localStartMs: 0, eventsIdleStopMs: 50 });
+  jobs.registerProcessor<{ n: number }, { n: number }>('test/always', async (job) => ({ n: job.data.n + 1 }));
+  jobs.start();
+  t.same(await jobs.submitAndWait('test/always', { n: 0 }, { timeoutMs: 10_000 }), { n: 1 });
+  // The warm-up's reader goes idle and closes; a quiet moment before MONITOR starts.
+  await until(async () => (await eventReaders(prefix)) === 0, 'the warm-up reader closes');
+  const monitor = await connection.monitor();
+  t.teardown(() => monitor.disconnect());
+  const order: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const command = args[0]?.toLowerCase();
+    // The client's own commands: the tail read that starts a reader, and the scripts (the first is the add).
+    if (source !== 'lua' && (command === 'xrevrange' || command === 'evalsha')) order.push(command);
+  });
+  t.same(await jobs.submitAndWait('test/always', { n: 1 }, { timeoutMs: 10_000 }), { n: 2 });
+  t.equal(order[0], 'xrevrange', `the reader starts before the add (${order.join(', ')})`);
+});
