@@ -1,8 +1,9 @@
 /**
- * Two ways of doing the same jobs, measured in alternating rounds (flipping
- * which goes first), so drift — a redemption, the chain's blocks, the
- * machine's other load — falls on both: totals per path, each round's ratio,
- * CPU per named process (/proc) and the orchestrator's tickets per path.
+ * Ways of doing the same jobs, measured in alternating rounds (reversing the
+ * order every other round), so drift — a redemption, the chain's blocks, the
+ * machine's other load — falls on all: totals per path, each round's ratio of
+ * every path to the baseline (`direct`), CPU per named process (/proc) and
+ * the orchestrator's tickets per path.
  */
 import { cpuMeter } from './proc-cpu.js';
 import { measureConcurrent as measure, quantile } from './rate.js';
@@ -14,9 +15,10 @@ export interface PathTotals {
   readonly tickets: { received: number; winning: number };
 }
 
-export interface AlternatingResult {
-  readonly totals: { readonly gateway: PathTotals; readonly direct: PathTotals };
-  readonly roundRatios: readonly number[];
+export interface AlternatingResult<P extends string> {
+  readonly totals: Readonly<Record<P | 'direct', PathTotals>>;
+  /** Per path, each round's throughput over the baseline's in the same round. */
+  readonly roundRatios: Readonly<Record<P, readonly number[]>>;
   readonly jobsPerPath: number;
 }
 
@@ -32,20 +34,23 @@ async function orchestratorTickets(httpUrl: string): Promise<{ received: number;
   return { received: counter('livepeer_tickets_recv'), winning: counter('livepeer_winning_tickets_recv') };
 }
 
-export async function alternate(options: {
+export async function alternate<P extends string>(options: {
   readonly rounds: number;
   readonly perRound: number;
   readonly concurrency: number;
-  readonly paths: { readonly gateway: (i: number) => Promise<void>; readonly direct: (i: number) => Promise<void> };
+  /** The paths measured against the baseline `direct`. */
+  readonly paths: Readonly<Record<P | 'direct', (i: number) => Promise<void>>>;
   readonly pids: Readonly<Record<string, number>>;
   readonly orchestratorHttpUrl: string;
-}): Promise<AlternatingResult> {
+}): Promise<AlternatingResult<P>> {
   const empty = (): PathTotals => ({ latencies: [], seconds: 0, cpu: {}, tickets: { received: 0, winning: 0 } });
-  const totals = { gateway: empty(), direct: empty() };
-  const roundRatios: number[] = [];
+  const names = Object.keys(options.paths) as (P | 'direct')[];
+  const totals = Object.fromEntries(names.map((name) => [name, empty()])) as Record<P | 'direct', PathTotals>;
+  const compared = names.filter((name): name is P => name !== 'direct');
+  const roundRatios = Object.fromEntries(compared.map((name) => [name, [] as number[]])) as Record<P, number[]>;
   for (let r = 0; r < options.rounds; r++) {
-    const order = r % 2 === 0 ? (['gateway', 'direct'] as const) : (['direct', 'gateway'] as const);
-    const perSecond = { gateway: 0, direct: 0 };
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    const perSecond = {} as Record<P | 'direct', number>;
     for (const path of order) {
       const cpu = cpuMeter(options.pids);
       const before = await orchestratorTickets(options.orchestratorHttpUrl);
@@ -60,7 +65,7 @@ export async function alternate(options: {
       into.tickets.winning += after.winning - before.winning;
       perSecond[path] = result.perSecond;
     }
-    roundRatios.push(perSecond.gateway / perSecond.direct);
+    for (const name of compared) roundRatios[name].push(perSecond[name] / perSecond.direct);
   }
   return { totals, roundRatios, jobsPerPath: options.rounds * options.perRound };
 }

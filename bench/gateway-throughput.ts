@@ -12,7 +12,11 @@
  *    concurrency 16: throughput ratio (target ≥ 0.8) and p50 overhead
  *    (target ≤ 5 ms), in alternating rounds (alternating-rounds.ts); the
  *    same at concurrency 1 (latency alone); the CPU each process spent per
- *    job both ways (/proc, Linux). Then, for information, the same with the
+ *    job both ways (/proc, Linux). A third path in the same rounds is the
+ *    floor of any gateway: a bare forwarder process (bare-forwarder-main.ts:
+ *    node:http in, the same job sender out, nothing else), so the bench
+ *    says how much of the gap is the hop and how much the gateway's own
+ *    work. Then, for information, the same with the
  *    gateway side (client, gateway) and the orchestrator side (orchestrator,
  *    Redis, chain) on a core each (`taskset`), as separate machines would be.
  * 2. Throughput through the gateway with 1, 2, 4 and 8 orchestrators (one
@@ -38,6 +42,7 @@ import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
 import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
 import { alternate, summarize, type AlternatingResult } from './alternating-rounds.js';
+import { startBareForwarder } from './bare-forwarder.js';
 import { pin, unpin } from './cpu-pinning.js';
 import { formatCpu } from './proc-cpu.js';
 import { measureConcurrent as measure } from './rate.js';
@@ -57,12 +62,16 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-gw-throughput-'));
  * which the large reserve allows); go-livepeer's defaults make winners rarer still.
  */
 const TICKET_EV = 2n * 10n ** 17n;
-const network = await startDevNetwork({ orchestrators: Math.max(...sizes), dataDir, echoCapacity: CAPACITY, tenantBudgetWei: 10n ** 24n, tickets: { ev: TICKET_EV, senderFundsWei: 1_000n * 10n ** 18n } });
+const network = await startDevNetwork({ orchestrators: Math.max(...sizes), dataDir, echoCapacity: CAPACITY, tenantBudgetWei: 10n ** 24n, tickets: { ev: TICKET_EV, senderFundsWei: 1_000n * 10n ** 18n, senders: 3 } });
 const chainSources = await createChainPaymentSources({ rpcUrl: network.chain.rpcUrl, controller: network.chain.controller });
-const senderKey = network.chain.accounts.find((a) => a.role === 'sender')!.privateKey as `0x${string}`;
+// The gateway pays with the first sender; the direct client and the bare forwarder each with one of their own.
+const [, senderKey, forwarderKey] = network.chain.accounts.filter((a) => a.role === 'sender').map((a) => a.privateKey as `0x${string}`);
+if (senderKey === undefined || forwarderKey === undefined) throw new Error('the dev network funded fewer than 3 senders');
 const direct = createJobSender({ account: privateKeyToAccount(senderKey), chain: chainSources, requestTimeoutMs: 15_000, limits: { maxEV: 2n * TICKET_EV, maxTotalEV: 200n * TICKET_EV }, logger: pino({ level: 'silent' }) });
 const auth = `Bearer ${network.tenants[0]!.apiKey}`;
 const client = new Pool(network.gateway.httpUrl, { connections: 64 });
+const forwarder = await startBareForwarder({ orchestratorUri: network.orchestrators[0]!.serviceUri, rpcUrl: network.chain.rpcUrl, controller: network.chain.controller, senderKey: forwarderKey, ticketEV: TICKET_EV });
+const forwarderClient = new Pool(forwarder.url, { connections: 64 });
 try {
   // go-livepeer's BYOC client route: the parameters' orchestrators.include limits the choice.
   const viaWire = (include: string[], delayMs = 0) => async (i: number): Promise<void> => {
@@ -71,6 +80,11 @@ try {
     const response = await client.request({ path: '/process/request/', method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, livepeer: header }, body: JSON.stringify(delayMs > 0 ? { text: `w${i}`, delayMs } : { text: `w${i}` }) });
     const text = await response.body.text();
     if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${text}`);
+  };
+  const bare = async (i: number): Promise<void> => {
+    const response = await forwarderClient.request({ path: '/', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `b${i}` }) });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`the bare forwarder answered ${response.statusCode}: ${text}`);
   };
   const first = { uri: network.orchestrators[0]!.serviceUri } as PoolEntry;
   const straight = async (i: number): Promise<void> => {
@@ -86,34 +100,40 @@ try {
   }
   await measure(32, 16, viaGateway); // warm: first payment, connections
   await measure(32, 16, straight);
+  await measure(32, 16, bare);
   // c=1 first: latency alone, before c=16 has run the credit and the connections hot.
   const one = Math.min(100, jobs);
   const g1 = await measure(one, 1, viaGateway);
   const d1 = await measure(one, 1, straight);
+  const b1 = await measure(one, 1, bare);
   // Anvil mines the dev chain and takes the orchestrator's redemptions: its CPU competes for the same cores.
-  const pids = { client: process.pid, gateway: network.gateway.process.pid, orchestrator: network.orchestrators[0]!.process.pid, redis: network.redis.pid, chain: network.chain.pid };
+  const pids = { client: process.pid, gateway: network.gateway.process.pid, forwarder: forwarder.pid, orchestrator: network.orchestrators[0]!.process.pid, redis: network.redis.pid, chain: network.chain.pid };
   const rounds = 4;
   const perRound = Math.max(16, Math.floor(jobs / rounds));
-  const run = (roundCount: number): Promise<AlternatingResult> =>
-    alternate({ rounds: roundCount, perRound, concurrency: 16, paths: { gateway: viaGateway, direct: straight }, pids, orchestratorHttpUrl: network.orchestrators[0]!.process.httpUrl });
-  const report = (label: string, result: AlternatingResult, withTargets: boolean): void => {
+  const run = (roundCount: number): Promise<AlternatingResult<'gateway' | 'bare'>> =>
+    alternate({ rounds: roundCount, perRound, concurrency: 16, paths: { gateway: viaGateway, direct: straight, bare }, pids, orchestratorHttpUrl: network.orchestrators[0]!.process.httpUrl });
+  const report = (label: string, result: AlternatingResult<'gateway' | 'bare'>, withTargets: boolean): void => {
     const { totals, roundRatios, jobsPerPath } = result;
     const g = summarize(totals.gateway);
     const d = summarize(totals.direct);
+    const b = summarize(totals.bare);
     const target = (text: string): string => (withTargets ? `target ${text}; ` : '');
-    console.log(`${label}: ${jobsPerPath} echo jobs per path in ${roundRatios.length} alternating rounds, c=16`);
-    console.log(`  throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (${target('≥ 0.8')}rounds ${roundRatios.map((x) => x.toFixed(2)).join(' / ')})`);
+    const rounds = (ratios: readonly number[]): string => ratios.map((x) => x.toFixed(2)).join(' / ');
+    console.log(`${label}: ${jobsPerPath} echo jobs per path in ${roundRatios.gateway.length} alternating rounds, c=16`);
+    console.log(`  throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (${target('≥ 0.8')}rounds ${rounds(roundRatios.gateway)})`);
     console.log(`  p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms${withTargets ? ' (target ≤ 5 ms)' : ''}`);
-    console.log(`  CPU per job: through the gateway ${formatCpu(totals.gateway.cpu, jobsPerPath)}; direct ${formatCpu(totals.direct.cpu, jobsPerPath)}`);
-    console.log(`  orchestrator 1's tickets: gateway ${totals.gateway.tickets.received} received, ${totals.gateway.tickets.winning} winning; direct ${totals.direct.tickets.received} received, ${totals.direct.tickets.winning} winning`);
+    console.log(`  the floor, a bare forwarder (HTTP in, the same job sender out, no queue): ${b.perSecond.toFixed(0)} jobs/s → ratio ${(b.perSecond / d.perSecond).toFixed(2)} (rounds ${rounds(roundRatios.bare)}), p50 +${(b.p50 - d.p50).toFixed(1)} ms; the gateway does ${(g.perSecond / b.perSecond).toFixed(2)} × the floor`);
+    const cpu = (path: 'gateway' | 'direct' | 'bare'): string => formatCpu(Object.fromEntries(Object.entries(totals[path].cpu).filter(([, seconds]) => seconds * 1000 >= 0.01 * jobsPerPath)), jobsPerPath);
+    console.log(`  CPU per job: through the gateway ${cpu('gateway')}; direct ${cpu('direct')}; bare forwarder ${cpu('bare')}`);
+    console.log(`  orchestrator 1's tickets: gateway ${totals.gateway.tickets.received} received, ${totals.gateway.tickets.winning} winning; direct ${totals.direct.tickets.received} received, ${totals.direct.tickets.winning} winning; bare ${totals.bare.tickets.received} received, ${totals.bare.tickets.winning} winning`);
   };
   console.log('gateway vs a go-livepeer-style client paying the orchestrator directly, separate processes');
-  console.log(`c=1 p50 (${one} jobs): gateway ${g1.p50.toFixed(1)} ms vs direct ${d1.p50.toFixed(1)} ms → +${(g1.p50 - d1.p50).toFixed(1)} ms`);
+  console.log(`c=1 p50 (${one} jobs): gateway ${g1.p50.toFixed(1)} ms vs direct ${d1.p50.toFixed(1)} ms → +${(g1.p50 - d1.p50).toFixed(1)} ms; bare forwarder ${b1.p50.toFixed(1)} ms → +${(b1.p50 - d1.p50).toFixed(1)} ms`);
   report('all processes sharing every core', await run(rounds), true);
   // As deployed, the gateway does not share the orchestrator's machine: the client and the gateway get one
   // core, the orchestrator, its Redis and the chain the other (the dev network's one Redis also holds the
   // gateway's queue, so that work stays on the orchestrator's side). Informative; the targets are the line above.
-  const sides = [[network.orchestrators[0]!.process.pid, network.redis.pid, network.chain.pid], [process.pid, network.gateway.process.pid]];
+  const sides = [[network.orchestrators[0]!.process.pid, network.redis.pid, network.chain.pid], [process.pid, network.gateway.process.pid, forwarder.pid]];
   if (pin(sides)) {
     try {
       report('gateway side and orchestrator side on a core each', await run(2), false);
@@ -136,6 +156,8 @@ try {
 } finally {
   direct.close();
   await client.close();
+  await forwarderClient.close();
+  await forwarder.stop();
   await chainSources.close();
   await network.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -65,9 +65,11 @@ export interface DevNetworkOptions {
    * Ticket economics other than the dev defaults, for benches that want a network's steady state
    * rather than a demo's: the orchestrators' ticket EV (the gateway's EV limits follow it) and the
    * sender's TicketBroker deposit and reserve, each (a large reserve lets face value reach 100 × EV,
-   * so few tickets win; the defaults make about half of them win).
+   * so few tickets win; the defaults make about half of them win). `senders` funded senders (default 1):
+   * the gateway pays with the first, a bench's own clients with the others (`chain.accounts`), so no two
+   * payers share one balance at the orchestrator.
    */
-  readonly tickets?: { readonly ev: bigint; readonly senderFundsWei: bigint };
+  readonly tickets?: { readonly ev: bigint; readonly senderFundsWei: bigint; readonly senders?: number };
 }
 
 export interface DevTenant {
@@ -136,7 +138,7 @@ export async function startDevNetwork(options: DevNetworkOptions = {}): Promise<
     // Rounds of 500 blocks (100 s at the keeper's pace): a winner issued near a round's end still has
     // time to be redeemed after its params expire (40 blocks) and before the ticket itself expires.
     const funds = options.tickets === undefined ? {} : { senderDeposit: options.tickets.senderFundsWei, senderReserve: options.tickets.senderFundsWei };
-    const chain = await startEmbeddedChain({ orchestrators: count, senders: 1, protocol: { roundLength: 500n }, onProgress: progress, ...funds });
+    const chain = await startEmbeddedChain({ orchestrators: count, senders: options.tickets?.senders ?? 1, protocol: { roundLength: 500n }, onProgress: progress, ...funds });
     reaper.track(chain.pid);
     stops.push(() => chain.stop());
     const keeper: ChainKeeper = startChainKeeper(chain, DEV_BLOCK_TIME_MS, (error) => options.onWarning?.(`chain keeper: ${(error as Error).message}`));
