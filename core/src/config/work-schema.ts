@@ -13,6 +13,11 @@ export const JobsSection = Type.Object(
      * stream, in case another process runs it (ADR 0065); 0 reads it for every job, as a process with split workers may want.
      */
     localStartMs: Type.Integer({ minimum: 0, default: 50 }),
+    /**
+     * A synchronous gateway request runs in the process that took it, without the route queue, kept durable by the
+     * inline ledger (ADR 0067); false queues it like an asynchronous one (its outcome then stays in the queue's history).
+     */
+    inlineSync: Type.Boolean({ default: true }),
   },
   { additionalProperties: false, default: {} },
 );

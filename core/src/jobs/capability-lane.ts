@@ -19,6 +19,9 @@ import { whereIs } from './job-whereabouts.js';
 import { createLaneWorker, retentionOf } from './lane-worker.js';
 import { relayKey } from './stream-relay.js';
 import { StreamWaits, type StreamWait } from './stream-waits.js';
+import type { InlineLedger, LedgerEntry } from './inline-ledger.js';
+import { InlineRuns, ledgerEntry, queuedOptions } from './inline-runs.js';
+import type { RunnerHooks } from './processor-runner.js';
 
 const CLOSE_GRACE_MS = 2_000;
 
@@ -31,11 +34,18 @@ export interface LaneDeps {
   metrics: JobsMetrics;
   /** Offloads large data and results; undefined keeps everything inline in Redis. */
   blobs: JobBlobs | undefined;
+  /** Where synchronous jobs run here without the queue are recorded (ADR 0067). */
+  ledger: InlineLedger;
 }
 
 interface BoundProcessor {
   processor: JobProcessor<unknown, unknown>;
   concurrency: number;
+}
+
+interface RunsInline {
+  readonly inline: InlineRuns;
+  readonly processor: JobProcessor<unknown, unknown>;
 }
 
 /** Everything the kernel keeps for one capability: its queue, its event reader and, if bound here, its worker. */
@@ -51,6 +61,8 @@ export class CapabilityLane {
   readonly #streamWaits = new StreamWaits();
   #bound: BoundProcessor | undefined;
   #worker: Worker | undefined;
+  /** Synchronous jobs run here without the queue; exists once the worker does. */
+  #inline: InlineRuns | undefined;
   /** The last pause/resume, so close() can wait for it; resizes run one after another. */
   #resizing: Promise<void> = Promise.resolve();
   #closing = false;
@@ -124,7 +136,7 @@ export class CapabilityLane {
   startWorker(): void {
     if (!this.#bound || this.#worker || this.#closing) return;
     const { capabilityId, connection, options, logger, metrics, blobs } = this.#deps;
-    const processor = toBullProcessor(capabilityId, this.#bound.processor, {
+    const hooks: RunnerHooks = {
       metrics,
       blobs,
       announceRetry: (jobId, reason, attempts) => this.#events.announceRetry(jobId, reason, attempts),
@@ -138,9 +150,31 @@ export class CapabilityLane {
         this.#streamWaits.answeredWhole(jobId);
       },
       relay: { connection, prefix: options.prefix },
-    });
+    };
+    const processor = toBullProcessor(capabilityId, this.#bound.processor, hooks);
     const worker = createLaneWorker(this.queue.name, processor, this.#bound.concurrency, this.#deps, { waiters: this.#waiters, demand: this.#demand });
     this.#worker = worker;
+    this.#inline = new InlineRuns({ capabilityId, queueQualifiedName: this.queue.qualifiedName, ledger: this.#deps.ledger, hooks, handOver: (jobId, entry) => this.handOver(jobId, entry), logger });
+  }
+
+  /** Queues a job that was running without the queue (this lane closing, or a dead process's ledger swept). */
+  async handOver(jobId: string, entry: LedgerEntry): Promise<void> {
+    await this.queue.add(this.capabilityId, entry.data, queuedOptions(jobId, entry));
+  }
+
+  /**
+   * The processor is here with room for one more job run without the queue:
+   * the worker takes jobs (not paused, not closing) and fewer than its
+   * concurrency run inline. Inline jobs have their own bound, so this process
+   * may run up to twice the concurrency when its queue is also busy.
+   */
+  #runsInline(encoded: Encoded): RunsInline | undefined {
+    const inline = this.#inline;
+    const bound = this.#bound;
+    if (inline === undefined || bound === undefined || !this.#takesJobsHere() || inline.size >= bound.concurrency) return undefined;
+    // A job whose input went to the blob store takes the queue: the blob reaper knows only queued jobs.
+    if (encoded.refs.length > 0) return undefined;
+    return { inline, processor: bound.processor };
   }
 
   async submit(data: unknown, options?: SubmitOptions): Promise<{ id: string }> {
@@ -165,6 +199,8 @@ export class CapabilityLane {
     const jobId = bullOptions.jobId ?? randomUUID();
     bullOptions.jobId = jobId;
     const encoded = await this.#encode(data, bullOptions);
+    const here = options.inline === true ? this.#runsInline(encoded) : undefined;
+    if (here !== undefined) return this.#submitInline(here, jobId, data, encoded, bullOptions, timeoutMs);
     try {
       // A job a worker here will run needs no events reader; one that may run elsewhere starts it first.
       await this.#demand.track(jobId, this.#takesJobsHere());
@@ -195,6 +231,16 @@ export class CapabilityLane {
       if (!added) await this.#deps.blobs?.discard(encoded);
       this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error)));
     }
+    return result;
+  }
+
+  #submitInline(here: RunsInline, jobId: string, data: unknown, encoded: Encoded, bullOptions: JobsOptions, timeoutMs: number): Promise<unknown> {
+    const result = this.#waiters.wait(jobId, timeoutMs);
+    here.inline.run(jobId, data, here.processor, ledgerEntry(this.capabilityId, encoded.value, bullOptions)).then(
+      // Handed to the queue only when the lane closes, and closing rejects every waiter.
+      (finished) => finished !== 'handed' && this.#waiters.settle(jobId, finished),
+      (error: unknown) => this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error))),
+    );
     return result;
   }
 
@@ -271,7 +317,7 @@ export class CapabilityLane {
     this.#closing = true;
     // A pause under way reconnects the blocking connection when it ends; let it end before the close drops it.
     await settleWithin(this.#resizing, options.drainTimeoutMs);
-    if (this.#worker) await drainWorker(this.#worker, options.drainTimeoutMs, logger);
+    await Promise.all([this.#inline?.close(options.drainTimeoutMs), this.#worker ? drainWorker(this.#worker, options.drainTimeoutMs, logger) : undefined]);
     this.#waiters.rejectAll(errors.jobs.CLOSED.create(`the jobs service is closing; jobs on ${this.capabilityId} stay queued`));
     await this.#events.close(CLOSE_GRACE_MS);
     if (!(await settleWithin(this.queue.close(), CLOSE_GRACE_MS))) await settleWithin(this.queue.disconnect(), CLOSE_GRACE_MS);

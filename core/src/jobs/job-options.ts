@@ -10,6 +10,12 @@ export interface KernelWaitOptions extends WaitOptions {
    * per synchronous gateway request.
    */
   freshId?: boolean;
+  /**
+   * Run the job in this process without the queue when its processor is
+   * bound and has room here, kept durable by the inline ledger (ADR 0067);
+   * otherwise it is queued as usual. For callers that wait for the answer.
+   */
+  inline?: boolean;
 }
 
 export const DEFAULT_ATTEMPTS = 3;

@@ -9,6 +9,7 @@ import { createPluginJobsService } from './plugin-jobs-service.js';
 import { settleWithin } from './settle-within.js';
 import { randomUUID } from 'node:crypto';
 import { openRelay, relayKey, RelayReader, type RelayOpening } from './stream-relay.js';
+import { InlineLedger } from './inline-ledger.js';
 
 /**
  * The node's one owner of BullMQ objects. Queues, event readers and workers
@@ -23,6 +24,8 @@ export class JobsKernel implements JobsService {
   readonly #metrics: JobsMetrics;
   readonly #lanes = new Map<string, CapabilityLane>();
   readonly #blobs: JobBlobs | undefined;
+  /** Synchronous jobs run in this process without the queue (ADR 0067), and the sweep of dead processes' ones. */
+  readonly #ledger: InlineLedger;
   #started = false;
   #closing: Promise<void> | undefined;
 
@@ -32,6 +35,7 @@ export class JobsKernel implements JobsService {
     this.#logger = options.logger;
     this.#metrics = options.observer ?? createJobsMetrics(options.metrics);
     this.#blobs = options.blobs ? new JobBlobs(options.blobs, this.#options.prefix, options.connection, options.logger) : undefined;
+    this.#ledger = new InlineLedger({ connection: options.connection, prefix: this.#options.prefix, leaseMs: this.#options.lockDurationMs, logger: options.logger });
   }
 
   /** Connects to `url` (failing fast with LPX_ERR_REDIS_UNREACHABLE) and returns a kernel that owns the connection. */
@@ -54,6 +58,22 @@ export class JobsKernel implements JobsService {
     this.#assertOpen();
     this.#started = true;
     for (const lane of this.#lanes.values()) lane.startWorker();
+    this.#sweepWhenWorking();
+  }
+
+  /**
+   * A kernel with workers sweeps the inline ledgers of dead processes on the
+   * stalled-job interval, as its workers look for stalled jobs (ADR 0067).
+   */
+  #sweepWhenWorking(): void {
+    if (![...this.#lanes.values()].some((lane) => lane.hasProcessor)) return;
+    this.#ledger.startSweeping(this.#options.stalledIntervalMs, (jobId, entry) => this.#lane(entry.capabilityId).handOver(jobId, entry));
+  }
+
+  /** Queues the inline jobs of processes whose lease lapsed, now (the sweep's interval does it anyway); returns how many. */
+  sweepInline(): Promise<number> {
+    this.#assertOpen();
+    return this.#ledger.sweep((jobId, entry) => this.#lane(entry.capabilityId).handOver(jobId, entry));
   }
 
   /** A JobsService that may bind processors only for the capabilities the plugin declared. */
@@ -66,7 +86,10 @@ export class JobsKernel implements JobsService {
     const concurrency = checkConcurrency(capabilityId, options.concurrency ?? 1);
     const lane = this.#lane(capabilityId);
     lane.bind(processor as JobProcessor<unknown, unknown>, concurrency);
-    if (this.#started) lane.startWorker();
+    if (this.#started) {
+      lane.startWorker();
+      this.#sweepWhenWorking();
+    }
   }
 
   /** Jobs this process runs at once for a bound capability; 0 pauses its worker (kernel-only, for capacity that moves). */
@@ -171,6 +194,7 @@ export class JobsKernel implements JobsService {
       for (const result of results) {
         if (result.status === 'rejected') this.#logger?.warn({ err: result.reason }, 'closing a job queue failed');
       }
+      await this.#ledger.close().catch((error: unknown) => this.#logger?.warn({ err: error }, 'leaving the inline job ledger failed; its lease lapses'));
       if (this.#raw.ownsConnection) {
         const { connection } = this.#raw;
         // QUIT waits for Redis; if it is gone, drop the socket instead of hanging shutdown.
@@ -195,7 +219,7 @@ export class JobsKernel implements JobsService {
     if (!isCapabilityId(capabilityId)) {
       throw errors.capability.INVALID_ID.create(`'${capabilityId}' is not a capability id (<domain>/<name>, lowercase, no ':')`);
     }
-    lane = new CapabilityLane({ capabilityId, connection: this.#raw.connection, options: this.#options, logger: this.#logger, metrics: this.#metrics, blobs: this.#blobs });
+    lane = new CapabilityLane({ capabilityId, connection: this.#raw.connection, options: this.#options, logger: this.#logger, metrics: this.#metrics, blobs: this.#blobs, ledger: this.#ledger });
     this.#blobs?.startReaper();
     this.#lanes.set(capabilityId, lane);
     return lane;

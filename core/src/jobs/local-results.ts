@@ -18,7 +18,7 @@ import type { ResultWaiters } from './result-waiters.js';
  * plain copy, not the processor's own object (no shared mutation, no
  * class instances or `undefined` fields only a local caller would see).
  */
-function asStored(result: unknown): unknown {
+export function asStored(result: unknown): unknown {
   const text = JSON.stringify(result);
   return text === undefined ? null : (JSON.parse(text) as unknown);
 }

@@ -51,6 +51,12 @@ function asError(thrown: unknown): Error {
 }
 
 /**
+ * What running an attempt needs of a job: a BullMQ Job has all of it, and so
+ * has a synchronous job run in this process without the queue (ADR 0067).
+ */
+export type RunnableJob<Input> = Pick<Job<Input>, 'id' | 'data' | 'attemptsMade' | 'queueQualifiedName' | 'updateProgress'> & { readonly opts: { readonly attempts?: number | undefined } };
+
+/**
  * Adapts a plugin's JobProcessor to a BullMQ processor. The third parameter
  * matters: BullMQ only creates an AbortSignal for processors that declare it.
  */
@@ -59,41 +65,55 @@ export function toBullProcessor<Input, Output>(
   processor: JobProcessor<Input, Output>,
   hooks: RunnerHooks,
 ): Processor<Input, Output> {
-  return async (job: Job<Input, Output>, _token?: string, signal?: AbortSignal): Promise<Output> => {
-    const started = performance.now();
-    const attempt = job.attemptsMade + 1;
-    const { blobs } = hooks;
-    const jobSignal = signal ?? neverAborted;
-    hooks.metrics.started(capabilityId, job.id ?? '', attempt);
-    let streamed = false;
-    try {
-      const context: JobContext<Input> = {
-        id: job.id ?? '',
-        capabilityId,
-        data: blobs?.needsDecoding(job.data) ? ((await blobs.decode(job.data, jobSignal)) as Input) : job.data,
-        attempt,
-        progress: (value) => job.updateProgress(value),
-        signal: jobSignal,
-        ...(hooks.relay === undefined
-          ? {}
-          : {
-              stream: (headers?: Readonly<Record<string, string>>) => {
-                streamed = true;
-                return jobStream(hooks, job.id ?? '', headers);
-              },
-            }),
-      };
-      const result = await processor(context);
-      const stored = blobs ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;
-      hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000, job.id ?? '', attempt);
-      if (!streamed) hooks.answeredWhole?.(job.id ?? '');
-      return stored;
-    } catch (thrown) {
-      const error = asError(thrown);
-      const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
-      hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final, job.id ?? '', attempt, error.message);
-      if (!final) await hooks.announceRetry(job.id ?? '', error.message, attempt).catch(() => undefined);
-      throw error;
-    }
-  };
+  return (job: Job<Input, Output>, _token?: string, signal?: AbortSignal): Promise<Output> => runAttempt(capabilityId, processor, hooks, job, signal, true);
+}
+
+/**
+ * One attempt of a job: the processor with its context, the observer told of
+ * the start and the outcome, a retry announced. `storeResult` false leaves a
+ * large result in memory (a job run in this process hands it straight over).
+ */
+export async function runAttempt<Input, Output>(
+  capabilityId: string,
+  processor: JobProcessor<Input, Output>,
+  hooks: RunnerHooks,
+  job: RunnableJob<Input>,
+  signal: AbortSignal | undefined,
+  storeResult: boolean,
+): Promise<Output> {
+  const started = performance.now();
+  const attempt = job.attemptsMade + 1;
+  const { blobs } = hooks;
+  const jobSignal = signal ?? neverAborted;
+  hooks.metrics.started(capabilityId, job.id ?? '', attempt);
+  let streamed = false;
+  try {
+    const context: JobContext<Input> = {
+      id: job.id ?? '',
+      capabilityId,
+      data: blobs?.needsDecoding(job.data) ? ((await blobs.decode(job.data, jobSignal)) as Input) : job.data,
+      attempt,
+      progress: (value) => job.updateProgress(value),
+      signal: jobSignal,
+      ...(hooks.relay === undefined
+        ? {}
+        : {
+            stream: (headers?: Readonly<Record<string, string>>) => {
+              streamed = true;
+              return jobStream(hooks, job.id ?? '', headers);
+            },
+          }),
+    };
+    const result = await processor(context);
+    const stored = blobs && storeResult ? ((await blobs.encode(result, () => `${job.queueQualifiedName}:${job.id}`)).value as Output) : result;
+    hooks.metrics.completed(capabilityId, (performance.now() - started) / 1000, job.id ?? '', attempt);
+    if (!streamed) hooks.answeredWhole?.(job.id ?? '');
+    return stored;
+  } catch (thrown) {
+    const error = asError(thrown);
+    const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
+    hooks.metrics.failed(capabilityId, (performance.now() - started) / 1000, final, job.id ?? '', attempt, error.message);
+    if (!final) await hooks.announceRetry(job.id ?? '', error.message, attempt).catch(() => undefined);
+    throw error;
+  }
 }

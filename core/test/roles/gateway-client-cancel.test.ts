@@ -41,7 +41,7 @@ function hangingFleet() {
   return { seen, deps };
 }
 
-async function gateway(tt: { teardown(fn: () => unknown): void }, options: { start: boolean; attempts?: number }) {
+async function gateway(tt: { teardown(fn: () => unknown): void }, options: { start: boolean; attempts?: number; inline?: boolean }) {
   const node = uniquePrefix('gw-cancel');
   // A hanging orchestrator request left running is aborted at close, not waited for.
   const routes = new JobsKernel({ connection, prefix: `${node}:route`, worker: { drainTimeoutMs: 200 } });
@@ -58,6 +58,8 @@ async function gateway(tt: { teardown(fn: () => unknown): void }, options: { sta
     jobAttempts: options.attempts ?? 3,
     syncTimeoutMs: 30_000,
     cancels,
+    // Queued unless a test asks for the inline run (ADR 0067): the queue keeps the failed job to look at.
+    inlineSync: options.inline === true,
     webhookPolicy: new WebhookEgressPolicy({ resolve: async () => [{ address: '93.184.215.14', family: 4 }] }),
     ensureRouter: (capabilityId) => {
       if (served.has(capabilityId)) return;
@@ -102,6 +104,16 @@ t.test('hanging up aborts the running route job: no failover, no retry, the job 
   t.same(gw.fleet.seen, { sends: 1, aborted: 1, suspended: 0 }, 'the orchestrator request was aborted, not blamed, and nobody else was asked');
   const status = await gw.routes.getStatus('byoc/echo', job!.id!);
   t.equal(status?.state, 'failed');
+});
+
+t.test('hanging up aborts a route job run inline too: no failover, no retry, nothing left behind', async (t) => {
+  const gw = await gateway(t, { start: true, inline: true });
+  await gw.callAndHangUp(() => gw.fleet.seen.sends === 1);
+  await until(() => gw.fleet.seen.aborted === 1, 'the orchestrator request was aborted');
+  await sleep(700); // longer than the first backoff (500 ms): a retry would have sent again by now
+  t.same(gw.fleet.seen, { sends: 1, aborted: 1, suspended: 0 }, 'not blamed, and nobody else was asked');
+  t.equal(await gw.queue().getJobCountByTypes('waiting', 'active', 'delayed', 'failed', 'completed'), 0, 'the job never went through the queue');
+  t.same(await connection.keys(`${gw.routes.prefix}:inline:*`), [], 'nor stays in the ledger');
 });
 
 t.test('hanging up while the job is still queued removes it', async (t) => {

@@ -7,7 +7,10 @@
  * Both need `Authorization: Bearer <key>` of a tenant (ADR 0017) unless the
  * gateway has none (open, loopback only). Refusals (401, 403, 404, 402) all
  * happen before anything is queued or paid.
- * Every accepted request is a durable BullMQ job before the reply is sent, so
+ * Every accepted request is durable before the reply is sent — a BullMQ job,
+ * or, for a synchronous one the router here runs at once, an entry in the
+ * process's inline ledger that another process sweeps into the queue should
+ * this one die (ADR 0067) — so
  * a gateway crash after "202" loses nothing: another gateway instance (or this
  * one after restart) routes it.
  *
@@ -49,6 +52,8 @@ export interface GatewayApiDeps {
   readonly webhookPolicy?: WebhookEgressPolicy;
   /** Cancels the route job of a synchronous caller who hangs up (ADR 0064); absent: the job runs on. */
   readonly cancels?: ClientCancels;
+  /** Synchronous requests run in this process without the route queue when they can (ADR 0067; default true). */
+  readonly inlineSync?: boolean;
 }
 
 /**
@@ -157,7 +162,7 @@ export function registerGatewayApi(app: FastifyInstance, deps: GatewayApiDeps): 
     if (webhook === undefined) cancelOnHangUp(deps, request, reply, capabilityId, jobId);
     const unended = () => errors.jobs.FAILED.create(`the ${capabilityId} job ${jobId} ended before its event stream did`);
     const opening = await deps.routes
-      .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, freshId: true, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
+      .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, { ...data, relay: true }, { jobId, freshId: true, inline: webhook === undefined && deps.inlineSync !== false, attempts: deps.jobAttempts, backoff, timeoutMs, unended })
       .catch((error: unknown) => {
         throw codedErrorOf(error);
       });

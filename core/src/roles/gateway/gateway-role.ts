@@ -244,7 +244,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
       else logger.warn({ pipeline, model: modelId, outcome, orchestrator, err: error }, 'Live Runner fallback for a batch AI request did not serve it');
     },
   });
-  const apiDeps = { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy, cancels };
+  const apiDeps = { routes, ensureRouter, tenants: clients.tenants, budgets: clients.budgets, capabilities: clients.capabilities, jobAttempts: settings.jobAttempts, syncTimeoutMs: settings.requestTimeoutMs * settings.maxOrchestratorAttempts * settings.jobAttempts, webhookPolicy: webhooks.policy, cancels, inlineSync: config.jobs.inlineSync };
   registerGatewayApi(app, apiDeps);
   // go-livepeer BYOC clients talk to the gateway as to a go-livepeer one (ADR 0049).
   registerProcessRequestRoute(app, apiDeps);

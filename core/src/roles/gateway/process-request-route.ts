@@ -62,7 +62,7 @@ export function registerProcessRequestRoute(app: FastifyInstance, deps: GatewayA
       // go-livepeer's gateway waits timeout_seconds + 5 s per orchestrator; ours may try several.
       const timeoutMs = Math.max(deps.syncTimeoutMs, (job.timeout_seconds + 5) * 1000);
       const opening = await deps.routes
-        .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, data, { jobId, freshId: true, attempts: deps.jobAttempts, backoff: { type: 'exponential', delayMs: 500 }, timeoutMs, unended })
+        .submitAndStream<RouteJobData, RouteJobResult>(capabilityId, data, { jobId, freshId: true, inline: deps.inlineSync !== false, attempts: deps.jobAttempts, backoff: { type: 'exponential', delayMs: 500 }, timeoutMs, unended })
         .catch((error: unknown) => {
           throw codedErrorOf(error);
         });

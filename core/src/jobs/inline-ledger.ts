@@ -1,0 +1,136 @@
+/**
+ * Keeps the synchronous jobs a process runs without the queue (ADR 0067)
+ * durable: one Redis hash per process (`<prefix>:inline:<owner>`, job id →
+ * the job as it would be queued), written before a job runs and cleared when
+ * it ends, and a lease (`<prefix>:inline-alive:<owner>`) the process renews
+ * while it lives. Every kernel with workers sweeps: a ledger whose lease
+ * lapsed (its process died) is taken over in one script and each of its jobs
+ * is queued under its own id, so it runs again in whichever worker takes it,
+ * as a stalled BullMQ job would. A sweeper that dies half-way leaves the
+ * rest in its own ledger, which the next sweeper takes; queueing an id twice
+ * adds nothing (BullMQ keeps the first).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { LoggerService } from '@lpx/sdk';
+
+/** A job as the queue would hold it: capability, data, options, and the attempts it has used. */
+export interface LedgerEntry {
+  readonly capabilityId: string;
+  readonly data: unknown;
+  readonly attempts: number;
+  readonly backoff?: { readonly type: 'fixed' | 'exponential'; readonly delay: number } | undefined;
+  readonly priority?: number | undefined;
+  readonly attemptsMade: number;
+}
+
+export type Requeue = (jobId: string, entry: LedgerEntry) => Promise<void>;
+
+/**
+ * KEYS: the dead owner's lease, its ledger, the owners set, the sweeper's ledger; ARGV: the dead owner.
+ * Moves the ledger's entries into the sweeper's and forgets the owner, unless its lease is alive.
+ */
+const TAKE_OVER = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
+local entries = redis.call('HGETALL', KEYS[2])
+for i = 1, #entries, 2 do redis.call('HSET', KEYS[4], entries[i], entries[i + 1]) end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+return entries
+`;
+
+export class InlineLedger {
+  readonly owner = randomUUID();
+  readonly #connection: Redis;
+  readonly #prefix: string;
+  readonly #leaseMs: number;
+  readonly #logger: LoggerService | undefined;
+  #joined: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #sweeper: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: { connection: Redis; prefix: string; leaseMs: number; logger: LoggerService | undefined }) {
+    this.#connection = options.connection;
+    this.#prefix = options.prefix;
+    this.#leaseMs = options.leaseMs;
+    this.#logger = options.logger;
+  }
+
+  #ledgerKey(owner: string): string {
+    return `${this.#prefix}:inline:${owner}`;
+  }
+
+  #leaseKey(owner: string): string {
+    return `${this.#prefix}:inline-alive:${owner}`;
+  }
+
+  get #ownersKey(): string {
+    return `${this.#prefix}:inline-owners`;
+  }
+
+  /** Writes the job before it runs (and again with each attempt made); the first write also takes the lease. */
+  async record(jobId: string, entry: LedgerEntry): Promise<void> {
+    // A failed start is not remembered: the next job tries again.
+    await (this.#joined ??= this.#join().catch((error: unknown) => {
+      this.#joined = undefined;
+      throw error;
+    }));
+    await this.#connection.hset(this.#ledgerKey(this.owner), jobId, JSON.stringify(entry));
+  }
+
+  /** The job ended (or was queued): nothing is left to hand on. */
+  async clear(jobId: string): Promise<void> {
+    await this.#connection.hdel(this.#ledgerKey(this.owner), jobId);
+  }
+
+  async #join(): Promise<void> {
+    await this.#connection.multi().sadd(this.#ownersKey, this.owner).set(this.#leaseKey(this.owner), '1', 'PX', this.#leaseMs).exec();
+    // Renewed at a third of the lease: two renewals may fail (a Redis hiccup) before another process sweeps.
+    this.#heartbeat = setInterval(() => {
+      this.#connection.set(this.#leaseKey(this.owner), '1', 'PX', this.#leaseMs).catch((error: unknown) => this.#logger?.warn({ err: error }, 'renewing the inline job lease failed'));
+    }, Math.max(1, Math.floor(this.#leaseMs / 3)));
+    this.#heartbeat.unref();
+  }
+
+  /** Sweeps every `intervalMs` (a kernel with workers: it can run what it finds). */
+  startSweeping(intervalMs: number, requeue: Requeue): void {
+    if (this.#sweeper || this.#closed) return;
+    this.#sweeper = setInterval(() => {
+      this.sweep(requeue).catch((error: unknown) => this.#logger?.warn({ err: error }, 'sweeping inline job ledgers failed'));
+    }, intervalMs);
+    this.#sweeper.unref();
+  }
+
+  /** Queues the jobs of every process whose lease lapsed; returns how many. */
+  async sweep(requeue: Requeue): Promise<number> {
+    const owners = await this.#connection.smembers(this.#ownersKey);
+    let handed = 0;
+    for (const owner of owners) {
+      if (owner === this.owner) continue;
+      const keys = [this.#leaseKey(owner), this.#ledgerKey(owner), this.#ownersKey, this.#ledgerKey(this.owner)];
+      const flat = (await this.#connection.eval(TAKE_OVER, keys.length, ...keys, owner)) as string[];
+      if (flat.length > 0) this.#logger?.warn({ owner, jobs: flat.length / 2 }, 'a process died with synchronous jobs under way: queueing them');
+      for (let i = 0; i < flat.length; i += 2) {
+        const jobId = flat[i]!;
+        await requeue(jobId, JSON.parse(flat[i + 1]!) as LedgerEntry);
+        await this.clear(jobId);
+        handed++;
+      }
+    }
+    return handed;
+  }
+
+  /**
+   * Stops renewing and sweeping. With nothing left in the ledger the owner
+   * leaves at once; otherwise its lease lapses and another process sweeps.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#sweeper);
+    if (this.#joined === undefined) return;
+    const left = await this.#connection.hlen(this.#ledgerKey(this.owner));
+    if (left === 0) await this.#connection.multi().srem(this.#ownersKey, this.owner).del(this.#leaseKey(this.owner)).exec();
+  }
+}
