@@ -2,8 +2,10 @@
  * What durability costs a synchronous job, in CPU per job (this process and
  * redis-server, /proc), concurrency 16, no-op work, one embedded Redis:
  *
- * 1. the jobs kernel as the gateway uses it for a route job — BullMQ add, a
- *    worker in this process, the result handed to the waiter (ADR 0061/0065);
+ * 1. the jobs kernel as the gateway used it for a route job until ADR 0067 —
+ *    BullMQ add, a worker in this process, the result handed to the waiter
+ *    (ADR 0061/0065) — and as it uses it now: the job run inline, recorded in
+ *    the process's ledger (ADR 0067);
  * 2. the lightest durable record one could keep instead: one MULTI that writes
  *    the job and a lease before the work, one that deletes both after it (what
  *    a sweeper would need to hand a dead process's jobs on) — not lpx code, a
@@ -49,6 +51,7 @@ async function cpuPerJob(name: string, work: () => Promise<unknown>): Promise<vo
 try {
   console.log(`CPU per synchronous job, c=16, ${jobs} jobs`);
   await cpuPerJob('jobs kernel (BullMQ, local worker)', () => kernel.submitAndWait('byoc/echo', PAYLOAD, { jobId: randomUUID(), freshId: true, timeoutMs: 30_000 }));
+  await cpuPerJob('jobs kernel, inline (ADR 0067)', () => kernel.submitAndWait('byoc/echo', PAYLOAD, { jobId: randomUUID(), freshId: true, inline: true, timeoutMs: 30_000 }));
   await cpuPerJob('light record (2 MULTI per job)', async () => {
     const id = randomUUID();
     await connection.multi().hset(`{bench-sync}:sync:${id}`, 'data', JSON.stringify(PAYLOAD)).zadd('{bench-sync}:sync:leases', Date.now() + 30_000, id).exec();

@@ -128,3 +128,27 @@ t.test('known capabilities: configured ones, offered ones (remembered once seen)
   t.ok(known.knownNow('byoc/echo'), 'still known: its jobs wait for an orchestrator instead of a 404');
   t.notOk(await known.knows('byoc/junk'));
 });
+
+t.test('the check before queueing reuses a fresh look at the spend; the charge is always exact', async (t) => {
+  const prefix = uniquePrefix('budget-check');
+  const directory = new TenantDirectory({ acme: { keys: [], capabilities: ['*'], budget: { spendPerPeriod: '100', periodSeconds: 3_600 } } });
+  const acme = directory.get('acme')!;
+  const here = new TenantBudgets(connection, prefix, Date.now, { checkMaxAgeMs: 200 });
+  const elsewhere = new TenantBudgets(connection, prefix);
+  await here.assertWithin(acme);
+  await elsewhere.reserve(acme, 100n); // another gateway spends the whole budget
+  await here.assertWithin(acme); // within 200 ms of its own look: not asked again
+  await t.rejects(here.reserve(acme, 1n), { code: errors.gateway.BUDGET_EXHAUSTED.code }, 'the charge sees the spend at once');
+  await t.rejects(here.assertWithin(acme), { code: errors.gateway.BUDGET_EXHAUSTED.code }, 'and so does the check, after a refused charge');
+  const latePrefix = uniquePrefix('budget-check-age');
+  const a = new TenantBudgets(connection, latePrefix, Date.now, { checkMaxAgeMs: 50 });
+  const b = new TenantBudgets(connection, latePrefix);
+  await a.assertWithin(acme);
+  await b.reserve(acme, 100n);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  await t.rejects(a.assertWithin(acme), { code: errors.gateway.BUDGET_EXHAUSTED.code }, 'past its age the check asks Redis again');
+  const own = new TenantBudgets(connection, uniquePrefix('budget-check-own'), Date.now, { checkMaxAgeMs: 60_000 });
+  await own.assertWithin(acme);
+  await own.reserve(acme, 100n);
+  await t.rejects(own.assertWithin(acme), { code: errors.gateway.BUDGET_EXHAUSTED.code }, 'its own charges count at once');
+});

@@ -11,6 +11,12 @@
  * fails to be made is given back. Concurrent payments are serialised by
  * Redis, so the spend can pass the budget by at most the one payment that
  * reached it.
+ *
+ * The check before a request is queued (assertWithin) is a courtesy, not the
+ * limit: it reuses what this process last read or charged for the tenant for
+ * up to `checkMaxAgeMs` (default 250 ms), so a busy gateway does not ask Redis
+ * on every request. Spend charged by another gateway in that window is seen
+ * late by the check only; the charge itself is always exact.
  */
 import type { Redis } from 'ioredis';
 import { errors } from '@lpx/sdk';
@@ -19,6 +25,7 @@ import type { Tenant } from './tenant-directory.js';
 
 /** Tenants without a budget are still counted (metrics, `lpx tenants list`), per UTC day. */
 const UNBUDGETED_PERIOD_SECONDS = 86_400;
+const CHECK_MAX_AGE_MS = 250;
 
 export interface SpendReport {
   readonly tenant: string;
@@ -32,11 +39,19 @@ export class TenantBudgets {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #now: () => number;
+  readonly #checkMaxAgeMs: number;
+  /** The spend this process last saw per tenant, with its period key and when (monotonic ms). */
+  readonly #seen = new Map<string, { key: string; spentWei: bigint; at: number }>();
 
-  constructor(redis: Redis, prefix: string, now: () => number = Date.now) {
+  constructor(redis: Redis, prefix: string, now: () => number = Date.now, options: { checkMaxAgeMs?: number } = {}) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#now = now;
+    this.#checkMaxAgeMs = options.checkMaxAgeMs ?? CHECK_MAX_AGE_MS;
+  }
+
+  #remember(tenant: string, key: string, spentWei: bigint): void {
+    this.#seen.set(tenant, { key, spentWei, at: performance.now() });
   }
 
   #period(tenant: Tenant): { key: string; ttlSeconds: number; resetsInSeconds: number } {
@@ -66,7 +81,15 @@ export class TenantBudgets {
   /** Throws GATEWAY_BUDGET_EXHAUSTED when the tenant has reached its budget for this period. */
   async assertWithin(tenant: Tenant): Promise<void> {
     if (tenant.budget === undefined) return;
-    const { spentWei, resetsInSeconds } = await this.report(tenant);
+    const { key, resetsInSeconds } = this.#period(tenant);
+    const seen = this.#seen.get(tenant.name);
+    let spentWei: bigint;
+    if (seen !== undefined && seen.key === key && performance.now() - seen.at < this.#checkMaxAgeMs) {
+      spentWei = seen.spentWei;
+    } else {
+      spentWei = BigInt((await this.#redis.get(key)) ?? '0');
+      this.#remember(tenant.name, key, spentWei);
+    }
     if (spentWei >= tenant.budget.limitWei) throw this.#exhausted(tenant, spentWei, resetsInSeconds);
   }
 
@@ -80,9 +103,11 @@ export class TenantBudgets {
     const { key, ttlSeconds, resetsInSeconds } = this.#period(tenant);
     const limit = tenant.budget === undefined ? '' : String(tenant.budget.limitWei);
     const [applied, total] = (await this.#redis.eval(SPEND_SCRIPT, 1, key, String(wei), limit, String(ttlSeconds), 'charge')) as [number, string];
+    this.#remember(tenant.name, key, BigInt(total));
     if (applied !== 1) throw this.#exhausted(tenant, BigInt(total), resetsInSeconds);
     return async () => {
       await this.#redis.eval(SPEND_SCRIPT, 1, key, String(wei), '', String(ttlSeconds), 'refund');
+      this.#seen.delete(tenant.name);
     };
   }
 }
