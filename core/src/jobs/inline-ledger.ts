@@ -9,6 +9,10 @@
  * as a stalled BullMQ job would. A sweeper that dies half-way leaves the
  * rest in its own ledger, which the next sweeper takes; queueing an id twice
  * adds nothing (BullMQ keeps the first).
+ *
+ * The writes of one turn of the event loop go out as one pipeline (flushed
+ * on setImmediate, after the loop has read every socket that was ready): a
+ * busy gateway's many small writes cost one socket write, not one each.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -25,6 +29,14 @@ export interface LedgerEntry {
 }
 
 export type Requeue = (jobId: string, entry: LedgerEntry) => Promise<void>;
+
+interface PendingWrite {
+  readonly jobId: string;
+  /** The entry's JSON to write, or undefined to clear it. */
+  readonly value: string | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
 
 /**
  * KEYS: the dead owner's lease, its ledger, the owners set, the sweeper's ledger; ARGV: the dead owner.
@@ -49,6 +61,7 @@ export class InlineLedger {
   #heartbeat: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
+  #pending: PendingWrite[] = [];
 
   constructor(options: { connection: Redis; prefix: string; leaseMs: number; logger: LoggerService | undefined }) {
     this.#connection = options.connection;
@@ -76,12 +89,41 @@ export class InlineLedger {
       this.#joined = undefined;
       throw error;
     }));
-    await this.#connection.hset(this.#ledgerKey(this.owner), jobId, JSON.stringify(entry));
+    await this.#write(jobId, JSON.stringify(entry));
   }
 
   /** The job ended (or was queued): nothing is left to hand on. */
-  async clear(jobId: string): Promise<void> {
-    await this.#connection.hdel(this.#ledgerKey(this.owner), jobId);
+  clear(jobId: string): Promise<void> {
+    return this.#write(jobId, undefined);
+  }
+
+  #write(jobId: string, value: string | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.push({ jobId, value, resolve, reject }) === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    const key = this.#ledgerKey(this.owner);
+    const pipeline = this.#connection.pipeline();
+    for (const { jobId, value } of batch) {
+      if (value === undefined) pipeline.hdel(key, jobId);
+      else pipeline.hset(key, jobId, value);
+    }
+    pipeline.exec().then(
+      (results) => {
+        batch.forEach((write, index) => {
+          const error = results?.[index]?.[0];
+          if (error) write.reject(error);
+          else write.resolve();
+        });
+      },
+      (error: Error) => {
+        for (const write of batch) write.reject(error);
+      },
+    );
   }
 
   async #join(): Promise<void> {
