@@ -56,8 +56,11 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   console.log(`listening ${typeof address === 'object' && address !== null ? address.port : 0}`);
 });
-process.on('SIGTERM', () => {
+const stop = (): void => {
   server.close();
   sender.close();
   void chain.close().finally(() => process.exit(0));
-});
+};
+process.on('SIGTERM', stop);
+// The bench holds our stdin open: its end means the bench is gone, however it ended.
+process.stdin.on('end', stop).resume();

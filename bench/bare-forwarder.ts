@@ -24,7 +24,8 @@ export async function startBareForwarder(options: { orchestratorUri: string; rpc
       LPX_BARE_SENDER_KEY: options.senderKey,
       LPX_BARE_TICKET_EV: String(options.ticketEV),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its stdin is the bench's lifeline: when the bench dies, the pipe closes and the forwarder exits.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   const exited = once(child, 'exit').then(([code]) => {
