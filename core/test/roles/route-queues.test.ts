@@ -50,3 +50,11 @@ t.test('finds queues even after their jobs are done', async (t) => {
   t.equal(await routes.submitAndWait('math/inc', 1), 2);
   t.same(await existingRouteCapabilities(connection, prefix), ['math/inc']);
 });
+
+t.test('finds the capabilities of jobs only an inline ledger holds (a gateway that died running them, ADR 0067)', async (t) => {
+  const prefix = `${uniquePrefix('rq-inline')}:route`;
+  const entry = (capabilityId: string) => JSON.stringify({ capabilityId, data: {}, attempts: 3, attemptsMade: 0 });
+  await connection.hset(`${prefix}:inline:dead-gateway`, 'job-1', entry('byoc/only-inline'), 'job-2', entry('byoc/only-inline'), 'job-3', 'not json', 'job-4', entry('NOT A CAPABILITY'));
+  await connection.hset(`${uniquePrefix('rq-inline-other')}:route:inline:other`, 'job-5', entry('byoc/elsewhere'));
+  t.same(await existingRouteCapabilities(connection, prefix), ['byoc/only-inline'], 'once, junk entries skipped, other prefixes not looked at');
+});
