@@ -2,7 +2,7 @@ import t from 'tap';
 import { Rational } from '../../src/payments/index.js';
 import { CreditBook, DEFAULT_CREDIT_BOOK_ENTRIES, creditKey, type CreditEntry } from '../../src/roles/gateway/credit-book.js';
 
-const entry = (): CreditEntry => ({ balance: Rational.of(0n), reserved: Rational.ZERO });
+const entry = (): CreditEntry => ({ balance: Rational.of(0n) });
 
 t.test('the credit book holds at most maxEntries, forgetting (and closing) the oldest', async (t) => {
   const forgotten: CreditEntry[] = [];

@@ -14,10 +14,16 @@
  * Jobs in flight are netted out: the orchestrator debits a job only when it
  * ends, so the balance one answer reports still holds the debits of every
  * other job running. Each job reserves its cost when it is paid for and
- * settles it when it is answered; the credit a new job may count on is the
- * balance less what is reserved. Without this, sixteen jobs at once each read
- * a balance that ignores the fifteen others, go out short of the minute and
- * are refused (`Insufficient balance`), costing a token round trip and a retry.
+ * settles it when it is answered (or releases it when its request failed);
+ * the credit a new job may count on is the balance less what is reserved.
+ * Without this, sixteen jobs at once each read a balance that ignores the
+ * fifteen others, go out short of the minute and are refused (`Insufficient
+ * balance`), costing a token round trip and a retry. Reservations belong to
+ * the (orchestrator, capability) pair, not to one entry: a fresh token's
+ * balance holds the debits of jobs sent on the entry it replaced just as
+ * much, and netting only the fresh entry's own jobs let a burst of refusals
+ * feed itself (each refusal dropped the entry, the next fresh one forgot
+ * every job still running, and its jobs went out short again).
  */
 import { Rational, type PriceInfo, type TicketParams } from '../../payments/index.js';
 
@@ -30,8 +36,6 @@ export interface CreditEntry {
     readonly session: string;
   };
   balance: Rational;
-  /** What the jobs sent on this entry and not answered yet will be debited, as far as we know. */
-  reserved: Rational;
 }
 
 export type CreditKey = string;
@@ -49,6 +53,8 @@ export const DEFAULT_CREDIT_BOOK_ENTRIES = 10_000;
 
 export class CreditBook {
   readonly #entries = new Map<CreditKey, CreditEntry>();
+  /** What the jobs sent to each pair and not answered yet will be debited, as far as we know. */
+  readonly #inFlight = new Map<CreditKey, Rational>();
   readonly #locks = new Map<CreditKey, Promise<unknown>>();
   readonly #onForget: (entry: CreditEntry) => void;
   readonly #maxEntries: number;
@@ -80,25 +86,37 @@ export class CreditBook {
     this.#onForget(entry);
   }
 
-  /** The credit a new job can count on: the balance less what jobs in flight will be debited. */
-  static available(entry: CreditEntry): Rational {
-    return entry.balance.sub(entry.reserved);
+  /** What jobs in flight to this pair will be debited. */
+  inFlight(key: CreditKey): Rational {
+    return this.#inFlight.get(key) ?? Rational.ZERO;
   }
 
-  /** A job is going out on `entry`; `cost` is what it is expected to be debited. */
-  static reserve(entry: CreditEntry, cost: Rational): void {
-    entry.reserved = entry.reserved.add(cost);
+  /** The credit a new job can count on: the balance less what jobs in flight will be debited. */
+  available(key: CreditKey, entry: CreditEntry): Rational {
+    return entry.balance.sub(this.inFlight(key));
+  }
+
+  /** A job is going out to the pair; `cost` is what it is expected to be debited. */
+  reserve(key: CreditKey, cost: Rational): void {
+    this.#inFlight.set(key, this.inFlight(key).add(cost));
+  }
+
+  /** A job's request failed: it will not be debited as far as we know (a fresh token says for sure). */
+  release(key: CreditKey, cost: Rational): void {
+    const left = this.inFlight(key).sub(cost);
+    if (left.gt(Rational.ZERO)) this.#inFlight.set(key, left);
+    else this.#inFlight.delete(key);
   }
 
   /**
    * A job was answered: its reservation ends, and the orchestrator's own figure
    * (after it debited this job, not yet the others in flight) replaces the
-   * balance; without one, the expected cost is taken as debited. An entry
-   * forgotten or replaced meanwhile is left alone.
+   * balance; without one, the expected cost is taken as debited. The balance
+   * of an entry forgotten or replaced meanwhile is left alone.
    */
   settle(key: CreditKey, entry: CreditEntry, cost: Rational, reportedWei: bigint | undefined): void {
+    this.release(key, cost);
     if (this.#entries.get(key) !== entry) return;
-    entry.reserved = entry.reserved.sub(cost);
     entry.balance = reportedWei !== undefined && reportedWei >= 0n ? Rational.of(reportedWei) : entry.balance.sub(cost);
   }
 
@@ -123,6 +141,7 @@ export class CreditBook {
 
   clear(): void {
     for (const key of [...this.#entries.keys()]) this.forget(key);
+    this.#inFlight.clear();
   }
 
   get size(): number {

@@ -133,7 +133,7 @@ export function createJobSender(options: JobSenderOptions) {
     const balance = Rational.of(token.balance);
     const paid = tickets !== undefined && params !== undefined && price !== undefined && price.pricePerUnit > 0n;
     // Fresh params: a new recipientRandHash, so this session's nonces start at 0.
-    const entry: CreditEntry = paid ? { paid: { params, price, session: tickets.startSession(params) }, balance, reserved: Rational.ZERO } : { balance, reserved: Rational.ZERO };
+    const entry: CreditEntry = paid ? { paid: { params, price, session: tickets.startSession(params) }, balance } : { balance };
     book.set(key, entry);
     return entry;
   }
@@ -164,9 +164,9 @@ export function createJobSender(options: JobSenderOptions) {
         if (paid === undefined) return { header: undefined, cached, credit };
         const unit = jobCost(credit);
         // This job's second plus the orchestrator's minute, over what jobs in flight leave.
-        const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(CreditBook.available(credit));
+        const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(book.available(key, credit));
         if (!missing.gt(Rational.ZERO)) {
-          CreditBook.reserve(credit, unit);
+          book.reserve(key, unit);
           return { header: paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price }), cached, credit };
         }
         const ev = ticketEV(paid.params.faceValue, paid.params.winProb);
@@ -176,7 +176,7 @@ export function createJobSender(options: JobSenderOptions) {
         try {
           const batch = await tickets.createTicketBatch(paid.session, Number(count));
           credit.balance = credit.balance.add(ev.mulInt(count));
-          CreditBook.reserve(credit, unit);
+          book.reserve(key, unit);
           options.onPaid?.(Number(count), uri);
           return { header: paymentHeader(paymentFromBatch(batch, paid.price)), cached, credit };
         } catch (error) {
@@ -212,8 +212,10 @@ export function createJobSender(options: JobSenderOptions) {
     if (seen === 0) throw errors.orchestrator.JOB_UNREACHABLE.create(`${headers['x-orchestrator-url']} answered an empty event stream`, { details: { retry: 'other-orchestrator' } });
     await relay?.end(headers);
     // No balance event: the estimate cannot be trusted; the next job asks for a token.
-    if (balance === undefined) book.forget(key);
-    else settle(key, credit, balance);
+    if (balance === undefined) {
+      if (credit !== undefined) book.release(key, jobCost(credit));
+      book.forget(key);
+    } else settle(key, credit, balance);
     // `done`: the stream ended with [DONE]; without it the orchestrator's stream was cut short.
     return { output: { contentType: 'text/event-stream', events: events.finish(), done }, headers };
   }
@@ -244,7 +246,8 @@ export function createJobSender(options: JobSenderOptions) {
       const type = String(response.headers['content-type'] ?? '');
       return { value: { output: /json/i.test(type) ? (JSON.parse(text) as unknown) : text, headers } };
     } catch (error) {
-      // Whatever went wrong, the estimate can no longer be trusted.
+      // Whatever went wrong, the estimate can no longer be trusted; a fresh token will say what was debited.
+      if (payment.credit !== undefined) book.release(key, jobCost(payment.credit));
       book.forget(key);
       if (payment.cached && isStaleCredit(error)) return { stale: error };
       throw error;
