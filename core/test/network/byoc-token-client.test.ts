@@ -1,7 +1,7 @@
 // /process/token's JobToken shape, offchain jobs and postJob over TLS/HTTP2, on the BYOC routes fixture.
 import t from 'tap';
 import { fastify } from 'fastify';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { fetchJobToken, postJob, registerJobRoutes } from '../../src/network/byoc/index.js';
 
@@ -68,7 +68,11 @@ t.test('postJob reaches a self-signed TLS orchestrator over HTTP/2', async (t) =
   t.teardown(() => app.close());
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Our own agent, closed here: the process-wide one would hold its HTTP/2 session open, and the
+  // server's close waits for that session (it made this file take over a minute).
+  const agent = new Agent({ connect: { rejectUnauthorized: false }, allowH2: true });
   const res = await postJob({
+    dispatcher: agent,
     serviceUri: `https://127.0.0.1:${port}`,
     capability: CAP,
     request: '{}',
@@ -82,4 +86,5 @@ t.test('postJob reaches a self-signed TLS orchestrator over HTTP/2', async (t) =
   });
   t.equal(res.body.toString(), 'tls hi');
   t.equal(seenHttpVersion, '2.0', 'HTTP/2 negotiated by ALPN despite the unverifiable certificate');
+  await agent.close();
 });
