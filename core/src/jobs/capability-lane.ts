@@ -43,11 +43,6 @@ interface BoundProcessor {
   concurrency: number;
 }
 
-interface RunsInline {
-  readonly inline: InlineRuns;
-  readonly processor: JobProcessor<unknown, unknown>;
-}
-
 /** Everything the kernel keeps for one capability: its queue, its event reader and, if bound here, its worker. */
 export class CapabilityLane {
   readonly capabilityId: string;
@@ -154,7 +149,7 @@ export class CapabilityLane {
     const processor = toBullProcessor(capabilityId, this.#bound.processor, hooks);
     const worker = createLaneWorker(this.queue.name, processor, this.#bound.concurrency, this.#deps, { waiters: this.#waiters, demand: this.#demand });
     this.#worker = worker;
-    this.#inline = new InlineRuns({ capabilityId, queueQualifiedName: this.queue.qualifiedName, ledger: this.#deps.ledger, hooks, handOver: (jobId, entry) => this.handOver(jobId, entry), logger });
+    this.#inline = new InlineRuns({ capabilityId, queueQualifiedName: this.queue.qualifiedName, processor: this.#bound.processor, ledger: this.#deps.ledger, hooks, handOver: (jobId, entry) => this.handOver(jobId, entry), logger });
   }
 
   /** Queues a job that was running without the queue (this lane closing, or a dead process's ledger swept). */
@@ -168,13 +163,11 @@ export class CapabilityLane {
    * concurrency run inline. Inline jobs have their own bound, so this process
    * may run up to twice the concurrency when its queue is also busy.
    */
-  #runsInline(encoded: Encoded): RunsInline | undefined {
+  #inlineFor(encoded: Encoded): InlineRuns | undefined {
     const inline = this.#inline;
-    const bound = this.#bound;
-    if (inline === undefined || bound === undefined || !this.#takesJobsHere() || inline.size >= bound.concurrency) return undefined;
+    if (inline === undefined || !this.#takesJobsHere() || inline.size >= (this.#bound?.concurrency ?? 0)) return undefined;
     // A job whose input went to the blob store takes the queue: the blob reaper knows only queued jobs.
-    if (encoded.refs.length > 0) return undefined;
-    return { inline, processor: bound.processor };
+    return encoded.refs.length > 0 ? undefined : inline;
   }
 
   async submit(data: unknown, options?: SubmitOptions): Promise<{ id: string }> {
@@ -199,8 +192,8 @@ export class CapabilityLane {
     const jobId = bullOptions.jobId ?? randomUUID();
     bullOptions.jobId = jobId;
     const encoded = await this.#encode(data, bullOptions);
-    const here = options.inline === true ? this.#runsInline(encoded) : undefined;
-    if (here !== undefined) return this.#submitInline(here, jobId, data, encoded, bullOptions, timeoutMs);
+    const inline = options.inline === true ? this.#inlineFor(encoded) : undefined;
+    if (inline !== undefined) return this.#submitInline(inline, jobId, data, encoded, bullOptions, timeoutMs);
     try {
       // A job a worker here will run needs no events reader; one that may run elsewhere starts it first.
       await this.#demand.track(jobId, this.#takesJobsHere());
@@ -234,9 +227,9 @@ export class CapabilityLane {
     return result;
   }
 
-  #submitInline(here: RunsInline, jobId: string, data: unknown, encoded: Encoded, bullOptions: JobsOptions, timeoutMs: number): Promise<unknown> {
+  #submitInline(inline: InlineRuns, jobId: string, data: unknown, encoded: Encoded, bullOptions: JobsOptions, timeoutMs: number): Promise<unknown> {
     const result = this.#waiters.wait(jobId, timeoutMs);
-    here.inline.run(jobId, data, here.processor, ledgerEntry(this.capabilityId, encoded.value, bullOptions)).then(
+    inline.run(jobId, data, ledgerEntry(this.capabilityId, encoded.value, bullOptions)).then(
       // Handed to the queue only when the lane closes, and closing rejects every waiter.
       (finished) => finished !== 'handed' && this.#waiters.settle(jobId, finished),
       (error: unknown) => this.#waiters.reject(jobId, error instanceof Error ? error : new Error(String(error))),

@@ -20,6 +20,8 @@ import { settleWithin } from './settle-within.js';
 export interface InlineRunsDeps {
   readonly capabilityId: string;
   readonly queueQualifiedName: string;
+  /** The lane's bound processor. */
+  readonly processor: JobProcessor<unknown, unknown>;
   readonly ledger: InlineLedger;
   readonly hooks: RunnerHooks;
   /** Queues a job for any worker (the lane's queue, under the job's id). */
@@ -72,16 +74,16 @@ export class InlineRuns {
    * it rejects, and nothing ran). Resolves with the outcome, or `handed` when
    * the lane closed under it and the job went to the queue.
    */
-  run(jobId: string, input: unknown, processor: JobProcessor<unknown, unknown>, entry: LedgerEntry): Promise<FinishedJob | 'handed'> {
+  run(jobId: string, input: unknown, entry: LedgerEntry): Promise<FinishedJob | 'handed'> {
     const controller = new AbortController();
-    const done = this.#run(jobId, input, processor, entry, controller.signal);
+    const done = this.#run(jobId, input, entry, controller.signal);
     this.#running.set(jobId, { controller, done: done.catch(() => undefined) });
     void done.finally(() => this.#running.delete(jobId)).catch(() => undefined);
     return done;
   }
 
-  async #run(jobId: string, input: unknown, processor: JobProcessor<unknown, unknown>, entry: LedgerEntry, signal: AbortSignal): Promise<FinishedJob | 'handed'> {
-    const { capabilityId, queueQualifiedName, ledger, hooks, logger } = this.#deps;
+  async #run(jobId: string, input: unknown, entry: LedgerEntry, signal: AbortSignal): Promise<FinishedJob | 'handed'> {
+    const { capabilityId, queueQualifiedName, processor, ledger, hooks, logger } = this.#deps;
     await ledger.record(jobId, entry);
     hooks.metrics.queued(capabilityId, jobId);
     let attemptsMade = entry.attemptsMade;
