@@ -1,11 +1,13 @@
 /**
  * Starts bench/bare-forwarder-main.ts as a process of its own (as the
- * gateway is), on the dev network's chain, paying with the given sender.
+ * gateway is), on the dev network's chain, paying with the given sender;
+ * `LPX_DEV_NODE_ARGS` applies to it as to the network's nodes (profiling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { devNodeArgs } from '../core/src/dev/node-process.js';
 
 export interface BareForwarder {
   readonly url: string;
@@ -15,7 +17,7 @@ export interface BareForwarder {
 
 export async function startBareForwarder(options: { orchestratorUri: string; rpcUrl: string; controller: string; senderKey: string; ticketEV: bigint }): Promise<BareForwarder> {
   const main = fileURLToPath(new URL('./bare-forwarder-main.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], {
+  const child: ChildProcess = spawn(process.execPath, [...devNodeArgs(), '--import', 'tsx', main], {
     env: {
       ...process.env,
       LPX_BARE_ORCHESTRATOR: options.orchestratorUri,

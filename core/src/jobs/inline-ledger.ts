@@ -10,9 +10,9 @@
  * rest in its own ledger, which the next sweeper takes; queueing an id twice
  * adds nothing (BullMQ keeps the first).
  *
- * The writes of one turn of the event loop go out as one pipeline (flushed
- * on setImmediate, after the loop has read every socket that was ready): a
- * busy gateway's many small writes cost one socket write, not one each.
+ * The writes of one turn of the event loop go out together (flushed on
+ * setImmediate, after the loop has read every socket that was ready): one
+ * HSET and one HDEL at most, however many jobs started or ended.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -107,23 +107,23 @@ export class InlineLedger {
     const batch = this.#pending;
     this.#pending = [];
     const key = this.#ledgerKey(this.owner);
-    const pipeline = this.#connection.pipeline();
-    for (const { jobId, value } of batch) {
-      if (value === undefined) pipeline.hdel(key, jobId);
-      else pipeline.hset(key, jobId, value);
+    // The last write to a job wins (one connection keeps order): one HSET of what is set, one HDEL of
+    // what is cleared — plain commands, not a pipeline object, which cost more than the writes.
+    const last = new Map<string, string | undefined>();
+    for (const { jobId, value } of batch) last.set(jobId, value);
+    const sets: string[] = [];
+    const clears: string[] = [];
+    for (const [jobId, value] of last) {
+      if (value === undefined) clears.push(jobId);
+      else sets.push(jobId, value);
     }
-    pipeline.exec().then(
-      (results) => {
-        batch.forEach((write, index) => {
-          const error = results?.[index]?.[0];
-          if (error) write.reject(error);
-          else write.resolve();
-        });
-      },
-      (error: Error) => {
-        for (const write of batch) write.reject(error);
-      },
-    );
+    const hset = sets.length > 0 ? this.#connection.hset(key, ...sets) : undefined;
+    const hdel = clears.length > 0 ? this.#connection.hdel(key, ...clears) : undefined;
+    // Each write settles with the command that carries its job's last state.
+    for (const write of batch) {
+      const command = last.get(write.jobId) === undefined ? hdel : hset;
+      command!.then(() => write.resolve(), write.reject);
+    }
   }
 
   async #join(): Promise<void> {

@@ -85,6 +85,25 @@ t.test('a failed attempt is retried here after its backoff; a final or unrecover
   t.equal(backoffDelay(undefined, 3), 0);
 });
 
+t.test('a ledger write Redis refuses fails the caller, and the job does not run', async (t) => {
+  const prefix = uniquePrefix('inline-refused');
+  const jobs = kernel(t, prefix);
+  let runs = 0;
+  jobs.registerProcessor<{ n: number }, { n: number }>('test/inline', async (job) => {
+    runs++;
+    return { n: job.data.n };
+  });
+  jobs.start();
+  t.same(await jobs.submitAndWait('test/inline', { n: 1 }, { freshId: true, inline: true, timeoutMs: 10_000 }), { n: 1 }, 'the first job takes the lease and runs');
+  const [owner] = await connection.smembers(`${prefix}:inline-owners`);
+  // A key of the wrong type makes the ledger's HSET fail, as a broken Redis would.
+  await connection.set(`${prefix}:inline:${owner!}`, 'not a hash');
+  await t.rejects(jobs.submitAndWait('test/inline', { n: 2 }, { freshId: true, inline: true, timeoutMs: 10_000 }), /WRONGTYPE/, 'the caller gets the refusal');
+  t.equal(runs, 1, 'the job whose record was refused never ran');
+  t.same(await jobs.queueFor('test/inline').getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'), { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 }, 'nor was it queued');
+  await connection.del(`${prefix}:inline:${owner!}`);
+});
+
 t.test('inline jobs are bounded by the concurrency: the rest take the queue and are answered all the same', async (t) => {
   const prefix = uniquePrefix('inline-bound');
   const jobs = kernel(t, prefix);
