@@ -28,6 +28,14 @@ t.test('keys: 256 random bits, stored and matched only as SHA-256', async (t) =>
   t.equal(directory.authenticate(`Bearer ${b}`)?.name, 'other');
   t.throws(() => directory.authenticate(undefined), { code: errors.gateway.API_KEY_REQUIRED.code });
   t.throws(() => directory.authenticate(`Bearer ${hashApiKey(a)}`), { code: errors.gateway.API_KEY_INVALID.code });
+  // A header seen valid is answered from memory: the answers stay the same, a wrong key stays wrong.
+  for (let i = 0; i < 3; i++) t.equal(directory.authenticate(`Bearer ${a}`)?.name, 'acme', `again (${i})`);
+  t.throws(() => directory.authenticate(`Bearer ${a}x`), { code: errors.gateway.API_KEY_INVALID.code }, 'a valid key with more after it is not valid');
+  // More distinct valid headers than it remembers (the whitespace may vary): still each answered right.
+  for (let spaces = 1; spaces <= 1_100; spaces++) {
+    if (directory.authenticate(`Bearer${' '.repeat(spaces)}${spaces % 2 === 0 ? a : b}`)?.name !== (spaces % 2 === 0 ? 'acme' : 'other')) t.fail(`header with ${spaces} spaces`);
+  }
+  t.equal(directory.authenticate(`Bearer ${b}`)?.name, 'other', 'after the memory was full and emptied');
   t.equal(new TenantDirectory({}).authenticate(undefined), undefined, 'no tenants: open');
   t.ok(new TenantDirectory({}).open);
 });

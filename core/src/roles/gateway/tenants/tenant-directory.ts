@@ -46,10 +46,14 @@ function tenantOf(name: string, config: TenantConfig): Tenant {
 }
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+/** Headers already proven valid, so a busy client costs one map read, not a hash and a scan per request. */
+const PROVEN_HEADERS_MAX = 1_024;
 
 export class TenantDirectory {
   readonly #tenants = new Map<string, Tenant>();
   readonly #keys: KeyEntry[] = [];
+  /** `Authorization` values that matched a key (the directory never changes: config is read once). */
+  readonly #proven = new Map<string, Tenant>();
 
   constructor(config: Readonly<Record<string, TenantConfig>> = {}) {
     for (const [name, entry] of Object.entries(config)) {
@@ -80,10 +84,21 @@ export class TenantDirectory {
   /**
    * The tenant an `Authorization` header belongs to; undefined on an open
    * gateway. Every stored hash is compared, in constant time and without
-   * stopping at a match, so timing says nothing about which keys exist.
+   * stopping at a match, so timing says nothing about which keys exist; a
+   * header that matched before is answered from memory.
    */
   authenticate(authorization: string | undefined): Tenant | undefined {
     if (this.open) return undefined;
+    // Only valid keys are remembered: a wrong key always takes the constant-time path below.
+    const proven = authorization === undefined ? undefined : this.#proven.get(authorization);
+    if (proven !== undefined) return proven;
+    const tenant = this.#match(authorization);
+    if (this.#proven.size >= PROVEN_HEADERS_MAX) this.#proven.clear();
+    this.#proven.set(authorization!, tenant);
+    return tenant;
+  }
+
+  #match(authorization: string | undefined): Tenant {
     const match = authorization === undefined ? null : BEARER.exec(authorization);
     if (match === null) throw errors.gateway.API_KEY_REQUIRED.create('this gateway needs an API key: send `Authorization: Bearer <key>`');
     const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
