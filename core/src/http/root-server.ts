@@ -5,6 +5,7 @@ import { installProblemJson, problemJsonServerOptions } from './problem-json.js'
 import { registerBlobRoutes, type BlobStore } from '../blobs/index.js';
 import { registerEventsRoute } from '../observability/events-route.js';
 import { installOpenApi, jsonResponse, contentResponse } from './openapi/index.js';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 
 export interface RootServerOptions {
   logger: Logger;
@@ -35,6 +36,7 @@ export async function createRootServer(options: RootServerOptions): Promise<Fast
     bodyLimit: options.bodyLimitBytes,
     // Per-request logs at info would drown a busy node; errors are still logged by the problem+json handler.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     // Bad URLs and malformed HTTP are refused before routing: problem+json there too.
     ...problemJsonServerOptions,
   }) as unknown as FastifyInstance;

@@ -16,6 +16,7 @@ import { networkErrors } from '../network-errors.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { isGrpcRequest } from './grpc-headers.js';
 import { GrpcProxy, SESSION_MEMORY_MB } from './grpc-proxy.js';
+import { lazyChildLoggerFactory } from '../../http/lazy-request-logger.js';
 
 /** Go's default http.Server MaxHeaderBytes; Livepeer-Payment headers carry hundreds of tickets. */
 export const DEFAULT_MAX_HEADER_BYTES = 1024 * 1024;
@@ -100,6 +101,7 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
     ...(logger !== undefined ? { loggerInstance: logger as unknown as FastifyBaseLogger } : { logger: false }),
     // Per-request logs at info would drown a busy node.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     ...(problemJsonServerOptions as object),
   });
   // go-livepeer routes answer their own refusals in go-livepeer's plain text; what escapes them
