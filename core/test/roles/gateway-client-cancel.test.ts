@@ -145,3 +145,37 @@ t.test('a router elsewhere finds the mark before it starts the job over, and sen
   t.equal(fleet.seen.sends, 0);
   t.equal(await elsewhere.isCancelled('job-10'), false, 'other jobs are not marked');
 });
+
+t.test('a tracked run aborts with its job or its caller, and says which', async (t) => {
+  const cancels = new ClientCancels(connection, uniquePrefix('gw-cancel-track'));
+  const routes = new JobsKernel({ connection, prefix: uniquePrefix('gw-cancel-track-q') });
+  t.teardown(() => routes.close());
+  const queue = routes.queueFor('byoc/echo');
+
+  const job = new AbortController();
+  const byJob = cancels.track('job-a', job.signal);
+  job.abort(new Error('worker closing'));
+  t.ok(byJob.signal.aborted, "the job's own abort reaches the tracked signal");
+  t.equal((byJob.signal.reason as Error).message, 'worker closing', 'with its reason');
+  t.equal(byJob.hungUp, false, 'not the caller');
+  byJob.done();
+
+  const byCaller = cancels.track('job-b', new AbortController().signal);
+  await cancels.cancel(queue, 'byoc/echo', 'job-b');
+  t.ok(byCaller.signal.aborted);
+  t.equal(byCaller.hungUp, true, 'the caller hung up');
+  t.match(byCaller.signal.reason, { code: 'LPX_ERR_JOBS_CANCELLED' });
+  byCaller.done();
+
+  const already = new AbortController();
+  already.abort(new Error('gone before'));
+  t.ok(cancels.track('job-c', already.signal).signal.aborted, 'a job aborted before tracking starts aborted');
+
+  const later = new AbortController();
+  const ended = cancels.track('job-d', later.signal);
+  ended.done();
+  later.abort();
+  t.notOk(ended.signal.aborted, 'once done, the job signal is no longer listened to');
+  await cancels.cancel(queue, 'byoc/echo', 'job-d');
+  t.equal(await cancels.isCancelled('job-d'), true, 'a job no longer tracked here is marked for routers elsewhere');
+});

@@ -20,7 +20,7 @@ const MARK_TTL_MS = 10 * 60_000;
 export class ClientCancels {
   readonly #redis: Redis;
   readonly #prefix: string;
-  readonly #running = new Map<string, AbortController>();
+  readonly #running = new Map<string, TrackedRun>();
 
   constructor(redis: Redis, prefix: string) {
     this.#redis = redis;
@@ -36,7 +36,7 @@ export class ClientCancels {
     const running = this.#running.get(jobId);
     if (running !== undefined) {
       // It fails CANCELLED at once and stays on record, for a status read.
-      running.abort(cancelled(capabilityId, jobId));
+      running.hangUp(cancelled(capabilityId, jobId));
       return;
     }
     await this.#redis.set(this.#mark(jobId), '1', 'PX', MARK_TTL_MS);
@@ -44,14 +44,23 @@ export class ClientCancels {
     await queue.remove(jobId).catch(() => 0);
   }
 
-  /** A router starts `jobId`: its signal aborts when the caller hangs up; `done` when it ends. */
-  track(jobId: string): { signal: AbortSignal; done(): void } {
-    const controller = new AbortController();
-    this.#running.set(jobId, controller);
+  /**
+   * A router starts `jobId`: `signal` aborts when the caller hangs up
+   * (`hungUp` says so) or when `parent` (the job's own signal) aborts; call
+   * `done` when it ends. One controller with a listener on the parent, not
+   * `AbortSignal.any`, which costs a busy gateway weak references per job.
+   */
+  track(jobId: string, parent?: AbortSignal): Tracked {
+    const run = new TrackedRun(parent);
+    this.#running.set(jobId, run);
     return {
-      signal: controller.signal,
+      signal: run.signal,
+      get hungUp() {
+        return run.hungUp;
+      },
       done: () => {
-        if (this.#running.get(jobId) === controller) this.#running.delete(jobId);
+        run.release();
+        if (this.#running.get(jobId) === run) this.#running.delete(jobId);
       },
     };
   }
@@ -59,6 +68,40 @@ export class ClientCancels {
   /** Whether the caller of `jobId` hung up (read before a job starts over). */
   async isCancelled(jobId: string): Promise<boolean> {
     return (await this.#redis.exists(this.#mark(jobId))) > 0;
+  }
+}
+
+export interface Tracked {
+  readonly signal: AbortSignal;
+  /** The caller hung up (not the job's own signal). */
+  readonly hungUp: boolean;
+  done(): void;
+}
+
+class TrackedRun {
+  readonly #controller = new AbortController();
+  readonly #parent: AbortSignal | undefined;
+  readonly #onParentAbort = (): void => this.#controller.abort(this.#parent?.reason);
+  hungUp = false;
+
+  constructor(parent: AbortSignal | undefined) {
+    this.#parent = parent;
+    if (parent?.aborted === true) this.#controller.abort(parent.reason);
+    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  hangUp(reason: Error): void {
+    if (this.#controller.signal.aborted) return;
+    this.hungUp = true;
+    this.#controller.abort(reason);
+  }
+
+  release(): void {
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 }
 

@@ -23,7 +23,7 @@ import { failoverActionFor } from './failover-policy.js';
 import type { ByocWireRequest, RouteJobData, RouteJobResult } from './route-job.js';
 import { RouteRelay } from './route-relay.js';
 import type { SentJob } from './job-sender.js';
-import { cancelled, type ClientCancels } from './client-cancels.js';
+import { cancelled, type ClientCancels, type Tracked } from './client-cancels.js';
 
 export interface RouteTarget {
   readonly uri: string;
@@ -60,25 +60,26 @@ function textOf(error: unknown): string {
 
 export function routerProcessor(deps: RouterDeps) {
   return async (job: JobContext<RouteJobData>): Promise<RouteJobResult> => {
-    const gone = deps.cancels?.track(job.id);
+    const tracked = deps.cancels?.track(job.id, job.signal);
     try {
-      return await route(job, gone?.signal);
+      return await route(job, tracked);
     } finally {
-      gone?.done();
+      tracked?.done();
     }
   };
 
   /** Whether the caller hung up: at once when its API runs here, else by the mark, read only before starting over. */
-  async function callerLeft(job: JobContext<RouteJobData>, gone: AbortSignal | undefined, startingOver: boolean): Promise<boolean> {
-    if (gone?.aborted === true) return true;
+  async function callerLeft(job: JobContext<RouteJobData>, tracked: Tracked | undefined, startingOver: boolean): Promise<boolean> {
+    if (tracked?.hungUp === true) return true;
     return startingOver && deps.cancels !== undefined && (await deps.cancels.isCancelled(job.id));
   }
 
-  async function route(job: JobContext<RouteJobData>, gone: AbortSignal | undefined): Promise<RouteJobResult> {
+  async function route(job: JobContext<RouteJobData>, tracked: Tracked | undefined): Promise<RouteJobResult> {
     const { capabilityId, input, tenant } = job.data;
-    const signal = gone === undefined ? job.signal : AbortSignal.any([job.signal, gone]);
+    // Aborts when the job's own signal does or the caller hangs up.
+    const signal = tracked?.signal ?? job.signal;
     const cancel = () => finalFailure(cancelled(capabilityId, job.id));
-    if (await callerLeft(job, gone, job.attempt > 1)) throw cancel();
+    if (await callerLeft(job, tracked, job.attempt > 1)) throw cancel();
     const stream = job.stream;
     const relay = job.data.relay === true && stream !== undefined ? new RouteRelay((headers) => stream.call(job, headers)) : undefined;
     const wire = job.data.byoc;
@@ -90,7 +91,7 @@ export function routerProcessor(deps: RouterDeps) {
     let refreshed = false;
     let target: RouteTarget | undefined;
     while (tried < deps.maxOrchestratorAttempts) {
-      if (await callerLeft(job, gone, tried > 0)) throw cancel();
+      if (await callerLeft(job, tracked, tried > 0)) throw cancel();
       if (job.signal.aborted) break;
       if (target === undefined) {
         try {
@@ -108,7 +109,7 @@ export function routerProcessor(deps: RouterDeps) {
         return { output: sent.output, orchestrator: target.uri, tried, headers: sent.headers };
       } catch (error) {
         // Aborted because the caller left: the orchestrator is not to blame.
-        if (gone?.aborted === true) throw cancel();
+        if (tracked?.hungUp === true) throw cancel();
         // The tenant's budget, not the orchestrator, refused: no blame, no failover, nothing paid.
         if (errors.gateway.BUDGET_EXHAUSTED.is(error)) throw error;
         // The orchestrator (or its app) found the caller's request wrong: another would say the same,
