@@ -25,6 +25,7 @@ import { encodeJobRequestHeader, JOB_REQUEST_HEADER, signJobRequest } from './jo
 import { decodeJobToken, type JobToken } from './job-token.js';
 import { ERROR_CODE_HEADER } from './http-refusal.js';
 import { readLines } from './sse-line-reader.js';
+import { Deadline } from '../deadline.js';
 
 /** go-livepeer's gateway waits timeout_seconds + 5 s for an orchestrator's answer. */
 export const JOB_RESPONSE_SLACK_MS = 5_000;
@@ -107,13 +108,14 @@ interface Opened {
   readonly body: AsyncIterable<Buffer> & { arrayBuffer(): Promise<ArrayBuffer>; destroy(): unknown };
   /** The coded error for a failure of this exchange, now or while its body is read. */
   readonly failure: (cause: unknown) => Error;
+  /** The exchange is over (its body read or dropped): the deadline stops. */
+  readonly end: () => void;
 }
 
 async function open(url: string, options: SendOptions, waitMs: number, signal: AbortSignal | undefined): Promise<Opened> {
-  const timeout = AbortSignal.timeout(waitMs);
-  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  const deadline = new Deadline(waitMs, signal);
   const failure = (cause: unknown): Error => {
-    if (timeout.aborted && signal?.aborted !== true) {
+    if (deadline.timedOut && signal?.aborted !== true) {
       return errors.orchestrator.JOB_TIMEOUT.create(`${url} did not answer within ${waitMs} ms`, { cause, details: { url, retry: 'other-orchestrator' satisfies RetryAdvice } });
     }
     return errors.orchestrator.JOB_UNREACHABLE.create(`${url}: ${(cause as Error).message}`, { cause, details: { url, aborted: signal?.aborted === true, retry: 'other-orchestrator' satisfies RetryAdvice } });
@@ -123,11 +125,12 @@ async function open(url: string, options: SendOptions, waitMs: number, signal: A
       method: options.method,
       headers: options.headers,
       ...(options.body === undefined ? {} : { body: options.body }),
-      signal: combined,
+      signal: deadline.signal,
       dispatcher: options.dispatcher ?? insecureOrchestratorAgent(),
     });
-    return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Opened['body'], failure };
+    return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Opened['body'], failure, end: () => deadline.end() };
   } catch (cause) {
+    deadline.end();
     throw failure(cause);
   }
 }
@@ -137,6 +140,8 @@ async function readWhole(res: Opened): Promise<Buffer> {
     return Buffer.from(await res.body.arrayBuffer());
   } catch (cause) {
     throw res.failure(cause);
+  } finally {
+    res.end();
   }
 }
 
@@ -153,6 +158,7 @@ async function* linesOf(res: Opened): AsyncGenerator<string, void, undefined> {
     throw res.failure(cause);
   } finally {
     res.body.destroy();
+    res.end();
   }
 }
 
