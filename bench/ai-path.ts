@@ -22,6 +22,9 @@ import { createDockerRuntime } from '@lpx/plugin-runtime-docker';
 import { waitForAIRunners } from '../core/src/demo/demo-ai.js';
 import { DEV_AI_MODELS, devDockerStateDir } from '../core/src/dev/dev-configs.js';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
+import { runNodesCompiled } from './compiled-nodes.js';
+
+runNodesCompiled();
 
 const RUNS = Number(process.argv[2] ?? process.env['BENCH_RUNS'] ?? 20);
 const LLM_MODEL = 'meta-llama/llama-3.1-8B-Instruct';

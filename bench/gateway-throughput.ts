@@ -46,6 +46,9 @@ import { startBareForwarder } from './bare-forwarder.js';
 import { pin, unpin } from './cpu-pinning.js';
 import { formatCpu } from './proc-cpu.js';
 import { measureConcurrent as measure } from './rate.js';
+import { runNodesCompiled } from './compiled-nodes.js';
+
+runNodesCompiled();
 
 const jobs = Number(process.argv[2] ?? 400);
 const maxOrchestrators = Number(process.argv[3] ?? process.env['BENCH_ORCHESTRATORS'] ?? 8);

@@ -22,6 +22,9 @@ import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
 import { createChainPaymentSources } from '../core/src/payments-chain/create-sources.js';
 import { createJobSender } from '../core/src/roles/gateway/job-sender.js';
 import { measureConcurrent as measure } from './rate.js';
+import { runNodesCompiled } from './compiled-nodes.js';
+
+runNodesCompiled();
 
 const mode = process.argv[2] === 'direct' ? 'direct' : 'gateway';
 const jobs = Number(process.argv[3] ?? 300);

@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
 import { JobsKernel } from '../core/src/jobs/index.js';
 import { measureConcurrent as measure, quantile } from './rate.js';
+import { runNodesCompiled } from './compiled-nodes.js';
+
+runNodesCompiled();
 
 const jobs = Number(process.argv[2] ?? 300);
 

@@ -21,6 +21,9 @@ import { generateTestMedia } from '@lpx/sdk/testing';
 import { buildLadderJob } from '@lpx/plugin-transcode-ffmpeg';
 import { scrapeCounter } from '../core/src/demo/demo-metrics.js';
 import { startDevNetwork, type DevNetwork } from '../core/src/dev/dev-network.js';
+import { runNodesCompiled } from './compiled-nodes.js';
+
+runNodesCompiled();
 
 const RUNS = Number(process.argv[2] ?? process.env['BENCH_RUNS'] ?? 5);
 const SEGMENT_MS = 2_000;
