@@ -7,7 +7,8 @@
  * the same machine. Prints `listening <port>` when ready.
  *
  * Environment: LPX_BARE_ORCHESTRATOR (service URI), LPX_BARE_RPC,
- * LPX_BARE_CONTROLLER, LPX_BARE_SENDER_KEY, LPX_BARE_TICKET_EV (wei).
+ * LPX_BARE_CONTROLLER, LPX_BARE_SENDER_KEY, LPX_BARE_TICKET_EV (wei),
+ * LPX_BARE_HTTP_VERSION ('1.1' or '2', the gateway's orchestratorHttpVersion).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -31,6 +32,7 @@ const sender = createJobSender({
   requestTimeoutMs: 15_000,
   limits: { maxEV: 2n * ticketEV, maxTotalEV: 200n * ticketEV },
   logger: pino({ level: 'silent' }),
+  httpVersion: required('LPX_BARE_HTTP_VERSION') === '2' ? '2' : '1.1',
 });
 const orchestrator = { uri: required('LPX_BARE_ORCHESTRATOR') } as PoolEntry;
 

@@ -15,7 +15,7 @@ export interface BareForwarder {
   stop(): Promise<void>;
 }
 
-export async function startBareForwarder(options: { orchestratorUri: string; rpcUrl: string; controller: string; senderKey: string; ticketEV: bigint }): Promise<BareForwarder> {
+export async function startBareForwarder(options: { orchestratorUri: string; rpcUrl: string; controller: string; senderKey: string; ticketEV: bigint; httpVersion: '1.1' | '2' }): Promise<BareForwarder> {
   const main = fileURLToPath(new URL('./bare-forwarder-main.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [...devNodeArgs(), '--import', 'tsx', main], {
     env: {
@@ -25,6 +25,7 @@ export async function startBareForwarder(options: { orchestratorUri: string; rpc
       LPX_BARE_CONTROLLER: options.controller,
       LPX_BARE_SENDER_KEY: options.senderKey,
       LPX_BARE_TICKET_EV: String(options.ticketEV),
+      LPX_BARE_HTTP_VERSION: options.httpVersion,
     },
     // Its stdin is the bench's lifeline: when the bench dies, the pipe closes and the forwarder exits.
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -16,7 +16,11 @@
  *    floor of any gateway: a bare forwarder process (bare-forwarder-main.ts:
  *    node:http in, the same job sender out, nothing else), so the bench
  *    says how much of the gap is the hop and how much the gateway's own
- *    work. Then, for information, the same with the
+ *    work. A fourth path is the direct client over HTTP/1.1, the
+ *    transport the gateway uses towards orchestrators by default (ADR
+ *    0068): the go-livepeer-style client uses HTTP/2 as go-livepeer does,
+ *    so the bench also says how the gateway compares with a direct client
+ *    on its own transport. Then, for information, the same with the
  *    gateway side (client, gateway) and the orchestrator side (orchestrator,
  *    Redis, chain) on a core each (`taskset`), as separate machines would be.
  * 2. Throughput through the gateway with 1, 2, 4 and 8 orchestrators (one
@@ -36,6 +40,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { privateKeyToAccount } from 'viem/accounts';
+import { GatewaySection } from '../core/src/config/gateway-schema.js';
 import { startDevNetwork } from '../core/src/dev/dev-network.js';
 import type { PoolEntry } from '../core/src/gateway/pool/pool-options.js';
 import { encodeJobRequestHeader } from '../core/src/network/byoc/index.js';
@@ -65,15 +70,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lpx-bench-gw-throughput-'));
  * which the large reserve allows); go-livepeer's defaults make winners rarer still.
  */
 const TICKET_EV = 2n * 10n ** 17n;
-const network = await startDevNetwork({ orchestrators: Math.max(...sizes), dataDir, echoCapacity: CAPACITY, tenantBudgetWei: 10n ** 24n, tickets: { ev: TICKET_EV, senderFundsWei: 1_000n * 10n ** 18n, senders: 3 } });
+const network = await startDevNetwork({ orchestrators: Math.max(...sizes), dataDir, echoCapacity: CAPACITY, tenantBudgetWei: 10n ** 24n, tickets: { ev: TICKET_EV, senderFundsWei: 1_000n * 10n ** 18n, senders: 4 } });
 const chainSources = await createChainPaymentSources({ rpcUrl: network.chain.rpcUrl, controller: network.chain.controller });
-// The gateway pays with the first sender; the direct client and the bare forwarder each with one of their own.
-const [, senderKey, forwarderKey] = network.chain.accounts.filter((a) => a.role === 'sender').map((a) => a.privateKey as `0x${string}`);
-if (senderKey === undefined || forwarderKey === undefined) throw new Error('the dev network funded fewer than 3 senders');
-const direct = createJobSender({ account: privateKeyToAccount(senderKey), chain: chainSources, requestTimeoutMs: 15_000, limits: { maxEV: 2n * TICKET_EV, maxTotalEV: 200n * TICKET_EV }, logger: pino({ level: 'silent' }) });
+// The gateway pays with the first sender; the direct clients and the bare forwarder each with one of their own.
+const [, senderKey, forwarderKey, sender11Key] = network.chain.accounts.filter((a) => a.role === 'sender').map((a) => a.privateKey as `0x${string}`);
+if (senderKey === undefined || forwarderKey === undefined || sender11Key === undefined) throw new Error('the dev network funded fewer than 4 senders');
+const directSender = (key: `0x${string}`, httpVersion: '1.1' | '2') =>
+  createJobSender({ account: privateKeyToAccount(key), chain: chainSources, requestTimeoutMs: 15_000, limits: { maxEV: 2n * TICKET_EV, maxTotalEV: 200n * TICKET_EV }, logger: pino({ level: 'silent' }), httpVersion });
+// go-livepeer's BYOC client forces an HTTP/2 attempt (ForceAttemptHTTP2): the baseline does the same.
+const direct = directSender(senderKey, '2');
+const direct11 = directSender(sender11Key, '1.1');
+/** The dev gateway runs on the config default; the bare forwarder sends as it does. */
+const GATEWAY_HTTP_VERSION = GatewaySection.properties.orchestratorHttpVersion.default as '1.1' | '2';
 const auth = `Bearer ${network.tenants[0]!.apiKey}`;
 const client = new Pool(network.gateway.httpUrl, { connections: 64 });
-const forwarder = await startBareForwarder({ orchestratorUri: network.orchestrators[0]!.serviceUri, rpcUrl: network.chain.rpcUrl, controller: network.chain.controller, senderKey: forwarderKey, ticketEV: TICKET_EV });
+const forwarder = await startBareForwarder({ orchestratorUri: network.orchestrators[0]!.serviceUri, rpcUrl: network.chain.rpcUrl, controller: network.chain.controller, senderKey: forwarderKey, ticketEV: TICKET_EV, httpVersion: GATEWAY_HTTP_VERSION });
 const forwarderClient = new Pool(forwarder.url, { connections: 64 });
 try {
   // go-livepeer's BYOC client route: the parameters' orchestrators.include limits the choice.
@@ -93,6 +104,9 @@ try {
   const straight = async (i: number): Promise<void> => {
     await direct.send(first, { capabilityId: 'byoc/echo', input: { text: `d${i}` }, requestId: randomUUID(), signal: AbortSignal.timeout(30_000) });
   };
+  const straight11 = async (i: number): Promise<void> => {
+    await direct11.send(first, { capabilityId: 'byoc/echo', input: { text: `h${i}` }, requestId: randomUUID(), signal: AbortSignal.timeout(30_000) });
+  };
   // The same orchestrator both ways: the gateway may use only orchestrator 1 here.
   const viaGateway = viaWire([first.uri]);
   // Discovery may take a while on a loaded machine: until then the gateway answers 404 for byoc/echo.
@@ -104,6 +118,7 @@ try {
   await measure(32, 16, viaGateway); // warm: first payment, connections
   await measure(32, 16, straight);
   await measure(32, 16, bare);
+  await measure(32, 16, straight11);
   // c=1 first: latency alone, before c=16 has run the credit and the connections hot.
   const one = Math.min(100, jobs);
   const g1 = await measure(one, 1, viaGateway);
@@ -113,21 +128,23 @@ try {
   const pids = { client: process.pid, gateway: network.gateway.process.pid, forwarder: forwarder.pid, orchestrator: network.orchestrators[0]!.process.pid, redis: network.redis.pid, chain: network.chain.pid };
   const rounds = 4;
   const perRound = Math.max(16, Math.floor(jobs / rounds));
-  const run = (roundCount: number): Promise<AlternatingResult<'gateway' | 'bare'>> =>
-    alternate({ rounds: roundCount, perRound, concurrency: 16, paths: { gateway: viaGateway, direct: straight, bare }, pids, orchestratorHttpUrl: network.orchestrators[0]!.process.httpUrl });
-  const report = (label: string, result: AlternatingResult<'gateway' | 'bare'>, withTargets: boolean): void => {
+  const run = (roundCount: number): Promise<AlternatingResult<'gateway' | 'bare' | 'direct11'>> =>
+    alternate({ rounds: roundCount, perRound, concurrency: 16, paths: { gateway: viaGateway, direct: straight, bare, direct11: straight11 }, pids, orchestratorHttpUrl: network.orchestrators[0]!.process.httpUrl });
+  const report = (label: string, result: AlternatingResult<'gateway' | 'bare' | 'direct11'>, withTargets: boolean): void => {
     const { totals, roundRatios, jobsPerPath } = result;
     const g = summarize(totals.gateway);
     const d = summarize(totals.direct);
     const b = summarize(totals.bare);
+    const h = summarize(totals.direct11);
     const target = (text: string): string => (withTargets ? `target ${text}; ` : '');
     const rounds = (ratios: readonly number[]): string => ratios.map((x) => x.toFixed(2)).join(' / ');
     console.log(`${label}: ${jobsPerPath} echo jobs per path in ${roundRatios.gateway.length} alternating rounds, c=16`);
     console.log(`  throughput: gateway ${g.perSecond.toFixed(0)} jobs/s vs direct ${d.perSecond.toFixed(0)} jobs/s → ratio ${(g.perSecond / d.perSecond).toFixed(2)} (${target('≥ 0.8')}rounds ${rounds(roundRatios.gateway)})`);
     console.log(`  p50: gateway ${g.p50.toFixed(1)} ms vs direct ${d.p50.toFixed(1)} ms → +${(g.p50 - d.p50).toFixed(1)} ms${withTargets ? ' (target ≤ 5 ms)' : ''}`);
     console.log(`  the floor, a bare forwarder (HTTP in, the same job sender out, no queue): ${b.perSecond.toFixed(0)} jobs/s → ratio ${(b.perSecond / d.perSecond).toFixed(2)} (rounds ${rounds(roundRatios.bare)}), p50 +${(b.p50 - d.p50).toFixed(1)} ms; the gateway does ${(g.perSecond / b.perSecond).toFixed(2)} × the floor`);
-    const cpu = (path: 'gateway' | 'direct' | 'bare'): string => formatCpu(Object.fromEntries(Object.entries(totals[path].cpu).filter(([, seconds]) => seconds * 1000 >= 0.01 * jobsPerPath)), jobsPerPath);
-    console.log(`  CPU per job: through the gateway ${cpu('gateway')}; direct ${cpu('direct')}; bare forwarder ${cpu('bare')}`);
+    console.log(`  the same direct client over HTTP/1.1 (the gateway's transport to orchestrators): ${h.perSecond.toFixed(0)} jobs/s, p50 ${h.p50.toFixed(1)} ms → gateway ratio ${(g.perSecond / h.perSecond).toFixed(2)}, p50 +${(g.p50 - h.p50).toFixed(1)} ms (rounds ${rounds(roundRatios.gateway.map((x, i) => x / roundRatios.direct11[i]!))})`);
+    const cpu = (path: 'gateway' | 'direct' | 'bare' | 'direct11'): string => formatCpu(Object.fromEntries(Object.entries(totals[path].cpu).filter(([, seconds]) => seconds * 1000 >= 0.01 * jobsPerPath)), jobsPerPath);
+    console.log(`  CPU per job: through the gateway ${cpu('gateway')}; direct ${cpu('direct')}; bare forwarder ${cpu('bare')}; direct over HTTP/1.1 ${cpu('direct11')}`);
     console.log(`  orchestrator 1's tickets: gateway ${totals.gateway.tickets.received} received, ${totals.gateway.tickets.winning} winning; direct ${totals.direct.tickets.received} received, ${totals.direct.tickets.winning} winning; bare ${totals.bare.tickets.received} received, ${totals.bare.tickets.winning} winning`);
   };
   console.log('gateway vs a go-livepeer-style client paying the orchestrator directly, separate processes');
@@ -158,6 +175,7 @@ try {
   }
 } finally {
   direct.close();
+  direct11.close();
   await client.close();
   await forwarderClient.close();
   await forwarder.stop();

@@ -79,6 +79,12 @@ export const GatewaySection = Type.Object(
     poolRefreshMs: Type.Integer({ minimum: 100, default: 60_000 }),
     /** Per-request timeout towards an orchestrator. */
     requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+    /**
+     * HTTP version of BYOC jobs to orchestrators (ADR 0068): '1.1' (keep-alive, a connection per job in flight; less
+     * CPU per job at both ends) or '2' (one multiplexed connection, as go-livepeer's client). Both are on every
+     * orchestrator's port.
+     */
+    orchestratorHttpVersion: Type.Union([Type.Literal('1.1'), Type.Literal('2')], { default: '1.1' }),
     /** Largest ticket EV this gateway accepts, in wei (go-livepeer's -maxTicketEV). */
     maxTicketEV: Type.String({ pattern: '^[0-9]+$', default: '3000000000000' }),
     /** Largest EV of one payment's tickets together, in wei (go-livepeer's -maxTotalEV). */

@@ -43,6 +43,7 @@ export {
   retryAdvice,
   type FetchJobTokenOptions,
   type JobResponse,
+  type OrchestratorHttpVersion,
   type PostJobOptions,
   type RetryAdvice,
 } from './job-client.js';

@@ -41,12 +41,24 @@ export function retryAdvice(status: number, text: string): RetryAdvice {
   return 'suspend';
 }
 
-let sharedAgent: Agent | undefined;
+/** HTTP/2 when the orchestrator offers it (go-livepeer's client: ForceAttemptHTTP2), or HTTP/1.1 keep-alive. */
+export type OrchestratorHttpVersion = '2' | '1.1';
 
-/** One pooled insecure agent per process; pass your own `dispatcher` to control its lifetime. */
-export function insecureOrchestratorAgent(): Agent {
-  sharedAgent ??= new Agent({ connect: { rejectUnauthorized: false }, allowH2: true });
-  return sharedAgent;
+const sharedAgents = new Map<OrchestratorHttpVersion, Agent>();
+
+/**
+ * One pooled insecure agent per process and HTTP version; pass your own
+ * `dispatcher` to control its lifetime. HTTP/2 (the default) as go-livepeer
+ * tries first; HTTP/1.1 keeps one connection per request in flight and costs
+ * both ends less CPU per request in Node (ADR 0068).
+ */
+export function insecureOrchestratorAgent(version: OrchestratorHttpVersion = '2'): Agent {
+  let agent = sharedAgents.get(version);
+  if (agent === undefined) {
+    agent = new Agent({ connect: { rejectUnauthorized: false }, allowH2: version === '2' });
+    sharedAgents.set(version, agent);
+  }
+  return agent;
 }
 
 export interface PostJobOptions {

@@ -126,7 +126,7 @@ export async function prepareGatewayRole(options: GatewayRoleOptions): Promise<G
   queueDepthMetrics(options.metrics, 'gateway', routes);
   const clients = gatewayClients({ config, redis, offered: (capabilityId) => pool.offers(capabilityId), warn: (message) => logger.warn(message) });
 
-  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
+  const sender = createJobSender({ account, chain, requestTimeoutMs: settings.requestTimeoutMs, httpVersion: settings.orchestratorHttpVersion, limits: { maxEV: BigInt(settings.maxTicketEV), maxTotalEV: BigInt(settings.maxTotalEV) }, logger, metrics: options.metrics, onPaid: (count, uri) => metrics.ticketsSent(uri, count) });
   teardown.push('gateway credit book', async () => sender.close());
   // Route jobs whose synchronous caller hung up (ADR 0064): shared by the API and its routers.
   const cancels = new ClientCancels(redis, `${config.redis.prefix}:route`);

@@ -19,7 +19,7 @@ import { errors, isLpxError } from '@lpx/sdk';
 import type { Logger } from 'pino';
 import type { LocalAccount } from 'viem';
 import type { PoolEntry } from '../../gateway/pool/pool-options.js';
-import { balanceInLine, fetchJobToken, jobSenderFor, postJob, MIN_BALANCE_SECONDS, SseEventCollector, type JobResponse } from '../../network/byoc/index.js';
+import { balanceInLine, fetchJobToken, insecureOrchestratorAgent, jobSenderFor, postJob, MIN_BALANCE_SECONDS, SseEventCollector, type JobResponse, type OrchestratorHttpVersion } from '../../network/byoc/index.js';
 import { personalSign } from '../../network/index.js';
 import { paymentFromBatch, paymentHeader, Rational, ticketEV, TicketSender, fromHex, type TicketSigner } from '../../payments/index.js';
 import type { ChainPaymentSources } from '../../payments-chain/create-sources.js';
@@ -39,6 +39,8 @@ export interface JobSenderOptions {
   readonly onPaid?: (tickets: number, orchestrator: string) => void;
   /** The node's /metrics registry (ticket value sent). */
   readonly metrics?: Registry;
+  /** How jobs and token requests reach orchestrators (`gateway.orchestratorHttpVersion`); default HTTP/2, as go-livepeer. */
+  readonly httpVersion?: OrchestratorHttpVersion;
 }
 
 export interface SendJob {
@@ -123,12 +125,13 @@ export function createJobSender(options: JobSenderOptions) {
           ...(options.limits !== undefined ? { limits: { maxEV: Rational.of(options.limits.maxEV), maxTotalEV: Rational.of(options.limits.maxTotalEV) } } : {}),
           ...(options.metrics !== undefined ? { observer: ticketSenderMetrics(options.metrics) } : {}),
         });
+  const dispatcher = insecureOrchestratorAgent(options.httpVersion ?? '2');
   const book = new CreditBook((entry) => {
     if (entry.paid !== undefined) tickets?.cleanupSession(entry.paid.session);
   });
 
   async function freshCredit(key: CreditKey, uri: string, capability: string, signal: AbortSignal): Promise<CreditEntry> {
-    const token = await fetchJobToken({ serviceUri: uri, capability, sender: await sender, timeoutMs: 2_000, signal });
+    const token = await fetchJobToken({ serviceUri: uri, capability, sender: await sender, timeoutMs: 2_000, signal, dispatcher });
     const { ticketParams: params, price } = token;
     const balance = Rational.of(token.balance);
     const paid = tickets !== undefined && params !== undefined && price !== undefined && price.pricePerUnit > 0n;
@@ -236,6 +239,7 @@ export function createJobSender(options: JobSenderOptions) {
         requestId: job.requestId,
         signal: job.signal,
         events: true,
+        dispatcher,
       });
       const headers = clientHeaders(entry.uri, response.headers);
       if (response.lines !== undefined) return { value: await readStream(key, payment.credit, response.lines, headers, job.relay) };
