@@ -158,6 +158,9 @@ t.test('a tracked run aborts with its job or its caller, and says which', async 
   t.ok(byJob.signal.aborted, "the job's own abort reaches the tracked signal");
   t.equal((byJob.signal.reason as Error).message, 'worker closing', 'with its reason');
   t.equal(byJob.hungUp, false, 'not the caller');
+  await cancels.cancel(queue, 'byoc/echo', 'job-a');
+  t.equal(byJob.hungUp, false, 'a hang-up after the job already stopped does not claim it');
+  t.equal((byJob.signal.reason as Error).message, 'worker closing', 'nor change its reason');
   byJob.done();
 
   const byCaller = cancels.track('job-b', new AbortController().signal);

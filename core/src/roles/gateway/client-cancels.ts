@@ -13,6 +13,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errors, type LpxError } from '@lpx/sdk';
+import { LinkedAbort } from '../../lifecycle/linked-abort.js';
 
 /** Long enough for any retry backoff of the job to come round; the mark is only a hint after that. */
 const MARK_TTL_MS = 10 * 60_000;
@@ -47,8 +48,7 @@ export class ClientCancels {
   /**
    * A router starts `jobId`: `signal` aborts when the caller hangs up
    * (`hungUp` says so) or when `parent` (the job's own signal) aborts; call
-   * `done` when it ends. One controller with a listener on the parent, not
-   * `AbortSignal.any`, which costs a busy gateway weak references per job.
+   * `done` when it ends (a linked controller, not `AbortSignal.any`).
    */
   track(jobId: string, parent?: AbortSignal): Tracked {
     const run = new TrackedRun(parent);
@@ -78,30 +78,14 @@ export interface Tracked {
   done(): void;
 }
 
-class TrackedRun {
-  readonly #controller = new AbortController();
-  readonly #parent: AbortSignal | undefined;
-  readonly #onParentAbort = (): void => this.#controller.abort(this.#parent?.reason);
+/** The job's linked signal, and whether it was the caller who aborted it. */
+class TrackedRun extends LinkedAbort {
   hungUp = false;
 
-  constructor(parent: AbortSignal | undefined) {
-    this.#parent = parent;
-    if (parent?.aborted === true) this.#controller.abort(parent.reason);
-    else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
   hangUp(reason: Error): void {
-    if (this.#controller.signal.aborted) return;
+    if (this.signal.aborted) return;
     this.hungUp = true;
-    this.#controller.abort(reason);
-  }
-
-  release(): void {
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    this.abort(reason);
   }
 }
 
