@@ -91,7 +91,8 @@ export class InlineRuns {
       const job = { id: jobId, data: input, attemptsMade, opts: { attempts: entry.attempts }, queueQualifiedName, updateProgress: async () => undefined };
       try {
         const result = await runAttempt(capabilityId, processor, hooks, job, signal, false);
-        await this.#clear(jobId);
+        // The answer need not wait for the ledger: a clear lost to a crash only runs the job again.
+        void this.#clear(jobId);
         return { state: 'completed', result: asStored(result) };
       } catch (thrown) {
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -99,7 +100,7 @@ export class InlineRuns {
         if (this.#closing.signal.aborted) return this.#handOver(jobId, { ...entry, attemptsMade });
         attemptsMade++;
         if (error instanceof UnrecoverableError || attemptsMade >= entry.attempts) {
-          await this.#clear(jobId);
+          void this.#clear(jobId);
           return { state: 'failed', reason: error.message };
         }
         logger?.warn({ capabilityId, jobId, attempt: attemptsMade, err: error.message }, 'job attempt failed');

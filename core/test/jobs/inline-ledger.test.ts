@@ -2,6 +2,8 @@
 // one event-loop turn go out as at most one HSET and one HDEL, the last
 // write to a job wins, each caller learns the fate of its own write, and a
 // write Redis refuses rejects its caller (so the job it guards never runs).
+// A clear alone waits a little for a record to share its write; closing
+// sends what waits.
 import t from 'tap';
 import { InlineLedger, type LedgerEntry } from '../../src/jobs/inline-ledger.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
@@ -61,4 +63,40 @@ t.test('a write Redis refuses rejects its caller, and only the writes it carried
   await jobs.record('after', entry(0));
   t.ok(await connection.hget(key, 'after'), 'the next write goes through once Redis takes it');
   await jobs.clear('after');
+});
+
+t.test('a clear rides along with the next record; a clear alone still goes out', async (t) => {
+  const prefix = uniquePrefix('inline-ledger-clear');
+  const jobs = ledger(t, prefix);
+  const key = `${prefix}:inline:${jobs.owner}`;
+  await jobs.record('first', entry(0));
+  const monitor = await connection.monitor();
+  t.teardown(() => monitor.disconnect());
+  const commands: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    const name = args[0]!.toLowerCase();
+    if (args[1] === key && (name === 'hset' || name === 'hdel')) commands.push(name);
+  });
+  // The first job ends; the next starts before the clear's delay is out.
+  const cleared = jobs.clear('first');
+  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.all([jobs.record('second', entry(0)), cleared]);
+  t.same(await connection.hkeys(key), ['second'], 'the first job is cleared and the second recorded');
+  // A clear with no record after it goes out once its delay is over.
+  await jobs.clear('second');
+  t.equal(await connection.hlen(key), 0, 'the lone clear reached Redis');
+  for (let i = 0; i < 100 && commands.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  t.same(commands, ['hset', 'hdel', 'hdel'], 'one HSET carried by the record with the HDEL waiting for it, then the lone HDEL');
+});
+
+t.test('closing sends the clears still waiting, so an emptied ledger lets its owner leave', async (t) => {
+  const prefix = uniquePrefix('inline-ledger-close');
+  const jobs = new InlineLedger({ connection, prefix, leaseMs: 30_000, logger: undefined });
+  const key = `${prefix}:inline:${jobs.owner}`;
+  await jobs.record('only', entry(0));
+  const cleared = jobs.clear('only');
+  await jobs.close();
+  await cleared;
+  t.equal(await connection.hlen(key), 0, 'the clear went out with the close');
+  t.same(await connection.smembers(`${prefix}:inline-owners`), [], 'the owner left: nothing for another process to sweep');
 });

@@ -36,6 +36,8 @@ export interface CreditEntry {
     readonly session: string;
   };
   balance: Rational;
+  /** The Livepeer-Payment header of a job the credit covers (sender and price, no tickets): the same bytes every time. */
+  creditOnlyHeader?: string;
 }
 
 export type CreditKey = string;

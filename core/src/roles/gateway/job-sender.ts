@@ -170,7 +170,8 @@ export function createJobSender(options: JobSenderOptions) {
         const missing = unit.mulInt(MIN_BALANCE_SECONDS + 1n).sub(book.available(key, credit));
         if (!missing.gt(Rational.ZERO)) {
           book.reserve(key, unit);
-          return { header: paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price }), cached, credit };
+          credit.creditOnlyHeader ??= paymentHeader({ sender: tickets.address, ticketSenderParams: [], expectedPrice: paid.price });
+          return { header: credit.creditOnlyHeader, cached, credit };
         }
         const ev = ticketEV(paid.params.faceValue, paid.params.winProb);
         const count = ceilDiv(missing, ev);

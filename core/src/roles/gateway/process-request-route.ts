@@ -21,13 +21,23 @@ import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { documentRoutes } from '../../http/openapi/route-docs.js';
 import { byocStreamRouteDocs } from './gateway-route-docs.js';
 
+/** Strings seen to parse: a client sends the same request and parameters job after job. */
+const knownJson = new Set<string>();
+const KNOWN_JSON_MAX = 64;
+const KNOWN_JSON_CHARS = 4096;
+
 function parsesAsJson(text: string): boolean {
+  if (knownJson.has(text)) return true;
   try {
     JSON.parse(text === '' ? '{}' : text);
-    return true;
   } catch {
     return false;
   }
+  if (text.length <= KNOWN_JSON_CHARS) {
+    if (knownJson.size >= KNOWN_JSON_MAX) knownJson.clear();
+    knownJson.add(text);
+  }
+  return true;
 }
 
 export function registerProcessRequestRoute(app: FastifyInstance, deps: GatewayApiDeps & { readonly maxBodyBytes?: number }): void {

@@ -42,8 +42,12 @@ export interface RouterDeps {
   readonly cancels?: Pick<ClientCancels, 'track' | 'isCancelled'>;
 }
 
-/** JobParameters.orchestrators of a go-livepeer BYOC client's request: URLs to use only, or never. */
-export function orchestratorChoice(parameters: string | undefined): { include: Set<string>; exclude: Set<string> } {
+export interface OrchestratorChoice {
+  readonly include: ReadonlySet<string>;
+  readonly exclude: ReadonlySet<string>;
+}
+
+function parseChoice(parameters: string | undefined): OrchestratorChoice {
   const urls = (value: unknown): string[] => (Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string').map((u) => u.replace(/\/+$/, '')) : []);
   try {
     const parsed = JSON.parse(parameters ?? '{}') as { orchestrators?: { include?: unknown; exclude?: unknown } } | null;
@@ -51,6 +55,15 @@ export function orchestratorChoice(parameters: string | undefined): { include: S
   } catch {
     return { include: new Set(), exclude: new Set() };
   }
+}
+
+/** A client sends the same parameters job after job: the last parse is kept (read-only sets). */
+let lastChoice: { parameters: string | undefined; choice: OrchestratorChoice } | undefined;
+
+/** JobParameters.orchestrators of a go-livepeer BYOC client's request: URLs to use only, or never. */
+export function orchestratorChoice(parameters: string | undefined): OrchestratorChoice {
+  if (lastChoice === undefined || lastChoice.parameters !== parameters) lastChoice = { parameters, choice: parseChoice(parameters) };
+  return lastChoice.choice;
 }
 
 function textOf(error: unknown): string {
