@@ -194,7 +194,8 @@ export async function buildMirror(root = REPO_ROOT) {
           loader: 'ts',
           format: 'esm',
           target: TARGET,
-          keepNames: true,
+          // No keepNames: a single-file transform without minification renames nothing, and its
+          // __name calls ran for every closure made (≈ 1 % of a busy gateway's CPU).
           sourcemap: 'inline',
           sourcesContent: false,
           sourcefile: relative(dirname(outFile), sourceFile).split(sep).join('/'),
