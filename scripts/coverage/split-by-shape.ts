@@ -39,6 +39,16 @@ function compiledLines(url: string, cov: ProcessCoverage): number {
   return cov['source-map-cache']?.[url]?.lineLengths?.length ?? 0;
 }
 
+/** A process's coverage with each script's shape, computed once (hashing a source map is not free). */
+interface ShapedCoverage {
+  readonly cov: ProcessCoverage;
+  readonly shapes: readonly string[];
+}
+
+function shaped(cov: ProcessCoverage): ShapedCoverage {
+  return { cov, shapes: cov.result.map((script) => shapeOf(script.url, cov)) };
+}
+
 /**
  * For each URL, its shapes ranked. First the shape whose compiled text keeps the most lines: tsx
  * emits whitespace-minified code, whose block ranges map back to the middle of source lines, while
@@ -46,23 +56,27 @@ function compiledLines(url: string, cov: ProcessCoverage): number {
  * ties by shape key — so the ranking depends only on the data, never on the order of the files.
  */
 export function rankShapes(covs: readonly ProcessCoverage[]): Map<string, Map<string, number>> {
+  return rank(covs.map(shaped));
+}
+
+function rank(files: readonly ShapedCoverage[]): Map<string, Map<string, number>> {
   const seen = new Map<string, Map<string, { count: number; lines: number }>>();
-  for (const cov of covs) {
-    for (const script of cov.result) {
+  for (const { cov, shapes: shapeList } of files) {
+    cov.result.forEach((script, index) => {
       const shapes = seen.get(script.url) ?? new Map<string, { count: number; lines: number }>();
       seen.set(script.url, shapes);
-      const shape = shapeOf(script.url, cov);
+      const shape = shapeList[index]!;
       const known = shapes.get(shape);
       if (known === undefined) shapes.set(shape, { count: 1, lines: compiledLines(script.url, cov) });
       else known.count += 1;
-    }
+    });
   }
   const ranks = new Map<string, Map<string, number>>();
   for (const [url, shapes] of seen) {
     const ordered = [...shapes].sort(
       ([keyA, a], [keyB, b]) => b.lines - a.lines || b.count - a.count || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0),
     );
-    ranks.set(url, new Map(ordered.map(([shape], rank) => [shape, rank])));
+    ranks.set(url, new Map(ordered.map(([shape], position) => [shape, position])));
   }
   return ranks;
 }
@@ -80,8 +94,8 @@ function withReadableSources(entry: SourceMapEntry): SourceMapEntry {
 }
 
 /** The part of one process's coverage whose scripts have the given rank. */
-function slice(cov: ProcessCoverage, rank: number, ranks: Map<string, Map<string, number>>): ProcessCoverage | undefined {
-  const result = cov.result.filter((script) => ranks.get(script.url)?.get(shapeOf(script.url, cov)) === rank);
+function slice({ cov, shapes }: ShapedCoverage, wanted: number, ranks: Map<string, Map<string, number>>): ProcessCoverage | undefined {
+  const result = cov.result.filter((script, index) => ranks.get(script.url)?.get(shapes[index]!) === wanted);
   if (result.length === 0) return undefined;
   const maps = cov['source-map-cache'];
   if (maps === undefined) return { result };
@@ -99,21 +113,21 @@ function slice(cov: ProcessCoverage, rank: number, ranks: Map<string, Map<string
  */
 export async function splitByShape(from: string, into: string): Promise<string[]> {
   const names = (await readdir(from)).filter((name) => name.endsWith('.json')).sort();
-  const files: { name: string; cov: ProcessCoverage }[] = [];
+  const files: (ShapedCoverage & { name: string })[] = [];
   for (const name of names) {
     const parsed = JSON.parse(await readFile(join(from, name), 'utf8')) as Partial<ProcessCoverage>;
-    if (Array.isArray(parsed.result)) files.push({ name, cov: parsed as ProcessCoverage });
+    if (Array.isArray(parsed.result)) files.push({ name, ...shaped(parsed as ProcessCoverage) });
   }
-  const ranks = rankShapes(files.map((file) => file.cov));
+  const ranks = rank(files);
   const deepest = Math.max(0, ...[...ranks.values()].map((shapes) => shapes.size));
   await rm(into, { recursive: true, force: true });
   const groups: string[] = [];
-  for (let rank = 0; rank < deepest; rank += 1) {
-    const dir = join(into, String(rank));
+  for (let position = 0; position < deepest; position += 1) {
+    const dir = join(into, String(position));
     await mkdir(dir, { recursive: true });
-    for (const { name, cov } of files) {
-      const part = slice(cov, rank, ranks);
-      if (part !== undefined) await writeFile(join(dir, name), JSON.stringify(part));
+    for (const file of files) {
+      const part = slice(file, position, ranks);
+      if (part !== undefined) await writeFile(join(dir, file.name), JSON.stringify(part));
     }
     groups.push(dir);
   }

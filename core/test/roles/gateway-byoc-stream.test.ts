@@ -298,5 +298,11 @@ t.test('the go-livepeer client route refuses a request without timeout_seconds o
   const res = await request(`${base}/process/request/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   t.equal(res.statusCode, 400);
   t.match(await res.body.json(), { code: errors.orchestrator.JOB_REQUEST_MISSING.code });
+  // The strings are checked as JSON, also after valid ones were seen (and remembered) on earlier jobs.
+  for (const [request, parameters] of [['{"stream_id":', '{}'], ['{}', 'not json']]) {
+    const malformed = await goClient(base, 'run', { capability: 'echo', request, parameters, timeout_seconds: 5 }, { mode: 'json' });
+    t.equal(malformed.status, 400, `request ${request} with parameters ${parameters}`);
+    t.match(JSON.parse(malformed.text), { code: errors.orchestrator.JOB_REQUEST_MALFORMED.code });
+  }
   t.equal(dispatched.length, count, 'nothing ran');
 });
