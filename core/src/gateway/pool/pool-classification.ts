@@ -12,6 +12,7 @@ import type { CachedInfo, PoolEntry } from './pool-options.js';
 import { withinMaxPrice } from './price-limits.js';
 import { tokenExpired, tokenExpiryMs } from './refresh-policy.js';
 import { toSelectionCandidates } from './selection-candidates.js';
+import { BoundedMemo } from '../../memo/bounded-memo.js';
 
 export interface Slot extends CachedInfo {
   readonly view: InfoView;
@@ -62,16 +63,13 @@ export interface ClassifyInputs {
 const MAX_CLASSIFIED = 256;
 
 export class ClassificationCache {
-  readonly #kept = new Map<string, Classified>();
+  readonly #kept = new BoundedMemo<string, Classified>(MAX_CLASSIFIED);
 
   get(capabilityId: string, model: string | undefined, jobMax: RationalPrice | undefined, version: number, now: number, build: () => Classified): Classified {
     const key = `${capabilityId}\u0000${model ?? ''}\u0000${jobMax === undefined ? '' : `${jobMax.pricePerUnit}/${jobMax.pixelsPerUnit}`}`;
     const kept = this.#kept.get(key);
     if (kept !== undefined && kept.version === version && now < kept.validUntil) return kept;
-    if (this.#kept.size >= MAX_CLASSIFIED) this.#kept.clear();
-    const built = build();
-    this.#kept.set(key, built);
-    return built;
+    return this.#kept.set(key, build());
   }
 }
 

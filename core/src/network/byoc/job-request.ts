@@ -15,6 +15,7 @@ import { keccak256 } from '../../payments/crypto/keccak256.js';
 import { SignatureVerifier } from '../../payments/crypto/signature.js';
 import { personalSign, type PersonalSigner } from '../auth/gateway-signature.js';
 import { JobSignatureCache } from './job-signature-cache.js';
+import { BoundedMemo } from '../../memo/bounded-memo.js';
 
 export const JOB_REQUEST_HEADER = 'Livepeer';
 
@@ -60,15 +61,10 @@ function cacheFor(signer: PersonalSigner): JobSignatureCache {
 }
 
 /** EIP-55 costs a keccak; a node has one or a few signer addresses, so remember them (bounded anyway). */
-const checksummed = new Map<string, string>();
+const checksummed = new BoundedMemo<string, string>(64);
 
 function checksumSender(address: string): string {
-  let sender = checksummed.get(address);
-  if (sender === undefined) {
-    if (checksummed.size >= 64) checksummed.clear();
-    checksummed.set(address, (sender = toChecksumAddress(fromHex(address))));
-  }
-  return sender;
+  return checksummed.getOrSet(address, () => toChecksumAddress(fromHex(address)));
 }
 
 /** Signs `fields`; the signature over request ‖ parameters comes from `cache` when these bytes were signed before. */

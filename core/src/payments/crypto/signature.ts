@@ -8,6 +8,7 @@ import { bytesEqual, fromHex } from '../encoding/bytes.js';
 import { personalMessageHash } from './eip191.js';
 import { keccak256 } from './keccak256.js';
 import { defaultSecp256k1Backend, type Secp256k1Backend } from './secp256k1-backend.js';
+import { BoundedMemo } from '../../memo/bounded-memo.js';
 
 export const SIGNATURE_LENGTH = 65;
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -52,12 +53,15 @@ export type RecoverResult = { readonly address: Address; readonly publicKey: Uin
  * hashing the recovered key: that saves one keccak per ticket on the hot path.
  */
 export class SignatureVerifier {
-  private readonly knownKeys = new Map<string, Uint8Array>();
 
   constructor(
     readonly backend: Secp256k1Backend = defaultSecp256k1Backend(),
-    private readonly maxKnownKeys = 10_000,
-  ) {}
+    maxKnownKeys = 10_000,
+  ) {
+    this.knownKeys = new BoundedMemo<string, Uint8Array>(maxKnownKeys);
+  }
+
+  private readonly knownKeys: BoundedMemo<string, Uint8Array>;
 
   /** Recovers the signer of `message` (hashed with the EIP-191 prefix first). */
   recover(message: Uint8Array, sig: Uint8Array): RecoverResult {
@@ -81,7 +85,6 @@ export class SignatureVerifier {
     const known = this.knownKeys.get(expectedKey);
     if (known !== undefined) return bytesEqual(known, publicKey) ? undefined : 'signature_mismatch';
     if (!bytesEqual(publicKeyToAddress(publicKey), expected)) return 'signature_mismatch';
-    if (this.knownKeys.size >= this.maxKnownKeys) this.knownKeys.clear();
     this.knownKeys.set(expectedKey, publicKey);
     return undefined;
   }

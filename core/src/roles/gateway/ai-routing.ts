@@ -30,6 +30,7 @@ import type { Registry } from 'prom-client';
 import { ticketSenderMetrics } from '../../observability/payment-metrics.js';
 import { SegmentPayments } from './segment-payments.js';
 import type { GatewayClients } from './tenants/gateway-clients.js';
+import { BoundedMemo } from '../../memo/bounded-memo.js';
 
 export interface AIRoutingOptions {
   readonly config: KernelConfig;
@@ -74,18 +75,12 @@ export function isWarm(entry: Pick<PoolEntry, 'info'>, capabilityId: string, mod
 }
 
 /** The warm tier's test per (capability, model): the pool keeps the subset it picks out with its usable set. */
-const warmTiers = new Map<string, Preference>();
+// Bounded by the capabilities and models the gateway serves; started over rather than grown without end.
+const warmTiers = new BoundedMemo<string, Preference>(1024);
 
 function warmTier(capabilityId: string, model: string): Preference {
   const key = `warm\u0000${capabilityId}\u0000${model}`;
-  let tier = warmTiers.get(key);
-  if (tier === undefined) {
-    tier = { key, test: (entry) => isWarm(entry, capabilityId, model) };
-    // Bounded by the capabilities and models the gateway serves; cleared rather than grown without end.
-    if (warmTiers.size >= 1024) warmTiers.clear();
-    warmTiers.set(key, tier);
-  }
-  return tier;
+  return warmTiers.getOrSet(key, () => ({ key, test: (entry) => isWarm(entry, capabilityId, model) }));
 }
 
 /**

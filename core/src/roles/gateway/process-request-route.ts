@@ -20,10 +20,10 @@ import { assertWithinBudget, authenticate, cancelOnHangUp, relayStream, type Gat
 import type { RouteJobData, RouteJobResult } from './route-job.js';
 import { documentRoutes } from '../../http/openapi/route-docs.js';
 import { byocStreamRouteDocs } from './gateway-route-docs.js';
+import { BoundedMemo } from '../../memo/bounded-memo.js';
 
 /** Strings seen to parse: a client sends the same request and parameters job after job. */
-const knownJson = new Set<string>();
-const KNOWN_JSON_MAX = 64;
+const knownJson = new BoundedMemo<string, true>(64);
 const KNOWN_JSON_CHARS = 4096;
 
 function parsesAsJson(text: string): boolean {
@@ -34,8 +34,7 @@ function parsesAsJson(text: string): boolean {
     return false;
   }
   if (text.length <= KNOWN_JSON_CHARS) {
-    if (knownJson.size >= KNOWN_JSON_MAX) knownJson.clear();
-    knownJson.add(text);
+    knownJson.set(text, true);
   }
   return true;
 }

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, type RationalPrice } from '@lpx/sdk';
 import type { TenantConfig } from '../../../config/kernel-schema.js';
 import { capabilityMatcher, isPattern } from './capability-patterns.js';
+import { BoundedMemo } from '../../../memo/bounded-memo.js';
 
 export interface TenantBudget {
   readonly limitWei: bigint;
@@ -53,7 +54,7 @@ export class TenantDirectory {
   readonly #tenants = new Map<string, Tenant>();
   readonly #keys: KeyEntry[] = [];
   /** `Authorization` values that matched a key (the directory never changes: config is read once). */
-  readonly #proven = new Map<string, Tenant>();
+  readonly #proven = new BoundedMemo<string, Tenant>(PROVEN_HEADERS_MAX);
 
   constructor(config: Readonly<Record<string, TenantConfig>> = {}) {
     for (const [name, entry] of Object.entries(config)) {
@@ -93,9 +94,7 @@ export class TenantDirectory {
     const proven = authorization === undefined ? undefined : this.#proven.get(authorization);
     if (proven !== undefined) return proven;
     const tenant = this.#match(authorization);
-    if (this.#proven.size >= PROVEN_HEADERS_MAX) this.#proven.clear();
-    this.#proven.set(authorization!, tenant);
-    return tenant;
+    return this.#proven.set(authorization!, tenant);
   }
 
   #match(authorization: string | undefined): Tenant {
