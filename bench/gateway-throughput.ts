@@ -59,7 +59,7 @@ import { runNodesCompiled } from './compiled-nodes.js';
 
 runNodesCompiled();
 
-const jobs = Number(process.argv[2] ?? 400);
+const jobs = Number(process.argv[2] ?? 2_000);
 const maxOrchestrators = Number(process.argv[3] ?? process.env['BENCH_ORCHESTRATORS'] ?? 8);
 const DELAY_MS = 1_000;
 /** Jobs each path runs before anything is measured (BENCH_WARM_JOBS; at least 32: the first payment, connections). */
