@@ -53,6 +53,7 @@ export type RecoverResult = { readonly address: Address; readonly publicKey: Uin
  * hashing the recovered key: that saves one keccak per ticket on the hot path.
  */
 export class SignatureVerifier {
+  private readonly knownKeys: BoundedMemo<string, Uint8Array>;
 
   constructor(
     readonly backend: Secp256k1Backend = defaultSecp256k1Backend(),
@@ -60,8 +61,6 @@ export class SignatureVerifier {
   ) {
     this.knownKeys = new BoundedMemo<string, Uint8Array>(maxKnownKeys);
   }
-
-  private readonly knownKeys: BoundedMemo<string, Uint8Array>;
 
   /** Recovers the signer of `message` (hashed with the EIP-191 prefix first). */
   recover(message: Uint8Array, sig: Uint8Array): RecoverResult {
