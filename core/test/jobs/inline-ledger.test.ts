@@ -2,8 +2,8 @@
 // one event-loop turn go out as at most one HSET and one HDEL, the last
 // write to a job wins, each caller learns the fate of its own write, and a
 // write Redis refuses rejects its caller (so the job it guards never runs).
-// A clear alone waits a little for a record to share its write; closing
-// sends what waits.
+// A clear alone waits a little for a record to share its write (both leave
+// in one socket write); closing sends what waits.
 import t from 'tap';
 import { InlineLedger, type LedgerEntry } from '../../src/jobs/inline-ledger.js';
 import { testRedis, uniquePrefix } from '../../../test/helpers/redis.js';
@@ -87,6 +87,35 @@ t.test('a clear rides along with the next record; a clear alone still goes out',
   t.equal(await connection.hlen(key), 0, 'the lone clear reached Redis');
   for (let i = 0; i < 100 && commands.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
   t.same(commands, ['hset', 'hdel', 'hdel'], 'one HSET carried by the record with the HDEL waiting for it, then the lone HDEL');
+});
+
+t.test('the HSET and the HDEL of one flush leave in one socket write', async (t) => {
+  const prefix = uniquePrefix('inline-ledger-corked');
+  const jobs = ledger(t, prefix);
+  await jobs.record('first', entry(0));
+  type Callback = (error?: Error | null) => void;
+  const socket = (connection as unknown as { stream: { _write(chunk: unknown, encoding: string, cb: Callback): void; _writev(chunks: unknown[], cb: Callback): void } }).stream;
+  const { _write: write, _writev: writev } = socket;
+  // Chunks per write the socket makes: one command is one chunk.
+  const writes: number[] = [];
+  socket._write = function (chunk, encoding, cb) {
+    writes.push(1);
+    write.call(this, chunk, encoding, cb);
+  };
+  socket._writev = function (chunks, cb) {
+    writes.push(chunks.length);
+    writev.call(this, chunks, cb);
+  };
+  const restore = (): void => {
+    socket._write = write;
+    socket._writev = writev;
+  };
+  t.teardown(restore);
+  // The first job ends as the second starts: one flush carries both.
+  await Promise.all([jobs.clear('first'), jobs.record('second', entry(0))]);
+  restore();
+  t.same(writes, [2], 'both commands in a single write');
+  t.same(await connection.hkeys(`${prefix}:inline:${jobs.owner}`), ['second']);
 });
 
 t.test('closing sends the clears still waiting, so an emptied ledger lets its owner leave', async (t) => {

@@ -33,9 +33,7 @@ function parsesAsJson(text: string): boolean {
   } catch {
     return false;
   }
-  if (text.length <= KNOWN_JSON_CHARS) {
-    knownJson.set(text, true);
-  }
+  if (text.length <= KNOWN_JSON_CHARS) knownJson.set(text, true);
   return true;
 }
 
