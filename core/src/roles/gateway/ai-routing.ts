@@ -74,8 +74,10 @@ export function isWarm(entry: Pick<PoolEntry, 'info'>, capabilityId: string, mod
   return entry.info.capabilities?.constraints.perCapability[mapping.id]?.models[model]?.warm === true;
 }
 
-/** The warm tier's test per (capability, model): the pool keeps the subset it picks out with its usable set. */
-// Bounded by the capabilities and models the gateway serves; started over rather than grown without end.
+/**
+ * The warm tier's test per (capability, model): the pool keeps the subset it picks out with its usable
+ * set. Bounded by the capabilities and models the gateway serves; started over rather than grown.
+ */
 const warmTiers = new BoundedMemo<string, Preference>(1024);
 
 function warmTier(capabilityId: string, model: string): Preference {
